@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+/**
+ * Postgate's entry point: `npm run postgate -- <command>`.
+ * Node 24 runs this TypeScript directly (type stripping); there is no build step.
+ */
+import { main } from '../src/cli/main.ts';
+
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  process.stderr.write(`postgate: Node.js ${process.versions.node} is too old; run it through npm (npm run postgate -- ...), which uses the Node 24 that npm ci installed.\n`);
+  process.exit(2);
+}
+
+process.exitCode = await main(process.argv.slice(2), {
+  cwd: process.cwd(),
+  env: process.env,
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+});

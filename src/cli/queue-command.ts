@@ -1,0 +1,89 @@
+import { idFromPath, channelsOf } from '../core/item.ts';
+import { itemState, type ItemState } from '../core/item-state.ts';
+import { formatLocal, formatUtc } from '../core/time-zone.ts';
+import { loadRepository } from '../repo/load-repository.ts';
+import { parseCommandArgs } from './args.ts';
+import { resolveNow } from './clock.ts';
+import { EXIT, type Command } from './command.ts';
+
+export interface QueueRow {
+  id: string;
+  kind: 'post' | 'social' | 'announce';
+  publishAt: string | null;
+  channels: string[];
+  state: ItemState;
+  reason?: string;
+  file: string;
+}
+
+export const queueCommand: Command = {
+  name: 'queue',
+  summary: 'list every item with its state: draft, scheduled, due, published, held, stale, failed',
+  usage: `Usage: postgate queue [--now ISO] [--json]
+
+Lists every post, social draft and announcement with when it goes out, where, and its state:
+  draft      not ready (draft: true, or no publishAt)
+  scheduled  approved for a time still to come
+  due        its time has come; the next publish run sends it
+  published  the ledger records it as sent on all its channels
+  held       due but stopped, with the reason (CRISIS, errors in the file)
+  stale      due longer ago than its staleAfter window; reschedule it to send it
+  failed     the last attempt failed, with the error
+
+Options:
+  --now ISO   the moment to evaluate, e.g. 2026-12-01T09:00:00Z (default: POSTGATE_NOW, or the clock)
+  --json      an array of {id, kind, publishAt, channels, state, reason?, file}
+  -h, --help  show this help`,
+
+  async run(args, io) {
+    const { values } = parseCommandArgs('queue', args, { now: { type: 'string' }, json: { type: 'boolean' } });
+    if (values.help) {
+      io.out(this.usage);
+      return EXIT.ok;
+    }
+    const repo = await loadRepository(io.cwd);
+    const zone = repo.config.site.timeZone;
+    const now = resolveNow(values.now, io.env, zone);
+
+    const firstError = new Map<string, string>();
+    for (const p of repo.problems) if (p.severity === 'error' && !firstError.has(p.file)) firstError.set(p.file, `${p.line}:${p.col} ${p.message}`);
+    const inputs = { now, sent: repo.ledger.sent, releasedAt: repo.ledger.releasedAt, crisis: repo.crisis, invalid: firstError };
+
+    const rows: (QueueRow & { sortAt: number })[] = repo.items.map((item) => {
+      const verdict = itemState(item, inputs);
+      return {
+        id: item.id,
+        kind: item.kind,
+        publishAt: verdict.dueAt === null ? (item.publishAt === null ? null : formatUtc(item.publishAt)) : formatUtc(verdict.dueAt),
+        channels: [...channelsOf(item)],
+        state: verdict.state,
+        ...(verdict.reason ? { reason: verdict.reason } : {}),
+        file: item.file,
+        sortAt: verdict.dueAt ?? item.publishAt ?? Infinity,
+      };
+    });
+    // A file too broken to read still belongs in the queue: its author needs to see it is held.
+    const listed = new Set(repo.items.map((i) => i.file));
+    for (const { file, kind } of repo.files) {
+      if (listed.has(file)) continue;
+      rows.push({ id: idFromPath(file), kind, publishAt: null, channels: [], state: 'held', reason: `the file has errors: ${firstError.get(file) ?? 'unreadable'}`, file, sortAt: -Infinity });
+    }
+    rows.sort((a, b) => a.sortAt - b.sortAt || a.id.localeCompare(b.id));
+
+    if (values.json) {
+      io.out(JSON.stringify(rows.map(({ sortAt: _, ...row }) => row), null, 2));
+      return EXIT.ok;
+    }
+    io.out(`Queue at ${formatLocal(now, zone)} (${zone})${repo.crisis !== null ? ` — CRISIS: ${repo.crisis}` : ''}\n`);
+    if (rows.length === 0) io.out('Nothing yet. Write one with: npm run postgate -- new post "Title"  or  new social');
+    const table = rows.map((r) => [r.state, r.publishAt ? formatLocal(Date.parse(r.publishAt), zone) : '-', r.channels.join(',') || '-', r.id]);
+    const widths = [0, 1, 2].map((c) => Math.max(...['STATE', 'WHEN', 'CHANNELS'].map((h, i) => (i === c ? h.length : 0)), ...table.map((t) => t[c]!.length)));
+    const line = (cells: string[]) => cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ');
+    if (rows.length) io.out(line(['STATE', 'WHEN', 'CHANNELS', 'ID']));
+    rows.forEach((r, i) => {
+      io.out(line(table[i]!));
+      if (r.reason) io.out(`${' '.repeat(widths[0]! + 2)}↳ ${r.reason}`);
+    });
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { CHANNEL_IDS, SOCIAL_CHANNEL_IDS, type SocialChannelId } from './channels.ts';
+import { parseDuration } from './duration.ts';
+import { isTimeZone } from './time-zone.ts';
+
+/**
+ * `postgate.config.yaml`: the site, the channels it publishes to, and its policies.
+ * Every field but the site's title, URL and time zone has a default a small team would choose.
+ */
+export const CONFIG_FILE = 'postgate.config.yaml';
+
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+export const configSchema = z.strictObject({
+  site: z.strictObject({
+    title: z.string().trim().min(1, 'the site title must not be empty'),
+    description: z.string().trim().default(''),
+    url: z
+      .string()
+      .url('expected the site address with its scheme, e.g. https://example.org')
+      .refine((u) => /^https?:\/\//.test(u), 'expected an http:// or https:// address')
+      .transform((u) => u.replace(/\/+$/, '')),
+    timeZone: z.string().refine(isTimeZone, 'expected an IANA time zone such as Europe/Berlin, America/New_York or UTC'),
+    language: z.string().default('en'),
+    author: z.string().trim().min(1).default('The editors'),
+  }),
+  channels: z
+    .array(z.enum(CHANNEL_IDS))
+    .default([...CHANNEL_IDS])
+    .refine((list) => new Set(list).size === list.length, 'a channel is listed twice'),
+  policies: z
+    .strictObject({
+      staleAfter: z
+        .string()
+        .default('6h')
+        .transform((raw, ctx) => {
+          const parsed = parseDuration(raw);
+          if (!parsed.ok) {
+            ctx.addIssue({ code: 'custom', message: parsed.message });
+            return z.NEVER;
+          }
+          return parsed.ms;
+        }),
+      utm: z.boolean().default(true),
+      approvals: z.number().int().min(0).max(10).default(1),
+    })
+    .prefault({}),
+  schedule: z
+    .strictObject({
+      slots: z
+        .array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day as HH:MM, e.g. "09:30"'))
+        .min(1)
+        .default(['09:30', '13:00', '17:00']),
+      days: z.array(z.enum(WEEKDAYS)).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+    })
+    .prefault({}),
+  theme: z
+    .strictObject({
+      accent: z.string().regex(/^#[0-9a-fA-F]{3,8}$/, 'expected a colour such as "#0b6e4f"').default('#0b6e4f'),
+    })
+    .prefault({}),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type Weekday = (typeof WEEKDAYS)[number];
+export { WEEKDAYS };
+
+export function socialChannelsOf(config: Config): SocialChannelId[] {
+  return SOCIAL_CHANNEL_IDS.filter((c) => config.channels.includes(c));
+}

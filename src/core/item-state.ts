@@ -1,0 +1,57 @@
+import { channelsOf, type Item } from './item.ts';
+import { formatDuration } from './duration.ts';
+
+/**
+ * Where an item stands at a moment: the rule behind `queue`, and the first step of the publisher's
+ * plan. Pure: the clock, the ledger and the crisis are passed in.
+ */
+export type ItemState = 'draft' | 'scheduled' | 'due' | 'published' | 'held' | 'stale' | 'failed';
+
+export interface StateInputs {
+  now: number;
+  /** Channels on which each item is already fully sent, from the ledger: id → channels. */
+  sent: ReadonlyMap<string, ReadonlySet<string>>;
+  /** When each blog post went live, from the ledger: post id → epoch ms. */
+  releasedAt: ReadonlyMap<string, number>;
+  /** The reason in the CRISIS file, or null when there is no crisis. */
+  crisis: string | null;
+  /** The first error found in each item's file, if any. */
+  invalid: ReadonlyMap<string, string>;
+}
+
+export interface StateVerdict {
+  state: ItemState;
+  reason?: string;
+  /** When it is due: its publish time, or for an announcement the moment its post went live. */
+  dueAt: number | null;
+}
+
+export function itemState(item: Item, inputs: StateInputs): StateVerdict {
+  const sent = inputs.sent.get(item.id);
+  const channels = channelsOf(item);
+  if (sent && channels.length > 0 && channels.every((c) => sent.has(c))) return { state: 'published', dueAt: item.publishAt };
+
+  const problem = inputs.invalid.get(item.file);
+  if (problem) return { state: 'held', reason: `the file has errors: ${problem}`, dueAt: item.publishAt };
+  if (item.draft || item.publishAt === null) return { state: 'draft', dueAt: item.publishAt };
+
+  let dueAt = item.publishAt;
+  if (item.kind === 'announce') {
+    const released = inputs.releasedAt.get(item.postId);
+    if (released === undefined) {
+      return { state: 'scheduled', reason: 'goes out once its blog post is live', dueAt: null };
+    }
+    dueAt = Math.max(released, item.publishAt);
+  }
+  if (dueAt > inputs.now) return { state: 'scheduled', dueAt };
+  if (inputs.crisis !== null) return { state: 'held', reason: `CRISIS: ${inputs.crisis}`, dueAt };
+  const late = inputs.now - dueAt;
+  if (item.staleAfterMs !== null && late > item.staleAfterMs) {
+    return {
+      state: 'stale',
+      reason: `due ${formatDuration(late)} ago, past its ${formatDuration(item.staleAfterMs)} window; reschedule it in a pull request to send it`,
+      dueAt,
+    };
+  }
+  return { state: 'due', dueAt };
+}

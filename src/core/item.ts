@@ -1,0 +1,78 @@
+import type { SocialChannelId } from './channels.ts';
+import type { Position } from './problem.ts';
+import type { Part } from './thread.ts';
+
+/**
+ * Items: what Postgate publishes. Each comes from one file under `content/` (an announcement comes
+ * from its blog post's `announce`), and has an id that stays the same when the file is edited.
+ */
+export type ItemKind = 'post' | 'social' | 'announce';
+
+export interface ImageRef {
+  /** As written in the file. */
+  src: string;
+  /** Repository-relative path it resolves to, or null when it points outside the repository. */
+  path: string | null;
+  alt: string;
+  at: Position;
+}
+
+interface ItemBase {
+  id: string;
+  kind: ItemKind;
+  /** Repository-relative path of the file it comes from. */
+  file: string;
+  /** Epoch milliseconds; null only for drafts without a time. */
+  publishAt: number | null;
+  draft: boolean;
+  /** How long after its time an item may still go out; null: no limit. */
+  staleAfterMs: number | null;
+}
+
+export interface SocialItem extends ItemBase {
+  kind: 'social';
+  channels: SocialChannelId[];
+  parts: Part[];
+  /** Per-channel replacement text (itself possibly a thread). */
+  overrides: Partial<Record<SocialChannelId, Part[]>>;
+  images: ImageRef[];
+}
+
+export interface PostItem extends ItemBase {
+  kind: 'post';
+  /** The post's path on the site: `/posts/<slug>/`. */
+  slug: string;
+  title: string;
+  description: string;
+  tags: string[];
+  author: string;
+  cover: ImageRef | null;
+}
+
+/** A blog post's `announce` texts: social posts that go out once the post itself is live. */
+export interface AnnounceItem extends ItemBase {
+  kind: 'announce';
+  postId: string;
+  channels: SocialChannelId[];
+  texts: Partial<Record<SocialChannelId, Part>>;
+}
+
+export type Item = SocialItem | PostItem | AnnounceItem;
+
+/** `content/social/2026-12-01-launch.md` → `social/2026-12-01-launch`. */
+export function idFromPath(file: string): string {
+  return file.replace(/^content\//, '').replace(/\.(mdx?|markdown)$/i, '');
+}
+
+/** `content/posts/launch.mdx` → `launch`. */
+export function slugFromPath(file: string): string {
+  return file.replace(/^content\/posts\//, '').replace(/\.(mdx?)$/i, '');
+}
+
+export function announceId(postId: string): string {
+  return `${postId}/announce`;
+}
+
+export function channelsOf(item: Item): readonly string[] {
+  return item.kind === 'post' ? ['blog'] : item.channels;
+}

@@ -1,0 +1,176 @@
+import type { z } from 'zod';
+import { SOCIAL_RULES, type SocialChannelId } from './channels.ts';
+import { postSchema, socialSchema, type PostFrontMatter, type SocialFrontMatter } from './content-schema.ts';
+import { normalizeText, readYamlMapping, splitFrontMatter, type SplitFile } from './front-matter.ts';
+import { announceId, idFromPath, slugFromPath, type AnnounceItem, type ImageRef, type Item, type PostItem, type SocialItem } from './item.ts';
+import { problem, START, type Position, type Problem } from './problem.ts';
+import { describeIssues } from './schema-issues.ts';
+import { splitThread, type Part } from './thread.ts';
+import { locateInYaml, type PathSegment } from './yaml-locate.ts';
+import { resolveRepoPath } from './repo-path.ts';
+
+/**
+ * Reads one content file's text into items (a post brings its announcement along) and the
+ * problems found on the way. Pure: the caller reads the file; checks that need other files
+ * (images, duplicate ids) come after.
+ */
+export interface ItemContext {
+  timeZone: string;
+  siteUrl: string;
+  /** Social channels the site publishes to, in config order. */
+  socialChannels: SocialChannelId[];
+  staleAfterMs: number | null;
+  defaultAuthor: string;
+}
+
+export type ItemFileKind = 'post' | 'social';
+
+export interface ReadResult {
+  items: Item[];
+  problems: Problem[];
+}
+
+const schemaCache = new Map<string, { post: ReturnType<typeof postSchema>; social: ReturnType<typeof socialSchema> }>();
+
+function schemasFor(timeZone: string) {
+  let schemas = schemaCache.get(timeZone);
+  if (!schemas) {
+    schemas = { post: postSchema({ timeZone }), social: socialSchema({ timeZone }) };
+    schemaCache.set(timeZone, schemas);
+  }
+  return schemas;
+}
+
+export function readItemText(file: string, kind: ItemFileKind, rawText: string, ctx: ItemContext): ReadResult {
+  const problems: Problem[] = [];
+  const report = (at: Position, message: string, severity: 'error' | 'warning' = 'error') => problems.push(problem(file, at, severity, message));
+
+  const split = splitFrontMatter(normalizeText(rawText));
+  if (!split.ok) {
+    report(split.at, split.message);
+    return { items: [], problems };
+  }
+  const yaml = readYamlMapping(split.value.yaml, split.value.yamlLine);
+  if (!yaml.ok) {
+    report(yaml.at, yaml.message);
+    return { items: [], problems };
+  }
+  const locate = (path: PathSegment[], want: 'key' | 'value' = 'value') => locateInYaml(split.value.yaml, path, split.value.yamlLine, want);
+
+  const schema = schemasFor(ctx.timeZone)[kind] as z.ZodType;
+  const parsed = schema.safeParse(yaml.value);
+  if (!parsed.success) {
+    for (const issue of describeIssues(parsed.error.issues, yaml.value, schema)) report(locate(issue.path, issue.want), issue.message);
+    return { items: [], problems };
+  }
+
+  const items =
+    kind === 'social'
+      ? buildSocial(file, parsed.data as SocialFrontMatter, split.value, ctx, report, locate)
+      : buildPost(file, parsed.data as PostFrontMatter, split.value, ctx, report, locate);
+  return { items, problems };
+}
+
+type Report = (at: Position, message: string, severity?: 'error' | 'warning') => void;
+type Locate = (path: PathSegment[], want?: 'key' | 'value') => Position;
+
+function buildSocial(file: string, data: SocialFrontMatter, split: SplitFile, ctx: ItemContext, report: Report, locate: Locate): Item[] {
+  const channels = data.channels ?? ctx.socialChannels;
+  warnDisabled(channels, ctx, report, (i) => locate(data.channels ? ['channels', i] : ['channels'], data.channels ? 'value' : 'key'));
+
+  const parts = checkedParts(splitThread(split.body, split.bodyLine), report, split.bodyLine, 'the post');
+  const overrides: SocialItem['overrides'] = {};
+  for (const channel of ['x', 'mastodon', 'bluesky'] as const) {
+    const override = data[channel];
+    if (!override) continue;
+    const at = locate([channel, 'text']);
+    if (!channels.includes(channel)) report(locate([channel], 'key'), `${channel} text is set but ${channel} is not in channels, so it will not be used`, 'warning');
+    overrides[channel] = checkedParts(splitThread(override.text, at.line), report, at.line, `the ${channel} text`).map((p) => ({ ...p, at }));
+  }
+
+  const images = (data.images ?? []).map((image, i): ImageRef => imageRef(file, image, locate(['images', i, 'src']), report));
+  const item: SocialItem = {
+    id: data.id ?? idFromPath(file),
+    kind: 'social',
+    file,
+    publishAt: data.publishAt?.getTime() ?? null,
+    draft: data.draft,
+    staleAfterMs: data.staleAfter === undefined ? ctx.staleAfterMs : data.staleAfter,
+    channels,
+    parts,
+    overrides,
+    images,
+  };
+  return [item];
+}
+
+function buildPost(file: string, data: PostFrontMatter, split: SplitFile, ctx: ItemContext, report: Report, locate: Locate): Item[] {
+  if (split.body.trim() === '') report({ line: split.bodyLine, col: 1 }, 'the post has no text: write it below the closing "---"');
+  const slug = slugFromPath(file);
+  const post: PostItem = {
+    id: data.id ?? idFromPath(file),
+    kind: 'post',
+    file,
+    publishAt: data.publishAt?.getTime() ?? null,
+    draft: data.draft,
+    // A late article is still worth reading: posts never go stale unless they say so.
+    staleAfterMs: data.staleAfter ?? null,
+    slug,
+    title: data.title,
+    description: data.description,
+    tags: data.tags,
+    author: data.author ?? ctx.defaultAuthor,
+    cover: data.cover ? imageRef(file, data.cover, locate(['cover', 'src']), report) : null,
+  };
+  if (data.announce === undefined) return [post];
+
+  const url = `${ctx.siteUrl}/posts/${slug}/`;
+  const texts: AnnounceItem['texts'] = {};
+  const written = typeof data.announce === 'string' ? Object.fromEntries(ctx.socialChannels.map((c) => [c, data.announce as string])) : data.announce;
+  for (const [channel, text] of Object.entries(written) as [SocialChannelId, string | undefined][]) {
+    if (!text) continue;
+    const at = locate(typeof data.announce === 'string' ? ['announce'] : ['announce', channel]);
+    // The announcement exists to bring readers to the post, so it always carries its link.
+    const withUrl = text.includes('{url}') ? text.replaceAll('{url}', url) : `${text}\n\n${url}`;
+    texts[channel] = { text: withUrl, at };
+  }
+  const channels = Object.keys(texts) as SocialChannelId[];
+  warnDisabled(channels, ctx, report, (i) => locate(typeof data.announce === 'string' ? ['announce'] : ['announce', channels[i]!], 'key'));
+  const announce: AnnounceItem = {
+    id: announceId(post.id),
+    kind: 'announce',
+    file,
+    publishAt: post.publishAt,
+    draft: post.draft,
+    staleAfterMs: ctx.staleAfterMs,
+    postId: post.id,
+    channels,
+    texts,
+  };
+  return [post, announce];
+}
+
+function warnDisabled(channels: readonly SocialChannelId[], ctx: ItemContext, report: Report, at: (index: number) => Position) {
+  channels.forEach((channel, i) => {
+    if (!ctx.socialChannels.includes(channel)) {
+      report(at(i), `${SOCIAL_RULES[channel].name} is not among the channels in postgate.config.yaml, so nothing will be sent there`, 'warning');
+    }
+  });
+}
+
+function checkedParts(parts: Part[], report: Report, firstLine: number, what: string): Part[] {
+  if (parts.length === 1 && parts[0]!.text === '') {
+    report({ line: firstLine, col: 1 }, `${what} is empty: write its text below the front matter`);
+    return [];
+  }
+  parts.forEach((part, i) => {
+    if (part.text === '') report(part.at, `part ${i + 1} of ${parts.length} of ${what} is empty: remove the extra "---" line or write the part`);
+  });
+  return parts.filter((p) => p.text !== '');
+}
+
+function imageRef(file: string, image: { src: string; alt: string }, at: Position, report: Report): ImageRef {
+  const resolved = resolveRepoPath(file, image.src);
+  if (resolved === null) report(at, `image ${JSON.stringify(image.src)} is outside the repository; images must live in the repository, e.g. beside this file`);
+  return { src: image.src, path: resolved, alt: image.alt, at: at ?? START };
+}

@@ -1,0 +1,52 @@
+import type { Position } from '../core/problem.ts';
+
+/**
+ * Decodes a content file's bytes, refusing what is not text: a file saved in another encoding
+ * would otherwise be published with garbled characters.
+ */
+export type Decoded = { ok: true; text: string } | { ok: false; at: Position; message: string };
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export function decodeTextFile(bytes: Uint8Array, maxBytes: number, what: string): Decoded {
+  if (bytes.length > maxBytes) {
+    return { ok: false, at: { line: 1, col: 1 }, message: `the file is ${Math.ceil(bytes.length / 1024)} KB; ${what} may be at most ${maxBytes / 1024} KB` };
+  }
+  if (bytes.length === 0) return { ok: false, at: { line: 1, col: 1 }, message: 'the file is empty: it needs front matter between "---" lines and a text' };
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) return { ok: false, at: positionOf(bytes, nul), message: 'this is not a text file (it contains NUL bytes); save it as UTF-8 text' };
+  try {
+    return { ok: true, text: decoder.decode(bytes) };
+  } catch {
+    const at = positionOf(bytes, firstInvalidUtf8(bytes));
+    return { ok: false, at, message: 'the file is not UTF-8 text; save it as UTF-8 in your editor (it looks like another encoding, e.g. Windows-1252 or Latin-1)' };
+  }
+}
+
+function positionOf(bytes: Uint8Array, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  // Column in characters, so count only the lead bytes of what came before on the line.
+  let col = 1;
+  for (let i = lineStart; i < offset; i++) if ((bytes[i]! & 0xc0) !== 0x80) col++;
+  return { line, col };
+}
+
+/** Offset of the first byte that breaks UTF-8. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) if (i + k >= bytes.length || (bytes[i + k]! & 0xc0) !== 0x80) return i;
+    i += need + 1;
+  }
+  return bytes.length;
+}
