@@ -29,6 +29,7 @@ Lists every post, social draft and announcement with when it goes out, where, an
   held       due but stopped, with the reason (CRISIS, errors in the file)
   stale      due longer ago than its staleAfter window; reschedule it to send it
   failed     the last attempt failed, with the error
+  retracted  deleted from the networks with retract; never sent again
 
 Options:
   --now ISO   the moment to evaluate, e.g. 2026-12-01T09:00:00Z (default: POSTGATE_NOW, or the clock)
@@ -47,7 +48,7 @@ Options:
 
     const firstError = new Map<string, string>();
     for (const p of repo.problems) if (p.severity === 'error' && !firstError.has(p.file)) firstError.set(p.file, `${p.line}:${p.col} ${p.message}`);
-    const inputs = { now, sent: repo.ledger.sent, releasedAt: repo.ledger.releasedAt, crisis: repo.crisis, invalid: firstError };
+    const inputs = { now, sent: repo.ledger.sent, retracted: repo.ledger.retracted, releasedAt: repo.ledger.releasedAt, crisis: repo.crisis, invalid: firstError };
 
     const rows: (QueueRow & { sortAt: number })[] = repo.items.map((item) => {
       const verdict = itemState(item, inputs);

@@ -5,12 +5,14 @@ import { formatDuration } from './duration.ts';
  * Where an item stands at a moment: the rule behind `queue`, and the first step of the publisher's
  * plan. Pure: the clock, the ledger and the crisis are passed in.
  */
-export type ItemState = 'draft' | 'scheduled' | 'due' | 'published' | 'held' | 'stale' | 'failed';
+export type ItemState = 'draft' | 'scheduled' | 'due' | 'published' | 'held' | 'stale' | 'failed' | 'retracted';
 
 export interface StateInputs {
   now: number;
   /** Channels on which each item is already fully sent, from the ledger: id → channels. */
   sent: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Channels each item was retracted from, from the ledger: id → channels. */
+  retracted: ReadonlyMap<string, ReadonlySet<string>>;
   /** When each blog post went live, from the ledger: post id → epoch ms. */
   releasedAt: ReadonlyMap<string, number>;
   /** The reason in the CRISIS file, or null when there is no crisis. */
@@ -26,9 +28,17 @@ export interface StateVerdict {
   dueAt: number | null;
 }
 
+const NAMES: Record<string, string> = { blog: 'the blog', x: 'X', mastodon: 'Mastodon', bluesky: 'Bluesky' };
+
 export function itemState(item: Item, inputs: StateInputs): StateVerdict {
   const sent = inputs.sent.get(item.id);
   const channels = channelsOf(item);
+  // Retracted anywhere means "this must not be out there": it is never sent again, anywhere,
+  // while it keeps its id, even though its file may still be in the repository.
+  const retracted = channels.filter((c) => inputs.retracted.get(item.id)?.has(c));
+  if (retracted.length > 0) {
+    return { state: 'retracted', reason: `retracted from ${retracted.map((c) => NAMES[c] ?? c).join(', ')}; it is not sent again`, dueAt: item.publishAt };
+  }
   if (sent && channels.length > 0 && channels.every((c) => sent.has(c))) return { state: 'published', dueAt: item.publishAt };
 
   const problem = inputs.invalid.get(item.file);

@@ -28,19 +28,29 @@ export interface LedgerSummary {
   sent: Map<string, Set<string>>;
   /** blog post id → when it went live. */
   releasedAt: Map<string, number>;
+  /**
+   * item id → channels it was retracted from (and not sent to again since). Kept apart from
+   * "not sent": the file of a retracted item is usually still there, and must not go out again.
+   */
+  retracted: Map<string, Set<string>>;
 }
 
 export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary {
   const partsSent = new Map<string, Set<number>>();
   const partsNeeded = new Map<string, number>();
   const releasedAt = new Map<string, number>();
+  const retracted = new Map<string, Set<string>>();
   for (const r of records) {
     const key = `${r.item}\u0000${r.channel}`;
     if (r.type === 'retracted') {
       partsSent.delete(key);
       if (r.channel === 'blog') releasedAt.delete(r.item);
+      let channels = retracted.get(r.item);
+      if (!channels) retracted.set(r.item, (channels = new Set()));
+      channels.add(r.channel);
       continue;
     }
+    retracted.get(r.item)?.delete(r.channel);
     let set = partsSent.get(key);
     if (!set) partsSent.set(key, (set = new Set()));
     set.add(r.part);
@@ -55,5 +65,6 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
     if (!channels) sent.set(item, (channels = new Set()));
     channels.add(channel);
   }
-  return { sent, releasedAt };
+  for (const [item, channels] of retracted) if (channels.size === 0) retracted.delete(item);
+  return { sent, releasedAt, retracted };
 }

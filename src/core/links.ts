@@ -14,7 +14,7 @@ export interface LinkSpan {
 // TLD list: "node.js" or "e.g." must not be counted as links.
 const BARE_TLDS =
   'com|org|net|edu|gov|io|co|dev|app|ai|info|biz|me|tv|eu|uk|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|pl|pt|ie|us|ca|au|nz|jp|cn|in|br|mx|ru|blog|news|social|xyz|site|online|tech|studio|shop';
-const SCHEME_URL = String.raw`https?:\/\/[^\s<>"'\u200b]+`;
+const SCHEME_URL = String.raw`(?<![\w])https?:\/\/[^\s<>"'\u200b]+`;
 const BARE_URL = String.raw`(?<![\w@.\/-])(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:${BARE_TLDS})(?![\w-])(?:\/[^\s<>"'\u200b]*)?`;
 const LINK = new RegExp(`${SCHEME_URL}|${BARE_URL}`, 'giu');
 const TRAILING = /[.,;:!?'"\u2019\u201d*_]+$/;

@@ -1,4 +1,4 @@
-import { formatOffset, isTimeZone, resolveLocal, type WallTime } from './time-zone.ts';
+import { formatOffset, isTimeZone, resolveLocal, wallToUtc, type WallTime } from './time-zone.ts';
 
 /**
  * Reads `publishAt` strictly. YAML parsers happily turn `2030-02-30` into 2 March and read a local
@@ -16,7 +16,7 @@ const EXAMPLE = 'such as 2026-12-01T09:30 (site time zone) or 2026-12-01T09:30:0
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(wallToUtc({ year, month: month + 1, day: 0, hour: 0, minute: 0, second: 0 })).getUTCDate();
 }
 
 function fail(message: string): PublishTime {
@@ -47,7 +47,7 @@ export function parsePublishTime(raw: unknown, zone: string): PublishTime {
   if (zoneText) {
     const offset = parseOffset(zoneText);
     if (offset === null) return fail(`offset ${zoneText} is out of range in ${JSON.stringify(raw)}; real offsets run from -12:00 to +14:00`);
-    const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, ms);
+    const asUtc = wallToUtc(wall, ms);
     return { ok: true, epochMs: asUtc - offset * 60_000, hasOffset: true };
   }
 

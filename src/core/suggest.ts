@@ -11,6 +11,8 @@ export function closest(word: string, candidates: readonly string[]): string | n
     }
   }
   // Allow roughly one slip per four letters: "publishedAt" → "publishAt", but not "foo" → "tags".
+  // A word of one or two letters is too short to guess from ("x" is not a slip of "y").
+  if (word.length < 3) return null;
   const allowed = Math.max(1, Math.floor(word.length / 4));
   return bestDistance <= allowed ? best : null;
 }

@@ -15,7 +15,9 @@ export function localStamp(epochMs: number, zone: string): string {
 
 /** "Ünïcode & Co: Launch!" → "unicode-co-launch" */
 export function slugify(title: string): string {
-  const slug = title
+  // Letters that do not decompose into a base letter and an accent, spelled as people would in a URL.
+  const spelled = title.replace(/ß/g, 'ss').replace(/[æÆ]/g, 'ae').replace(/[œŒ]/g, 'oe').replace(/[øØ]/g, 'o').replace(/[łŁ]/g, 'l').replace(/[đĐ]/g, 'd');
+  const slug = spelled
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
@@ -37,7 +39,7 @@ draft: true   # remove this line when the post is ready for review
 # cover:
 #   src: ./cover.jpg
 #   alt: Describe the picture for people who cannot see it
-# announce: "New on the blog: ${options.title.replace(/"/g, "'")} {url}"   # posted on social networks once the post is live
+# announce: "New on the blog: ${options.title.replace(/"/g, "'").replace(/\s*[\r\n]+\s*/g, ' ')} {url}"   # posted on social networks once the post is live
 ---
 
 Write the post here. This is MDX: Markdown, plus components when you need them.

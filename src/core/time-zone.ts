@@ -42,6 +42,16 @@ export interface WallTime {
   second: number;
 }
 
+/**
+ * The instant a wall time would be at UTC. Unlike bare `Date.UTC`, years 0–99 stay themselves
+ * (`Date.UTC` would read `0026` as 1926). Month overflow normalises as in `Date.UTC`.
+ */
+export function wallToUtc(w: WallTime, ms = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(w.year, w.month - 1, w.day);
+  return d.setUTCHours(w.hour, w.minute, w.second, ms);
+}
+
 /** The wall-clock reading in `zone` at instant `epochMs`. */
 export function wallTimeAt(zone: string, epochMs: number): WallTime {
   const parts: Record<string, number> = {};
@@ -62,7 +72,7 @@ export function wallTimeAt(zone: string, epochMs: number): WallTime {
 export function offsetAt(zone: string, epochMs: number): number {
   const whole = Math.floor(epochMs / 1000) * 1000;
   const w = wallTimeAt(zone, whole);
-  return (Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - whole) / 60_000;
+  return (wallToUtc(w) - whole) / 60_000;
 }
 
 export type LocalResolution =
@@ -76,7 +86,7 @@ export type LocalResolution =
  * none fits in a spring-forward gap, both fit in an autumn overlap.
  */
 export function resolveLocal(zone: string, wall: WallTime, ms = 0): LocalResolution {
-  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, ms);
+  const asUtc = wallToUtc(wall, ms);
   const before = offsetAt(zone, asUtc - 86_400_000);
   const after = offsetAt(zone, asUtc + 86_400_000);
   const fits: { epochMs: number; offset: number }[] = [];

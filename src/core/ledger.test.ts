@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { ledgerRecordSchema, summarizeLedger, type LedgerRecord } from './ledger.ts';
+
+function rec(type: 'sent' | 'retracted', item: string, channel: string, part = 0, parts = 1, at = '2026-12-01T08:30:00Z'): LedgerRecord {
+  return ledgerRecordSchema.parse({ v: 1, type, item, channel, part, parts, at });
+}
+
+describe('ledgerRecordSchema', () => {
+  it('fills defaults and refuses records it does not understand', () => {
+    expect(rec('sent', 'social/a', 'x')).toMatchObject({ remoteId: '', url: '', hash: '' });
+    expect(ledgerRecordSchema.safeParse({ v: 2, type: 'sent', item: 'a', channel: 'x', part: 0, parts: 1, at: 'now' }).success).toBe(false);
+    expect(ledgerRecordSchema.safeParse({ v: 1, type: 'sent', item: '', channel: 'x', part: 0, parts: 1, at: 'now' }).success).toBe(false);
+    expect(ledgerRecordSchema.safeParse({ v: 1, type: 'sent', item: 'a', channel: 'x', part: -1, parts: 1, at: 'now' }).success).toBe(false);
+  });
+});
+
+describe('summarizeLedger', () => {
+  it('marks a single post sent on its channel', () => {
+    const { sent } = summarizeLedger([rec('sent', 'social/a', 'x'), rec('sent', 'social/a', 'mastodon')]);
+    expect([...sent.get('social/a')!].sort()).toEqual(['mastodon', 'x']);
+    expect(sent.has('social/b')).toBe(false);
+  });
+  it('counts a thread as sent on a channel only when all its parts are recorded', () => {
+    const partial = [rec('sent', 'social/t', 'x', 0, 3), rec('sent', 'social/t', 'x', 1, 3)];
+    expect(summarizeLedger(partial).sent.has('social/t')).toBe(false);
+    const whole = [...partial, rec('sent', 'social/t', 'x', 2, 3), rec('sent', 'social/t', 'bluesky', 0, 3)];
+    expect([...summarizeLedger(whole).sent.get('social/t')!]).toEqual(['x']);
+  });
+  it('does not count a part recorded twice as two parts', () => {
+    const twice = [rec('sent', 'social/t', 'x', 0, 2), rec('sent', 'social/t', 'x', 0, 2)];
+    expect(summarizeLedger(twice).sent.has('social/t')).toBe(false);
+  });
+  it('removes an item retracted on a channel, and only there', () => {
+    const records = [rec('sent', 'social/a', 'x'), rec('sent', 'social/a', 'mastodon'), rec('retracted', 'social/a', 'x')];
+    expect([...summarizeLedger(records).sent.get('social/a')!]).toEqual(['mastodon']);
+    const all = [...records, rec('retracted', 'social/a', 'mastodon')];
+    expect(summarizeLedger(all).sent.has('social/a')).toBe(false);
+  });
+  it('counts an item sent again after a retraction', () => {
+    const records = [rec('sent', 'social/a', 'x'), rec('retracted', 'social/a', 'x'), rec('sent', 'social/a', 'x')];
+    expect(summarizeLedger(records).sent.get('social/a')?.has('x')).toBe(true);
+  });
+  it('records when a blog post first went live', () => {
+    const { sent, releasedAt } = summarizeLedger([
+      rec('sent', 'posts/launch', 'blog', 0, 1, '2026-12-01T08:30:00Z'),
+      rec('sent', 'posts/launch', 'blog', 0, 1, '2026-12-02T08:30:00Z'),
+      rec('sent', 'social/a', 'x', 0, 1, '2026-12-01T09:00:00Z'),
+    ]);
+    expect(releasedAt.get('posts/launch')).toBe(Date.UTC(2026, 11, 1, 8, 30));
+    expect(releasedAt.has('social/a')).toBe(false);
+    expect(sent.get('posts/launch')?.has('blog')).toBe(true);
+  });
+  it('forgets the release time when the post is retracted, and takes the new one if it is published again', () => {
+    const retracted = [rec('sent', 'posts/launch', 'blog', 0, 1, '2026-12-01T08:30:00Z'), rec('retracted', 'posts/launch', 'blog')];
+    expect(summarizeLedger(retracted).releasedAt.has('posts/launch')).toBe(false);
+    const again = [...retracted, rec('sent', 'posts/launch', 'blog', 0, 1, '2026-12-03T10:00:00Z')];
+    expect(summarizeLedger(again).releasedAt.get('posts/launch')).toBe(Date.UTC(2026, 11, 3, 10));
+  });
+  it('gives empty maps for an empty ledger', () => {
+    const summary = summarizeLedger([]);
+    expect(summary.sent.size).toBe(0);
+    expect(summary.releasedAt.size).toBe(0);
+  });
+});
+
+describe('summarizeLedger retractions', () => {
+  it('remembers where an item was retracted, and forgets it once it is sent there again', () => {
+    const retracted = [rec('sent', 'social/a', 'x'), rec('sent', 'social/a', 'mastodon'), rec('retracted', 'social/a', 'x')];
+    expect(summarizeLedger(retracted).retracted.get('social/a')).toEqual(new Set(['x']));
+    expect(summarizeLedger([...retracted, rec('sent', 'social/a', 'x')]).retracted.has('social/a')).toBe(false);
+  });
+});

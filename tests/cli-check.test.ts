@@ -1,0 +1,68 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exampleRepoCopy, runCli } from './helpers/cli.ts';
+
+describe('postgate check', () => {
+  it('passes the example content with exit 0', () => {
+    const r = runCli(['check']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('checked 7 files: 0 errors, 0 warnings');
+    expect(r.status).toBe(0);
+  });
+
+  it('reports JSON with every problem located', () => {
+    const dir = exampleRepoCopy();
+    writeFileSync(join(dir, 'content/social/broken.md'), '---\npublishAt: 2026-02-30T09:00\nchanels: [x]\n---\nHello\n');
+    const r = runCli(['check', '--format', 'json'], { cwd: dir });
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.errors).toBe(2);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ file: 'content/social/broken.md', line: 2, col: 12, severity: 'error', message: expect.stringContaining('2026-02-30 is not a date: February 2026 has 28 days') }),
+      expect.objectContaining({ file: 'content/social/broken.md', line: 3, col: 1, severity: 'error', message: expect.stringContaining('did you mean "channels"?') }),
+    ]);
+  });
+
+  it('prints GitHub annotations, escaping what the workflow syntax reserves', () => {
+    const dir = exampleRepoCopy();
+    writeFileSync(join(dir, 'content/social/broken.md'), '---\npublishAt: 2026-12-01T09:30\nchannels: [twitter]\n---\nHello\n');
+    const r = runCli(['check', '--format', 'github'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('::error file=content/social/broken.md,line=3,col=12,title=Postgate::unknown channel "twitter"; expected one of x, mastodon, bluesky (did you mean "x"?)');
+  });
+
+  it('keeps checking the other files when one is broken, and names each', () => {
+    const dir = exampleRepoCopy();
+    writeFileSync(join(dir, 'content/social/a.md'), 'no front matter here\n');
+    writeFileSync(join(dir, 'content/social/b.md'), '---\npublishAt: 2026-12-01T09:30\ndraft: yes\n---\nHi\n');
+    const r = runCli(['check'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('content/social/a.md:1:1: error: expected front matter');
+    expect(r.stdout).toContain('content/social/b.md:3:8: error: expected draft to be true or false, received "yes"');
+    expect(r.stdout).toContain('checked 9 files: 2 errors, 0 warnings');
+  });
+
+  it('reports a broken config with its location and exit 1', () => {
+    const dir = exampleRepoCopy();
+    writeFileSync(join(dir, 'postgate.config.yaml'), 'site:\n  title: T\n  url: https://example.org\n  timeZone: Europe/Berlinn\n');
+    const r = runCli(['check'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('postgate.config.yaml:4:13: error: expected an IANA time zone');
+  });
+
+  it('warns, without failing, about a channel the config does not enable', () => {
+    const dir = exampleRepoCopy();
+    writeFileSync(join(dir, 'postgate.config.yaml'), 'site:\n  title: T\n  url: https://example.org\n  timeZone: Europe/Berlin\nchannels: [blog, mastodon, bluesky]\n');
+    const r = runCli(['check'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/content\/social\/2026-12-01-volunteer-thanks\.md:3:\d+: warning: X is not among the channels/);
+  });
+
+  it('refuses an unknown format with exit 2', () => {
+    const r = runCli(['check', '--format', 'xml']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--format expects one of text, json, github, received "xml"');
+  });
+});

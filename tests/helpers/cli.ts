@@ -1,0 +1,30 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Runs the real CLI in a child process, as a user (or the workflow) would. */
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+const ENTRY = join(REPO_ROOT, 'scripts/postgate.ts');
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): CliResult {
+  // A clean environment: nothing from the developer's shell (tokens, POSTGATE_NOW) leaks into a test.
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1' };
+  for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
+  const result = spawnSync(process.execPath, [ENTRY, ...args], { cwd: options.cwd ?? REPO_ROOT, env, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A scratch copy of the example repository (config and content) to change freely. */
+export function exampleRepoCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'postgate-'));
+  cpSync(join(REPO_ROOT, 'postgate.config.yaml'), join(dir, 'postgate.config.yaml'));
+  cpSync(join(REPO_ROOT, 'content'), join(dir, 'content'), { recursive: true });
+  return dir;
+}
