@@ -3,13 +3,13 @@ import { composeParts, type ComposeOptions } from './compose.ts';
 import { graphemeCount } from './text-length.ts';
 import type { ImageRef, Item } from './item.ts';
 import { describeBytes, type ImageType } from './media.ts';
-import { problem, type Problem } from './problem.ts';
+import { problem, START, type Position, type Problem } from './problem.ts';
 
 /**
  * Checks that need more than one file: the final text against each network's limits, images
  * against what each network accepts, and ids against each other.
  */
-export type ImageFact = { kind: 'file'; bytes: number; type: ImageType | null } | { kind: 'missing' } | { kind: 'not-a-file' };
+export type ImageFact = { kind: 'file'; bytes: number; type: ImageType | null } | { kind: 'missing' } | { kind: 'not-a-file' } | { kind: 'outside' };
 
 export function checkLengths(item: Item, options: ComposeOptions): Problem[] {
   if (item.kind === 'post') return [];
@@ -19,9 +19,9 @@ export function checkLengths(item: Item, options: ComposeOptions): Problem[] {
     const parts = composeParts(item, channel, options);
     parts.forEach((part, i) => {
       const v = measureFor(channel, part.text);
-      const which = parts.length > 1 ? `part ${i + 1} of ${parts.length}` : 'the post';
+      const which = parts.length > 1 ? `part ${i + 1} of ${parts.length}` : item.kind === 'announce' ? 'the announcement' : 'the post';
       if (v.length > v.max) {
-        problems.push(problem(item.file, part.at, 'error', `${which} is too long for ${rules.name}: ${v.length} ${rules.unit}, the limit is ${v.max}${item.kind === 'social' ? `; shorten it, split it into a thread with "---", or set ${channel}: { text: ... }` : ''}`));
+        problems.push(problem(item.file, part.at, 'error', `${which} is too long for ${rules.name}: ${v.length} ${rules.unit}, the limit is ${v.max}${item.kind !== 'social' ? '' : item.overrides[channel] ? '; shorten it or split it into a thread with "---"' : `; shorten it, split it into a thread with "---", or set ${channel}: { text: ... }`}`));
       } else if (v.bytes !== undefined && v.maxBytes !== undefined && v.bytes > v.maxBytes) {
         problems.push(problem(item.file, part.at, 'error', `${which} is too long for ${rules.name}: ${v.bytes} bytes, the limit is ${v.maxBytes}`));
       }
@@ -54,13 +54,20 @@ export function checkImages(item: Item, facts: ReadonlyMap<string, ImageFact>): 
       }
       if (fact?.kind !== 'file' || fact.type === null) continue;
       if (!rules.imageTypes.includes(fact.type)) {
-        problems.push(problem(item.file, image.at, 'error', `${image.src} is ${fact.type.toUpperCase()}, which ${rules.name} does not take; expected ${rules.imageTypes.join(', ')}`));
+        problems.push(problem(item.file, image.at, 'error', `${image.src} is ${fact.type.toUpperCase()}, which ${rules.name} does not take; expected ${rules.imageTypes.map((t) => t.toUpperCase()).join(', ')}`));
       } else if (fact.bytes > rules.maxImageBytes) {
-        problems.push(problem(item.file, image.at, 'error', `${image.src} is ${describeBytes(fact.bytes)}; ${rules.name} takes images up to ${describeBytes(rules.maxImageBytes)}`));
+        const [size, limit] = sizes(fact.bytes, rules.maxImageBytes);
+        problems.push(problem(item.file, image.at, 'error', `${image.src} is ${size}; ${rules.name} takes images up to ${limit}`));
       }
     }
   }
   return problems;
+}
+
+/** Two sizes for a message; in exact bytes when rounding would make them look the same. */
+function sizes(bytes: number, limit: number): [string, string] {
+  if (describeBytes(bytes) !== describeBytes(limit)) return [describeBytes(bytes), describeBytes(limit)];
+  return [`${bytes.toLocaleString('en-US')} bytes`, `${limit.toLocaleString('en-US')} bytes`];
 }
 
 function checkImageFile(file: string, image: ImageRef, facts: ReadonlyMap<string, ImageFact>): Problem[] {
@@ -68,22 +75,36 @@ function checkImageFile(file: string, image: ImageRef, facts: ReadonlyMap<string
   const fact = facts.get(image.path);
   if (!fact || fact.kind === 'missing') return [problem(file, image.at, 'error', `image ${JSON.stringify(image.src)} not found (looked for ${image.path})`)];
   if (fact.kind === 'not-a-file') return [problem(file, image.at, 'error', `image ${JSON.stringify(image.src)} is a folder, not a file`)];
+  if (fact.kind === 'outside') {
+    return [problem(file, image.at, 'error', `image ${JSON.stringify(image.src)} is a link to a file outside the repository; copy the image itself into the repository`)];
+  }
   if (fact.type === null) return [problem(file, image.at, 'error', `${image.src} is not an image Postgate can send: expected PNG, JPEG, GIF, WebP or AVIF (checked by its content, not its name)`)];
   return [];
 }
 
-/** Two items with one id would share one ledger history; both files are named so either can be fixed. */
-export function checkDuplicateIds(items: readonly Item[]): Problem[] {
-  const seen = new Map<string, Item>();
-  const problems: Problem[] = [];
+/**
+ * Two items with one id would share one ledger history. Every file that claims the id is named, at
+ * its `id:` line when it sets one (`idAt`, by file), so either can be fixed.
+ */
+export function checkDuplicateIds(items: readonly Item[], idAt: ReadonlyMap<string, Position> = new Map()): Problem[] {
+  const filesById = new Map<string, string[]>();
   for (const item of items) {
-    const first = seen.get(item.id);
-    if (!first) {
-      seen.set(item.id, item);
-      continue;
+    const files = filesById.get(item.id) ?? [];
+    if (!files.includes(item.file)) files.push(item.file);
+    filesById.set(item.id, files);
+  }
+  const problems: Problem[] = [];
+  const reported = new Set<string>();
+  for (const [id, files] of filesById) {
+    if (files.length < 2) continue;
+    for (const file of files) {
+      if (reported.has(file)) continue; // a post's announcement shares its fate: one message per file
+      reported.add(file);
+      const others = files.filter((f) => f !== file).join(', ');
+      const at = idAt.get(file);
+      const fix = at ? 'give one of them another id' : 'its id comes from its path; rename or remove one of them, or give one its own id (id: ...)';
+      problems.push(problem(file, at ?? START, 'error', `duplicate id "${id}": ${others} ${files.length > 2 ? 'have' : 'has'} it too; ${fix}`));
     }
-    if (first.file === item.file) continue;
-    problems.push(problem(item.file, { line: 1, col: 1 }, 'error', `duplicate id "${item.id}": ${first.file} has it too; give one of them its own id (id: ...)`));
   }
   return problems;
 }

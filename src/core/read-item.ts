@@ -3,7 +3,7 @@ import { SOCIAL_RULES, type SocialChannelId } from './channels.ts';
 import { postSchema, socialSchema, type PostFrontMatter, type SocialFrontMatter } from './content-schema.ts';
 import { normalizeText, readYamlMapping, splitFrontMatter, type SplitFile } from './front-matter.ts';
 import { announceId, idFromPath, slugFromPath, type AnnounceItem, type ImageRef, type Item, type PostItem, type SocialItem } from './item.ts';
-import { problem, START, type Position, type Problem } from './problem.ts';
+import { problem, shown, START, type Position, type Problem } from './problem.ts';
 import { describeIssues } from './schema-issues.ts';
 import { splitThread, type Part } from './thread.ts';
 import { locateInYaml, type PathSegment } from './yaml-locate.ts';
@@ -28,6 +28,8 @@ export type ItemFileKind = 'post' | 'social';
 export interface ReadResult {
   items: Item[];
   problems: Problem[];
+  /** Where the file sets its `id`, if it does: a duplicate id is reported there. */
+  idAt?: Position;
 }
 
 const schemaCache = new Map<string, { post: ReturnType<typeof postSchema>; social: ReturnType<typeof socialSchema> }>();
@@ -43,7 +45,10 @@ function schemasFor(timeZone: string) {
 
 export function readItemText(file: string, kind: ItemFileKind, rawText: string, ctx: ItemContext): ReadResult {
   const problems: Problem[] = [];
-  const report = (at: Position, message: string, severity: 'error' | 'warning' = 'error') => problems.push(problem(file, at, severity, message));
+  const report = (at: Position, message: string, severity: 'error' | 'warning' = 'error') => {
+    // One alias (*name) used in several places yields the same message at the same spot: say it once.
+    if (!problems.some((p) => p.line === at.line && p.col === at.col && p.message === message)) problems.push(problem(file, at, severity, message));
+  };
 
   const split = splitFrontMatter(normalizeText(rawText));
   if (!split.ok) {
@@ -68,7 +73,7 @@ export function readItemText(file: string, kind: ItemFileKind, rawText: string, 
     kind === 'social'
       ? buildSocial(file, parsed.data as SocialFrontMatter, split.value, ctx, report, locate)
       : buildPost(file, parsed.data as PostFrontMatter, split.value, ctx, report, locate);
-  return { items, problems };
+  return (parsed.data as { id?: string }).id === undefined ? { items, problems } : { items, problems, idAt: locate(['id']) };
 }
 
 type Report = (at: Position, message: string, severity?: 'error' | 'warning') => void;
@@ -171,6 +176,16 @@ function checkedParts(parts: Part[], report: Report, firstLine: number, what: st
 
 function imageRef(file: string, image: { src: string; alt: string }, at: Position, report: Report): ImageRef {
   const resolved = resolveRepoPath(file, image.src);
-  if (resolved === null) report(at, `image ${JSON.stringify(image.src)} is outside the repository; images must live in the repository, e.g. beside this file`);
+  if (resolved === null) report(at, outsideMessage(image.src));
   return { src: image.src, path: resolved, alt: image.alt, at: at ?? START };
+}
+
+/** Why a path is not a place in the repository, and what to write instead. */
+function outsideMessage(src: string): string {
+  const drive = /^[a-z]:[\\/]/i.test(src);
+  if (!drive && /^[a-z][a-z0-9+.-]*:/i.test(src)) {
+    return `image ${shown(src)} is an address, not a file in the repository; download the image and save it in the repository, e.g. beside this file`;
+  }
+  if (!drive && src.includes('\\')) return `image "${src}" uses "\\" in its path; write paths with "/", e.g. "${src.replaceAll('\\', '/')}"`;
+  return `image ${shown(src)} is outside the repository; images must live in the repository, e.g. beside this file`;
 }

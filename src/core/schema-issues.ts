@@ -26,26 +26,42 @@ const TYPE_NAMES: Record<string, string> = {
   number: 'a number',
 };
 
-export function describeIssues(issues: readonly Issue[], data: unknown, schema: AnySchema, prefix: PathSegment[] = []): IssueReport[] {
-  return issues.flatMap((issue) => describe(issue, data, schema, prefix));
+/** While describing: which key an unknown key was taken for, and whether a report is "missing X". */
+interface Draft extends IssueReport {
+  suggests?: string;
+  missing?: boolean;
 }
 
-function describe(issue: Issue, data: unknown, schema: AnySchema, prefix: PathSegment[]): IssueReport[] {
+export function describeIssues(issues: readonly Issue[], data: unknown, schema: AnySchema, prefix: PathSegment[] = []): IssueReport[] {
+  const drafts = issues.flatMap((issue) => describe(issue, data, schema, prefix));
+  // A misspelled key (publishedAt) also leaves the key it meant missing; "did you mean publishAt?"
+  // already says both, so the second message would only make one slip look like two.
+  const meant = new Set(drafts.flatMap((d) => (d.suggests ? [label([...d.path.slice(0, -1), d.suggests])] : [])));
+  return drafts.filter((d) => !(d.missing && meant.has(label(d.path)))).map(({ path, want, message }) => ({ path, want, message }));
+}
+
+function describe(issue: Issue, data: unknown, schema: AnySchema, prefix: PathSegment[]): Draft[] {
   const path = [...prefix, ...(issue.path as PathSegment[])];
   const value = valueAt(data, path);
   const name = label(path);
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map((key) => ({ path: [...path, key], want: 'key' as const, message: unknownKey(key, path, schema) }));
+      return issue.keys.map((key) => ({ path: [...path, key], want: 'key' as const, ...unknownKey(key, path, schema) }));
     case 'invalid_value': {
       const allowed = issue.values.map(String);
       const isChannel = path.includes('channels');
       const alias = typeof value === 'string' ? CHANNEL_ALIASES[value.toLowerCase()] : undefined;
-      const guess = alias ?? (typeof value === 'string' ? closest(value, allowed) : null);
+      const sameLetters = typeof value === 'string' ? allowed.find((a) => a.toLowerCase() === value.toLowerCase()) : undefined;
+      const guess = alias ?? sameLetters ?? (typeof value === 'string' ? closest(value, allowed) : null);
+      if (typeof value !== 'string') {
+        return [{ path, want: 'value', message: `expected ${isChannel ? 'a channel' : name} to be one of ${allowed.join(', ')}, received ${shown(value)}` }];
+      }
+      // A social draft is not a blog post; say where a blog post goes instead of only "unknown".
+      const blog = isChannel && value === 'blog' && !allowed.includes('blog') ? '; a social draft does not go to the blog: write a blog post in content/posts/ instead' : '';
       return [{
         path,
         want: 'value',
-        message: `unknown ${isChannel ? 'channel' : `value for ${name}`} ${shown(value)}; expected one of ${allowed.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+        message: `unknown ${isChannel ? 'channel' : `value for ${name}`} ${shown(value)}; expected one of ${allowed.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}${blog}`,
       }];
     }
     case 'invalid_union': {
@@ -56,11 +72,16 @@ function describe(issue: Issue, data: unknown, schema: AnySchema, prefix: PathSe
       return [{ path, want: 'value', message: `expected ${name} as text, or as a mapping of channel: text (x, mastodon, bluesky), received ${shown(value)}` }];
     }
     case 'invalid_type': {
-      if (value === undefined) return [{ path, want: 'key', message: `missing ${name}: ${customOr(issue, `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`)}` }];
+      if (value === undefined) return [{ path, want: 'key', missing: true, message: `missing ${name}: ${customOr(issue, `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`)}` }];
       return [{ path, want: 'value', message: `${customOr(issue, `expected ${name} to be ${TYPE_NAMES[issue.expected] ?? issue.expected}`)}, received ${shown(value)}` }];
     }
     default:
-      return [{ path, want: 'value', message: isDefault(issue) ? `${name}: ${issue.message.toLowerCase()}` : withReceived(issue.message, issue.code, value) }];
+      return [{
+        path,
+        want: 'value',
+        missing: issue.code === 'custom' && value === undefined,
+        message: isDefault(issue) ? `${name}: ${issue.message.toLowerCase()}` : withReceived(issue.message, issue.code, value),
+      }];
   }
 }
 
@@ -77,15 +98,16 @@ function customOr(issue: Issue, fallback: string): string {
   return isDefault(issue) ? fallback : issue.message;
 }
 
-function unknownKey(key: string, path: PathSegment[], schema: AnySchema): string {
+function unknownKey(key: string, path: PathSegment[], schema: AnySchema): { message: string; suggests?: string } {
   const known = keysAt(schema, path);
   const where = path.length ? ` in ${label(path)}` : '';
   if (path.length === 0 && key === 'channels' && !known.includes('channels')) {
-    return `unknown key "channels": a blog post goes to the blog; to post about it on social networks, use announce`;
+    return { message: `unknown key "channels": a blog post goes to the blog; to post about it on social networks, use announce` };
   }
   const hint = KEY_HINTS[key];
   const guess = hint && known.includes(hint) ? hint : closest(key, known);
-  return `unknown key "${key}"${where}; ${guess ? `did you mean "${guess}"?` : `expected one of ${known.join(', ')}`}`;
+  if (!guess) return { message: `unknown key "${key}"${where}; expected one of ${known.join(', ')}` };
+  return { message: `unknown key "${key}"${where}; did you mean "${guess}"?`, suggests: guess };
 }
 
 /** The keys a (possibly wrapped) object schema accepts at `path`. */

@@ -1,3 +1,5 @@
+import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Position } from '../core/problem.ts';
 
 /**
@@ -8,11 +10,56 @@ export type Decoded = { ok: true; text: string } | { ok: false; at: Position; me
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function decodeTextFile(bytes: Uint8Array, maxBytes: number, what: string): Decoded {
-  if (bytes.length > maxBytes) {
-    return { ok: false, at: { line: 1, col: 1 }, message: `the file is ${Math.ceil(bytes.length / 1024)} KB; ${what} may be at most ${maxBytes / 1024} KB` };
+/** True when `real` (a resolved path) lies outside `realRoot`. */
+export function isOutside(realRoot: string, real: string): boolean {
+  const inside = relative(realRoot, real);
+  return inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside);
+}
+
+/**
+ * Reads and decodes a content file. What is not a readable file inside the repository (a folder
+ * named `x.md`, a link to nowhere or out of the repository, a file it may not read) is a located
+ * problem, not a crash; an oversized file is refused before it is read.
+ */
+export function readTextFile(path: string, realRoot: string, maxBytes: number, what: string): Decoded {
+  const START = { line: 1, col: 1 };
+  try {
+    const real = realpathSync(path);
+    if (isOutside(realRoot, real)) return { ok: false, at: START, message: 'the file is a link to a file outside the repository; content must live in the repository' };
+    const stat = statSync(real);
+    if (!stat.isFile()) return { ok: false, at: START, message: `this is a folder, not ${what}: rename it so that its name does not end in .md or .mdx` };
+    if (stat.size > maxBytes) return tooBig(stat.size, maxBytes, what);
+    const bytes = new Uint8Array(stat.size);
+    const fd = openSync(real, 'r');
+    try {
+      let read = 0;
+      while (read < bytes.length) {
+        const n = readSync(fd, bytes, read, bytes.length - read, read);
+        if (n === 0) break;
+        read += n;
+      }
+      return decodeTextFile(bytes.subarray(0, read), maxBytes, what);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { ok: false, at: START, message: 'the file is a link to a file that does not exist' };
+    if (code === 'EACCES' || code === 'EPERM') return { ok: false, at: START, message: 'the file cannot be read: permission denied' };
+    return { ok: false, at: START, message: `the file cannot be read: ${code ?? String(error)}` };
   }
+}
+
+function tooBig(size: number, maxBytes: number, what: string): Decoded {
+  return { ok: false, at: { line: 1, col: 1 }, message: `the file is ${Math.ceil(size / 1024)} KB; ${what} may be at most ${maxBytes / 1024} KB` };
+}
+
+export function decodeTextFile(bytes: Uint8Array, maxBytes: number, what: string): Decoded {
+  if (bytes.length > maxBytes) return tooBig(bytes.length, maxBytes, what);
   if (bytes.length === 0) return { ok: false, at: { line: 1, col: 1 }, message: 'the file is empty: it needs front matter between "---" lines and a text' };
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return { ok: false, at: { line: 1, col: 1 }, message: 'the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8 in your editor' };
+  }
   const nul = bytes.indexOf(0);
   if (nul !== -1) return { ok: false, at: positionOf(bytes, nul), message: 'this is not a text file (it contains NUL bytes); save it as UTF-8 text' };
   try {
