@@ -10,7 +10,12 @@ export function graphemes(text: string): string[] {
   return Array.from(segmenter.segment(text), (s) => s.segment);
 }
 
+// Below U+0300 (where combining marks begin) every UTF-16 unit is a character of its own and weighs
+// 1 on X: most posts in Latin scripts can be counted without segmenting them.
+const SIMPLE = /^[\u0000-\u02ff]*$/;
+
 export function graphemeCount(text: string): number {
+  if (SIMPLE.test(text)) return text.includes('\r\n') ? text.length - text.split('\r\n').length + 1 : text.length;
   let n = 0;
   for (const _ of segmenter.segment(text)) n++;
   return n;
@@ -47,7 +52,8 @@ export function xLength(text: string): number {
   let total = 0;
   let last = 0;
   const measurePlain = (chunk: string) => {
-    for (const g of segmenter.segment(chunk)) total += xWeight(g.segment);
+    if (SIMPLE.test(chunk)) total += chunk.length;
+    else for (const g of segmenter.segment(chunk)) total += xWeight(g.segment);
   };
   for (const link of findLinks(normalized)) {
     measurePlain(normalized.slice(last, link.start));

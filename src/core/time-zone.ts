@@ -68,11 +68,33 @@ export function wallTimeAt(zone: string, epochMs: number): WallTime {
   };
 }
 
-/** The zone's UTC offset, in minutes, at an instant. */
-export function offsetAt(zone: string, epochMs: number): number {
+function exactOffsetAt(zone: string, epochMs: number): number {
   const whole = Math.floor(epochMs / 1000) * 1000;
   const w = wallTimeAt(zone, whole);
   return (wallToUtc(w) - whole) / 60_000;
+}
+
+const DAY_MS = 86_400_000;
+/** zone → UTC day number → offset at the start of that day. Asking Intl costs microseconds; a lookup does not. */
+const offsetsAtDayStart = new Map<string, Map<number, number>>();
+
+function offsetAtDayStart(zone: string, days: Map<number, number>, day: number): number {
+  let offset = days.get(day);
+  if (offset === undefined) days.set(day, (offset = exactOffsetAt(zone, day * DAY_MS)));
+  return offset;
+}
+
+/**
+ * The zone's UTC offset, in minutes, at an instant. Real zones change their offset at most once
+ * a day, so when a UTC day starts and ends on the same offset, that offset holds all day; only
+ * the days with a change are asked about the exact instant.
+ */
+export function offsetAt(zone: string, epochMs: number): number {
+  let days = offsetsAtDayStart.get(zone);
+  if (!days) offsetsAtDayStart.set(zone, (days = new Map()));
+  const day = Math.floor(epochMs / DAY_MS);
+  const start = offsetAtDayStart(zone, days, day);
+  return start === offsetAtDayStart(zone, days, day + 1) ? start : exactOffsetAt(zone, epochMs);
 }
 
 export type LocalResolution =

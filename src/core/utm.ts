@@ -19,8 +19,19 @@ function hostOf(url: string): string | null {
   }
 }
 
+/** The site's host, parsed once per site rather than once per link. */
+const siteHosts = new Map<string, string | null>();
+
+function siteHostOf(siteUrl: string): string | null {
+  let host = siteHosts.get(siteUrl);
+  if (host === undefined) siteHosts.set(siteUrl, (host = hostOf(siteUrl)));
+  return host;
+}
+
 export function tagLink(url: string, ctx: UtmContext): string {
-  const site = hostOf(ctx.siteUrl);
+  const site = siteHostOf(ctx.siteUrl);
+  // Most links to other sites can be told apart without parsing them.
+  if (!site || !url.toLowerCase().includes(site)) return url;
   let parsed: URL;
   try {
     parsed = new URL(url);

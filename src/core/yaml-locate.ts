@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node } from 'yaml';
 import type { Position } from './problem.ts';
 
 /**
@@ -8,9 +9,45 @@ import type { Position } from './problem.ts';
  */
 export type PathSegment = string | number;
 
+/**
+ * The position is worked out when `line` or `col` is first read, which is only when a problem is
+ * reported: items keep positions for every image and override, and valid files never pay for them.
+ */
 export function locateInYaml(text: string, path: readonly PathSegment[], firstLine: number, want: 'key' | 'value' = 'value'): Position {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, schema: 'core', uniqueKeys: false });
+  let found: Position | undefined;
+  const resolve = () => (found ??= findInYaml(text, path, firstLine, want));
+  return {
+    get line() {
+      return resolve().line;
+    },
+    get col() {
+      return resolve().col;
+    },
+  };
+}
+
+type YamlModule = typeof import('yaml');
+let yamlModule: YamlModule | undefined;
+/** Loaded on first use: most runs find nothing wrong and never need it. */
+function yamlLib(): YamlModule {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule);
+}
+
+/** The last text parsed: one file's problems are located one after another. */
+let lastParsed: { text: string; doc: Document.Parsed; lines: LineCounter } | undefined;
+
+function parsed(text: string) {
+  if (lastParsed?.text !== text) {
+    const { LineCounter, parseDocument } = yamlLib();
+    const lines = new LineCounter();
+    lastParsed = { text, doc: parseDocument(text, { lineCounter: lines, schema: 'core', uniqueKeys: false }), lines };
+  }
+  return lastParsed;
+}
+
+function findInYaml(text: string, path: readonly PathSegment[], firstLine: number, want: 'key' | 'value'): Position {
+  const { isMap, isPair, isScalar, isSeq } = yamlLib();
+  const { doc, lines } = parsed(text);
   const at = (offset: number): Position => {
     const pos = lines.linePos(offset);
     return { line: pos.line + firstLine - 1, col: pos.col };
