@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exampleRepoCopy, runCli } from './helpers/cli.ts';
@@ -58,6 +59,17 @@ describe('postgate check', () => {
     const r = runCli(['check'], { cwd: dir });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/content\/social\/2026-12-01-volunteer-thanks\.md:3:\d+: warning: X is not among the channels/);
+  });
+
+  it('never reads content through a content folder that links out of the repository', () => {
+    const dir = exampleRepoCopy();
+    const outside = mkdtempSync(join(tmpdir(), 'postgate-outside-'));
+    writeFileSync(join(outside, 'leak.mdx'), '---\ntitle: T\ndescription: D\npublishAt: 2026-12-01T09:30\n---\nSecret\n');
+    rmSync(join(dir, 'content/posts'), { recursive: true });
+    symlinkSync(outside, join(dir, 'content/posts'));
+    const r = runCli(['check'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('content/posts/leak.mdx:1:1: error: the file is a link to a file outside the repository');
   });
 
   it('refuses an unknown format with exit 2', () => {

@@ -18,6 +18,11 @@ export interface SocialChannelRules {
   /** What the limit counts, for messages: "weighted characters", "graphemes". */
   unit: string;
   measure: (text: string) => number;
+  /**
+   * True when every link counts as a fixed length whatever it says, so adding UTM parameters to a
+   * link cannot change the measured length (and checking can skip composing the tagged text).
+   */
+  linksCountFixed: boolean;
   /** A second limit some networks have, in UTF-8 bytes. */
   maxBytes?: number;
   maxImages: number;
@@ -33,6 +38,7 @@ export const SOCIAL_RULES: Record<SocialChannelId, SocialChannelRules> = {
     maxLength: 280,
     unit: 'weighted characters',
     measure: xLength,
+    linksCountFixed: true,
     maxImages: 4,
     maxImageBytes: 5 * 1024 * 1024,
     imageTypes: ['png', 'jpeg', 'gif', 'webp'],
@@ -44,6 +50,7 @@ export const SOCIAL_RULES: Record<SocialChannelId, SocialChannelRules> = {
     maxLength: 500,
     unit: 'characters',
     measure: mastodonLength,
+    linksCountFixed: true,
     maxImages: 4,
     maxImageBytes: 16 * 1024 * 1024,
     imageTypes: ['png', 'jpeg', 'gif', 'webp', 'avif'],
@@ -55,6 +62,7 @@ export const SOCIAL_RULES: Record<SocialChannelId, SocialChannelRules> = {
     maxLength: 300,
     unit: 'graphemes',
     measure: blueskyLength,
+    linksCountFixed: false,
     maxBytes: 3000,
     maxImages: 4,
     maxImageBytes: 1_000_000,

@@ -16,7 +16,8 @@ export function checkLengths(item: Item, options: ComposeOptions): Problem[] {
   const problems: Problem[] = [];
   for (const channel of item.channels) {
     const rules = SOCIAL_RULES[channel];
-    const parts = composeParts(item, channel, options);
+    // Tagging only lengthens links, which X and Mastodon count as 23 whatever they say.
+    const parts = composeParts(item, channel, rules.linksCountFixed ? { ...options, utm: false } : options);
     parts.forEach((part, i) => {
       const v = measureFor(channel, part.text);
       const which = parts.length > 1 ? `part ${i + 1} of ${parts.length}` : item.kind === 'announce' ? 'the announcement' : 'the post';

@@ -83,14 +83,16 @@ function buildSocial(file: string, data: SocialFrontMatter, split: SplitFile, ct
   const channels = data.channels ?? ctx.socialChannels;
   warnDisabled(channels, ctx, report, (i) => locate(data.channels ? ['channels', i] : ['channels'], data.channels ? 'value' : 'key'));
 
-  const parts = checkedParts(splitThread(split.body, split.bodyLine), report, split.bodyLine, 'the post');
+  const parts = checkedParts(splitThread(split.body, split.bodyLine), report, { line: split.bodyLine, col: 1 }, 'the post');
   const overrides: SocialItem['overrides'] = {};
   for (const channel of ['x', 'mastodon', 'bluesky'] as const) {
     const override = data[channel];
     if (!override) continue;
     const at = locate([channel, 'text']);
     if (!channels.includes(channel)) report(locate([channel], 'key'), `${channel} text is set but ${channel} is not in channels, so it will not be used`, 'warning');
-    overrides[channel] = checkedParts(splitThread(override.text, at.line), report, at.line, `the ${channel} text`).map((p) => ({ ...p, at }));
+    // Every part of an override points at its `text:` key; reading `at` is left until a problem needs it.
+    const overrideParts = splitThread(override.text, 1).map((p) => ({ ...p, at }));
+    overrides[channel] = checkedParts(overrideParts, report, at, `the ${channel} text`);
   }
 
   const images = (data.images ?? []).map((image, i): ImageRef => imageRef(file, image, locate(['images', i, 'src']), report));
@@ -163,9 +165,9 @@ function warnDisabled(channels: readonly SocialChannelId[], ctx: ItemContext, re
   });
 }
 
-function checkedParts(parts: Part[], report: Report, firstLine: number, what: string): Part[] {
+function checkedParts(parts: Part[], report: Report, emptyAt: Position, what: string): Part[] {
   if (parts.length === 1 && parts[0]!.text === '') {
-    report({ line: firstLine, col: 1 }, `${what} is empty: write its text below the front matter`);
+    report(emptyAt, `${what} is empty: write its text below the front matter`);
     return [];
   }
   parts.forEach((part, i) => {

@@ -49,13 +49,13 @@ export async function loadRepository(root: string): Promise<Repository> {
   const problems: Problem[] = [...ledger.problems];
   const items: Item[] = [];
   const idAt = new Map<string, Position>();
-  const realRoot = realpathSync(root);
+  const realRoot = realpathSync.native(root);
 
   for (const file of listing.ignored) {
     problems.push(problem(file, { line: 1, col: 1 }, 'warning', 'ignored: posts end in .md or .mdx, social drafts in .md'));
   }
-  for (const { file, kind } of listing.files) {
-    const decoded = readTextFile(join(root, file), realRoot, MAX_BYTES[kind], WHAT[kind]);
+  for (const { file, kind, mayLink } of listing.files) {
+    const decoded = readTextFile(join(root, file), realRoot, MAX_BYTES[kind], WHAT[kind], mayLink);
     if (!decoded.ok) {
       problems.push(problem(file, decoded.at, 'error', decoded.message));
       continue;

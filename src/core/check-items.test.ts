@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { measureFor, SOCIAL_CHANNEL_IDS, SOCIAL_RULES } from './channels.ts';
+import { checkLengths } from './check-items.ts';
+import { composeParts } from './compose.ts';
+import type { SocialItem } from './item.ts';
+
+const item = (text: string): SocialItem => ({
+  id: 'social/a-rather-long-campaign-name/with/slashes',
+  kind: 'social',
+  file: 'content/social/a.md',
+  publishAt: 0,
+  draft: false,
+  staleAfterMs: null,
+  channels: ['x', 'mastodon', 'bluesky'],
+  parts: [{ text, at: { line: 5, col: 1 } }],
+  overrides: {},
+  images: [],
+});
+
+const TEXTS = [
+  'New: https://example.org/posts/a. And https://www.example.org/p?ref=nl#top, then https://other.org/x',
+  '(see https://example.org/posts/a_(b)) and example.org/posts/bare',
+  'Ünïcode 日本 👨‍👩‍👧 https://example.org/',
+];
+
+describe('checkLengths', () => {
+  it('measures X and Mastodon the same with and without UTM tags, which is why it may skip them', () => {
+    for (const channel of SOCIAL_CHANNEL_IDS.filter((c) => SOCIAL_RULES[c].linksCountFixed)) {
+      for (const text of TEXTS) {
+        const tagged = composeParts(item(text), channel, { siteUrl: 'https://example.org', utm: true })[0]!.text;
+        expect(tagged, text).not.toBe(text);
+        expect(measureFor(channel, tagged).length, `${channel}: ${text}`).toBe(measureFor(channel, text).length);
+      }
+    }
+  });
+
+  it('counts the UTM tags on Bluesky, where links count in full', () => {
+    // 272 graphemes fit everywhere; the tags (about 90 more) push it over Bluesky's 300.
+    const text = `${'a'.repeat(250)} https://example.org/p`;
+    expect(measureFor('bluesky', text).ok).toBe(true);
+    const problems = checkLengths(item(text), { siteUrl: 'https://example.org', utm: true });
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/^the post is too long for Bluesky: \d+ graphemes, the limit is 300/)]);
+    expect(checkLengths(item(text), { siteUrl: 'https://example.org', utm: false })).toEqual([]);
+  });
+});
