@@ -5,6 +5,7 @@ export interface Row {
   casePeakMb: number;
   baseline: string;
   baselineMs: number;
+  baselinePeakMb?: number;
   /** Target on caseMs / baselineMs. */
   maxRatio?: number;
   /** Target on absolute wall time. */
@@ -22,13 +23,13 @@ export function verdict(row: Row): { ratio: number; ok: boolean; misses: string[
 }
 
 export function formatTable(rows: readonly Row[]): string {
-  const header = ['case', 'time', 'peak mem', 'baseline', 'baseline time', 'ratio', 'target', 'result'];
+  const header = ['case', 'time', 'peak mem', 'baseline', 'baseline time', 'baseline mem', 'ratio', 'target', 'result'];
   const body = rows.map((row) => {
     const v = verdict(row);
     const target = [row.maxRatio !== undefined ? `<= ${row.maxRatio}x` : '', row.maxMs !== undefined ? `< ${row.maxMs} ms` : '', row.maxPeakMb !== undefined ? `< ${row.maxPeakMb} MB` : '']
       .filter(Boolean)
       .join(', ');
-    return [row.name, `${Math.round(row.caseMs)} ms`, `${Math.round(row.casePeakMb)} MB`, row.baseline, `${Math.round(row.baselineMs)} ms`, `${v.ratio.toFixed(2)}x`, target || '-', v.ok ? 'ok' : `MISS (${v.misses.join('; ')})`];
+    return [row.name, `${Math.round(row.caseMs)} ms`, `${Math.round(row.casePeakMb)} MB`, row.baseline, `${Math.round(row.baselineMs)} ms`, row.baselinePeakMb === undefined ? '-' : `${Math.round(row.baselinePeakMb)} MB`, `${v.ratio.toFixed(2)}x`, target || '-', v.ok ? 'ok' : `MISS (${v.misses.join('; ')})`];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

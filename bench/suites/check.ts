@@ -8,7 +8,7 @@ import type { Row } from '../lib/table.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 
 export function benchCheck(rounds: number): Row[] {
-  const repo = generateRepo(10_000);
+  const repo = generateRepo(10_000, { postWords: 600 });
   try {
     const result = compare(
       rounds,

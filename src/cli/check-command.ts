@@ -1,6 +1,6 @@
 import { ContentError } from '../core/errors.ts';
 import { hasErrors, type Problem } from '../core/problem.ts';
-import { loadRepository } from '../repo/load-repository.ts';
+import { checkRepository } from '../repo/check-repository.ts';
 import { oneOf, parseCommandArgs } from './args.ts';
 import { EXIT, type Command } from './command.ts';
 import { countLine, githubAnnotation, problemLine } from './problem-format.ts';
@@ -33,9 +33,9 @@ Exit status: 0 no errors (warnings allowed), 1 errors found, 2 wrong usage.`,
     let problems: readonly Problem[];
     let files = 0;
     try {
-      const repo = await loadRepository(io.cwd);
-      problems = repo.problems;
-      files = repo.files.length + 1; // and the config
+      const result = await checkRepository(io.cwd);
+      problems = result.problems;
+      files = result.files + 1; // and the config
     } catch (error) {
       if (!(error instanceof ContentError)) throw error;
       problems = error.problems;

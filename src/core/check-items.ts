@@ -87,7 +87,7 @@ function checkImageFile(file: string, image: ImageRef, facts: ReadonlyMap<string
  * Two items with one id would share one ledger history. Every file that claims the id is named, at
  * its `id:` line when it sets one (`idAt`, by file), so either can be fixed.
  */
-export function checkDuplicateIds(items: readonly Item[], idAt: ReadonlyMap<string, Position> = new Map()): Problem[] {
+export function checkDuplicateIds(items: readonly Pick<Item, 'id' | 'file'>[], idAt: ReadonlyMap<string, Position> = new Map()): Problem[] {
   const filesById = new Map<string, string[]>();
   for (const item of items) {
     const files = filesById.get(item.id) ?? [];
