@@ -1,0 +1,84 @@
+import type { SocialChannelId, SocialChannelRules } from '../core/channels.ts';
+
+/**
+ * One interface for every social network. The publisher only ever talks to this, so a network is
+ * added by writing one file (see x.ts, mastodon.ts, bluesky.ts), and tests swap nothing: they point
+ * the real client libraries at local fake servers through the base URLs in the environment.
+ */
+export interface RemotePost {
+  /** The network's id for the post (X tweet id, Mastodon status id, Bluesky at:// URI). */
+  id: string;
+  /** Where a person can see it. */
+  url: string;
+  /** Bluesky's content id, needed to reply to the post (a "strong ref"). */
+  cid?: string;
+}
+
+export interface ImageUpload {
+  /** Repository-relative path, for messages. */
+  path: string;
+  mime: string;
+  alt: string;
+  bytes: Uint8Array;
+}
+
+/** A link card (Bluesky's external embed), built from the site's own post: no page is fetched. */
+export interface LinkCard {
+  url: string;
+  title: string;
+  description: string;
+}
+
+export interface PostRequest {
+  itemId: string;
+  /** 0-based part of a thread, and how many parts the thread has. */
+  part: number;
+  parts: number;
+  /** The exact final text (UTM tags already added). */
+  text: string;
+  /** Images, on the first part only. */
+  images: ImageUpload[];
+  /** The post this one replies to (the previous part), or null for the first part. */
+  replyTo: RemotePost | null;
+  /** The first part of the thread, or null for the first part itself. */
+  threadRoot: RemotePost | null;
+  /**
+   * Stable for this item, channel, part and content: sending twice with one key must never make
+   * two posts where the network allows it (Mastodon's Idempotency-Key, Bluesky's record key).
+   */
+  key: string;
+  /** When the item was due, epoch ms: Bluesky's createdAt and record key derive from it. */
+  dueAt: number;
+  linkCard: LinkCard | null;
+  signal: AbortSignal;
+}
+
+export interface FindRequest {
+  itemId: string;
+  part: number;
+  text: string;
+  key: string;
+  dueAt: number;
+  /** Only posts made after this moment (epoch ms) can be the one looked for. */
+  notBefore: number;
+  signal: AbortSignal;
+}
+
+export interface Channel {
+  readonly id: SocialChannelId;
+  readonly rules: SocialChannelRules;
+  /** Sends one post; throws ChannelError. */
+  publish(request: PostRequest): Promise<RemotePost>;
+  /**
+   * Looks for a post that may have been sent without an answer reaching us (a timeout, a crash).
+   * Null means it is known not to exist, so sending is safe.
+   */
+  find(request: FindRequest): Promise<RemotePost | null>;
+  /** Deletes a post; a post that is already gone counts as deleted. */
+  retract(post: RemotePost, signal: AbortSignal): Promise<void>;
+}
+
+/** Result of building a channel from the environment: the channel, or the variables it lacks. */
+export type ChannelFromEnv = { ok: true; channel: Channel } | { ok: false; missing: string[] };
+
+export type Env = Readonly<Record<string, string | undefined>>;
