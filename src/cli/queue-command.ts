@@ -1,5 +1,6 @@
 import { idFromPath, channelsOf } from '../core/item.ts';
-import { itemState, type ItemState } from '../core/item-state.ts';
+import type { ItemState } from '../core/item-state.ts';
+import { planPublish } from '../core/plan.ts';
 import { formatLocal, formatUtc } from '../core/time-zone.ts';
 import { loadRepository } from '../repo/load-repository.ts';
 import { parseCommandArgs } from './args.ts';
@@ -48,10 +49,19 @@ Options:
 
     const firstError = new Map<string, string>();
     for (const p of repo.problems) if (p.severity === 'error' && !firstError.has(p.file)) firstError.set(p.file, `${p.line}:${p.col} ${p.message}`);
-    const inputs = { now, sent: repo.ledger.sent, retracted: repo.ledger.retracted, releasedAt: repo.ledger.releasedAt, crisis: repo.crisis, invalid: firstError };
+    // The publisher's own plan, so the queue shows exactly what a publish run would do.
+    const plan = planPublish({
+      items: repo.items,
+      ledger: repo.ledger,
+      now,
+      crisis: repo.crisis,
+      invalid: firstError,
+      compose: { siteUrl: repo.config.site.url, utm: repo.config.policies.utm },
+      enabled: repo.config.channels,
+    });
 
     const rows: (QueueRow & { sortAt: number })[] = repo.items.map((item) => {
-      const verdict = itemState(item, inputs);
+      const verdict = plan.verdicts.get(item.id)!;
       return {
         id: item.id,
         kind: item.kind,

@@ -19,7 +19,15 @@ export interface StateInputs {
   crisis: string | null;
   /** The first error found in each item's file, if any. */
   invalid: ReadonlyMap<string, string>;
+  /** Items with some parts already out on some channel: a thread that has begun is finished, late or not. */
+  started?: ReadonlySet<string>;
+  /** The approval gate's verdict per item id; an item missing here is not gated (local mode). */
+  approvals?: ReadonlyMap<string, ApprovalVerdict>;
+  /** The last failure per item id, from the ledger; `retry: false` when sending again would fail the same way. */
+  failures?: ReadonlyMap<string, { error: string; retry: boolean }>;
 }
+
+export type ApprovalVerdict = { ok: true } | { ok: false; reason: string };
 
 export interface StateVerdict {
   state: ItemState;
@@ -56,12 +64,22 @@ export function itemState(item: Item, inputs: StateInputs): StateVerdict {
   if (dueAt > inputs.now) return { state: 'scheduled', dueAt };
   if (inputs.crisis !== null) return { state: 'held', reason: `CRISIS: ${inputs.crisis}`, dueAt };
   const late = inputs.now - dueAt;
-  if (item.staleAfterMs !== null && late > item.staleAfterMs) {
+  if (item.staleAfterMs !== null && late > item.staleAfterMs && !inputs.started?.has(item.id)) {
     return {
       state: 'stale',
       reason: `due ${formatDuration(late)} ago, past its ${formatDuration(item.staleAfterMs)} window; reschedule it in a pull request to send it`,
       dueAt,
     };
   }
+  const approval = inputs.approvals?.get(item.id);
+  if (approval && !approval.ok) return { state: 'held', reason: approval.reason, dueAt };
+  const failure = inputs.failures?.get(item.id);
+  if (failure) return { state: 'failed', reason: failure.retry ? `${failure.error}; the next run tries again` : failure.error, dueAt };
   return { state: 'due', dueAt };
+}
+
+/** States in which the publisher sends what is left of an item. */
+export function isActionable(verdict: StateVerdict, failures?: ReadonlyMap<string, { retry: boolean }>, id?: string): boolean {
+  if (verdict.state === 'due') return true;
+  return verdict.state === 'failed' && id !== undefined && failures?.get(id)?.retry === true;
 }

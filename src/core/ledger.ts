@@ -1,14 +1,20 @@
 import { z } from 'zod';
 
 /**
- * The ledger: one JSON line per post that went out (or was retracted), appended and committed,
- * never rewritten. It is the only answer to "is this live?".
+ * The ledger: one JSON line per event, appended and committed, never rewritten. It is the only
+ * answer to "is this live?", and the record of who said what, where and when.
+ *
+ * - `attempt`: about to send a part. Written before the request, so that if the process dies
+ *   before the answer, the next run knows to look for the post instead of sending it again.
+ * - `sent`: a part is live, with the network's id and address.
+ * - `failed`: a part could not be sent, with the reason.
+ * - `retracted`: an item was deleted from a channel.
  */
 export const LEDGER_FILE = 'content/ledger.jsonl';
 
 export const ledgerRecordSchema = z.object({
   v: z.literal(1),
-  type: z.enum(['sent', 'retracted']),
+  type: z.enum(['attempt', 'sent', 'failed', 'retracted']),
   item: z.string().min(1),
   channel: z.string().min(1),
   /** Which part of a thread (0-based) and how many parts it has; a blog post is part 0 of 1. */
@@ -16,12 +22,36 @@ export const ledgerRecordSchema = z.object({
   parts: z.number().int().min(1),
   remoteId: z.string().default(''),
   url: z.string().default(''),
+  /** Bluesky's content id of the post, needed to reply to it. */
+  cid: z.string().optional(),
   at: z.string(),
+  /** Hash of the part's source text and images: recognises the same post under a new file name. */
   hash: z.string().default(''),
+  error: z.string().optional(),
+  /** For `failed`: the kind of failure (see src/channels/channel-error.ts), e.g. `rejected`. */
+  failure: z.string().optional(),
   commit: z.string().optional(),
 });
 
 export type LedgerRecord = z.output<typeof ledgerRecordSchema>;
+export type LedgerRecordType = LedgerRecord['type'];
+
+export interface SentPart {
+  remoteId: string;
+  url: string;
+  cid?: string;
+  hash: string;
+  at: number;
+}
+
+/** Where one item stands on one channel. */
+export interface ChannelProgress {
+  parts: number;
+  sent: Map<number, SentPart>;
+  /** Parts with an attempt and no outcome since: they may be live; look before sending. */
+  uncertain: Set<number>;
+  lastFailure?: { part: number; at: number; error: string; failure: string; hash: string };
+}
 
 export interface LedgerSummary {
   /** item id → channels on which every part is sent and not retracted. */
@@ -33,17 +63,23 @@ export interface LedgerSummary {
    * "not sent": the file of a retracted item is usually still there, and must not go out again.
    */
   retracted: Map<string, Set<string>>;
+  /** `item\0channel` → progress, for items with any record on that channel since a retraction. */
+  progress: Map<string, ChannelProgress>;
+  /** `channel\0hash` → the item id a sent part with that content was recorded under. */
+  byHash: Map<string, string>;
 }
 
+export const progressKey = (item: string, channel: string) => `${item}\u0000${channel}`;
+
 export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary {
-  const partsSent = new Map<string, Set<number>>();
-  const partsNeeded = new Map<string, number>();
+  const progress = new Map<string, ChannelProgress>();
   const releasedAt = new Map<string, number>();
   const retracted = new Map<string, Set<string>>();
+  const byHash = new Map<string, string>();
   for (const r of records) {
-    const key = `${r.item}\u0000${r.channel}`;
+    const key = progressKey(r.item, r.channel);
     if (r.type === 'retracted') {
-      partsSent.delete(key);
+      progress.delete(key);
       if (r.channel === 'blog') releasedAt.delete(r.item);
       let channels = retracted.get(r.item);
       if (!channels) retracted.set(r.item, (channels = new Set()));
@@ -51,20 +87,29 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
       continue;
     }
     retracted.get(r.item)?.delete(r.channel);
-    let set = partsSent.get(key);
-    if (!set) partsSent.set(key, (set = new Set()));
-    set.add(r.part);
-    partsNeeded.set(key, r.parts);
-    if (r.channel === 'blog' && !releasedAt.has(r.item)) releasedAt.set(r.item, Date.parse(r.at));
+    let p = progress.get(key);
+    if (!p) progress.set(key, (p = { parts: r.parts, sent: new Map(), uncertain: new Set() }));
+    p.parts = r.parts;
+    if (r.type === 'attempt') {
+      if (!p.sent.has(r.part)) p.uncertain.add(r.part);
+    } else if (r.type === 'sent') {
+      p.uncertain.delete(r.part);
+      p.sent.set(r.part, { remoteId: r.remoteId, url: r.url, hash: r.hash, at: Date.parse(r.at), ...(r.cid ? { cid: r.cid } : {}) });
+      if (r.hash) byHash.set(`${r.channel}\u0000${r.hash}`, r.item);
+      if (r.channel === 'blog' && !releasedAt.has(r.item)) releasedAt.set(r.item, Date.parse(r.at));
+    } else {
+      p.uncertain.delete(r.part);
+      p.lastFailure = { part: r.part, at: Date.parse(r.at), error: r.error ?? 'unknown error', failure: r.failure ?? 'unknown', hash: r.hash };
+    }
   }
   const sent = new Map<string, Set<string>>();
-  for (const [key, parts] of partsSent) {
-    if (parts.size < (partsNeeded.get(key) ?? Infinity)) continue;
+  for (const [key, p] of progress) {
+    if (p.sent.size < p.parts) continue;
     const [item, channel] = key.split('\u0000') as [string, string];
     let channels = sent.get(item);
     if (!channels) sent.set(item, (channels = new Set()));
     channels.add(channel);
   }
   for (const [item, channels] of retracted) if (channels.size === 0) retracted.delete(item);
-  return { sent, releasedAt, retracted };
+  return { sent, releasedAt, retracted, progress, byHash };
 }

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import type { ChannelId } from './channels.ts';
+import { partHash } from './content-hash.ts';
+import type { AnnounceItem, PostItem, SocialItem } from './item.ts';
+import { summarizeLedger, type LedgerRecord } from './ledger.ts';
+import { planPublish, type PlanInputs, type PublishAction } from './plan.ts';
+
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2026, 11, 1, 12, 0);
+const at = (ms: number) => new Date(ms).toISOString();
+
+function social(id: string, parts: string[], over: Partial<SocialItem> = {}): SocialItem {
+  return {
+    id,
+    kind: 'social',
+    file: `content/${id}.md`,
+    publishAt: NOW - HOUR,
+    draft: false,
+    staleAfterMs: 6 * HOUR,
+    channels: ['x', 'mastodon'],
+    parts: parts.map((text, i) => ({ text, at: { line: 5 + i * 2, col: 1 } })),
+    overrides: {},
+    images: [],
+    ...over,
+  };
+}
+
+const post: PostItem = {
+  id: 'posts/launch',
+  kind: 'post',
+  file: 'content/posts/launch.mdx',
+  publishAt: NOW - HOUR,
+  draft: false,
+  staleAfterMs: null,
+  slug: 'launch',
+  title: 'We launched',
+  description: 'All about the launch',
+  tags: [],
+  author: 'Ann',
+  cover: null,
+};
+
+const announce: AnnounceItem = {
+  id: 'posts/launch/announce',
+  kind: 'announce',
+  file: post.file,
+  publishAt: post.publishAt,
+  draft: false,
+  staleAfterMs: 6 * HOUR,
+  postId: post.id,
+  channels: ['bluesky'],
+  texts: { bluesky: { text: 'Read it: https://example.org/posts/launch/', at: { line: 3, col: 1 } } },
+};
+
+function rec(type: LedgerRecord['type'], item: string, channel: string, part: number, parts: number, extra: Partial<LedgerRecord> = {}): LedgerRecord {
+  return { v: 1, type, item, channel, part, parts, remoteId: `${channel}-${part}`, url: `https://net/${channel}/${part}`, at: at(NOW - 30 * 60_000), hash: '', ...extra };
+}
+
+function plan(items: PlanInputs['items'], records: LedgerRecord[] = [], over: Partial<PlanInputs> = {}) {
+  return planPublish({
+    items,
+    ledger: summarizeLedger(records),
+    now: NOW,
+    crisis: null,
+    invalid: new Map(),
+    compose: { siteUrl: 'https://example.org', utm: true },
+    enabled: ['blog', 'x', 'mastodon', 'bluesky'] as ChannelId[],
+    ...over,
+  });
+}
+
+const sends = (actions: PublishAction[]) => actions.filter((a): a is Extract<PublishAction, { kind: 'send' }> => a.kind === 'send');
+
+describe('planPublish', () => {
+  it('sends a due item to each of its channels, with the final text and stable keys', () => {
+    const p = plan([social('social/a', ['Hi https://example.org/posts/launch/ and https://other.org'])]);
+    const actions = sends(p.actions);
+    expect(actions.map((a) => a.channel)).toEqual(['x', 'mastodon']);
+    expect(actions[0]!.parts[0]!.text).toBe('Hi https://example.org/posts/launch/?utm_source=x&utm_medium=social&utm_campaign=social%2Fa and https://other.org');
+    expect(actions[0]!.parts[0]!.key).not.toBe(actions[1]!.parts[0]!.key);
+    expect(sends(plan([social('social/a', ['Hi https://example.org/posts/launch/ and https://other.org'])]).actions)[0]!.parts[0]!.key).toBe(actions[0]!.parts[0]!.key);
+    expect(p.verdicts.get('social/a')!.state).toBe('due');
+  });
+
+  it('resumes a thread after the last part that went out, and looks first for an unconfirmed one', () => {
+    const records = [rec('sent', 'social/t', 'x', 0, 4), rec('sent', 'social/t', 'x', 1, 4), rec('attempt', 'social/t', 'x', 2, 4)];
+    const [x] = sends(plan([social('social/t', ['one', 'two', 'three', 'four'], { channels: ['x'] })], records).actions);
+    expect(x!.parts.map((p) => [p.index, p.sent?.remoteId ?? null, p.uncertain])).toEqual([
+      [0, 'x-0', false],
+      [1, 'x-1', false],
+      [2, null, true],
+      [3, null, false],
+    ]);
+  });
+
+  it('finishes a thread that has begun even once its stale window has passed', () => {
+    const late = social('social/t', ['one', 'two'], { channels: ['x'], publishAt: NOW - 10 * HOUR });
+    expect(plan([late]).verdicts.get('social/t')!.state).toBe('stale');
+    expect(sends(plan([late], [rec('sent', 'social/t', 'x', 0, 2)]).actions)).toHaveLength(1);
+  });
+
+  it('never sends again what the ledger has, even after the file was edited', () => {
+    const records = [rec('sent', 'social/a', 'x', 0, 1), rec('sent', 'social/a', 'mastodon', 0, 1)];
+    const p = plan([social('social/a', ['Edited text after publishing'])], records);
+    expect(p.actions).toEqual([]);
+    expect(p.verdicts.get('social/a')!.state).toBe('published');
+  });
+
+  it('recognises a renamed file by its content and does not send it again', () => {
+    const hash = partHash('Same words');
+    const records = [rec('sent', 'social/old-name', 'x', 0, 1, { hash }), rec('sent', 'social/old-name', 'mastodon', 0, 1, { hash })];
+    const p = plan([social('social/new-name', ['Same words'])], records);
+    expect(p.actions).toEqual([]);
+    expect(p.verdicts.get('social/new-name')!.state).toBe('published');
+    expect(p.sentAs.get('social/new-name')?.get('x')).toBe('social/old-name');
+  });
+
+  it('does not send a retracted item again', () => {
+    const records = [rec('sent', 'social/a', 'x', 0, 1), rec('retracted', 'social/a', 'x', 0, 1)];
+    const p = plan([social('social/a', ['Hi'])], records);
+    expect(p.actions).toEqual([]);
+    expect(p.verdicts.get('social/a')!.state).toBe('retracted');
+  });
+
+  it('holds everything while there is a crisis', () => {
+    const p = plan([social('social/a', ['Hi']), post], [], { crisis: 'Storm' });
+    expect(p.actions).toEqual([]);
+    expect(p.verdicts.get('posts/launch')).toMatchObject({ state: 'held', reason: 'CRISIS: Storm' });
+  });
+
+  it('holds what the approval gate refuses, and a file with errors', () => {
+    const approvals = new Map([['social/a', { ok: false as const, reason: 'no approving review' }]]);
+    const invalid = new Map([['content/social/b.md', '3:1 bad']]);
+    const p = plan([social('social/a', ['Hi']), social('social/b', ['Yo'])], [], { approvals, invalid });
+    expect(p.actions).toEqual([]);
+    expect(p.verdicts.get('social/a')).toMatchObject({ state: 'held', reason: 'no approving review' });
+    expect(p.verdicts.get('social/b')!.state).toBe('held');
+  });
+
+  it('does not retry text a network refused, unless it was edited; retries a passing fault', () => {
+    const hash = partHash('Hi');
+    const refused = [rec('failed', 'social/a', 'x', 0, 1, { hash, error: 'X: duplicate', failure: 'rejected' })];
+    const a = social('social/a', ['Hi'], { channels: ['x'] });
+    expect(plan([a], refused).actions).toEqual([]);
+    expect(plan([a], refused).verdicts.get('social/a')).toMatchObject({ state: 'failed', reason: 'x: X: duplicate' });
+    expect(sends(plan([social('social/a', ['Hi, edited'], { channels: ['x'] })], refused).actions)).toHaveLength(1);
+    const fault = [rec('failed', 'social/a', 'x', 0, 1, { hash, error: 'X: 503', failure: 'unavailable' })];
+    expect(sends(plan([a], fault).actions)).toHaveLength(1);
+  });
+
+  it('releases a due post, and its announcement once it is live, with a card from the post', () => {
+    const before = plan([post, announce]);
+    expect(before.actions.map((a) => a.kind)).toEqual(['release']);
+    expect(before.verdicts.get(announce.id)!.state).toBe('scheduled');
+    const after = plan([post, announce], [rec('sent', post.id, 'blog', 0, 1, { at: at(NOW - 60_000) })]);
+    const [send] = sends(after.actions);
+    expect(send!.channel).toBe('bluesky');
+    expect(send!.dueAt).toBe(NOW - 60_000);
+    expect(send!.linkCard).toMatchObject({ title: 'We launched', description: 'All about the launch' });
+  });
+
+  it('sends only to enabled channels, never drafts or future items, and orders by due time', () => {
+    const early = social('social/early', ['Early'], { publishAt: NOW - 2 * HOUR });
+    const p = plan([social('social/a', ['Hi']), early, social('social/d', ['Draft'], { draft: true }), social('social/f', ['Later'], { publishAt: NOW + HOUR })], [], { enabled: ['blog', 'mastodon'] });
+    expect(sends(p.actions).map((a) => `${a.item.id}:${a.channel}`)).toEqual(['social/early:mastodon', 'social/a:mastodon']);
+    expect(p.verdicts.get('social/d')!.state).toBe('draft');
+    expect(p.verdicts.get('social/f')!.state).toBe('scheduled');
+  });
+});

@@ -1,0 +1,143 @@
+import { measureFor, type ChannelId, type SocialChannelId } from './channels.ts';
+import { composeParts, type ComposeOptions } from './compose.ts';
+import { partHash, partKey } from './content-hash.ts';
+import type { AnnounceItem, ImageRef, Item, PostItem, SocialItem } from './item.ts';
+import { isActionable, itemState, type ApprovalVerdict, type StateVerdict } from './item-state.ts';
+import { progressKey, type LedgerSummary, type SentPart } from './ledger.ts';
+import { linkCardFor, type LinkCardData } from './link-card.ts';
+
+/**
+ * The plan: what `publish` would do now, and why nothing else. Pure: the items, the ledger, the
+ * clock and the gates' verdicts go in; the actions come out, each knowing exactly which parts are
+ * already live (never sent again), which may be (look first), and what text each network gets.
+ */
+export interface PlanInputs {
+  items: readonly Item[];
+  ledger: LedgerSummary;
+  now: number;
+  crisis: string | null;
+  /** file → its first error: such items are held. */
+  invalid: ReadonlyMap<string, string>;
+  /** The approval gate's verdicts by item id; items not in it are not gated (local mode). */
+  approvals?: ReadonlyMap<string, ApprovalVerdict>;
+  compose: ComposeOptions;
+  /** Channels the config enables; nothing is sent elsewhere. */
+  enabled: readonly ChannelId[];
+}
+
+export interface PlannedPart {
+  index: number;
+  /** The exact text the network gets. */
+  text: string;
+  hash: string;
+  /** Idempotency key for this part on this channel. */
+  key: string;
+  length: number;
+  max: number;
+  /** Already live, from the ledger: never sent again. */
+  sent: SentPart | null;
+  /** An attempt with no outcome recorded: it may be live, so the network is asked first. */
+  uncertain: boolean;
+}
+
+export type PublishAction =
+  | { kind: 'release'; item: PostItem; dueAt: number; hash: string }
+  | {
+      kind: 'send';
+      item: SocialItem | AnnounceItem;
+      channel: SocialChannelId;
+      dueAt: number;
+      parts: PlannedPart[];
+      /** Go with the first part. */
+      images: ImageRef[];
+      /** For networks that show one (Bluesky), when the first part links to one of the site's posts and has no image. */
+      linkCard: LinkCardData | null;
+    };
+
+export interface Plan {
+  actions: PublishAction[];
+  verdicts: Map<string, StateVerdict>;
+  /** item id → channels recognised as already sent under another id (a renamed file). */
+  sentAs: Map<string, Map<SocialChannelId, string>>;
+}
+
+type Social = SocialItem | AnnounceItem;
+
+function sourceParts(item: Social, channel: SocialChannelId, compose: ComposeOptions) {
+  const source = composeParts(item, channel, { ...compose, utm: false });
+  const final = compose.utm ? composeParts(item, channel, compose) : source;
+  const images = item.kind === 'social' ? item.images : [];
+  return source.map((part, i) => ({ source: part.text, text: final[i]!.text, hash: partHash(part.text, i === 0 ? images : []) }));
+}
+
+export function planPublish(inputs: PlanInputs): Plan {
+  const { ledger, compose } = inputs;
+  const sent = new Map<string, Set<string>>([...ledger.sent].map(([id, channels]) => [id, new Set(channels)]));
+  const started = new Set<string>();
+  const failures = new Map<string, { error: string; retry: boolean }>();
+  const sentAs = new Map<string, Map<SocialChannelId, string>>();
+  const postsBySlug = new Map(inputs.items.filter((i): i is PostItem => i.kind === 'post').map((p) => [p.slug, p]));
+
+  for (const item of inputs.items) {
+    if (item.kind === 'post' || item.draft || item.publishAt === null || item.publishAt > inputs.now) continue;
+    for (const channel of item.channels) {
+      const progress = ledger.progress.get(progressKey(item.id, channel));
+      if (progress?.sent.size && progress.sent.size < progress.parts) started.add(item.id);
+      if (progress?.lastFailure && progress.sent.size < progress.parts) {
+        // A network that refused this exact text will refuse it again; an edit (new hash) or a
+        // passing fault is worth another try.
+        const parts = sourceParts(item, channel, compose);
+        const failedHash = parts[progress.lastFailure.part]?.hash;
+        const retry = progress.lastFailure.failure !== 'rejected' || failedHash !== progress.lastFailure.hash;
+        failures.set(item.id, { error: `${channel}: ${progress.lastFailure.error}`, retry });
+      }
+      if (progress || sent.get(item.id)?.has(channel)) continue;
+      // Nothing under this id: the same content sent under another id is a renamed file.
+      const hashes = sourceParts(item, channel, compose).map((p) => ledger.byHash.get(`${channel}\u0000${p.hash}`));
+      const previousId = hashes[0];
+      if (previousId && hashes.every((id) => id === previousId)) {
+        let channels = sent.get(item.id);
+        if (!channels) sent.set(item.id, (channels = new Set()));
+        channels.add(channel);
+        let as = sentAs.get(item.id);
+        if (!as) sentAs.set(item.id, (as = new Map()));
+        as.set(channel, previousId);
+      }
+    }
+  }
+
+  const stateInputs = { now: inputs.now, sent, retracted: ledger.retracted, releasedAt: ledger.releasedAt, crisis: inputs.crisis, invalid: inputs.invalid, started, approvals: inputs.approvals, failures };
+  const verdicts = new Map<string, StateVerdict>();
+  const actions: PublishAction[] = [];
+  for (const item of inputs.items) {
+    const verdict = itemState(item, stateInputs);
+    verdicts.set(item.id, verdict);
+    if (!isActionable(verdict, failures, item.id) || verdict.dueAt === null) continue;
+    if (item.kind === 'post') {
+      if (inputs.enabled.includes('blog') && !sent.get(item.id)?.has('blog')) actions.push({ kind: 'release', item, dueAt: verdict.dueAt, hash: partHash(`${item.slug}\n${item.title}`) });
+      continue;
+    }
+    for (const channel of item.channels) {
+      if (!inputs.enabled.includes(channel) || sent.get(item.id)?.has(channel)) continue;
+      const progress = ledger.progress.get(progressKey(item.id, channel));
+      const parts: PlannedPart[] = sourceParts(item, channel, compose).map((p, index) => {
+        const measured = measureFor(channel, p.text);
+        return {
+          index,
+          text: p.text,
+          hash: p.hash,
+          key: partKey(item.id, channel, index, p.hash),
+          length: measured.length,
+          max: measured.max,
+          sent: progress?.sent.get(index) ?? null,
+          uncertain: progress?.uncertain.has(index) ?? false,
+        };
+      });
+      const images = item.kind === 'social' ? item.images : [];
+      const linkCard = images.length === 0 && parts[0] ? linkCardFor(parts[0].text, compose.siteUrl, postsBySlug) : null;
+      actions.push({ kind: 'send', item, channel, dueAt: verdict.dueAt, parts, images, linkCard });
+    }
+  }
+  actions.sort((a, b) => a.dueAt - b.dueAt || a.item.id.localeCompare(b.item.id));
+  return { actions, verdicts, sentAs };
+}

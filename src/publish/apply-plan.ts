@@ -1,0 +1,107 @@
+import type { Channel } from '../channels/channel.ts';
+import { ChannelError } from '../channels/channel-error.ts';
+import type { SocialChannelId } from '../core/channels.ts';
+import type { PublishAction } from '../core/plan.ts';
+import type { ActionResult } from './results.ts';
+import { sendThread, type SendDeps } from './send-thread.ts';
+
+/**
+ * The apply phase: carries out a plan. Blog posts are released first (a ledger record is all it
+ * takes); then every network works through its own queue, all networks at once, so one slow or
+ * broken network never holds up the others.
+ */
+export interface ApplyDeps extends SendDeps {
+  channels: ReadonlyMap<SocialChannelId, Channel>;
+  /** Channels enabled in the config whose credentials are missing: variable names, for the message. */
+  missing: ReadonlyMap<SocialChannelId, string[]>;
+  siteUrl: string;
+  dryRun: boolean;
+}
+
+type Send = Extract<PublishAction, { kind: 'send' }>;
+type Release = Extract<PublishAction, { kind: 'release' }>;
+
+export async function applyReleases(actions: readonly PublishAction[], deps: ApplyDeps): Promise<ActionResult[]> {
+  const results: ActionResult[] = [];
+  for (const action of actions.filter((a): a is Release => a.kind === 'release')) {
+    const url = `${deps.siteUrl}/posts/${action.item.slug}/`;
+    const base = { item: action.item.id, channel: 'blog' as const, parts: 1, url };
+    if (deps.dryRun) {
+      deps.log(`  blog     ${action.item.id}  would be released at ${url}`);
+      results.push({ ...base, outcome: 'would-release', partsLive: 0 });
+      continue;
+    }
+    let crisis: string | null;
+    try {
+      crisis = await deps.gates.crisis();
+    } catch (error) {
+      crisis = `could not check for a CRISIS (${(error as Error).message})`;
+    }
+    if (crisis !== null) {
+      results.push({ ...base, outcome: 'held', partsLive: 0, message: crisis.startsWith('could not') ? crisis : `CRISIS: ${crisis}` });
+      continue;
+    }
+    await deps.ledger.append({ v: 1, type: 'sent', item: action.item.id, channel: 'blog', part: 0, parts: 1, remoteId: action.item.slug, url, at: new Date(deps.now()).toISOString(), hash: action.hash });
+    deps.log(`  blog     ${action.item.id}  released  ${url}`);
+    results.push({ ...base, outcome: 'released', partsLive: 1 });
+  }
+  return results;
+}
+
+export async function applySends(actions: readonly PublishAction[], deps: ApplyDeps): Promise<ActionResult[]> {
+  const byChannel = new Map<SocialChannelId, Send[]>();
+  for (const action of actions) {
+    if (action.kind !== 'send') continue;
+    const queue = byChannel.get(action.channel) ?? [];
+    queue.push(action);
+    byChannel.set(action.channel, queue);
+  }
+  const perChannel = await Promise.all([...byChannel].map(([channel, queue]) => runChannelQueue(channel, queue, deps)));
+  return perChannel.flat();
+}
+
+async function runChannelQueue(channelId: SocialChannelId, queue: Send[], deps: ApplyDeps): Promise<ActionResult[]> {
+  const results: ActionResult[] = [];
+  const channel = deps.channels.get(channelId);
+  let refused: string | null = null;
+  for (const action of queue) {
+    const base = { item: action.item.id, channel: channelId, parts: action.parts.length, partsLive: action.parts.filter((p) => p.sent).length };
+    if (deps.dryRun) {
+      logDryRun(action, deps.log);
+      results.push({ ...base, outcome: 'would-send' });
+      continue;
+    }
+    if (!channel) {
+      const vars = deps.missing.get(channelId) ?? [];
+      results.push({ ...base, outcome: 'not-configured', message: `${channelId} is enabled in postgate.config.yaml but ${vars.join(', ')} ${vars.length === 1 ? 'is' : 'are'} not set` });
+      continue;
+    }
+    if (refused) {
+      results.push({ ...base, outcome: 'failed', message: `not tried: ${refused}` });
+      continue;
+    }
+    try {
+      const result = await sendThread(action, channel, deps);
+      results.push(result);
+      // Credentials refused once will be refused for every item: do not hammer the network.
+      if (result.failure === 'auth') refused = `${channelId} refused the credentials earlier in this run`;
+    } catch (error) {
+      // A bug or an unexpected error in one item must not stop the others.
+      const message = error instanceof ChannelError ? error.message : `unexpected error: ${(error as Error).message}`;
+      deps.log(`  ${channelId.padEnd(8)} ${action.item.id}  failed: ${message}`);
+      results.push({ ...base, outcome: 'failed', message });
+    }
+  }
+  return results;
+}
+
+function logDryRun(action: Send, log: (line: string) => void): void {
+  const todo = action.parts.filter((p) => !p.sent);
+  log(`  ${action.channel.padEnd(8)} ${action.item.id}  would send ${todo.length === action.parts.length ? '' : `the remaining `}${todo.length} part${todo.length === 1 ? '' : 's'}${action.images.length ? ` with ${action.images.length} image${action.images.length === 1 ? '' : 's'}` : ''}:`);
+  for (const part of todo) {
+    log(`    part ${part.index + 1}/${action.parts.length}  ${part.length}/${part.max}`);
+    for (const line of part.text.split('\n')) log(`      | ${line}`);
+  }
+  for (const image of action.images) log(`    image ${image.src}  alt: ${image.alt}`);
+  if (action.linkCard) log(`    link card: ${action.linkCard.title}`);
+}

@@ -1,0 +1,19 @@
+import type { ChannelId } from '../core/channels.ts';
+
+/** What happened to one item on one channel in a run. */
+export type Outcome = 'sent' | 'released' | 'failed' | 'deferred' | 'held' | 'would-send' | 'would-release' | 'not-configured';
+
+export interface ActionResult {
+  item: string;
+  channel: ChannelId;
+  outcome: Outcome;
+  /** Parts live after this run, of how many. */
+  partsLive: number;
+  parts: number;
+  url?: string;
+  message?: string;
+  /** For failures from a network: its kind (see ChannelError), e.g. `auth`. */
+  failure?: string;
+}
+
+export const FAILING: readonly Outcome[] = ['failed', 'not-configured'];

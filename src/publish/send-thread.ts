@@ -1,0 +1,178 @@
+import type { Channel, ImageUpload, RemotePost } from '../channels/channel.ts';
+import { ChannelError } from '../channels/channel-error.ts';
+import type { LedgerRecord, LedgerRecordType } from '../core/ledger.ts';
+import type { PlannedPart, PublishAction } from '../core/plan.ts';
+import type { Gates } from './gates.ts';
+import type { LedgerStore } from './ledger-store.ts';
+import type { ActionResult } from './results.ts';
+
+/**
+ * Sends what is left of one item on one channel, part by part, each a reply to the one before.
+ * The rules that make it exactly-once:
+ * - an `attempt` record is durable before each request, a `sent` record right after its answer;
+ * - a part whose attempt has no outcome, or whose request failed in a way that may have posted it
+ *   (timeout, lost answer, 5xx), is looked for (`find`) before it is sent again;
+ * - when the network cannot say, nothing is resent and the attempt stays open for the next run;
+ * - CRISIS is asked before every single request.
+ */
+export interface SendDeps {
+  gates: Gates;
+  ledger: LedgerStore;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  readImages: (action: Extract<PublishAction, { kind: 'send' }>) => Promise<ImageUpload[]>;
+  /** Per request. */
+  timeoutMs: number;
+  /** Longest wait for a rate limit to reset within a run; longer ones leave the item for the next run. */
+  maxRateLimitWaitMs: number;
+  /** Tries per part, including the first. */
+  maxTries: number;
+  retryBaseMs: number;
+  log: (line: string) => void;
+}
+
+type SendAction = Extract<PublishAction, { kind: 'send' }>;
+
+class Stop extends Error {
+  readonly result: Omit<ActionResult, 'item' | 'channel' | 'parts' | 'partsLive'>;
+  constructor(result: Stop['result']) {
+    super(result.message ?? result.outcome);
+    this.result = result;
+  }
+}
+
+export async function sendThread(action: SendAction, channel: Channel, deps: SendDeps): Promise<ActionResult> {
+  const { item, parts } = action;
+  const base = { item: item.id, channel: action.channel, parts: parts.length };
+  let previous: RemotePost | null = null;
+  let root: RemotePost | null = null;
+  let live = 0;
+  let images: ImageUpload[] | null = null;
+
+  const record = (type: LedgerRecordType, part: PlannedPart, extra: Partial<LedgerRecord> = {}) =>
+    deps.ledger.append({
+      v: 1,
+      type,
+      item: item.id,
+      channel: action.channel,
+      part: part.index,
+      parts: parts.length,
+      remoteId: '',
+      url: '',
+      at: new Date(deps.now()).toISOString(),
+      hash: part.hash,
+      ...extra,
+    });
+  const recordSent = async (part: PlannedPart, post: RemotePost) => {
+    await record('sent', part, { remoteId: post.id, url: post.url, ...(post.cid ? { cid: post.cid } : {}) });
+    deps.log(`  ${action.channel.padEnd(8)} ${item.id}  part ${part.index + 1}/${parts.length}  sent  ${post.url}`);
+  };
+  const findPart = async (part: PlannedPart): Promise<RemotePost | null> => {
+    try {
+      return await channel.find({ itemId: item.id, part: part.index, text: part.text, key: part.key, dueAt: action.dueAt, notBefore: action.dueAt - 60_000, signal: AbortSignal.timeout(deps.timeoutMs) });
+    } catch (error) {
+      // Cannot tell whether it is live: sending could post it twice. Leave the attempt open.
+      throw new Stop({ outcome: 'failed', message: `could not confirm whether part ${part.index + 1} went out (${describe(error)}); not sending it again until the network answers` });
+    }
+  };
+
+  try {
+    for (const part of parts) {
+      if (part.sent) {
+        previous = { id: part.sent.remoteId, url: part.sent.url, ...(part.sent.cid ? { cid: part.sent.cid } : {}) };
+        root ??= previous;
+        live++;
+        continue;
+      }
+      await stopIfCrisis(deps.gates);
+      if (part.uncertain) {
+        const found = await findPart(part);
+        if (found) {
+          await recordSent(part, found);
+          previous = found;
+          root ??= found;
+          live++;
+          continue;
+        }
+      }
+      if (part.index === 0 && images === null) images = await deps.readImages(action);
+      const post = await sendPart(part);
+      previous = post;
+      root ??= post;
+      live++;
+    }
+    return { ...base, outcome: 'sent', partsLive: live, url: root?.url ?? '' };
+  } catch (error) {
+    if (error instanceof Stop) {
+      deps.log(`  ${action.channel.padEnd(8)} ${item.id}  ${error.result.outcome}: ${error.result.message}`);
+      return { ...base, partsLive: live, ...error.result, ...(root ? { url: root.url } : {}) };
+    }
+    throw error;
+  }
+
+  async function sendPart(part: PlannedPart): Promise<RemotePost> {
+    for (let attempt = 1; ; attempt++) {
+      await record('attempt', part);
+      try {
+        const post = await channel.publish({
+          itemId: item.id,
+          part: part.index,
+          parts: parts.length,
+          text: part.text,
+          images: part.index === 0 ? (images ?? []) : [],
+          replyTo: previous,
+          threadRoot: root,
+          key: part.key,
+          dueAt: action.dueAt,
+          linkCard: part.index === 0 ? action.linkCard : null,
+          signal: AbortSignal.timeout(deps.timeoutMs),
+        });
+        await recordSent(part, post);
+        return post;
+      } catch (error) {
+        if (!(error instanceof ChannelError)) throw error;
+        const last = attempt >= deps.maxTries;
+        if (error.kind === 'rate-limited') {
+          const wait = error.retryAfterMs ?? Infinity;
+          if (wait <= deps.maxRateLimitWaitMs && !last) {
+            deps.log(`  ${action.channel.padEnd(8)} ${item.id}  rate limited; waiting ${Math.ceil(wait / 1000)} s`);
+            await deps.sleep(wait);
+            await stopIfCrisis(deps.gates);
+            continue;
+          }
+          await record('failed', part, { error: error.message, failure: 'rate-limited' });
+          throw new Stop({ outcome: 'deferred', message: `${error.message}; rate limited for ${Number.isFinite(wait) ? `${Math.ceil(wait / 1000)} s` : 'an unknown time'}, left for the next run` });
+        }
+        if (error.maybeSent || error.kind === 'unavailable') {
+          const found = await findPart(part);
+          if (found) {
+            await recordSent(part, found);
+            return found;
+          }
+          if (!last) {
+            await deps.sleep(deps.retryBaseMs * 3 ** (attempt - 1));
+            await stopIfCrisis(deps.gates);
+            continue;
+          }
+        }
+        await record('failed', part, { error: error.message, failure: error.kind });
+        throw new Stop({ outcome: 'failed', message: error.message, failure: error.kind });
+      }
+    }
+  }
+}
+
+async function stopIfCrisis(gates: Gates): Promise<void> {
+  let reason: string | null;
+  try {
+    reason = await gates.crisis();
+  } catch (error) {
+    // Fail closed: if we cannot tell whether there is a crisis, we do not post.
+    throw new Stop({ outcome: 'held', message: `could not check for a CRISIS (${describe(error)}); nothing more is sent` });
+  }
+  if (reason !== null) throw new Stop({ outcome: 'held', message: `CRISIS: ${reason}` });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
