@@ -47,7 +47,7 @@ export interface PostRequest {
    * two posts where the network allows it (Mastodon's Idempotency-Key, Bluesky's record key).
    */
   key: string;
-  /** When the item was due, epoch ms: Bluesky's createdAt and record key derive from it. */
+  /** When the item was due, epoch ms: Bluesky derives its record key from it (createdAt is the time of sending). */
   dueAt: number;
   linkCard: LinkCard | null;
   signal: AbortSignal;

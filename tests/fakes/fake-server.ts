@@ -29,6 +29,8 @@ export interface Fault {
   match?: RegExp;
   /** How many requests it applies to (default 1). */
   times?: number;
+  /** How many matching requests to let through untouched first (default 0): "fail the third post". */
+  skip?: number;
   /** Answer with this instead of handling the request (the request has no effect). */
   respond?: FakeResponse;
   /** Handle the request (it takes effect), then answer with this instead: a lost success. */
@@ -83,6 +85,10 @@ export class FakeServer {
   private takeFault(signature: string): Fault | undefined {
     const fault = this.faults.find((f) => !f.match || f.match.test(signature));
     if (!fault) return undefined;
+    if (fault.skip) {
+      fault.skip--;
+      return undefined;
+    }
     fault.times = (fault.times ?? 1) - 1;
     if (fault.times <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
     return fault;

@@ -1,0 +1,157 @@
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SECRET_VARIABLES } from '../channels/secret-variables.ts';
+import { redactSecrets } from '../channels/channel-error.ts';
+import { socialChannelsOf } from '../core/config-schema.ts';
+import { UsageError } from '../core/errors.ts';
+import { MIME, sniffImageType } from '../core/media.ts';
+import { planPublish, type PlanInputs } from '../core/plan.ts';
+import { formatLocal } from '../core/time-zone.ts';
+import { summarizeLedger } from '../core/ledger.ts';
+import { readLedger } from '../repo/ledger-file.ts';
+import { loadRepository } from '../repo/load-repository.ts';
+import { applyReleases, applySends, type ApplyDeps } from '../publish/apply-plan.ts';
+import { LocalGates } from '../publish/gates.ts';
+import { LocalLedgerStore } from '../publish/ledger-store.ts';
+import { summaryMarkdown, summaryText, type HeldItem } from '../publish/report.ts';
+import { FAILING } from '../publish/results.ts';
+import { parseCommandArgs } from './args.ts';
+import { resolveNow } from './clock.ts';
+import { EXIT, type Command } from './command.ts';
+
+export const publishCommand: Command = {
+  name: 'publish',
+  summary: 'send what is due to the blog, X, Mastodon and Bluesky, once, and record it',
+  usage: `Usage: postgate publish [--now ISO] [--dry-run]
+
+Sends every due item that passes the gates (not a draft, no CRISIS, not stale, no errors in its
+file) to its channels, exactly once, and records each post in content/ledger.jsonl as it goes.
+Blog posts are released first; their announcements go out once they are live. Networks are
+served in parallel, the parts of a thread in order.
+
+With no credentials for any enabled network it is a dry run, and says so.
+
+Options:
+  --now ISO    the moment to publish for (default: POSTGATE_NOW, or the clock)
+  --dry-run    show exactly what would be sent (final text, lengths), send and record nothing
+  -h, --help   show this help
+
+Environment (credentials are read here only, and never printed):
+  X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET, X_API_URL (default https://api.x.com)
+  MASTODON_URL, MASTODON_TOKEN
+  BLUESKY_HANDLE, BLUESKY_APP_PASSWORD, BLUESKY_SERVICE (default https://bsky.social)
+  GITHUB_STEP_SUMMARY   when set (GitHub Actions), the summary is appended there as Markdown
+  POSTGATE_TIMEOUT_MS   per request (default 30000)
+
+Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
+
+  async run(args, io) {
+    const { values } = parseCommandArgs('publish', args, { now: { type: 'string' }, 'dry-run': { type: 'boolean' } });
+    if (values.help) {
+      io.out(this.usage);
+      return EXIT.ok;
+    }
+    const secrets = SECRET_VARIABLES.map((name) => io.env[name]);
+    const out = (line: string) => io.out(redactSecrets(line, secrets));
+    const timeoutMs = positiveInt(io.env.POSTGATE_TIMEOUT_MS, 'POSTGATE_TIMEOUT_MS', 30_000);
+
+    const repo = await loadRepository(io.cwd);
+    const { config } = repo;
+    const zone = config.site.timeZone;
+    const now = resolveNow(values.now, io.env, zone);
+    const gates = new LocalGates(io.cwd);
+    const enabledSocial = socialChannelsOf(config);
+    // The network libraries load only here, so check and queue start fast.
+    const { channelsFromEnv } = await import('../channels/from-env.ts');
+    const { channels, missing } = channelsFromEnv(enabledSocial, io.env);
+    const automaticDryRun = !values['dry-run'] && enabledSocial.length > 0 && channels.size === 0;
+    const dryRun = values['dry-run'] === true || automaticDryRun;
+
+    const notes = [gates.description];
+    if (automaticDryRun) notes.unshift('No credentials for any network are set: this is a dry run. Nothing is sent and nothing is recorded.');
+    else if (dryRun) notes.unshift('Dry run: nothing is sent and nothing is recorded.');
+    const errorFiles = new Set(repo.problems.filter((p) => p.severity === 'error').map((p) => p.file));
+    if (errorFiles.size) notes.push(`${errorFiles.size} file${errorFiles.size === 1 ? ' has' : 's have'} errors and ${errorFiles.size === 1 ? 'is' : 'are'} held; run check for details.`);
+
+    out(`Publishing at ${formatLocal(now, zone)} (${zone})`);
+    for (const note of notes) out(`  ${note}`);
+
+    let crisis: string | null;
+    try {
+      crisis = await gates.crisis();
+    } catch (error) {
+      crisis = `could not check for a CRISIS (${(error as Error).message})`;
+    }
+
+    const firstError = new Map<string, string>();
+    for (const p of repo.problems) if (p.severity === 'error' && !firstError.has(p.file)) firstError.set(p.file, `${p.line}:${p.col} ${p.message}`);
+    const planInputs: PlanInputs = {
+      items: repo.items,
+      ledger: repo.ledger,
+      now,
+      crisis,
+      invalid: firstError,
+      compose: { siteUrl: config.site.url, utm: config.policies.utm },
+      enabled: config.channels,
+    };
+    let plan = planPublish(planInputs);
+
+    const deps: ApplyDeps = {
+      channels,
+      missing,
+      siteUrl: config.site.url,
+      dryRun,
+      gates,
+      ledger: new LocalLedgerStore(io.cwd),
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      readImages: async (action) =>
+        action.images.map((image) => {
+          const bytes = new Uint8Array(readFileSync(join(io.cwd, image.path!)));
+          const type = sniffImageType(bytes.subarray(0, 256));
+          return { path: image.path!, alt: image.alt, mime: type ? MIME[type] : 'application/octet-stream', bytes };
+        }),
+      timeoutMs,
+      maxRateLimitWaitMs: 60_000,
+      maxTries: 3,
+      retryBaseMs: 500,
+      log: out,
+    };
+
+    const results = crisis === null ? await applyReleases(plan.actions, deps) : [];
+    if (crisis === null) {
+      // Announcements of posts released just now are due now: plan again with the new records
+      // (in a dry run, as if the posts had been released).
+      const released = results.filter((r) => r.outcome === 'released' || r.outcome === 'would-release').map((r) => r.item);
+      if (released.length) {
+        const ledger = dryRun ? repo.ledger : summarizeLedger((await readLedger(io.cwd)).records);
+        if (dryRun) for (const id of released) ledger.releasedAt.set(id, now);
+        plan = planPublish({ ...planInputs, ledger });
+      }
+      results.push(...(await applySends(plan.actions, deps)));
+    } else {
+      out(`  Paused by CRISIS: ${crisis}`);
+    }
+
+    const acted = new Set(results.map((r) => r.item));
+    const held: HeldItem[] = [...plan.verdicts]
+      .filter(([id, v]) => !acted.has(id) && (v.state === 'held' || v.state === 'stale' || v.state === 'failed'))
+      .map(([id, v]) => ({ item: id, state: v.state, reason: v.reason ?? '' }));
+
+    out('');
+    for (const line of summaryText(results, held)) out(line);
+    if (io.env.GITHUB_STEP_SUMMARY) {
+      const title = crisis !== null ? `Postgate: paused by CRISIS` : dryRun ? 'Postgate: dry run' : 'Postgate: publish';
+      const crisisNote = crisis !== null ? [`Paused by CRISIS: ${crisis}`] : [];
+      appendFileSync(io.env.GITHUB_STEP_SUMMARY, redactSecrets(summaryMarkdown(title, [...crisisNote, ...notes], results, held), secrets) + '\n');
+    }
+    return results.some((r) => FAILING.includes(r.outcome)) ? EXIT.problems : EXIT.ok;
+  },
+};
+
+function positiveInt(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a whole number of milliseconds, received "${raw}"`);
+  return n;
+}

@@ -1,0 +1,316 @@
+import { FakeServer, type FakeResponse, type RecordedRequest } from './fake-server.ts';
+
+/**
+ * A stateful fake of the parts of Mastodon's REST API that Postgate uses, on the shared FakeServer
+ * (faults, latency, request log). It behaves like a real instance where Postgate depends on it:
+ * bearer tokens, Idempotency-Key, HTML `content`, snowflake-like ids in time order, Link-header
+ * pagination, and v2 media uploads that may answer 202 and finish processing later.
+ */
+export interface FakeMedia {
+  id: string;
+  description: string | null;
+  mime: string;
+  filename: string;
+  bytes: Buffer;
+  processed: boolean;
+  /** GET /api/v1/media/:id answers 206 (still processing) this many more times. */
+  pendingPolls: number;
+  statusId: string | null;
+}
+
+export interface FakeStatus {
+  id: string;
+  /** The text exactly as the client sent it. */
+  text: string;
+  /** The HTML Mastodon renders from it. */
+  content: string;
+  in_reply_to_id: string | null;
+  visibility: string;
+  media: FakeMedia[];
+  idempotencyKey: string | undefined;
+  created_at: string;
+  deleted: boolean;
+}
+
+const ACCOUNT_ID = '109000000000000001';
+const USERNAME = 'postgate';
+const VISIBILITIES = new Set(['public', 'unlisted', 'private', 'direct']);
+
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+export class FakeMastodon {
+  readonly server: FakeServer;
+  /** The only token this instance accepts. */
+  token = 'fake-mastodon-token-5f2c9a71';
+  readonly statuses: FakeStatus[] = [];
+  readonly media: FakeMedia[] = [];
+  /** v2 media uploads answer 202 with url null, as for large files, and process on a later GET. */
+  mediaAsync = false;
+  /** With mediaAsync: how many GET /api/v1/media/:id answer 206 before the media is processed. */
+  mediaPendingPolls = 1;
+  /** Error bodies repeat the Authorization header they were sent, as careless servers do. */
+  echoAuthorization = false;
+  now: () => number = Date.now;
+  private readonly idempotency = new Map<string, FakeStatus>();
+  private sequence = 0;
+
+  constructor() {
+    this.server = new FakeServer('mastodon', (request) => this.route(request));
+  }
+
+  start(): Promise<string> {
+    return this.server.start();
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** Statuses not deleted, oldest first. */
+  get live(): FakeStatus[] {
+    return this.statuses.filter((s) => !s.deleted);
+  }
+
+  /** Back to an empty instance: no statuses, media, faults or logged requests. */
+  reset(): void {
+    this.statuses.length = 0;
+    this.media.length = 0;
+    this.idempotency.clear();
+    this.server.clearFaults();
+    this.server.requests.length = 0;
+    this.server.latencyMs = 0;
+    this.mediaAsync = false;
+    this.mediaPendingPolls = 1;
+    this.echoAuthorization = false;
+  }
+
+  /** A status the account posted earlier, e.g. by hand, at `createdAt` (epoch ms). */
+  addStatus(text: string, createdAt = this.now(), options: { inReplyToId?: string; visibility?: string } = {}): FakeStatus {
+    const status: FakeStatus = {
+      id: this.nextId(createdAt),
+      text,
+      content: renderContent(text, this.url),
+      in_reply_to_id: options.inReplyToId ?? null,
+      visibility: options.visibility ?? 'public',
+      media: [],
+      idempotencyKey: undefined,
+      created_at: new Date(createdAt).toISOString(),
+      deleted: false,
+    };
+    this.statuses.push(status);
+    return status;
+  }
+
+  // Like Mastodon's: milliseconds since the epoch shifted left 16 bits, plus a sequence.
+  private nextId(ms: number): string {
+    return ((BigInt(Math.floor(ms)) << 16n) + BigInt(this.sequence++ & 0xffff)).toString();
+  }
+
+  private async route(request: RecordedRequest): Promise<FakeResponse> {
+    const { method, path } = request;
+    if (request.headers.authorization !== `Bearer ${this.token}`) return this.error(request, 401, 'The access token is invalid');
+    let m: RegExpMatchArray | null;
+    if (method === 'GET' && path === '/api/v1/accounts/verify_credentials') return { status: 200, body: this.account() };
+    if (method === 'GET' && (m = path.match(/^\/api\/v1\/accounts\/([^/]+)\/statuses$/))) return this.listStatuses(request, decodeURIComponent(m[1]!));
+    if (method === 'POST' && path === '/api/v1/statuses') return this.createStatus(request);
+    if ((m = path.match(/^\/api\/v1\/statuses\/([^/]+)$/))) {
+      const status = this.statuses.find((s) => s.id === decodeURIComponent(m![1]!) && !s.deleted);
+      if (!status) return this.error(request, 404, 'Record not found');
+      if (method === 'GET') return { status: 200, body: this.statusJson(status) };
+      if (method === 'DELETE') {
+        status.deleted = true;
+        // Mastodon answers a deletion with the source text, for "delete and redraft".
+        return { status: 200, body: { ...this.statusJson(status), text: status.text } };
+      }
+    }
+    if (method === 'POST' && path === '/api/v2/media') return this.uploadMedia(request);
+    if (method === 'GET' && (m = path.match(/^\/api\/v1\/media\/([^/]+)$/))) return this.pollMedia(request, decodeURIComponent(m[1]!));
+    return this.error(request, 404, 'Not Found');
+  }
+
+  private error(request: RecordedRequest, status: number, message: string): FakeResponse {
+    const echo = this.echoAuthorization ? ` (request sent Authorization: ${request.headers.authorization ?? 'nothing'})` : '';
+    return { status, body: { error: `${message}${echo}` } };
+  }
+
+  private createStatus(request: RecordedRequest): FakeResponse {
+    const body = parseFields(request);
+    const key = header(request, 'idempotency-key');
+    const duplicate = key === undefined ? undefined : this.idempotency.get(`${ACCOUNT_ID}:${key}`);
+    if (duplicate && !duplicate.deleted) return { status: 200, body: this.statusJson(duplicate) };
+
+    const text = typeof body.status === 'string' ? body.status : '';
+    const mediaIds = (Array.isArray(body.media_ids) ? body.media_ids : []).map(String);
+    const inReplyTo = body.in_reply_to_id == null || body.in_reply_to_id === '' ? null : String(body.in_reply_to_id);
+    const visibility = typeof body.visibility === 'string' ? body.visibility : 'public';
+    if (text.trim() === '' && mediaIds.length === 0) return this.error(request, 422, "Validation failed: Text can't be blank");
+    if (lengthOnMastodon(text) > 500) return this.error(request, 422, 'Validation failed: Text character limit of 500 exceeded');
+    if (!VISIBILITIES.has(visibility)) return this.error(request, 422, 'Validation failed: Visibility is not included in the list');
+    if (inReplyTo !== null && !this.statuses.some((s) => s.id === inReplyTo && !s.deleted)) {
+      return this.error(request, 404, 'The post you are trying to reply to does not appear to exist.');
+    }
+    if (mediaIds.length > 4) return this.error(request, 422, 'Cannot attach more than 4 files.');
+    const media = mediaIds.map((id) => this.media.find((item) => item.id === id && item.statusId === null));
+    if (media.some((item) => item === undefined)) return this.error(request, 422, `Media attachments not found: ${mediaIds.join(', ')}`);
+    if (media.some((item) => !item!.processed)) return this.error(request, 422, 'Cannot attach files that have not finished processing. Try again in a moment!');
+
+    const status = this.addStatus(text, this.now(), { visibility, ...(inReplyTo ? { inReplyToId: inReplyTo } : {}) });
+    status.idempotencyKey = key;
+    status.media = media as FakeMedia[];
+    for (const item of status.media) item.statusId = status.id;
+    if (key !== undefined) this.idempotency.set(`${ACCOUNT_ID}:${key}`, status);
+    return { status: 200, body: this.statusJson(status) };
+  }
+
+  private listStatuses(request: RecordedRequest, accountId: string): FakeResponse {
+    if (accountId !== ACCOUNT_ID) return this.error(request, 404, 'Record not found');
+    const q = request.query;
+    const limit = Math.min(40, Math.max(1, Number(q.get('limit') ?? 20) || 20));
+    const bound = (name: string) => (q.get(name) ? BigInt(q.get(name)!) : undefined);
+    const [maxId, sinceId, minId] = [bound('max_id'), bound('since_id'), bound('min_id')];
+    const matching = this.live
+      .filter((s) => !(q.get('exclude_replies') === 'true' && s.in_reply_to_id !== null))
+      .filter((s) => (maxId === undefined || BigInt(s.id) < maxId) && (sinceId === undefined || BigInt(s.id) > sinceId) && (minId === undefined || BigInt(s.id) > minId))
+      .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+    // min_id pages forward from that id: the statuses just after it, still newest first.
+    const page = minId === undefined ? matching.slice(0, limit) : matching.slice(-limit);
+    const links: string[] = [];
+    const base = `${this.url}/api/v1/accounts/${accountId}/statuses?limit=${limit}`;
+    if (page.length === limit) links.push(`<${base}&max_id=${page.at(-1)!.id}>; rel="next"`);
+    if (page.length > 0) links.push(`<${base}&min_id=${page[0]!.id}>; rel="prev"`);
+    return { status: 200, headers: links.length ? { link: links.join(', ') } : {}, body: page.map((s) => this.statusJson(s)) };
+  }
+
+  private async uploadMedia(request: RecordedRequest): Promise<FakeResponse> {
+    const contentType = header(request, 'content-type') ?? '';
+    if (!contentType.startsWith('multipart/form-data')) return this.error(request, 422, "Validation failed: File can't be blank");
+    const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(request.body) }).formData();
+    const file = form.get('file');
+    const description = form.get('description');
+    if (!(file instanceof File)) return this.error(request, 422, "Validation failed: File can't be blank");
+    if (!/^(image|video|audio)\//.test(file.type)) return this.error(request, 422, 'Validation failed: File content type is invalid, File is invalid');
+    if (typeof description === 'string' && description.length > 1500) return this.error(request, 422, 'Validation failed: Description is too long (maximum is 1500 characters)');
+    const item: FakeMedia = {
+      id: this.nextId(this.now()),
+      description: typeof description === 'string' ? description : null,
+      mime: file.type,
+      filename: file.name,
+      bytes: Buffer.from(await file.arrayBuffer()),
+      processed: !this.mediaAsync,
+      pendingPolls: this.mediaAsync ? this.mediaPendingPolls : 0,
+      statusId: null,
+    };
+    this.media.push(item);
+    return { status: item.processed ? 200 : 202, body: this.mediaJson(item) };
+  }
+
+  private pollMedia(request: RecordedRequest, id: string): FakeResponse {
+    const item = this.media.find((m) => m.id === id);
+    if (!item) return this.error(request, 404, 'Record not found');
+    if (!item.processed && item.pendingPolls-- <= 0) item.processed = true;
+    return { status: item.processed ? 200 : 206, body: this.mediaJson(item) };
+  }
+
+  private account(): Record<string, unknown> {
+    return { id: ACCOUNT_ID, username: USERNAME, acct: USERNAME, display_name: 'Postgate', url: `${this.url}/@${USERNAME}`, created_at: '2022-11-01T00:00:00.000Z' };
+  }
+
+  private mediaJson(item: FakeMedia): Record<string, unknown> {
+    const url = `${this.url}/system/media_attachments/${item.id}/original/${encodeURIComponent(item.filename)}`;
+    return { id: item.id, type: 'image', url: item.processed ? url : null, preview_url: item.processed ? url : null, remote_url: null, meta: {}, description: item.description, blurhash: null };
+  }
+
+  private statusJson(status: FakeStatus): Record<string, unknown> {
+    const replyTo = status.in_reply_to_id;
+    return {
+      id: status.id,
+      created_at: status.created_at,
+      in_reply_to_id: replyTo,
+      in_reply_to_account_id: replyTo ? ACCOUNT_ID : null,
+      sensitive: false,
+      spoiler_text: '',
+      visibility: status.visibility,
+      language: 'en',
+      uri: `${this.url}/users/${USERNAME}/statuses/${status.id}`,
+      url: `${this.url}/@${USERNAME}/${status.id}`,
+      replies_count: 0,
+      reblogs_count: 0,
+      favourites_count: 0,
+      edited_at: null,
+      content: status.content,
+      reblog: null,
+      account: this.account(),
+      media_attachments: status.media.map((item) => this.mediaJson(item)),
+      mentions: [],
+      tags: [],
+      emojis: [],
+      card: null,
+      poll: null,
+    };
+  }
+}
+
+function header(request: RecordedRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The fields of a JSON or form-encoded body (`media_ids[]` collected into `media_ids`). */
+function parseFields(request: RecordedRequest): Record<string, unknown> {
+  const text = request.body.toString('utf8');
+  if ((header(request, 'content-type') ?? '').includes('application/json')) return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    if (key.endsWith('[]')) ((fields[key.slice(0, -2)] ??= []) as string[]).push(value);
+    else fields[key] = value;
+  }
+  return fields;
+}
+
+const URL_PATTERN = /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'}]/g;
+
+function lengthOnMastodon(text: string): number {
+  return [...text.replace(URL_PATTERN, 'x'.repeat(23))].length;
+}
+
+/** Mastodon's HTML for a plain-text status: paragraphs, <br />, and links, hashtags and mentions. */
+export function renderContent(text: string, instance: string): string {
+  const paragraphs = text.replace(/\r\n?/g, '\n').trim().split(/\n{2,}/);
+  return paragraphs.map((p) => `<p>${p.split('\n').map((line) => linkify(line, instance)).join('<br />')}</p>`).join('');
+}
+
+const TOKEN = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'}])|(?<=^|[^\p{L}\p{N}_/&])#([\p{L}\p{N}_]+)|(?<=^|[^\p{L}\p{N}_/@])@([\p{L}\p{N}_]+)(?:@([\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+))?/gu;
+
+function linkify(line: string, instance: string): string {
+  let out = '';
+  let last = 0;
+  for (const match of line.matchAll(TOKEN)) {
+    out += escapeHtml(line.slice(last, match.index));
+    last = match.index + match[0].length;
+    const [, url, tag, user, domain] = match;
+    if (url) out += linkHtml(url);
+    else if (tag) out += `<a href="${instance}/tags/${encodeURIComponent(tag.toLowerCase())}" class="mention hashtag" rel="tag">#<span>${escapeHtml(tag)}</span></a>`;
+    else {
+      const profile = domain ? `https://${domain}/@${user}` : `${instance}/@${user}`;
+      out += `<span class="h-card" translate="no"><a href="${escapeHtml(profile)}" class="u-url mention">@<span>${escapeHtml(user!)}</span></a></span>`;
+    }
+  }
+  return out + escapeHtml(line.slice(last));
+}
+
+// As Mastodon shortens a link: the scheme hidden, 30 characters shown, the rest hidden.
+function linkHtml(url: string): string {
+  const prefix = /^https?:\/\/(www\.)?/.exec(url)![0];
+  const rest = url.slice(prefix.length);
+  const shown = rest.slice(0, 30);
+  const hidden = rest.slice(30);
+  return (
+    `<a href="${escapeHtml(url)}" target="_blank" rel="nofollow noopener" translate="no">` +
+    `<span class="invisible">${escapeHtml(prefix)}</span><span class="${hidden ? 'ellipsis' : ''}">${escapeHtml(shown)}</span>` +
+    `<span class="invisible">${escapeHtml(hidden)}</span></a>`
+  );
+}

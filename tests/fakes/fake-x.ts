@@ -1,0 +1,293 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { mapLinks } from '../../src/core/links.ts';
+import { xLength } from '../../src/core/text-length.ts';
+import { FakeServer, jsonBody, type FakeResponse, type RecordedRequest } from './fake-server.ts';
+
+/**
+ * A fake X API v2 for one account, stateful enough for a publisher: it checks OAuth 1.0a signatures
+ * for real (against the https://api.x.com URL the client signed, not the 127.0.0.1 URL it reached),
+ * stores posts, media and alt text, refuses duplicates like X, and returns text the way X does: links
+ * rewritten to t.co, &<> escaped, a t.co link to the images at the end.
+ */
+export interface FakeXCredentials {
+  apiKey: string;
+  apiSecret: string;
+  accessToken: string;
+  accessSecret: string;
+}
+
+export interface FakeXPost {
+  id: string;
+  authorId: string;
+  /** As sent. */
+  text: string;
+  replyTo: string | null;
+  mediaIds: string[];
+  createdAt: number;
+  deleted: boolean;
+}
+
+export interface FakeXMedia {
+  id: string;
+  mediaType: string;
+  totalBytes: number;
+  chunks: Map<number, Buffer>;
+  bytes: Buffer | null;
+  altText: string | null;
+}
+
+export const FAKE_X_CREDENTIALS: FakeXCredentials = {
+  apiKey: 'fakeApiKey4Kq9Tz',
+  apiSecret: 'fakeApiSecretZr7wPq2',
+  accessToken: '2244994945-fakeAccessTokenN3p',
+  accessSecret: 'fakeAccessSecretLm2xV8',
+};
+
+const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+
+export class FakeX {
+  readonly credentials: FakeXCredentials;
+  readonly user = { id: '2244994945', username: 'postgate_demo', name: 'Postgate Demo' };
+  readonly server: FakeServer;
+  readonly posts: FakeXPost[] = [];
+  readonly media = new Map<string, FakeXMedia>();
+  /** Quote the request's Authorization header in error bodies, as a careless API might. */
+  echoAuthorization = false;
+  /** When posts are made (epoch ms); OAuth timestamps are always checked against the real clock. */
+  clock: () => number = Date.now;
+  private readonly nonces = new Set<string>();
+  private lastId = 1_870_000_000_000_000_000n;
+
+  constructor(credentials: FakeXCredentials = FAKE_X_CREDENTIALS) {
+    this.credentials = credentials;
+    this.server = new FakeServer('x', (request) => this.route(request));
+  }
+
+  start(): Promise<string> {
+    return this.server.start();
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** The environment xFromEnv needs to reach this fake. */
+  env(): Record<string, string> {
+    const c = this.credentials;
+    return { X_API_KEY: c.apiKey, X_API_SECRET: c.apiSecret, X_ACCESS_TOKEN: c.accessToken, X_ACCESS_SECRET: c.accessSecret, X_API_URL: this.url };
+  }
+
+  livePosts(): FakeXPost[] {
+    return this.posts.filter((p) => !p.deleted);
+  }
+
+  /** The text X shows for a post. */
+  rendered(post: FakeXPost): string {
+    const text = mapLinks(post.text, (link) => tco(link.url));
+    const withMedia = post.mediaIds.length ? `${text} ${tco(`media:${post.id}`)}` : text;
+    return withMedia.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  }
+
+  private async route(request: RecordedRequest): Promise<FakeResponse> {
+    const refusal = this.checkOAuth(request);
+    if (refusal) return this.problem(request, 401, 'Unauthorized', `Unauthorized: ${refusal}`);
+    const route = `${request.method} ${request.path}`;
+    let m: RegExpExecArray | null;
+    if (route === 'GET /2/users/me') return { status: 200, body: { data: this.user } };
+    if (route === 'POST /2/tweets') return this.createPost(request);
+    if ((m = /^GET \/2\/users\/(\d+)\/tweets$/.exec(route))) return this.timeline(request, m[1]!);
+    if ((m = /^DELETE \/2\/tweets\/(\d+)$/.exec(route))) return this.deletePost(request, m[1]!);
+    if (route === 'POST /2/media/upload/initialize') return this.initMedia(request);
+    if ((m = /^POST \/2\/media\/upload\/(\d+)\/append$/.exec(route))) return this.appendMedia(request, m[1]!);
+    if ((m = /^POST \/2\/media\/upload\/(\d+)\/finalize$/.exec(route))) return this.finalizeMedia(request, m[1]!);
+    if (route === 'POST /2/media/metadata') return this.mediaMetadata(request);
+    return this.problem(request, 404, 'Not Found Error', `No route ${route}`, 'https://api.twitter.com/2/problems/resource-not-found');
+  }
+
+  private createPost(request: RecordedRequest): FakeResponse {
+    const body = jsonBody(request) as { text?: unknown; reply?: { in_reply_to_tweet_id?: unknown }; media?: { media_ids?: unknown } };
+    const text = typeof body.text === 'string' ? body.text : '';
+    const mediaIds = Array.isArray(body.media?.media_ids) ? body.media.media_ids.map(String) : [];
+    if (!text && !mediaIds.length) return this.invalid(request, 'text', 'Either text or media is required.');
+    if (xLength(text) > 280) return this.invalid(request, 'text', 'The text is too long.');
+    if (mediaIds.length > 4 || mediaIds.some((id) => !this.media.get(id)?.bytes)) return this.invalid(request, 'media.media_ids', 'Your media IDs are invalid.');
+    const replyTo = body.reply?.in_reply_to_tweet_id === undefined ? null : String(body.reply.in_reply_to_tweet_id);
+    if (replyTo !== null && !this.livePosts().some((p) => p.id === replyTo)) {
+      return this.problem(request, 403, 'Forbidden', 'You attempted to reply to a Tweet that is deleted or not visible to you.');
+    }
+    if (this.livePosts().some((p) => p.authorId === this.user.id && p.text === text)) {
+      return this.problem(request, 403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.');
+    }
+    const post: FakeXPost = { id: this.nextId(), authorId: this.user.id, text, replyTo, mediaIds, createdAt: this.clock(), deleted: false };
+    this.posts.push(post);
+    return { status: 201, body: { data: { id: post.id, text: this.rendered(post), edit_history_tweet_ids: [post.id] } } };
+  }
+
+  private timeline(request: RecordedRequest, userId: string): FakeResponse {
+    const q = request.query;
+    const max = Number(q.get('max_results') ?? 10);
+    if (!Number.isInteger(max) || max < 5 || max > 100) return this.invalid(request, 'max_results', 'max_results must be between 5 and 100.');
+    const bound = (name: string) => {
+      const value = q.get(name);
+      if (value === null) return undefined;
+      return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(value) ? Date.parse(value) : NaN;
+    };
+    const start = bound('start_time');
+    const end = bound('end_time');
+    if (Number.isNaN(start) || Number.isNaN(end)) return this.invalid(request, 'start_time', 'Times must be YYYY-MM-DDTHH:mm:ssZ.');
+    if (start !== undefined && start < Date.UTC(2010, 10, 6, 0, 0, 1)) return this.invalid(request, 'start_time', 'start_time must be on or after 2010-11-06T00:00:01Z.');
+    const fields = new Set((q.get('tweet.fields') ?? '').split(',').filter(Boolean));
+    // X keeps whole seconds.
+    const seconds = (ms: number) => Math.floor(ms / 1000) * 1000;
+    const matching = this.livePosts()
+      .filter((p) => p.authorId === userId && (start === undefined || seconds(p.createdAt) >= start) && (end === undefined || seconds(p.createdAt) < end))
+      .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+    const offset = Number(q.get('pagination_token') ?? 0);
+    const page = matching.slice(offset, offset + max);
+    const data = page.map((p) => ({
+      id: p.id,
+      text: this.rendered(p),
+      edit_history_tweet_ids: [p.id],
+      ...(fields.has('created_at') ? { created_at: new Date(seconds(p.createdAt)).toISOString() } : {}),
+    }));
+    const meta: Record<string, unknown> = { result_count: page.length };
+    if (page.length) Object.assign(meta, { newest_id: page[0]!.id, oldest_id: page.at(-1)!.id });
+    if (offset + max < matching.length) meta.next_token = String(offset + max);
+    return { status: 200, body: page.length ? { data, meta } : { meta } };
+  }
+
+  private deletePost(request: RecordedRequest, id: string): FakeResponse {
+    const post = this.posts.find((p) => p.id === id && !p.deleted);
+    if (!post) return this.problem(request, 404, 'Not Found Error', `Could not find tweet with id: [${id}].`, 'https://api.twitter.com/2/problems/resource-not-found');
+    if (post.authorId !== this.user.id) return this.problem(request, 403, 'Forbidden', 'You are not allowed to delete this Tweet.');
+    post.deleted = true;
+    return { status: 200, body: { data: { deleted: true } } };
+  }
+
+  private initMedia(request: RecordedRequest): FakeResponse {
+    const body = jsonBody(request) as { media_type?: unknown; total_bytes?: unknown };
+    const mediaType = String(body.media_type ?? '');
+    const totalBytes = Number(body.total_bytes);
+    if (!/^image\/(png|jpeg|gif|webp)$/.test(mediaType)) return this.invalid(request, 'media_type', `Unsupported media type ${mediaType}.`);
+    if (!Number.isInteger(totalBytes) || totalBytes <= 0 || totalBytes > MAX_IMAGE_BYTES) return this.invalid(request, 'total_bytes', 'Invalid total_bytes.');
+    const id = this.nextId();
+    this.media.set(id, { id, mediaType, totalBytes, chunks: new Map(), bytes: null, altText: null });
+    return { status: 200, body: { data: { id, media_key: `3_${id}`, expires_after_secs: 86400 } } };
+  }
+
+  private appendMedia(request: RecordedRequest, id: string): FakeResponse {
+    const media = this.media.get(id);
+    if (!media || media.bytes) return this.invalid(request, 'id', 'Unknown or finalized media id.');
+    const fields = multipart(request);
+    const index = Number(fields.get('segment_index')?.toString());
+    const chunk = fields.get('media');
+    if (!Number.isInteger(index) || !chunk) return this.invalid(request, 'media', 'segment_index and media are required.');
+    media.chunks.set(index, chunk);
+    return { status: 200, body: { data: { expires_at: Math.floor(Date.now() / 1000) + 86400 } } };
+  }
+
+  private finalizeMedia(request: RecordedRequest, id: string): FakeResponse {
+    const media = this.media.get(id);
+    if (!media) return this.invalid(request, 'id', 'Unknown media id.');
+    const bytes = Buffer.concat([...media.chunks.entries()].sort(([a], [b]) => a - b).map(([, chunk]) => chunk));
+    if (bytes.length !== media.totalBytes) return this.invalid(request, 'id', `Received ${bytes.length} bytes, expected ${media.totalBytes}.`);
+    media.bytes = bytes;
+    return { status: 200, body: { data: { id, media_key: `3_${id}`, size: bytes.length, expires_after_secs: 86400 } } };
+  }
+
+  private mediaMetadata(request: RecordedRequest): FakeResponse {
+    const body = jsonBody(request) as { id?: unknown; metadata?: { alt_text?: { text?: unknown } } };
+    const media = this.media.get(String(body.id));
+    const alt = body.metadata?.alt_text?.text;
+    if (!media) return this.invalid(request, 'id', 'Unknown media id.');
+    if (typeof alt !== 'string' || alt.length > 1000) return this.invalid(request, 'metadata.alt_text.text', 'Alt text must be at most 1000 characters.');
+    media.altText = alt;
+    return { status: 200, body: { data: { id: media.id, associated_metadata: { alt_text: { text: alt } } } } };
+  }
+
+  /** Null when the request is signed by the expected key and token; otherwise why not. */
+  private checkOAuth(request: RecordedRequest): string | null {
+    const header = request.headers.authorization;
+    if (!header?.startsWith('OAuth ')) return 'no OAuth Authorization header';
+    const oauth = new Map<string, string>();
+    for (const [, key, value] of header.slice(6).matchAll(/([\w-]+)="([^"]*)"/g)) oauth.set(decodeURIComponent(key!), decodeURIComponent(value!));
+    if (oauth.get('oauth_signature_method') !== 'HMAC-SHA1') return 'signature method is not HMAC-SHA1';
+    if (oauth.get('oauth_consumer_key') !== this.credentials.apiKey || oauth.get('oauth_token') !== this.credentials.accessToken) return 'unknown consumer key or token';
+    const timestamp = Number(oauth.get('oauth_timestamp'));
+    if (!(Math.abs(timestamp - Date.now() / 1000) < 300)) return 'timestamp out of range';
+    const nonce = `${oauth.get('oauth_nonce')}:${timestamp}`;
+    if (!oauth.get('oauth_nonce') || this.nonces.has(nonce)) return 'nonce missing or used before';
+
+    // Parameters signed: the oauth_* ones, the query, and a form-encoded body (never JSON or multipart).
+    const params: [string, string][] = [...oauth].filter(([k]) => k !== 'oauth_signature');
+    params.push(...request.query.entries());
+    if (String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      params.push(...new URLSearchParams(request.body.toString('utf8')).entries());
+    }
+    const encoded = params.map(([k, v]) => [percentEncode(k), percentEncode(v)] as const).sort(([ak, av], [bk, bv]) => (ak === bk ? compare(av, bv) : compare(ak, bk)));
+    const host = request.path.startsWith('/1.1/media/') ? 'upload.x.com' : 'api.x.com';
+    const base = [request.method, percentEncode(`https://${host}${request.path}`), percentEncode(encoded.map(([k, v]) => `${k}=${v}`).join('&'))].join('&');
+    const key = `${percentEncode(this.credentials.apiSecret)}&${percentEncode(this.credentials.accessSecret)}`;
+    const expected = createHmac('sha1', key).update(base).digest();
+    const given = Buffer.from(oauth.get('oauth_signature') ?? '', 'base64');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid signature';
+    this.nonces.add(nonce);
+    return null;
+  }
+
+  private problem(request: RecordedRequest, status: number, title: string, detail: string, type = 'about:blank'): FakeResponse {
+    const echoed = this.echoAuthorization ? ` (request had Authorization: ${request.headers.authorization ?? 'none'})` : '';
+    return { status, body: { title, detail: detail + echoed, type, status } };
+  }
+
+  private invalid(request: RecordedRequest, parameter: string, message: string): FakeResponse {
+    const response = this.problem(request, 400, 'Invalid Request', 'One or more parameters to your request was invalid.', 'https://api.twitter.com/2/problems/invalid-request');
+    return { ...response, body: { ...(response.body as object), errors: [{ parameters: { [parameter]: [] }, message }] } };
+  }
+
+  private nextId(): string {
+    this.lastId += 1_000_000n + BigInt(Math.floor(Math.random() * 1000));
+    return this.lastId.toString();
+  }
+}
+
+function tco(url: string): string {
+  return `https://t.co/${createHash('sha1').update(url).digest('base64url').slice(0, 10)}`;
+}
+
+function percentEncode(value: string): string {
+  return encodeURIComponent(value).replace(/[!*'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * multipart/form-data fields as bytes. (Request.formData() would decode a part without a filename,
+ * such as twitter-api-v2's media chunk, as UTF-8 text and damage binary data.)
+ */
+function multipart(request: RecordedRequest): Map<string, Buffer> {
+  const fields = new Map<string, Buffer>();
+  const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/.exec(String(request.headers['content-type'] ?? ''));
+  if (!boundary) return fields;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const body = request.body;
+  let at = body.indexOf(delimiter);
+  while (at !== -1) {
+    const start = at + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === '--') break;
+    const next = body.indexOf(delimiter, start);
+    if (next === -1) break;
+    const part = body.subarray(start + 2, next - 2);
+    const headerEnd = part.indexOf('\r\n\r\n');
+    const name = /name="([^"]*)"/.exec(part.subarray(0, headerEnd).toString())?.[1];
+    if (name !== undefined && headerEnd !== -1) fields.set(name, Buffer.from(part.subarray(headerEnd + 4)));
+    at = next;
+  }
+  return fields;
+}
