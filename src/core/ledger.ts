@@ -48,8 +48,8 @@ export interface SentPart {
 export interface ChannelProgress {
   parts: number;
   sent: Map<number, SentPart>;
-  /** Parts with an attempt and no outcome since: they may be live; look before sending. */
-  uncertain: Set<number>;
+  /** Parts with an attempt and no outcome since, with the time of the first such attempt: they may be live; look before sending. */
+  uncertain: Map<number, number>;
   lastFailure?: { part: number; at: number; error: string; failure: string; hash: string };
 }
 
@@ -88,10 +88,10 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
     }
     retracted.get(r.item)?.delete(r.channel);
     let p = progress.get(key);
-    if (!p) progress.set(key, (p = { parts: r.parts, sent: new Map(), uncertain: new Set() }));
+    if (!p) progress.set(key, (p = { parts: r.parts, sent: new Map(), uncertain: new Map() }));
     p.parts = r.parts;
     if (r.type === 'attempt') {
-      if (!p.sent.has(r.part)) p.uncertain.add(r.part);
+      if (!p.sent.has(r.part) && !p.uncertain.has(r.part)) p.uncertain.set(r.part, Date.parse(r.at));
     } else if (r.type === 'sent') {
       p.uncertain.delete(r.part);
       p.sent.set(r.part, { remoteId: r.remoteId, url: r.url, hash: r.hash, at: Date.parse(r.at), ...(r.cid ? { cid: r.cid } : {}) });

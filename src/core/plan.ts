@@ -38,6 +38,8 @@ export interface PlannedPart {
   sent: SentPart | null;
   /** An attempt with no outcome recorded: it may be live, so the network is asked first. */
   uncertain: boolean;
+  /** When that attempt was made (epoch ms, the machine's clock): the post, if it exists, is no older. */
+  attemptedAt: number | null;
 }
 
 export type PublishAction =
@@ -131,6 +133,7 @@ export function planPublish(inputs: PlanInputs): Plan {
           max: measured.max,
           sent: progress?.sent.get(index) ?? null,
           uncertain: progress?.uncertain.has(index) ?? false,
+          attemptedAt: progress?.uncertain.get(index) ?? null,
         };
       });
       const images = item.kind === 'social' ? item.images : [];

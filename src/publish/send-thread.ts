@@ -67,9 +67,11 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
     await record('sent', part, { remoteId: post.id, url: post.url, ...(post.cid ? { cid: post.cid } : {}) });
     deps.log(`  ${action.channel.padEnd(8)} ${item.id}  part ${part.index + 1}/${parts.length}  sent  ${post.url}`);
   };
-  const findPart = async (part: PlannedPart): Promise<RemotePost | null> => {
+  // A post that may exist is no older than the first attempt to send it, by the machine's clock
+  // (never the due time: --now and catch-up runs send long after it). A minute allows for skew.
+  const findPart = async (part: PlannedPart, attemptedAt: number): Promise<RemotePost | null> => {
     try {
-      return await channel.find({ itemId: item.id, part: part.index, text: part.text, key: part.key, dueAt: action.dueAt, notBefore: action.dueAt - 60_000, signal: AbortSignal.timeout(deps.timeoutMs) });
+      return await channel.find({ itemId: item.id, part: part.index, text: part.text, key: part.key, dueAt: action.dueAt, notBefore: attemptedAt - 60_000, signal: AbortSignal.timeout(deps.timeoutMs) });
     } catch (error) {
       // Cannot tell whether it is live: sending could post it twice. Leave the attempt open.
       throw new Stop({ outcome: 'failed', message: `could not confirm whether part ${part.index + 1} went out (${describe(error)}); not sending it again until the network answers` });
@@ -86,7 +88,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
       }
       await stopIfCrisis(deps.gates);
       if (part.uncertain) {
-        const found = await findPart(part);
+        const found = await findPart(part, part.attemptedAt ?? 0);
         if (found) {
           await recordSent(part, found);
           previous = found;
@@ -111,6 +113,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
   }
 
   async function sendPart(part: PlannedPart): Promise<RemotePost> {
+    const firstAttemptAt = part.attemptedAt ?? deps.now();
     for (let attempt = 1; ; attempt++) {
       await record('attempt', part);
       try {
@@ -144,7 +147,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
           throw new Stop({ outcome: 'deferred', message: `${error.message}; rate limited for ${Number.isFinite(wait) ? `${Math.ceil(wait / 1000)} s` : 'an unknown time'}, left for the next run` });
         }
         if (error.maybeSent || error.kind === 'unavailable') {
-          const found = await findPart(part);
+          const found = await findPart(part, firstAttemptAt);
           if (found) {
             await recordSent(part, found);
             return found;
