@@ -5,10 +5,13 @@
  */
 import { parseArgs } from 'node:util';
 import { benchCheck } from './suites/check.ts';
+import { benchPublishNoop, benchPublishThread } from './suites/publish.ts';
 import { formatTable, verdict, type Row } from './lib/table.ts';
 
-const SUITES: Record<string, (rounds: number) => Row[]> = {
+const SUITES: Record<string, (rounds: number) => Row[] | Promise<Row[]>> = {
   check: benchCheck,
+  'publish-noop': benchPublishNoop,
+  'publish-thread': benchPublishThread,
 };
 
 const { values, positionals } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, strict: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
@@ -25,7 +28,7 @@ const rounds = Number(values.rounds);
 const rows: Row[] = [];
 for (const name of positionals.length ? positionals : Object.keys(SUITES)) {
   process.stderr.write(`bench: ${name}...\n`);
-  rows.push(...SUITES[name]!(rounds));
+  rows.push(...(await SUITES[name]!(rounds)));
 }
 process.stdout.write(`\nPostgate benchmarks (median of ${rounds} rounds; node ${process.version}; ${new Date().toISOString()})\n\n${formatTable(rows)}\n`);
 if (values.strict && rows.some((r) => !verdict(r).ok)) process.exitCode = 1;

@@ -1,31 +1,16 @@
 import type { SocialChannelId } from '../core/channels.ts';
-import { blueskyFromEnv } from './bluesky.ts';
-import type { Channel, ChannelFromEnv, Env } from './channel.ts';
-import { mastodonFromEnv } from './mastodon.ts';
-import { xFromEnv } from './x.ts';
+import type { ChannelFromEnv, Env } from './channel.ts';
 
 /**
- * Builds the channels the config enables from the environment, once, before anything is sent.
- * A channel without its credentials is not built; the variables it lacks are reported by name.
+ * Builds a network's channel from the environment, loading its client library only then: a run
+ * with nothing due for a network never pays for its library (@atproto/api alone takes ~200 ms).
  */
-const BUILDERS: Record<SocialChannelId, (env: Env) => ChannelFromEnv> = {
-  x: xFromEnv,
-  mastodon: mastodonFromEnv,
-  bluesky: blueskyFromEnv,
+const LOADERS: Record<SocialChannelId, (env: Env) => Promise<ChannelFromEnv>> = {
+  x: async (env) => (await import('./x.ts')).xFromEnv(env),
+  mastodon: async (env) => (await import('./mastodon.ts')).mastodonFromEnv(env),
+  bluesky: async (env) => (await import('./bluesky.ts')).blueskyFromEnv(env),
 };
 
-export interface ChannelSet {
-  channels: Map<SocialChannelId, Channel>;
-  missing: Map<SocialChannelId, string[]>;
-}
-
-export function channelsFromEnv(enabled: readonly SocialChannelId[], env: Env): ChannelSet {
-  const channels = new Map<SocialChannelId, Channel>();
-  const missing = new Map<SocialChannelId, string[]>();
-  for (const id of enabled) {
-    const built = BUILDERS[id](env);
-    if (built.ok) channels.set(id, built.channel);
-    else missing.set(id, built.missing);
-  }
-  return { channels, missing };
+export function loadChannel(id: SocialChannelId, env: Env): Promise<ChannelFromEnv> {
+  return LOADERS[id](env);
 }

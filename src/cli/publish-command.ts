@@ -1,6 +1,8 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SECRET_VARIABLES } from '../channels/secret-variables.ts';
+import { channelsWithCredentials, SECRET_VARIABLES } from '../channels/credentials.ts';
+import type { ChannelFromEnv } from '../channels/channel.ts';
+import type { SocialChannelId } from '../core/channels.ts';
 import { redactSecrets } from '../channels/channel-error.ts';
 import { socialChannelsOf } from '../core/config-schema.ts';
 import { UsageError } from '../core/errors.ts';
@@ -9,6 +11,7 @@ import { planPublish, type PlanInputs } from '../core/plan.ts';
 import { formatLocal } from '../core/time-zone.ts';
 import { summarizeLedger } from '../core/ledger.ts';
 import { readLedger } from '../repo/ledger-file.ts';
+import { loadConfig } from '../repo/load-config.ts';
 import { loadRepository } from '../repo/load-repository.ts';
 import { applyReleases, applySends, type ApplyDeps } from '../publish/apply-plan.ts';
 import { LocalGates } from '../publish/gates.ts';
@@ -55,16 +58,14 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     const out = (line: string) => io.out(redactSecrets(line, secrets));
     const timeoutMs = positiveInt(io.env.POSTGATE_TIMEOUT_MS, 'POSTGATE_TIMEOUT_MS', 30_000);
 
-    const repo = await loadRepository(io.cwd);
-    const { config } = repo;
-    const zone = config.site.timeZone;
+    // The time zone comes from the config, and "now" may be written in it: read the config first.
+    const zone = (await loadConfig(io.cwd)).site.timeZone;
     const now = resolveNow(values.now, io.env, zone);
+    const repo = await loadRepository(io.cwd, { dueBy: now });
+    const { config } = repo;
     const gates = new LocalGates(io.cwd);
     const enabledSocial = socialChannelsOf(config);
-    // The network libraries load only here, so check and queue start fast.
-    const { channelsFromEnv } = await import('../channels/from-env.ts');
-    const { channels, missing } = channelsFromEnv(enabledSocial, io.env);
-    const automaticDryRun = !values['dry-run'] && enabledSocial.length > 0 && channels.size === 0;
+    const automaticDryRun = !values['dry-run'] && enabledSocial.length > 0 && channelsWithCredentials(enabledSocial, io.env).length === 0;
     const dryRun = values['dry-run'] === true || automaticDryRun;
 
     const notes = [gates.description];
@@ -96,9 +97,15 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     };
     let plan = planPublish(planInputs);
 
+    // A network's client library loads when its queue first needs it, and only then.
+    const built = new Map<SocialChannelId, Promise<ChannelFromEnv>>();
+    const channel = (id: SocialChannelId) => {
+      let promise = built.get(id);
+      if (!promise) built.set(id, (promise = import('../channels/from-env.ts').then((m) => m.loadChannel(id, io.env))));
+      return promise;
+    };
     const deps: ApplyDeps = {
-      channels,
-      missing,
+      channel,
       siteUrl: config.site.url,
       dryRun,
       gates,

@@ -1,4 +1,4 @@
-import type { Channel } from '../channels/channel.ts';
+import type { ChannelFromEnv } from '../channels/channel.ts';
 import { ChannelError } from '../channels/channel-error.ts';
 import type { SocialChannelId } from '../core/channels.ts';
 import type { PublishAction } from '../core/plan.ts';
@@ -11,9 +11,8 @@ import { sendThread, type SendDeps } from './send-thread.ts';
  * broken network never holds up the others.
  */
 export interface ApplyDeps extends SendDeps {
-  channels: ReadonlyMap<SocialChannelId, Channel>;
-  /** Channels enabled in the config whose credentials are missing: variable names, for the message. */
-  missing: ReadonlyMap<SocialChannelId, string[]>;
+  /** Builds a network's channel (loading its library) the first time its queue needs it. */
+  channel: (id: SocialChannelId) => Promise<ChannelFromEnv>;
   siteUrl: string;
   dryRun: boolean;
 }
@@ -62,7 +61,8 @@ export async function applySends(actions: readonly PublishAction[], deps: ApplyD
 
 async function runChannelQueue(channelId: SocialChannelId, queue: Send[], deps: ApplyDeps): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
-  const channel = deps.channels.get(channelId);
+  const built = deps.dryRun ? null : await deps.channel(channelId);
+  const channel = built?.ok ? built.channel : undefined;
   let refused: string | null = null;
   for (const action of queue) {
     const base = { item: action.item.id, channel: channelId, parts: action.parts.length, partsLive: action.parts.filter((p) => p.sent).length };
@@ -72,7 +72,7 @@ async function runChannelQueue(channelId: SocialChannelId, queue: Send[], deps: 
       continue;
     }
     if (!channel) {
-      const vars = deps.missing.get(channelId) ?? [];
+      const vars = built && !built.ok ? built.missing : [];
       results.push({ ...base, outcome: 'not-configured', message: `${channelId} is enabled in postgate.config.yaml but ${vars.join(', ')} ${vars.length === 1 ? 'is' : 'are'} not set` });
       continue;
     }

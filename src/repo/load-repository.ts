@@ -50,9 +50,15 @@ export async function readBasics(root: string): Promise<RepositoryBasics> {
   return { root, realRoot: realpathSync.native(root), config, files: listing.files, problems, ledger: summarizeLedger(ledger.records), crisis };
 }
 
-export async function loadRepository(root: string): Promise<Repository> {
+/**
+ * @param options.dueBy  when set, only items due by then get the checks of images and lengths:
+ *   what `publish` needs, since nothing else can be sent in this run. `check` and `queue` check all.
+ */
+export async function loadRepository(root: string, options: { dueBy?: number } = {}): Promise<Repository> {
   const basics = await readBasics(root);
-  const content = readContent(root, basics.realRoot, basics.files, basics.config);
+  const { dueBy } = options;
+  const fullCheck = dueBy === undefined ? undefined : (item: Item) => item.publishAt !== null && item.publishAt <= dueBy;
+  const content = readContent(root, basics.realRoot, basics.files, basics.config, undefined, fullCheck);
   const problems = [...basics.problems, ...content.problems, ...checkDuplicateIds(content.items, content.idAt)];
   return { root, config: basics.config, files: basics.files, items: content.items, problems: problems.sort(byLocation), ledger: basics.ledger, crisis: basics.crisis };
 }

@@ -37,6 +37,8 @@ export function readContent<T extends Pick<Item, 'id' | 'file'> = Item>(
   files: readonly ContentFile[],
   config: Config,
   keep: (item: Item) => T = (item) => item as unknown as T,
+  /** Which items get the checks that need other files and every network's rules (default: all). */
+  fullCheck: (item: Item) => boolean = () => true,
 ): { items: T[]; problems: Problem[]; idAt: Map<string, Position> } {
   const ctx = itemContext(config);
   const composeOptions = { siteUrl: config.site.url, utm: config.policies.utm };
@@ -54,8 +56,10 @@ export function readContent<T extends Pick<Item, 'id' | 'file'> = Item>(
     problems.push(...read.problems);
     if (read.idAt) idAt.set(file, read.idAt);
     for (const item of read.items) {
-      addImageFacts(facts, root, realRoot, item);
-      problems.push(...checkImages(item, facts), ...checkLengths(item, composeOptions));
+      if (fullCheck(item)) {
+        addImageFacts(facts, root, realRoot, item);
+        problems.push(...checkImages(item, facts), ...checkLengths(item, composeOptions));
+      }
       items.push(keep(item));
     }
   }

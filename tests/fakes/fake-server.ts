@@ -12,6 +12,9 @@ export interface RecordedRequest {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   body: Buffer;
+  /** When it arrived (epoch ms) and when its answer was sent, for timing benchmarks. */
+  at: number;
+  answeredAt?: number;
 }
 
 export interface FakeResponse {
@@ -98,11 +101,12 @@ export class FakeServer {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://fake');
-    const request: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks) };
+    const request: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks), at: Date.now() };
     this.requests.push(request);
     const fault = this.takeFault(`${request.method} ${request.path}`);
     if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
 
+    res.once('finish', () => (request.answeredAt = Date.now()));
     if (fault?.respond) return this.send(res, fault.respond);
     if (fault?.hang && !fault.afterHandling) {
       this.hanging.add(res);
