@@ -5,17 +5,16 @@ import type { ChannelFromEnv } from '../channels/channel.ts';
 import type { SocialChannelId } from '../core/channels.ts';
 import { redactSecrets } from '../channels/channel-error.ts';
 import { socialChannelsOf } from '../core/config-schema.ts';
-import { UsageError } from '../core/errors.ts';
+import { EnvironmentError, UsageError } from '../core/errors.ts';
 import { MIME, sniffImageType } from '../core/media.ts';
 import { planPublish, type PlanInputs } from '../core/plan.ts';
 import { formatLocal } from '../core/time-zone.ts';
 import { summarizeLedger } from '../core/ledger.ts';
-import { readLedger } from '../repo/ledger-file.ts';
+import { parseLedgerText } from '../repo/ledger-file.ts';
 import { loadConfig } from '../repo/load-config.ts';
 import { loadRepository } from '../repo/load-repository.ts';
 import { applyReleases, applySends, type ApplyDeps } from '../publish/apply-plan.ts';
-import { LocalGates } from '../publish/gates.ts';
-import { LocalLedgerStore } from '../publish/ledger-store.ts';
+import { modeFromEnv, type CrisisNotice } from '../publish/mode.ts';
 import { summaryMarkdown, summaryText, type HeldItem } from '../publish/report.ts';
 import { FAILING } from '../publish/results.ts';
 import { parseCommandArgs } from './args.ts';
@@ -59,11 +58,12 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     const timeoutMs = positiveInt(io.env.POSTGATE_TIMEOUT_MS, 'POSTGATE_TIMEOUT_MS', 30_000);
 
     // The time zone comes from the config, and "now" may be written in it: read the config first.
-    const zone = (await loadConfig(io.cwd)).site.timeZone;
+    const config = await loadConfig(io.cwd);
+    const zone = config.site.timeZone;
     const now = resolveNow(values.now, io.env, zone);
     const repo = await loadRepository(io.cwd, { dueBy: now });
-    const { config } = repo;
-    const gates = new LocalGates(io.cwd);
+    const mode = await modeFromEnv(io.cwd, io.env, config);
+    const gates = mode.gates;
     const enabledSocial = socialChannelsOf(config);
     const automaticDryRun = !values['dry-run'] && enabledSocial.length > 0 && channelsWithCredentials(enabledSocial, io.env).length === 0;
     const dryRun = values['dry-run'] === true || automaticDryRun;
@@ -77,21 +77,32 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     out(`Publishing at ${formatLocal(now, zone)} (${zone})`);
     for (const note of notes) out(`  ${note}`);
 
-    let crisis: string | null;
+    // Fail closed: if it cannot be told whether there is a crisis, nothing is published.
+    let crisis: CrisisNotice | null;
     try {
-      crisis = await gates.crisis();
+      crisis = await mode.crisisAtStart();
     } catch (error) {
-      crisis = `could not check for a CRISIS (${(error as Error).message})`;
+      crisis = { reason: `could not check for a CRISIS (${(error as Error).message}); nothing is published until it can`, unknown: true };
     }
+    let ledgerText = '';
+    try {
+      ledgerText = await mode.ledgerText();
+    } catch (error) {
+      // Without the ledger nothing can be known to be unsent; in a crisis nothing is sent anyway.
+      if (crisis === null) throw new EnvironmentError(`could not read the ledger (${(error as Error).message}); nothing was sent`);
+    }
+    const ledger = summarizeLedger(parseLedgerText(ledgerText).records);
+    const approvals = crisis === null ? await mode.approvals(repo.items, now) : new Map();
 
     const firstError = new Map<string, string>();
     for (const p of repo.problems) if (p.severity === 'error' && !firstError.has(p.file)) firstError.set(p.file, `${p.line}:${p.col} ${p.message}`);
     const planInputs: PlanInputs = {
       items: repo.items,
-      ledger: repo.ledger,
+      ledger,
       now,
-      crisis,
+      crisis: crisis?.reason ?? null,
       invalid: firstError,
+      approvals,
       compose: { siteUrl: config.site.url, utm: config.policies.utm },
       enabled: config.channels,
     };
@@ -109,7 +120,7 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       siteUrl: config.site.url,
       dryRun,
       gates,
-      ledger: new LocalLedgerStore(io.cwd),
+      ledger: mode.store(ledgerText),
       now: () => Date.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       readImages: async (action) =>
@@ -131,13 +142,13 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       // (in a dry run, as if the posts had been released).
       const released = results.filter((r) => r.outcome === 'released' || r.outcome === 'would-release').map((r) => r.item);
       if (released.length) {
-        const ledger = dryRun ? repo.ledger : summarizeLedger((await readLedger(io.cwd)).records);
-        if (dryRun) for (const id of released) ledger.releasedAt.set(id, now);
-        plan = planPublish({ ...planInputs, ledger });
+        const after = dryRun ? ledger : summarizeLedger(parseLedgerText(await mode.ledgerText()).records);
+        if (dryRun) for (const id of released) after.releasedAt.set(id, now);
+        plan = planPublish({ ...planInputs, ledger: after });
       }
       results.push(...(await applySends(plan.actions, deps)));
     } else {
-      out(`  Paused by CRISIS: ${crisis}`);
+      out(`  Paused by CRISIS: ${crisisLine(crisis)}`);
     }
 
     const acted = new Set(results.map((r) => r.item));
@@ -149,12 +160,17 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     for (const line of summaryText(results, held)) out(line);
     if (io.env.GITHUB_STEP_SUMMARY) {
       const title = crisis !== null ? `Postgate: paused by CRISIS` : dryRun ? 'Postgate: dry run' : 'Postgate: publish';
-      const crisisNote = crisis !== null ? [`Paused by CRISIS: ${crisis}`] : [];
+      const crisisNote = crisis !== null ? [`Paused by CRISIS: ${crisisLine(crisis)}`] : [];
       appendFileSync(io.env.GITHUB_STEP_SUMMARY, redactSecrets(summaryMarkdown(title, [...crisisNote, ...notes], results, held), secrets) + '\n');
     }
-    return results.some((r) => FAILING.includes(r.outcome)) ? EXIT.problems : EXIT.ok;
+    return crisis?.unknown || results.some((r) => FAILING.includes(r.outcome)) ? EXIT.problems : EXIT.ok;
   },
 };
+
+function crisisLine(crisis: CrisisNotice): string {
+  const who = [crisis.author, crisis.at].filter(Boolean).join(', ');
+  return who ? `${crisis.reason} (${who})` : crisis.reason;
+}
 
 function positiveInt(raw: string | undefined, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;

@@ -1,33 +1,86 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { takenByAnother } from '../core/ledger-claims.ts';
 import { LEDGER_FILE, type LedgerRecord } from '../core/ledger.ts';
 
 /**
  * Where ledger records go. Locally, the file in the working tree; on GitHub, a commit per record
- * (src/github). Every record is durable before `append` resolves: the next request is only made
- * once the last one is on record, so a crash at any point loses nothing.
+ * (src/github/ledger-store.ts). Every record is durable before `append` resolves: the next request
+ * is only made once the last one is on record, so a crash at any point loses nothing.
  */
 export interface LedgerStore {
   append(record: LedgerRecord): Promise<void>;
+  /**
+   * Records an attempt, unless another run has claimed or sent the same part since this run read
+   * the ledger: then it returns false and this run must not send that part.
+   */
+  claim(record: LedgerRecord): Promise<boolean>;
 }
 
 export class LocalLedgerStore implements LedgerStore {
   private readonly path: string;
+  private readonly lock: string;
+  private readonly ours = new Set<string>();
+  private readonly knownAtStart: Set<string>;
 
   constructor(root: string) {
     this.path = join(root, LEDGER_FILE);
+    this.lock = `${this.path}.lock`;
+    this.knownAtStart = new Set(existsSync(this.path) ? readFileSync(this.path, 'utf8').split('\n') : []);
   }
 
   async append(record: LedgerRecord): Promise<void> {
+    const line = JSON.stringify(record);
+    this.ours.add(line);
+    this.write(line);
+  }
+
+  async claim(record: LedgerRecord): Promise<boolean> {
+    const line = JSON.stringify(record);
+    return this.withLock(() => {
+      const lines = existsSync(this.path) ? readFileSync(this.path, 'utf8').split('\n') : [];
+      if (takenByAnother(lines, record, this.ours, this.knownAtStart)) return false;
+      this.ours.add(line);
+      this.write(line);
+      return true;
+    });
+  }
+
+  private write(line: string): void {
     mkdirSync(dirname(this.path), { recursive: true });
     // One write of one line to a file opened for appending: two processes appending at once
     // interleave whole lines, never halves.
     const fd = openSync(this.path, 'a');
     try {
-      writeSync(fd, `${JSON.stringify(record)}\n`);
+      writeSync(fd, `${line}\n`);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
+    }
+  }
+
+  /** A lock file beside the ledger, for check-then-append; a lock older than 30 s is a dead run's. */
+  private async withLock<T>(work: () => T): Promise<T> {
+    mkdirSync(dirname(this.lock), { recursive: true });
+    for (let tries = 0; ; tries++) {
+      try {
+        closeSync(openSync(this.lock, 'wx'));
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        try {
+          if (Date.now() - statSync(this.lock).mtimeMs > 30_000) rmSync(this.lock, { force: true });
+        } catch {
+          // Gone already: try again.
+        }
+        if (tries > 1500) throw new Error(`the ledger is locked by another run (${this.lock})`);
+        await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 10));
+      }
+    }
+    try {
+      return work();
+    } finally {
+      rmSync(this.lock, { force: true });
     }
   }
 }

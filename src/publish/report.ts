@@ -13,6 +13,7 @@ export interface HeldItem {
 const LABEL: Record<ActionResult['outcome'], string> = {
   sent: 'sent',
   released: 'released',
+  retracted: 'retracted',
   failed: 'FAILED',
   deferred: 'deferred',
   held: 'held',

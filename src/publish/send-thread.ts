@@ -63,6 +63,8 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
       hash: part.hash,
       ...extra,
     });
+  const claim = (part: PlannedPart) =>
+    deps.ledger.claim({ v: 1, type: 'attempt', item: item.id, channel: action.channel, part: part.index, parts: parts.length, remoteId: '', url: '', at: new Date(deps.now()).toISOString(), hash: part.hash });
   const recordSent = async (part: PlannedPart, post: RemotePost) => {
     await record('sent', part, { remoteId: post.id, url: post.url, ...(post.cid ? { cid: post.cid } : {}) });
     deps.log(`  ${action.channel.padEnd(8)} ${item.id}  part ${part.index + 1}/${parts.length}  sent  ${post.url}`);
@@ -115,7 +117,10 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
   async function sendPart(part: PlannedPart): Promise<RemotePost> {
     const firstAttemptAt = part.attemptedAt ?? deps.now();
     for (let attempt = 1; ; attempt++) {
-      await record('attempt', part);
+      // Claiming the part is what keeps two runs from both sending it.
+      if (!(await claim(part))) {
+        throw new Stop({ outcome: 'held', message: `another run is sending part ${part.index + 1} right now; left to it` });
+      }
       try {
         const post = await channel.publish({
           itemId: item.id,

@@ -4,17 +4,21 @@ import { LEDGER_FILE, ledgerRecordSchema, type LedgerRecord } from '../core/ledg
 import { problem, type Problem } from '../core/problem.ts';
 
 /**
- * Reads the committed ledger. A line that cannot be read is reported, never skipped silently:
- * a lost record could mean a post sent twice.
+ * Reads the ledger. A line that cannot be read is reported, never skipped silently: a lost record
+ * could mean a post sent twice.
  */
-export async function readLedger(root: string): Promise<{ records: LedgerRecord[]; problems: Problem[] }> {
+export async function readLedger(root: string): Promise<{ records: LedgerRecord[]; problems: Problem[]; text: string }> {
   let text: string;
   try {
     text = await readFile(join(root, LEDGER_FILE), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], problems: [] };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], problems: [], text: '' };
     throw error;
   }
+  return { ...parseLedgerText(text), text };
+}
+
+export function parseLedgerText(text: string): { records: LedgerRecord[]; problems: Problem[] } {
   const records: LedgerRecord[] = [];
   const problems: Problem[] = [];
   text.split('\n').forEach((line, i) => {

@@ -1,0 +1,72 @@
+import type { ChannelFromEnv } from '../channels/channel.ts';
+import { SECRET_VARIABLES } from '../channels/credentials.ts';
+import { redactSecrets } from '../channels/channel-error.ts';
+import type { SocialChannelId } from '../core/channels.ts';
+import { UsageError } from '../core/errors.ts';
+import { summarizeLedger } from '../core/ledger.ts';
+import { parseLedgerText } from '../repo/ledger-file.ts';
+import { loadConfig } from '../repo/load-config.ts';
+import { modeFromEnv } from '../publish/mode.ts';
+import { summaryText } from '../publish/report.ts';
+import { FAILING } from '../publish/results.ts';
+import { idsToRetract, retractItem } from '../publish/retract.ts';
+import { parseCommandArgs } from './args.ts';
+import { EXIT, type Command } from './command.ts';
+
+export const retractCommand: Command = {
+  name: 'retract',
+  summary: 'delete an item everywhere it went out, and record it',
+  usage: `Usage: postgate retract <id> [--dry-run]
+
+Deletes every post the ledger records for the item, on every network (a thread's replies first),
+and records the retraction, so it is never sent again. For a blog post, the next site build leaves
+it out, and its announcement is retracted with it. Works from the ledger alone: the file may be
+gone already. A CRISIS does not stop a retraction.
+
+  <id>        the item's id as queue shows it (social/2026-12-01-launch, posts/launch), or its
+              last part when that is unique (2026-12-01-launch)
+
+Options:
+  --dry-run   say what would be deleted, delete nothing
+  -h, --help  show this help
+
+Exit status: 0 everything was deleted, 1 something could not be (run it again), 2 wrong usage.`,
+
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs('retract', args, { 'dry-run': { type: 'boolean' } }, true);
+    if (values.help) {
+      io.out(this.usage);
+      return EXIT.ok;
+    }
+    if (positionals.length !== 1) throw new UsageError('retract: give exactly one item id, e.g. postgate retract social/2026-12-01-launch');
+    const secrets = SECRET_VARIABLES.map((name) => io.env[name]);
+    const out = (line: string) => io.out(redactSecrets(line, secrets));
+    const config = await loadConfig(io.cwd);
+    const mode = await modeFromEnv(io.cwd, io.env, config);
+    const ledgerText = await mode.ledgerText();
+    const summary = summarizeLedger(parseLedgerText(ledgerText).records);
+    const ids = idsToRetract(summary, positionals[0]!);
+    if (ids.length === 0) throw new UsageError(`retract: nothing in the ledger for "${positionals[0]}"; queue lists the ids`);
+
+    const built = new Map<SocialChannelId, Promise<ChannelFromEnv>>();
+    const deps = {
+      ledger: mode.store(ledgerText),
+      channel: (id: SocialChannelId) => {
+        let promise = built.get(id);
+        if (!promise) built.set(id, (promise = import('../channels/from-env.ts').then((m) => m.loadChannel(id, io.env))));
+        return promise;
+      },
+      now: () => Date.now(),
+      timeoutMs: 30_000,
+      dryRun: values['dry-run'] === true,
+      log: out,
+    };
+    out(`Retracting ${ids.join(' and ')}`);
+    const results = [];
+    for (const id of ids) results.push(...(await retractItem(id, summary, deps)));
+    if (results.length === 0) out('Nothing of it is live: nothing to delete.');
+    out('');
+    for (const line of summaryText(results, [])) out(line);
+    return results.some((r) => FAILING.includes(r.outcome)) ? EXIT.problems : EXIT.ok;
+  },
+};

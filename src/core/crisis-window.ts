@@ -1,0 +1,38 @@
+/**
+ * After a crisis: an item whose moment fell inside it is not sent when the crisis ends, because
+ * its moment has passed. It waits until someone approves it again, i.e. its file is changed
+ * (rescheduled or re-approved) by a pull request merged after the crisis ended.
+ */
+export interface CrisisPeriod {
+  /** When the CRISIS file appeared on main (epoch ms). */
+  start: number;
+  /** When it was removed; null while it is still there. */
+  end: number | null;
+  reason: string;
+}
+
+/** Builds periods from the history of the CRISIS file, oldest first: each add opens one, each removal closes it. */
+export function crisisPeriods(events: readonly { at: number; change: 'added' | 'removed' | 'modified'; reason?: string }[]): CrisisPeriod[] {
+  const periods: CrisisPeriod[] = [];
+  for (const event of [...events].sort((a, b) => a.at - b.at)) {
+    const open = periods.at(-1);
+    if (event.change === 'removed') {
+      if (open && open.end === null) open.end = event.at;
+    } else if (!open || open.end !== null) {
+      periods.push({ start: event.at, end: null, reason: event.reason ?? 'no reason given' });
+    }
+  }
+  return periods;
+}
+
+/**
+ * The crisis an item fell due in and that its file was not approved again after, if any.
+ * @param changedAt when the item's file last changed on main (the merge of its latest approval)
+ */
+export function missedInCrisis(dueAt: number, changedAt: number, periods: readonly CrisisPeriod[]): CrisisPeriod | null {
+  for (const period of periods) {
+    if (period.end === null) continue; // an ongoing crisis holds everything anyway
+    if (dueAt >= period.start && dueAt < period.end && changedAt < period.end) return period;
+  }
+  return null;
+}

@@ -1,0 +1,624 @@
+import { createHash } from 'node:crypto';
+import { FakeServer, jsonBody, type FakeResponse, type RecordedRequest } from './fake-server.ts';
+
+/**
+ * A stateful fake of the parts of GitHub's REST API that Postgate's gates use, on the shared
+ * FakeServer (faults, latency, request log). Underneath is a small git model: commits that carry
+ * their full tree (path → text), branches, pull requests and reviews. It behaves like GitHub where
+ * Postgate depends on it: the contents API is compare-and-swap on the file's blob sha, `commits?path=`
+ * follows git's history simplification (a merge that only brings a branch's change is skipped and the
+ * branch commit listed), `commits/{sha}/pulls` finds the merged pull request that brought a commit to
+ * main, compare diffs from the merge base, and lists paginate with a Link header.
+ */
+export interface FakePerson {
+  /** The GitHub account the commit is linked to; null when its email belongs to nobody (as on GitHub). */
+  login: string | null;
+  name: string;
+  email: string;
+  date: string;
+}
+
+export interface FakeCommit {
+  sha: string;
+  parents: string[];
+  author: FakePerson;
+  committer: FakePerson;
+  message: string;
+  /** The full tree: path → content. */
+  tree: ReadonlyMap<string, string>;
+  /** Creation order; parents are always created before their children. */
+  seq: number;
+}
+
+export interface FakePullRequest {
+  number: number;
+  title: string;
+  user: { login: string };
+  head: { ref: string; sha: string };
+  base: { ref: 'main' };
+  state: 'open' | 'closed';
+  created_at: string;
+  merged_at: string | null;
+  merge_commit_sha: string | null;
+  merged_by: string | null;
+  /** The pull request's commits, oldest first (live while open, frozen when merged). */
+  commits: string[];
+}
+
+export type FakeReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
+
+export interface FakeReview {
+  id: number;
+  pullNumber: number;
+  user: { login: string };
+  state: FakeReviewState;
+  commit_id: string;
+  submitted_at: string;
+}
+
+export interface FakeGitHubOptions {
+  owner?: string;
+  repo?: string;
+  token?: string;
+  /** The first commit on main. */
+  files?: Record<string, string>;
+}
+
+const DOCS = 'https://docs.github.com/rest';
+const WEB_FLOW: Omit<FakePerson, 'date'> = { login: 'web-flow', name: 'GitHub', email: 'noreply@github.com' };
+
+const sha1 = (text: string | Buffer) => createHash('sha1').update(text).digest('hex');
+/** Git's blob id of a file's content, as the contents API reports it. */
+export const blobSha = (content: string) => sha1(Buffer.concat([Buffer.from(`blob ${Buffer.byteLength(content)}\0`), Buffer.from(content)]));
+const isoDate = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const emailOf = (login: string) => `${login}@users.noreply.github.com`;
+const loginOf = (email: string) => /^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$/.exec(email)?.[1] ?? null;
+const decode = (raw: string) => {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+};
+
+export class FakeGitHub {
+  readonly server: FakeServer;
+  readonly owner: string;
+  readonly repo: string;
+  /** The only token accepted, as `Authorization: token …` or `Bearer …`. */
+  readonly token: string;
+  /** Who the token belongs to: the login of commits made through the API. */
+  actor = 'github-actions[bot]';
+  readonly commits = new Map<string, FakeCommit>();
+  /** Branch name → head sha. */
+  readonly refs = new Map<string, string>();
+  readonly pulls: FakePullRequest[] = [];
+  readonly reviews: FakeReview[] = [];
+  /** The clock for commits, merges and reviews (epoch ms); by default each call moves one minute on. */
+  now: () => number;
+  private clockMs = Date.parse('2026-11-02T09:00:00Z');
+  private sequence = 0;
+  private reviewIds = 80_000_000;
+
+  constructor(options: FakeGitHubOptions = {}) {
+    this.owner = options.owner ?? 'riverside';
+    this.repo = options.repo ?? 'journal';
+    this.token = options.token ?? 'ghs_fakeGitHubToken7Qm2Xw9Lp4';
+    this.now = () => (this.clockMs += 60_000);
+    this.server = new FakeServer('github', (request) => this.route(request));
+    const root = this.createCommit([], new Map(Object.entries(options.files ?? { 'README.md': `# ${this.repo}\n` })), this.person(this.owner), 'Initial commit');
+    this.refs.set('main', root);
+  }
+
+  start(): Promise<string> {
+    return this.server.start();
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  // ---- Test-facing helpers (no HTTP) ----
+
+  /** A direct push of one commit on top of `branch` (created from main if missing); null deletes a file. */
+  commit(options: { branch?: string; files: Record<string, string | null>; author?: string; message?: string; date?: string }): string {
+    const branch = options.branch ?? 'main';
+    const parent = this.refs.get(branch) ?? this.head('main');
+    const tree = new Map(this.commitOf(parent).tree);
+    for (const [path, content] of Object.entries(options.files)) {
+      if (content === null) tree.delete(path);
+      else tree.set(path, content);
+    }
+    const author = this.person(options.author ?? this.owner, options.date);
+    const sha = this.createCommit([parent], tree, author, options.message ?? `Update ${Object.keys(options.files).join(', ')}`);
+    this.advance(branch, sha);
+    return sha;
+  }
+
+  /** Opens a pull request from `branch` into main: its commits are the branch's commits not on main. */
+  openPullRequest(options: { author: string; branch: string; title: string }): number {
+    const headSha = this.head(options.branch);
+    const commits = this.commitsBetween(this.head('main'), headSha);
+    if (commits.length === 0) throw new Error(`No commits between main and ${options.branch}`);
+    const pull: FakePullRequest = {
+      number: this.pulls.length + 1,
+      title: options.title,
+      user: { login: options.author },
+      head: { ref: options.branch, sha: headSha },
+      base: { ref: 'main' },
+      state: 'open',
+      created_at: isoDate(this.now()),
+      merged_at: null,
+      merge_commit_sha: null,
+      merged_by: null,
+      commits,
+    };
+    this.pulls.push(pull);
+    return pull.number;
+  }
+
+  /** A submitted review, by default on the pull request's head as it is now. Returns the review id. */
+  review(number: number, options: { user: string; state: FakeReviewState; commitId?: string }): number {
+    const pull = this.pull(number);
+    const review: FakeReview = { id: ++this.reviewIds, pullNumber: number, user: { login: options.user }, state: options.state, commit_id: options.commitId ?? pull.head.sha, submitted_at: isoDate(this.now()) };
+    this.reviews.push(review);
+    return review.id;
+  }
+
+  /** Dismisses a review, as a maintainer can: its state becomes DISMISSED. */
+  dismiss(reviewId: number): void {
+    const review = this.reviews.find((r) => r.id === reviewId);
+    if (!review) throw new Error(`no review ${reviewId}`);
+    review.state = 'DISMISSED';
+  }
+
+  /** Merges an open pull request into main: a merge commit (two parents) or one squashed commit. */
+  merge(number: number, options: { method?: 'merge' | 'squash'; by?: string } = {}): string {
+    const pull = this.pull(number);
+    if (pull.state !== 'open') throw new Error(`pull request #${number} is not open`);
+    if (pull.commits.length === 0) throw new Error(`pull request #${number} has no commits that are not on main`);
+    const main = this.head('main');
+    const forkPoint = this.commitOf(this.commitOf(pull.commits[0]!).parents[0]!).tree;
+    const headTree = this.commitOf(pull.head.sha).tree;
+    // The pull request's changes, applied to main as it is now (the branch wins any conflict).
+    const tree = new Map(this.commitOf(main).tree);
+    for (const path of new Set([...forkPoint.keys(), ...headTree.keys()])) {
+      const content = headTree.get(path);
+      if (content === forkPoint.get(path)) continue;
+      if (content === undefined) tree.delete(path);
+      else tree.set(path, content);
+    }
+    const by = options.by ?? this.owner;
+    const date = this.now();
+    const committer = { ...WEB_FLOW, date: isoDate(date) };
+    const sha =
+      (options.method ?? 'merge') === 'squash'
+        ? this.createCommit([main], tree, this.person(pull.user.login, isoDate(date)), `${pull.title} (#${number})`, committer)
+        : this.createCommit([main, pull.head.sha], tree, this.person(by, isoDate(date)), `Merge pull request #${number} from ${this.owner}/${pull.head.ref}\n\n${pull.title}`, committer);
+    Object.assign(pull, { state: 'closed', merged_at: isoDate(date), merge_commit_sha: sha, merged_by: by });
+    this.advance('main', sha);
+    return sha;
+  }
+
+  /** A file's content at a branch or commit, or null if it does not exist there. */
+  fileAt(ref: string, path: string): string | null {
+    const sha = this.resolve(ref);
+    if (!sha) throw new Error(`unknown ref ${ref}`);
+    return this.commitOf(sha).tree.get(path) ?? null;
+  }
+
+  head(branch = 'main'): string {
+    const sha = this.refs.get(branch);
+    if (!sha) throw new Error(`no branch ${branch}`);
+    return sha;
+  }
+
+  /** Commits reachable from `ref`, newest first; with `path`, those that changed it (as `git log -- path`). */
+  log(path?: string, ref = 'main'): FakeCommit[] {
+    const sha = this.resolve(ref);
+    if (!sha) throw new Error(`unknown ref ${ref}`);
+    return this.history(sha, path);
+  }
+
+  pull(number: number): FakePullRequest {
+    const pull = this.pulls.find((p) => p.number === number);
+    if (!pull) throw new Error(`no pull request #${number}`);
+    return pull;
+  }
+
+  // ---- The git model ----
+
+  private person(login: string, date?: string): FakePerson {
+    return { login, name: login, email: emailOf(login), date: date ?? isoDate(this.now()) };
+  }
+
+  private createCommit(parents: string[], tree: Map<string, string>, author: FakePerson, message: string, committer: FakePerson = author): string {
+    const seq = this.sequence++;
+    const sha = sha1(`fake commit ${seq}\n${parents.join(' ')}\n${message}`);
+    this.commits.set(sha, { sha, parents, author, committer, message, tree, seq });
+    return sha;
+  }
+
+  private commitOf(sha: string): FakeCommit {
+    const commit = this.commits.get(sha);
+    if (!commit) throw new Error(`no commit ${sha}`);
+    return commit;
+  }
+
+  /** Moves a branch; open pull requests from it follow, as on GitHub (their old reviews stay on old commits). */
+  private advance(branch: string, sha: string): void {
+    this.refs.set(branch, sha);
+    for (const pull of this.pulls) {
+      if (pull.state !== 'open') continue;
+      if (pull.head.ref === branch) pull.head = { ref: branch, sha };
+      pull.commits = this.commitsBetween(this.head('main'), pull.head.sha);
+    }
+  }
+
+  /** A branch name (`main`, `heads/main`, `refs/heads/main`) or a full or abbreviated (7+) commit sha. */
+  private resolve(ref: string): string | undefined {
+    const branch = this.refs.get(ref.replace(/^refs\//, '').replace(/^heads\//, ''));
+    if (branch) return branch;
+    if (!/^[0-9a-f]{7,40}$/i.test(ref)) return undefined;
+    const matches = [...this.commits.keys()].filter((sha) => sha.startsWith(ref.toLowerCase()));
+    return matches.length === 1 ? matches[0] : undefined;
+  }
+
+  private ancestors(sha: string): Set<string> {
+    const seen = new Set<string>();
+    const stack = [sha];
+    while (stack.length) {
+      const next = stack.pop()!;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      stack.push(...this.commitOf(next).parents);
+    }
+    return seen;
+  }
+
+  /** Commits reachable from head but not from base, oldest first. */
+  private commitsBetween(base: string, head: string): string[] {
+    const excluded = this.ancestors(base);
+    return [...this.ancestors(head)].filter((sha) => !excluded.has(sha)).sort((a, b) => this.commitOf(a).seq - this.commitOf(b).seq);
+  }
+
+  private mergeBase(a: string, b: string): string | undefined {
+    const ofA = this.ancestors(a);
+    return [...this.ancestors(b)].filter((sha) => ofA.has(sha)).sort((x, y) => this.commitOf(y).seq - this.commitOf(x).seq)[0];
+  }
+
+  /** git log's default history simplification: follow a parent the path is unchanged from, list the rest. */
+  private history(from: string, path?: string): FakeCommit[] {
+    const shown: FakeCommit[] = [];
+    const seen = new Set<string>();
+    const stack = [from];
+    while (stack.length) {
+      const commit = this.commitOf(stack.pop()!);
+      if (seen.has(commit.sha)) continue;
+      seen.add(commit.sha);
+      if (path === undefined) {
+        shown.push(commit);
+        stack.push(...commit.parents);
+        continue;
+      }
+      const mine = pathState(commit.tree, path);
+      const same = commit.parents.find((p) => pathState(this.commitOf(p).tree, path) === mine);
+      if (same) stack.push(same);
+      else {
+        if (commit.parents.length > 0 || mine !== undefined) shown.push(commit);
+        stack.push(...commit.parents);
+      }
+    }
+    return shown.sort((a, b) => b.seq - a.seq);
+  }
+
+  // ---- HTTP ----
+
+  private route(request: RecordedRequest): FakeResponse {
+    const auth = /^(?:token|bearer)\s+(\S+)$/i.exec(header(request, 'authorization') ?? '');
+    if (auth?.[1] !== this.token) return error(401, 'Bad credentials');
+    const segments = request.path.split('/');
+    if (segments[1] !== 'repos' || segments.length < 4) return error(404, 'Not Found');
+    if (decode(segments[2]!).toLowerCase() !== this.owner.toLowerCase() || decode(segments[3]!).toLowerCase() !== this.repo.toLowerCase()) return error(404, 'Not Found');
+    const rest = segments.slice(4);
+    if (rest.at(-1) === '') rest.pop();
+    const [section = '', id, sub] = rest;
+    const { method } = request;
+    // Octokit sends a path parameter as one segment with its slashes encoded (content%2Fledger.jsonl);
+    // curl-style clients send them raw. Joining, then decoding, reads both.
+    const tail = (from: number) => decode(rest.slice(from).join('/'));
+
+    if (rest.length === 0 && method === 'GET') return { status: 200, body: this.repoJson() };
+    if (section === 'git' && (id === 'ref' || id === 'refs') && method === 'GET') return this.getRef(tail(2));
+    if (section === 'contents') {
+      if (method === 'GET') return this.getContents(request, tail(1));
+      if (method === 'PUT') return this.putContents(request, tail(1));
+      if (method === 'DELETE') return this.deleteContents(request, tail(1));
+    }
+    if (section === 'commits' && method === 'GET') {
+      if (rest.length === 1) return this.listCommits(request);
+      if (rest.length === 2) return this.getCommit(request, decode(id!));
+      if (rest.length === 3 && sub === 'pulls') return this.pullsOfCommit(request, decode(id!));
+    }
+    if (section === 'pulls' && method === 'GET' && id && /^\d+$/.test(id)) {
+      const pull = this.pulls.find((p) => p.number === Number(id));
+      if (!pull) return error(404, 'Not Found');
+      if (rest.length === 2) return { status: 200, body: this.pullJson(pull) };
+      if (rest.length === 3 && sub === 'reviews') return this.paginate(request, this.reviews.filter((r) => r.pullNumber === pull.number).map((r) => this.reviewJson(r)));
+      if (rest.length === 3 && sub === 'commits') return this.paginate(request, pull.commits.map((sha) => this.commitJson(this.commitOf(sha))));
+    }
+    if (section === 'compare' && method === 'GET' && rest.length >= 2) return this.compare(tail(1));
+    return error(404, 'Not Found');
+  }
+
+  private getRef(ref: string): FakeResponse {
+    const branch = /^heads\/(.+)$/.exec(ref)?.[1];
+    const sha = branch === undefined ? undefined : this.refs.get(branch);
+    if (!sha) return error(404, 'Not Found');
+    return { status: 200, body: { ref: `refs/${ref}`, url: `${this.apiBase()}/git/refs/${ref}`, object: { sha, type: 'commit', url: `${this.apiBase()}/git/commits/${sha}` } } };
+  }
+
+  private getContents(request: RecordedRequest, path: string): FakeResponse {
+    const ref = request.query.get('ref') ?? 'main';
+    const sha = this.resolve(ref);
+    if (!sha) return error(404, `No commit found for the ref ${ref}`);
+    const tree = this.commitOf(sha).tree;
+    const content = tree.get(path);
+    if (content !== undefined) {
+      if (/\.raw\b/.test(header(request, 'accept') ?? '')) return { status: 200, body: content };
+      const encoded = Buffer.from(content).toString('base64').replace(/.{60}/g, '$&\n');
+      return { status: 200, body: { ...this.fileJson(path, content, ref), content: encoded, encoding: 'base64' } };
+    }
+    const prefix = path === '' ? '' : `${path}/`;
+    const entries = new Map<string, Record<string, unknown>>();
+    for (const [file, text] of tree) {
+      if (!file.startsWith(prefix)) continue;
+      const [name, ...deeper] = file.slice(prefix.length).split('/');
+      const entryPath = prefix + name!;
+      if (deeper.length === 0) entries.set(name!, this.fileJson(entryPath, text, ref));
+      else if (!entries.has(name!)) entries.set(name!, { type: 'dir', name, path: entryPath, sha: sha1(pathState(tree, entryPath) ?? ''), size: 0 });
+    }
+    if (entries.size === 0) return error(404, 'Not Found');
+    return { status: 200, body: [...entries.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, entry]) => entry) };
+  }
+
+  private putContents(request: RecordedRequest, path: string): FakeResponse {
+    const body = jsonBody(request);
+    if (typeof body.message !== 'string') return error(422, 'Invalid request.\n\n"message" wasn\'t supplied.');
+    if (typeof body.content !== 'string') return error(422, 'Invalid request.\n\n"content" wasn\'t supplied.');
+    if (!/^[A-Za-z0-9+/=\s]*$/.test(body.content)) return error(422, 'content is not valid Base64');
+    return this.writeFile(body, path, Buffer.from(body.content, 'base64').toString('utf8'));
+  }
+
+  private deleteContents(request: RecordedRequest, path: string): FakeResponse {
+    const body = jsonBody(request);
+    if (typeof body.message !== 'string') return error(422, 'Invalid request.\n\n"message" wasn\'t supplied.');
+    if (typeof body.sha !== 'string') return error(422, 'Invalid request.\n\n"sha" wasn\'t supplied.');
+    return this.writeFile(body, path, null);
+  }
+
+  /** The contents API's compare-and-swap: the caller names the blob it read; anything else is a conflict. */
+  private writeFile(body: Record<string, unknown>, path: string, content: string | null): FakeResponse {
+    const branch = typeof body.branch === 'string' ? body.branch.replace(/^refs\/heads\//, '') : 'main';
+    const parent = this.refs.get(branch);
+    if (!parent) return error(404, `Branch ${branch} not found`);
+    const current = this.commitOf(parent).tree.get(path);
+    const expected = typeof body.sha === 'string' ? body.sha : undefined;
+    if (content === null && current === undefined) return error(404, 'Not Found');
+    if (current !== undefined && expected === undefined) return error(422, 'Invalid request.\n\n"sha" wasn\'t supplied.');
+    if (expected !== undefined && (current === undefined || blobSha(current) !== expected)) return error(409, `${path} does not match ${expected}`);
+
+    const date = isoDate(this.now());
+    const given = (value: unknown) => (value && typeof value === 'object' ? (value as { name?: unknown; email?: unknown; date?: unknown }) : undefined);
+    const personFrom = (value: ReturnType<typeof given>): FakePerson => {
+      if (typeof value?.name !== 'string' || typeof value.email !== 'string') return this.person(this.actor, date);
+      return { login: loginOf(value.email), name: value.name, email: value.email, date: typeof value.date === 'string' ? value.date : date };
+    };
+    const committer = personFrom(given(body.committer));
+    const author = given(body.author) ? personFrom(given(body.author)) : committer;
+    const tree = new Map(this.commitOf(parent).tree);
+    if (content === null) tree.delete(path);
+    else tree.set(path, content);
+    const sha = this.createCommit([parent], tree, author, body.message as string, committer);
+    this.advance(branch, sha);
+    const commit = this.commitJson(this.commitOf(sha));
+    if (content === null) return { status: 200, body: { content: null, commit } };
+    return { status: current === undefined ? 201 : 200, body: { content: this.fileJson(path, content, branch), commit } };
+  }
+
+  private listCommits(request: RecordedRequest): FakeResponse {
+    const ref = request.query.get('sha') ?? 'main';
+    const sha = this.resolve(ref);
+    if (!sha) return error(404, `No commit found for SHA: ${ref}`);
+    const path = request.query.get('path')?.replace(/^\/+|\/+$/g, '') || undefined;
+    const since = Date.parse(request.query.get('since') ?? '');
+    const until = Date.parse(request.query.get('until') ?? '');
+    const commits = this.history(sha, path).filter((c) => {
+      const at = Date.parse(c.committer.date);
+      return !(at < since) && !(at > until);
+    });
+    return this.paginate(request, commits.map((c) => this.commitJson(c)));
+  }
+
+  private getCommit(request: RecordedRequest, ref: string): FakeResponse {
+    const sha = this.resolve(ref);
+    if (!sha) return error(422, `No commit found for SHA: ${ref}`);
+    if (/\.sha\b/.test(header(request, 'accept') ?? '')) return { status: 200, body: sha };
+    const commit = this.commitOf(sha);
+    const parent = commit.parents[0];
+    return { status: 200, body: { ...this.commitJson(commit), files: diffTrees(parent ? this.commitOf(parent).tree : new Map(), commit.tree) } };
+  }
+
+  /** As GitHub: for a commit on main, the merged pull request that brought it; otherwise any that contain it. */
+  private pullsOfCommit(request: RecordedRequest, ref: string): FakeResponse {
+    const sha = this.resolve(ref);
+    if (!sha) return error(422, `No commit found for SHA: ${ref}`);
+    const onMain = this.ancestors(this.head('main')).has(sha);
+    const pulls = this.pulls.filter((p) => (p.merge_commit_sha === sha || p.commits.includes(sha)) && (!onMain || p.merged_at !== null));
+    return this.paginate(request, pulls.sort((a, b) => b.number - a.number).map((p) => this.pullJson(p)));
+  }
+
+  private compare(basehead: string): FakeResponse {
+    const match = /^(.+?)\.\.\.?(.+)$/.exec(basehead);
+    const base = match && this.resolve(match[1]!);
+    const head = match && this.resolve(match[2]!);
+    if (!base || !head) return error(404, 'Not Found');
+    // Three-dot compare, as GitHub's: the changes on head since it left base.
+    const mergeBase = this.mergeBase(base, head);
+    const ahead = this.commitsBetween(base, head);
+    const behind = this.commitsBetween(head, base);
+    const status = ahead.length === 0 && behind.length === 0 ? 'identical' : behind.length === 0 ? 'ahead' : ahead.length === 0 ? 'behind' : 'diverged';
+    return {
+      status: 200,
+      body: {
+        status,
+        ahead_by: ahead.length,
+        behind_by: behind.length,
+        total_commits: ahead.length,
+        base_commit: this.commitJson(this.commitOf(base)),
+        merge_base_commit: mergeBase ? this.commitJson(this.commitOf(mergeBase)) : null,
+        commits: ahead.map((sha) => this.commitJson(this.commitOf(sha))),
+        files: diffTrees(mergeBase ? this.commitOf(mergeBase).tree : new Map(), this.commitOf(head).tree),
+      },
+    };
+  }
+
+  private paginate(request: RecordedRequest, items: unknown[]): FakeResponse {
+    const perPage = Math.min(100, Math.max(1, Number(request.query.get('per_page')) || 30));
+    const page = Math.max(1, Math.floor(Number(request.query.get('page')) || 1));
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (n: number, rel: string) => {
+      const query = new URLSearchParams(request.query);
+      query.set('page', String(n));
+      return `<${this.url}${request.path}?${query}>; rel="${rel}"`;
+    };
+    const links = page < last ? [link(page + 1, 'next'), link(last, 'last')] : [];
+    if (page > 1) links.push(link(1, 'first'), link(page - 1, 'prev'));
+    return { status: 200, headers: links.length ? { link: links.join(', ') } : {}, body: items.slice((page - 1) * perPage, page * perPage) };
+  }
+
+  // ---- JSON shaped like GitHub's ----
+
+  private apiBase(): string {
+    return `${this.url}/repos/${this.owner}/${this.repo}`;
+  }
+
+  private user(login: string | null): Record<string, unknown> | null {
+    return login === null ? null : { login, type: login.endsWith('[bot]') ? 'Bot' : 'User', html_url: `https://github.com/${login}` };
+  }
+
+  private repoJson(): Record<string, unknown> {
+    return {
+      name: this.repo,
+      full_name: `${this.owner}/${this.repo}`,
+      owner: this.user(this.owner),
+      private: false,
+      default_branch: 'main',
+      html_url: `https://github.com/${this.owner}/${this.repo}`,
+      url: this.apiBase(),
+      permissions: { admin: true, maintain: true, push: true, triage: true, pull: true },
+    };
+  }
+
+  private fileJson(path: string, content: string, ref: string): Record<string, unknown> {
+    const sha = blobSha(content);
+    return {
+      type: 'file',
+      name: path.split('/').at(-1),
+      path,
+      sha,
+      size: Buffer.byteLength(content),
+      url: `${this.apiBase()}/contents/${path}?ref=${encodeURIComponent(ref)}`,
+      html_url: `https://github.com/${this.owner}/${this.repo}/blob/${ref}/${path}`,
+      git_url: `${this.apiBase()}/git/blobs/${sha}`,
+      download_url: `${this.url}/raw/${this.owner}/${this.repo}/${ref}/${path}`,
+    };
+  }
+
+  private commitJson(commit: FakeCommit): Record<string, unknown> {
+    const signature = (p: FakePerson) => ({ name: p.name, email: p.email, date: p.date });
+    return {
+      sha: commit.sha,
+      url: `${this.apiBase()}/commits/${commit.sha}`,
+      html_url: `https://github.com/${this.owner}/${this.repo}/commit/${commit.sha}`,
+      commit: { author: signature(commit.author), committer: signature(commit.committer), message: commit.message, tree: { sha: sha1([...commit.tree].sort().join('\n')) } },
+      author: this.user(commit.author.login),
+      committer: this.user(commit.committer.login),
+      parents: commit.parents.map((sha) => ({ sha, url: `${this.apiBase()}/commits/${sha}` })),
+    };
+  }
+
+  private pullJson(pull: FakePullRequest): Record<string, unknown> {
+    const label = (ref: string) => `${this.owner}:${ref}`;
+    return {
+      number: pull.number,
+      url: `${this.apiBase()}/pulls/${pull.number}`,
+      html_url: `https://github.com/${this.owner}/${this.repo}/pull/${pull.number}`,
+      state: pull.state,
+      title: pull.title,
+      user: this.user(pull.user.login),
+      draft: false,
+      created_at: pull.created_at,
+      closed_at: pull.merged_at,
+      merged_at: pull.merged_at,
+      merged: pull.merged_at !== null,
+      merged_by: pull.merged_by === null ? null : this.user(pull.merged_by),
+      merge_commit_sha: pull.merge_commit_sha,
+      head: { ref: pull.head.ref, sha: pull.head.sha, label: label(pull.head.ref) },
+      base: { ref: pull.base.ref, sha: this.head(pull.base.ref), label: label(pull.base.ref) },
+      author_association: this.association(pull.user.login),
+      commits: pull.commits.length,
+    };
+  }
+
+  private reviewJson(review: FakeReview): Record<string, unknown> {
+    return {
+      id: review.id,
+      user: this.user(review.user.login),
+      body: '',
+      state: review.state,
+      commit_id: review.commit_id,
+      submitted_at: review.submitted_at,
+      author_association: this.association(review.user.login),
+      html_url: `https://github.com/${this.owner}/${this.repo}/pull/${review.pullNumber}#pullrequestreview-${review.id}`,
+    };
+  }
+
+  private association(login: string): string {
+    if (login === this.owner) return 'OWNER';
+    return this.history(this.head('main')).some((c) => c.author.login === login) ? 'CONTRIBUTOR' : 'NONE';
+  }
+}
+
+/** A path's state in a tree: a file's content, a directory's whole subtree, or undefined if absent. */
+function pathState(tree: ReadonlyMap<string, string>, path: string): string | undefined {
+  const file = tree.get(path);
+  if (file !== undefined) return `file\0${file}`;
+  const prefix = `${path}/`;
+  const entries = [...tree].filter(([p]) => p.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1));
+  return entries.length ? `dir\0${JSON.stringify(entries)}` : undefined;
+}
+
+function diffTrees(from: ReadonlyMap<string, string>, to: ReadonlyMap<string, string>): Record<string, unknown>[] {
+  const files: Record<string, unknown>[] = [];
+  for (const filename of [...new Set([...from.keys(), ...to.keys()])].sort()) {
+    const [before, after] = [from.get(filename), to.get(filename)];
+    if (before === after) continue;
+    const status = before === undefined ? 'added' : after === undefined ? 'removed' : 'modified';
+    files.push({ filename, status, sha: blobSha(after ?? before!) });
+  }
+  return files;
+}
+
+function header(request: RecordedRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function error(status: number, message: string): FakeResponse {
+  return { status, body: { message, documentation_url: DOCS, status: String(status) } };
+}
