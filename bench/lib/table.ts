@@ -29,7 +29,7 @@ export function formatTable(rows: readonly Row[]): string {
     const target = [row.maxRatio !== undefined ? `<= ${row.maxRatio}x` : '', row.maxMs !== undefined ? `< ${row.maxMs} ms` : '', row.maxPeakMb !== undefined ? `< ${row.maxPeakMb} MB` : '']
       .filter(Boolean)
       .join(', ');
-    return [row.name, `${Math.round(row.caseMs)} ms`, `${Math.round(row.casePeakMb)} MB`, row.baseline, `${Math.round(row.baselineMs)} ms`, row.baselinePeakMb === undefined ? '-' : `${Math.round(row.baselinePeakMb)} MB`, `${v.ratio.toFixed(2)}x`, target || '-', v.ok ? 'ok' : `MISS (${v.misses.join('; ')})`];
+    return [row.name, `${Math.round(row.caseMs)} ms`, row.casePeakMb ? `${Math.round(row.casePeakMb)} MB` : "-", row.baseline, `${Math.round(row.baselineMs)} ms`, row.baselinePeakMb === undefined ? '-' : `${Math.round(row.baselinePeakMb)} MB`, `${v.ratio.toFixed(2)}x`, target || '-', v.ok ? 'ok' : `MISS (${v.misses.join('; ')})`];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

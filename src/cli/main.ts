@@ -5,6 +5,7 @@ import { crisisCommand } from './crisis-command.ts';
 import { EXIT, type Command, type Io } from './command.ts';
 import { newCommand } from './new-command.ts';
 import { problemLine } from './problem-format.ts';
+import { previewCommand } from './preview-command.ts';
 import { publishCommand } from './publish-command.ts';
 import { queueCommand } from './queue-command.ts';
 import { retractCommand } from './retract-command.ts';
@@ -13,7 +14,7 @@ import { retractCommand } from './retract-command.ts';
  * The command line: picks the command, runs it, and turns the library's typed errors into
  * messages and exit codes (0 fine, 1 problems, 2 wrong usage). No stack traces for people.
  */
-export const COMMANDS: readonly Command[] = [checkCommand, queueCommand, publishCommand, crisisCommand, retractCommand, newCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, queueCommand, publishCommand, crisisCommand, retractCommand, newCommand, previewCommand];
 
 export function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -20,6 +20,7 @@ import { FAILING } from '../publish/results.ts';
 import { parseCommandArgs } from './args.ts';
 import { resolveNow } from './clock.ts';
 import { EXIT, type Command } from './command.ts';
+import { writeStepOutputs } from './github-output.ts';
 
 export const publishCommand: Command = {
   name: 'publish',
@@ -163,6 +164,7 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       const crisisNote = crisis !== null ? [`Paused by CRISIS: ${crisisLine(crisis)}`] : [];
       appendFileSync(io.env.GITHUB_STEP_SUMMARY, redactSecrets(summaryMarkdown(title, [...crisisNote, ...notes], results, held), secrets) + '\n');
     }
+    writeStepOutputs(io.env, results);
     return crisis?.unknown || results.some((r) => FAILING.includes(r.outcome)) ? EXIT.problems : EXIT.ok;
   },
 };

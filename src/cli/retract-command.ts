@@ -12,6 +12,7 @@ import { FAILING } from '../publish/results.ts';
 import { idsToRetract, retractItem } from '../publish/retract.ts';
 import { parseCommandArgs } from './args.ts';
 import { EXIT, type Command } from './command.ts';
+import { writeStepOutputs } from './github-output.ts';
 
 export const retractCommand: Command = {
   name: 'retract',
@@ -67,6 +68,7 @@ Exit status: 0 everything was deleted, 1 something could not be (run it again), 
     if (results.length === 0) out('Nothing of it is live: nothing to delete.');
     out('');
     for (const line of summaryText(results, [])) out(line);
+    writeStepOutputs(io.env, results);
     return results.some((r) => FAILING.includes(r.outcome)) ? EXIT.problems : EXIT.ok;
   },
 };

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { takenByAnother } from '../core/ledger-claims.ts';
 import { LEDGER_FILE, type LedgerRecord } from '../core/ledger.ts';
 import type { LedgerStore } from '../publish/ledger-store.ts';
+import { crashPoint } from '../publish/crash-points.ts';
 import type { GitHubRepo } from './client.ts';
 import { readRemoteFile, writeRemoteFile } from './contents.ts';
 
@@ -43,7 +44,9 @@ export class GitHubLedgerStore implements LedgerStore {
       if (exclusive && takenByAnother(lines, record, this.ours, this.knownAtStart)) return false;
       const next = `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${line}\n`;
       const message = `ledger: ${record.type} ${record.item} on ${record.channel}${record.parts > 1 ? ` (part ${record.part + 1}/${record.parts})` : ''}`;
+      crashPoint(`before ledger commit`);
       const written = await writeRemoteFile(this.gh, LEDGER_FILE, next, current?.sha ?? null, message);
+      crashPoint(`after ledger commit`);
       if (written.ok) {
         this.ours.add(line);
         return this.mirror(next);

@@ -2,6 +2,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rm
 import { dirname, join } from 'node:path';
 import { takenByAnother } from '../core/ledger-claims.ts';
 import { LEDGER_FILE, type LedgerRecord } from '../core/ledger.ts';
+import { crashPoint } from './crash-points.ts';
 
 /**
  * Where ledger records go. Locally, the file in the working tree; on GitHub, a commit per record
@@ -15,6 +16,15 @@ export interface LedgerStore {
    * the ledger: then it returns false and this run must not send that part.
    */
   claim(record: LedgerRecord): Promise<boolean>;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export class LocalLedgerStore implements LedgerStore {
@@ -47,6 +57,7 @@ export class LocalLedgerStore implements LedgerStore {
   }
 
   private write(line: string): void {
+    crashPoint(`before ledger write`);
     mkdirSync(dirname(this.path), { recursive: true });
     // One write of one line to a file opened for appending: two processes appending at once
     // interleave whole lines, never halves.
@@ -57,21 +68,28 @@ export class LocalLedgerStore implements LedgerStore {
     } finally {
       closeSync(fd);
     }
+    crashPoint(`after ledger write`);
   }
 
-  /** A lock file beside the ledger, for check-then-append; a lock older than 30 s is a dead run's. */
+  /**
+   * A lock file beside the ledger, for check-then-append. It holds its owner's process id: a lock
+   * whose process is gone (a crashed run) is taken over at once; one older than 30 s, too.
+   */
   private async withLock<T>(work: () => T): Promise<T> {
     mkdirSync(dirname(this.lock), { recursive: true });
     for (let tries = 0; ; tries++) {
       try {
-        closeSync(openSync(this.lock, 'wx'));
+        const fd = openSync(this.lock, 'wx');
+        writeSync(fd, String(process.pid));
+        closeSync(fd);
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         try {
-          if (Date.now() - statSync(this.lock).mtimeMs > 30_000) rmSync(this.lock, { force: true });
+          const owner = Number(readFileSync(this.lock, 'utf8'));
+          if (Date.now() - statSync(this.lock).mtimeMs > 30_000 || (owner > 0 && !isAlive(owner))) rmSync(this.lock, { force: true });
         } catch {
-          // Gone already: try again.
+          // Gone already, or being written: try again.
         }
         if (tries > 1500) throw new Error(`the ledger is locked by another run (${this.lock})`);
         await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 10));

@@ -5,6 +5,7 @@ import type { PlannedPart, PublishAction } from '../core/plan.ts';
 import type { Gates } from './gates.ts';
 import type { LedgerStore } from './ledger-store.ts';
 import type { ActionResult } from './results.ts';
+import { crashPoint } from './crash-points.ts';
 
 /**
  * Sends what is left of one item on one channel, part by part, each a reply to the one before.
@@ -73,6 +74,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
   // (never the due time: --now and catch-up runs send long after it). A minute allows for skew.
   const findPart = async (part: PlannedPart, attemptedAt: number): Promise<RemotePost | null> => {
     try {
+      crashPoint(`before ${action.channel} find for ${item.id} part ${part.index + 1}`);
       return await channel.find({ itemId: item.id, part: part.index, text: part.text, key: part.key, dueAt: action.dueAt, notBefore: attemptedAt - 60_000, signal: AbortSignal.timeout(deps.timeoutMs) });
     } catch (error) {
       // Cannot tell whether it is live: sending could post it twice. Leave the attempt open.
@@ -122,6 +124,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
         throw new Stop({ outcome: 'held', message: `another run is sending part ${part.index + 1} right now; left to it` });
       }
       try {
+        crashPoint(`before ${action.channel} request for ${item.id} part ${part.index + 1}`);
         const post = await channel.publish({
           itemId: item.id,
           part: part.index,
@@ -135,6 +138,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
           linkCard: part.index === 0 ? action.linkCard : null,
           signal: AbortSignal.timeout(deps.timeoutMs),
         });
+        crashPoint(`after ${action.channel} request for ${item.id} part ${part.index + 1}`);
         await recordSent(part, post);
         return post;
       } catch (error) {

@@ -56,6 +56,16 @@ export interface FakeReview {
   submitted_at: string;
 }
 
+/** A comment on a pull request's conversation (GitHub's issue comments). */
+export interface FakeIssueComment {
+  id: number;
+  issueNumber: number;
+  user: { login: string };
+  body: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface FakeGitHubOptions {
   owner?: string;
   repo?: string;
@@ -94,11 +104,18 @@ export class FakeGitHub {
   readonly refs = new Map<string, string>();
   readonly pulls: FakePullRequest[] = [];
   readonly reviews: FakeReview[] = [];
+  readonly comments: FakeIssueComment[] = [];
+  /**
+   * Answer comment writes (POST, PATCH) with 403 "Resource not accessible by integration", as GitHub
+   * does for the read-only token of a pull request from a fork. Reads still work.
+   */
+  refuseCommentWrites = false;
   /** The clock for commits, merges and reviews (epoch ms); by default each call moves one minute on. */
   now: () => number;
   private clockMs = Date.parse('2026-11-02T09:00:00Z');
   private sequence = 0;
   private reviewIds = 80_000_000;
+  private commentIds = 1_500_000_000;
 
   constructor(options: FakeGitHubOptions = {}) {
     this.owner = options.owner ?? 'riverside';
@@ -167,6 +184,20 @@ export class FakeGitHub {
     const review: FakeReview = { id: ++this.reviewIds, pullNumber: number, user: { login: options.user }, state: options.state, commit_id: options.commitId ?? pull.head.sha, submitted_at: isoDate(this.now()) };
     this.reviews.push(review);
     return review.id;
+  }
+
+  /** A comment on a pull request's conversation, as someone would write it on GitHub. Returns its id. */
+  comment(number: number, options: { user: string; body: string }): number {
+    this.pull(number);
+    const date = isoDate(this.now());
+    const comment: FakeIssueComment = { id: ++this.commentIds, issueNumber: number, user: { login: options.user }, body: options.body, created_at: date, updated_at: date };
+    this.comments.push(comment);
+    return comment.id;
+  }
+
+  /** The comments on a pull request, oldest first. */
+  commentsOn(number: number): FakeIssueComment[] {
+    return this.comments.filter((c) => c.issueNumber === number);
   }
 
   /** Dismisses a review, as a maintainer can: its state becomes DISMISSED. */
@@ -352,7 +383,41 @@ export class FakeGitHub {
       if (rest.length === 3 && sub === 'commits') return this.paginate(request, pull.commits.map((sha) => this.commitJson(this.commitOf(sha))));
     }
     if (section === 'compare' && method === 'GET' && rest.length >= 2) return this.compare(tail(1));
+    if (section === 'issues' && rest.length === 3) {
+      if (id === 'comments' && sub && /^\d+$/.test(sub)) return this.issueComment(request, Number(sub));
+      if (id && /^\d+$/.test(id) && sub === 'comments') return this.issueComments(request, Number(id));
+    }
     return error(404, 'Not Found');
+  }
+
+  /** GET (paginated, oldest first) and POST `/issues/{number}/comments`; pull requests are issues too. */
+  private issueComments(request: RecordedRequest, number: number): FakeResponse {
+    if (!this.pulls.some((p) => p.number === number)) return error(404, 'Not Found');
+    if (request.method === 'GET') return this.paginate(request, this.commentsOn(number).map((c) => this.commentJson(c)));
+    if (request.method !== 'POST') return error(404, 'Not Found');
+    if (this.refuseCommentWrites) return error(403, 'Resource not accessible by integration');
+    const body = jsonBody(request).body;
+    const invalid = commentBodyProblem(body);
+    if (invalid) return error(422, invalid);
+    const id = this.comment(number, { user: this.actor, body: body as string });
+    return { status: 201, body: this.commentJson(this.comments.find((c) => c.id === id)!) };
+  }
+
+  /** GET and PATCH `/issues/comments/{id}`. */
+  private issueComment(request: RecordedRequest, id: number): FakeResponse {
+    const comment = this.comments.find((c) => c.id === id);
+    if (!comment) return error(404, 'Not Found');
+    if (request.method === 'GET') return { status: 200, body: this.commentJson(comment) };
+    if (request.method !== 'PATCH') return error(404, 'Not Found');
+    if (this.refuseCommentWrites) return error(403, 'Resource not accessible by integration');
+    // A token may edit only its own comments.
+    if (comment.user.login !== this.actor) return error(403, 'Resource not accessible by integration');
+    const body = jsonBody(request).body;
+    const invalid = commentBodyProblem(body);
+    if (invalid) return error(422, invalid);
+    comment.body = body as string;
+    comment.updated_at = isoDate(this.now());
+    return { status: 200, body: this.commentJson(comment) };
   }
 
   private getRef(ref: string): FakeResponse {
@@ -588,6 +653,21 @@ export class FakeGitHub {
     };
   }
 
+  private commentJson(comment: FakeIssueComment): Record<string, unknown> {
+    return {
+      id: comment.id,
+      node_id: `IC_${comment.id}`,
+      url: `${this.apiBase()}/issues/comments/${comment.id}`,
+      html_url: `https://github.com/${this.owner}/${this.repo}/pull/${comment.issueNumber}#issuecomment-${comment.id}`,
+      issue_url: `${this.apiBase()}/issues/${comment.issueNumber}`,
+      body: comment.body,
+      user: this.user(comment.user.login),
+      created_at: comment.created_at,
+      updated_at: comment.updated_at,
+      author_association: this.association(comment.user.login),
+    };
+  }
+
   private association(login: string): string {
     if (login === this.owner) return 'OWNER';
     return this.history(this.head('main')).some((c) => c.author.login === login) ? 'CONTRIBUTOR' : 'NONE';
@@ -612,6 +692,12 @@ function diffTrees(from: ReadonlyMap<string, string>, to: ReadonlyMap<string, st
     files.push({ filename, status, sha: blobSha(after ?? before!) });
   }
   return files;
+}
+
+function commentBodyProblem(body: unknown): string | null {
+  if (typeof body !== 'string' || body === '') return 'Invalid request.\n\n"body" wasn\'t supplied.';
+  if (body.length > 65_536) return 'Validation Failed: body is too long (maximum is 65536 characters)';
+  return null;
 }
 
 function header(request: RecordedRequest, name: string): string | undefined {

@@ -1,0 +1,70 @@
+import { FakeGitHub } from '../tests/fakes/fake-github.ts';
+import { startNetworks } from '../tests/helpers/networks.ts';
+import { publishOnce, publishToCompletion, pool } from './run-cli.ts';
+import { read, SCENARIO_FILES, scenarioRepo, tally } from './scenario.ts';
+
+/**
+ * Crash points: the publisher killed (SIGKILL) at every step boundary in turn, each time on a
+ * fresh repository and fresh fake networks, then rerun to completion. Afterwards every expected
+ * post must exist exactly once on every network, and every thread must be a correct reply chain.
+ */
+export interface CrashReport {
+  mode: string;
+  points: number;
+  killed: number;
+  duplicates: number;
+  lost: number;
+  brokenChains: number;
+  failures: string[];
+}
+
+async function approvedGitHub(dir: string): Promise<FakeGitHub> {
+  const gh = new FakeGitHub({ files: { 'postgate.config.yaml': read(dir, 'postgate.config.yaml') } });
+  await gh.start();
+  gh.commit({ branch: 'content', files: Object.fromEntries(SCENARIO_FILES.map((f) => [f, read(dir, f)])), author: 'writer' });
+  const pr = gh.openPullRequest({ author: 'writer', branch: 'content', title: 'Content' });
+  gh.review(pr, { user: 'owner', state: 'APPROVED' });
+  gh.merge(pr);
+  return gh;
+}
+
+async function oneRun(channels: readonly string[], github: boolean, crashAt: number | null) {
+  const n = await startNetworks();
+  const dir = scenarioRepo(channels);
+  const gh = github ? await approvedGitHub(dir) : null;
+  try {
+    const first = await publishOnce(dir, n, gh, crashAt === null ? { POSTGATE_CRASH_AT: '1000000' } : { POSTGATE_CRASH_AT: String(crashAt) });
+    const passed = Number(/crash points passed: (\d+)/.exec(first.stderr)?.[1] ?? 0);
+    const killed = first.signal === 'SIGKILL';
+    const runs = killed || first.status !== 0 ? await publishToCompletion(dir, n, gh) : 1;
+    return { passed, killed, completed: runs > 0, tally: tally(n, channels) };
+  } finally {
+    await Promise.all([n.stop(), gh?.stop()]);
+  }
+}
+
+export async function crashPointSection(mode: 'local' | 'github', channels: readonly string[], log: (line: string) => void): Promise<CrashReport> {
+  const probe = await oneRun(channels, mode === 'github', null);
+  const points = probe.passed;
+  const report: CrashReport = { mode: `${mode}, ${channels.join('+')}`, points, killed: 0, duplicates: 0, lost: 0, brokenChains: 0, failures: [] };
+  if (probe.tally.lost || probe.tally.duplicates || points === 0) report.failures.push(`the run without a crash is wrong: ${probe.tally.details.join('; ') || 'no crash points passed'}`);
+  log(`crash points (${report.mode}): ${points} step boundaries`);
+  const results = await pool(
+    2,
+    Array.from({ length: points }, (_, i) => async () => {
+      const r = await oneRun(channels, mode === 'github', i + 1);
+      if ((i + 1) % 20 === 0) log(`  ${i + 1}/${points}`);
+      return { point: i + 1, ...r };
+    }),
+  );
+  for (const r of results) {
+    if (r.killed) report.killed++;
+    report.duplicates += r.tally.duplicates;
+    report.lost += r.tally.lost;
+    report.brokenChains += r.tally.brokenChains;
+    if (!r.completed) report.failures.push(`point ${r.point}: the reruns did not complete`);
+    if (r.tally.details.length) report.failures.push(`point ${r.point}: ${r.tally.details.join('; ')}`);
+  }
+  return report;
+}
+

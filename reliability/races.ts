@@ -1,0 +1,55 @@
+import { FakeGitHub } from '../tests/fakes/fake-github.ts';
+import { startNetworks } from '../tests/helpers/networks.ts';
+import { publishOnce } from './run-cli.ts';
+import { read, SCENARIO_FILES, scenarioRepo, tally } from './scenario.ts';
+
+/**
+ * Races: two publish runs started together, each with its own checkout, over the same content,
+ * the same fake networks and the same fake GitHub. Nothing may be sent twice, and every part must
+ * have exactly one `sent` record in the ledger on main.
+ */
+export interface RaceReport {
+  races: number;
+  duplicates: number;
+  lost: number;
+  lostRecords: number;
+  failures: string[];
+}
+
+export async function raceSection(rounds: number, channels: readonly string[], log: (line: string) => void): Promise<RaceReport> {
+  const report: RaceReport = { races: 0, duplicates: 0, lost: 0, lostRecords: 0, failures: [] };
+  for (let round = 1; round <= rounds; round++) {
+    const n = await startNetworks();
+    const a = scenarioRepo(channels);
+    const b = scenarioRepo(channels);
+    const gh = new FakeGitHub({ files: { 'postgate.config.yaml': read(a, 'postgate.config.yaml') } });
+    await gh.start();
+    try {
+      gh.commit({ branch: 'content', files: Object.fromEntries(SCENARIO_FILES.map((f) => [f, read(a, f)])), author: 'writer' });
+      const pr = gh.openPullRequest({ author: 'writer', branch: 'content', title: 'Content' });
+      gh.review(pr, { user: 'owner', state: 'APPROVED' });
+      gh.merge(pr);
+      const [ra, rb] = await Promise.all([publishOnce(a, n, gh), publishOnce(b, n, gh)]);
+      // Whatever one run left to the other (claimed but not finished by it) a later run completes.
+      if (ra.status !== 0 || rb.status !== 0) await publishOnce(a, n, gh);
+      await publishOnce(b, n, gh);
+      report.races++;
+      const t = tally(n, channels);
+      report.duplicates += t.duplicates;
+      report.lost += t.lost;
+      if (t.details.length) report.failures.push(`race ${round}: ${t.details.join('; ')}`);
+      const records = (gh.fileAt('main', 'content/ledger.jsonl') ?? '').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; item: string; channel: string; part: number });
+      const sent = new Map<string, number>();
+      for (const r of records) if (r.type === 'sent') sent.set(`${r.item}|${r.channel}|${r.part}`, (sent.get(`${r.item}|${r.channel}|${r.part}`) ?? 0) + 1);
+      const expectedParts = channels.length * (5 + 1 + 1) + 1; // thread, image post, announcement per network; the blog post
+      const missing = expectedParts - sent.size;
+      const doubled = [...sent.values()].filter((c) => c > 1).length;
+      report.lostRecords += Math.max(0, missing);
+      if (missing > 0 || doubled > 0) report.failures.push(`race ${round}: ${missing} parts without a sent record, ${doubled} with two`);
+      if (round % 5 === 0) log(`  races: ${round}/${rounds}`);
+    } finally {
+      await Promise.all([n.stop(), gh.stop()]);
+    }
+  }
+  return report;
+}

@@ -1,0 +1,34 @@
+import { runCliAsync } from '../tests/helpers/cli.ts';
+import type { FakeGitHub } from '../tests/fakes/fake-github.ts';
+import type { Networks } from '../tests/helpers/networks.ts';
+import { NOW } from './scenario.ts';
+
+/** `publish` against the fakes, as the workflow runs it; GitHub mode when a fake GitHub is given. */
+export function publishOnce(dir: string, n: Networks, gh: FakeGitHub | null, extra: Record<string, string> = {}) {
+  const github = gh ? { GITHUB_TOKEN: gh.token, GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`, GITHUB_API_URL: gh.url, POSTGATE_GITHUB_THROTTLE: 'off' } : {};
+  return runCliAsync(['publish'], { cwd: dir, env: { ...n.env, ...github, POSTGATE_NOW: NOW, POSTGATE_TIMEOUT_MS: '3000', ...extra } });
+}
+
+/** Reruns publish until a run finishes cleanly (at most `tries`); returns how many it took. */
+export async function publishToCompletion(dir: string, n: Networks, gh: FakeGitHub | null, tries = 4): Promise<number> {
+  for (let i = 1; i <= tries; i++) {
+    const r = await publishOnce(dir, n, gh);
+    if (r.status === 0) return i;
+  }
+  return -1;
+}
+
+/** Runs `tasks` with at most `limit` at once (the machine has two cores). */
+export async function pool<T>(limit: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+      while (next < tasks.length) {
+        const index = next++;
+        results[index] = await tasks[index]!();
+      }
+    }),
+  );
+  return results;
+}

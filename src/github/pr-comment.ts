@@ -1,0 +1,46 @@
+import { requestOptions, statusOf, type GitHubRepo } from './client.ts';
+
+/**
+ * The preview's one comment on a pull request: found again by a hidden marker on every run and
+ * updated in place, so a pull request pushed to ten times still has one comment, not ten.
+ */
+export const PREVIEW_MARKER = '<!-- postgate-preview -->';
+
+/** GitHub refuses comments over 65,536 characters; leave room for the marker and the note. */
+const MAX_COMMENT = 65_000;
+
+export type CommentResult =
+  | { kind: 'created' | 'updated' | 'unchanged'; id: number; url: string }
+  /** The token may not write here (a pull request from a fork gets a read-only token). */
+  | { kind: 'read-only'; status: number; message: string };
+
+/** The comment's text: the marker, then the preview, cut at an item when it is too long for a comment. */
+export function commentBody(markdown: string, fullPreviewUrl: string | null): string {
+  const whole = `${PREVIEW_MARKER}\n${markdown.trimEnd()}\n`;
+  if (whole.length <= MAX_COMMENT) return whole;
+  const where = fullPreviewUrl ? `the [job summary](${fullPreviewUrl})` : 'the job summary';
+  const note = `\n\n> [!NOTE]\n> The preview is too long for one comment; the rest is in ${where}.\n`;
+  const room = MAX_COMMENT - note.length;
+  const cut = whole.lastIndexOf('\n### ', room);
+  return `${whole.slice(0, cut > 0 ? cut : room).trimEnd()}${note}`;
+}
+
+export async function upsertPreviewComment(gh: GitHubRepo, pullNumber: number, body: string): Promise<CommentResult> {
+  const target = { owner: gh.owner, repo: gh.repo, issue_number: pullNumber };
+  try {
+    const comments = await gh.octokit.paginate(gh.octokit.rest.issues.listComments, { ...target, per_page: 100, ...requestOptions(gh) });
+    // Only a comment that starts with the marker is ours: a reply quoting it starts with "> ".
+    const mine = comments.find((c) => (c.body ?? '').trimStart().startsWith(PREVIEW_MARKER));
+    if (mine && mine.body === body) return { kind: 'unchanged', id: mine.id, url: mine.html_url };
+    if (mine) {
+      const { data } = await gh.octokit.rest.issues.updateComment({ owner: gh.owner, repo: gh.repo, comment_id: mine.id, body, ...requestOptions(gh) });
+      return { kind: 'updated', id: data.id, url: data.html_url };
+    }
+    const { data } = await gh.octokit.rest.issues.createComment({ ...target, body, ...requestOptions(gh) });
+    return { kind: 'created', id: data.id, url: data.html_url };
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 403 || status === 404) return { kind: 'read-only', status, message: (error as Error).message.split('\n')[0] ?? '' };
+    throw error;
+  }
+}
