@@ -6,12 +6,16 @@
 import { parseArgs } from 'node:util';
 import { benchCheck } from './suites/check.ts';
 import { benchPublishNoop, benchPublishThread } from './suites/publish.ts';
+import { benchScheduledRun } from './suites/scheduled-run.ts';
+import { benchSiteBuild } from './suites/site-build.ts';
 import { formatTable, verdict, type Row } from './lib/table.ts';
 
 const SUITES: Record<string, (rounds: number) => Row[] | Promise<Row[]>> = {
   check: benchCheck,
   'publish-noop': benchPublishNoop,
   'publish-thread': benchPublishThread,
+  'scheduled-run': benchScheduledRun,
+  'site-build': benchSiteBuild,
 };
 
 const { values, positionals } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, strict: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });

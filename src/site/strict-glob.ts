@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { globSync, readFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { glob } from 'astro/loaders';
-import type { Loader } from 'astro/loaders';
+import type { Loader, LoaderContext } from 'astro/loaders';
 import { normalizeText, readYamlMapping, splitFrontMatter } from '../core/front-matter.ts';
 
 /**
@@ -8,25 +10,104 @@ import { normalizeText, readYamlMapping, splitFrontMatter } from '../core/front-
  * js-yaml's default schema, which turns `2030-02-30` into 2 March and a local time with seconds
  * into UTC; here the front matter is re-read with Postgate's reader (dates stay text), so the
  * shared schema sees exactly what `postgate check` sees.
+ *
+ * A policy decides what one broken file may stop:
+ * - `select` (the published build): only the files it returns are loaded at all. The others are
+ *   never parsed, compiled or deployed, so a broken draft cannot stop released posts from going out.
+ * - `skipInvalid` (the preview): a file that fails the schema is left out with an error in the
+ *   log, and the rest of the site still runs.
+ * - neither (`astro sync`, as `npm test` runs it): every file must be valid, as `check` demands.
  */
-export function strictGlob(options: Parameters<typeof glob>[0]): Loader {
-  const inner = glob(options);
+export interface CandidateFile {
+  /** Repository-relative path with forward slashes, e.g. `content/posts/welcome.mdx`. */
+  file: string;
+  /** The front matter as Postgate reads it, or null when it cannot be read. */
+  frontMatter: Record<string, unknown> | null;
+}
+
+export interface LoadPolicy {
+  select?: (files: CandidateFile[], context: LoaderContext) => string[] | Promise<string[]>;
+  skipInvalid?: boolean;
+}
+
+type GlobOptions = Parameters<typeof glob>[0];
+
+export function strictGlob(options: GlobOptions & { base: string }, policy: LoadPolicy = {}): Loader {
   return {
-    ...inner,
-    load: (context) =>
-      inner.load({
+    ...glob(options),
+    load: async (context) => {
+      const root = fileURLToPath(context.config.root);
+      const frontMatterCache = new Map<string, Record<string, unknown> | null>();
+      const readFrontMatter = (path: string) => {
+        let value = frontMatterCache.get(path);
+        if (value === undefined) frontMatterCache.set(path, (value = strictFrontMatter(path)));
+        return value;
+      };
+      let inner = glob(options);
+      if (policy.select) {
+        const baseDir = resolve(root, options.base);
+        const patterns = Array.isArray(options.pattern) ? options.pattern : [options.pattern];
+        const candidates = globSync(patterns, { cwd: baseDir }).map((entry) => ({
+          entry: entry.split(sep).join('/'),
+          file: relative(root, join(baseDir, entry)).split(sep).join('/'),
+          frontMatter: readFrontMatter(join(baseDir, entry)),
+        }));
+        const selected = new Set(await policy.select(candidates.map(({ file, frontMatter }) => ({ file, frontMatter })), context));
+        const kept = candidates.filter((c) => selected.has(c.file)).map((c) => escapeGlob(c.entry));
+        if (kept.length === 0) {
+          context.store.clear();
+          return;
+        }
+        inner = glob({ ...options, pattern: kept });
+      }
+      const skipped = new Set<string>();
+      const store = policy.skipInvalid
+        ? {
+            ...context.store,
+            set: ((entry) => {
+              if (!skipped.has(entry.id)) return context.store.set(entry);
+              context.store.delete(entry.id);
+              return false;
+            }) satisfies typeof context.store.set,
+          }
+        : context.store;
+      return inner.load({
         ...context,
+        store,
         // parseData is generic in the entry's data type; the strict reading is the same data, re-read.
-        parseData: <TData extends Record<string, unknown>>(props: Parameters<typeof context.parseData<TData>>[0]) =>
-          context.parseData<TData>({ ...props, data: strictFrontMatter(props.filePath, props.data) as TData }),
-      }),
+        parseData: async <TData extends Record<string, unknown>>(props: Parameters<typeof context.parseData<TData>>[0]) => {
+          const data = (props.filePath ? (readFrontMatter(props.filePath) ?? props.data) : props.data) as TData;
+          try {
+            const parsed = await context.parseData<TData>({ ...props, data });
+            skipped.delete(props.id);
+            return parsed;
+          } catch (error) {
+            if (!policy.skipInvalid) throw error;
+            skipped.add(props.id);
+            const file = props.filePath ? relative(root, props.filePath) : props.id;
+            context.logger.error(`${file} has errors and is left out of the preview (npm run postgate -- check shows them all):\n${(error as Error).message}`);
+            return data;
+          }
+        },
+      });
+    },
   };
 }
 
-function strictFrontMatter(filePath: string | undefined, fallback: Record<string, unknown>): Record<string, unknown> {
-  if (!filePath) return fallback;
-  const split = splitFrontMatter(normalizeText(readFileSync(filePath, 'utf8')));
-  if (!split.ok) return fallback;
+function strictFrontMatter(filePath: string): Record<string, unknown> | null {
+  let text: string;
+  try {
+    text = readFileSync(filePath, 'utf8');
+  } catch {
+    return null;
+  }
+  const split = splitFrontMatter(normalizeText(text));
+  if (!split.ok) return null;
   const yaml = readYamlMapping(split.value.yaml, split.value.yamlLine);
-  return yaml.ok ? yaml.value : fallback;
+  return yaml.ok ? yaml.value : null;
+}
+
+/** A file name as a glob pattern that matches only itself. */
+export function escapeGlob(path: string): string {
+  return path.replace(/[()[\]{}*?|!+@\\]/g, '\\$&');
 }

@@ -1,0 +1,58 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { astro, releaseRecord, siteCopy } from './site-copy.ts';
+
+/** Production builds of scratch copies of the example site, with the ledgers a real repository goes through. */
+const copies: string[] = [];
+function copy(ledger?: string[]): string {
+  const dir = siteCopy();
+  copies.push(dir);
+  if (ledger) writeFileSync(join(dir, 'content/ledger.jsonl'), ledger.join('\n') + '\n');
+  return dir;
+}
+afterAll(() => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+const read = (dir: string, file: string) => readFileSync(join(dir, 'dist', file), 'utf8');
+const released = (slug: string, at: string) => releaseRecord(`posts/${slug}`, `https://example.org/posts/${slug}/`, at);
+
+describe('the published build', () => {
+  it('with nothing released yet, says so kindly and publishes no post', () => {
+    const dir = copy();
+    const r = astro(dir, ['build']);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('0 released posts on the site; 2 not released yet');
+    expect(read(dir, 'index.html')).toContain('Nothing here yet');
+    expect(existsSync(join(dir, 'dist/posts'))).toBe(false);
+    expect(read(dir, 'rss.xml')).not.toContain('<item>');
+    expect(read(dir, '404.html')).toContain('Page not found');
+  });
+
+  it('leaves out a retracted post and keeps the others', () => {
+    const retraction = JSON.stringify({ v: 1, type: 'retracted', item: 'posts/winter-appeal', channel: 'blog', part: 0, parts: 1, at: '2026-12-03T10:00:00Z' });
+    const dir = copy([released('welcome', '2026-11-20T09:00:03Z'), released('winter-appeal', '2026-12-03T07:00:05Z'), retraction]);
+    const r = astro(dir, ['build']);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(existsSync(join(dir, 'dist/posts/welcome/index.html'))).toBe(true);
+    expect(existsSync(join(dir, 'dist/posts/winter-appeal'))).toBe(false);
+    expect(existsSync(join(dir, 'dist/media/winter-appeal'))).toBe(false);
+    expect(read(dir, 'index.html')).not.toContain('winter appeal');
+  });
+
+  it('stops when a ledger line cannot be read: it could be a retraction', () => {
+    const dir = copy([released('welcome', '2026-11-20T09:00:03Z'), '{"v":1,"type":"retracted",']);
+    const r = astro(dir, ['build']);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain('the ledger cannot be read');
+    expect(r.stdout + r.stderr).toContain('content/ledger.jsonl:2:1');
+  });
+
+  it('stops when a released post is broken, so the last good deployment stays live', () => {
+    const dir = copy([released('welcome', '2026-11-20T09:00:03Z')]);
+    const file = join(dir, 'content/posts/welcome.mdx');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('title: Welcome to our new journal\n', ''));
+    const r = astro(dir, ['build']);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain('expected the title as text');
+  });
+});
