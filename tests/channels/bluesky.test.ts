@@ -199,7 +199,7 @@ describe('BlueskyChannel.find', () => {
   it('finds a post whose answer was lost in a timeout', async () => {
     const request = post();
     fake.server.inject({ match: /createRecord/, hang: true, afterHandling: true });
-    const error = await failure(channel({ timeoutMs: 300 }).publish(request));
+    const error = await failure(channel({ timeoutMs: 1500 }).publish(request));
     expect(error.kind).toBe('timeout');
     expect(error.maybeSent).toBe(true);
     expect(fake.livePosts).toHaveLength(1);
@@ -288,10 +288,10 @@ describe('failures', () => {
   it('no answer in time is a timeout that may have been sent', async () => {
     fake.server.inject({ match: /createRecord/, hang: true });
     const started = Date.now();
-    const error = await failure(channel({ timeoutMs: 300 }).publish(post()));
+    const error = await failure(channel({ timeoutMs: 1500 }).publish(post()));
     expect(error.kind).toBe('timeout');
     expect(error.maybeSent).toBe(true);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(8_000);
   });
 
   it("the caller's abort signal stops a request", async () => {
@@ -309,12 +309,12 @@ describe('failures', () => {
     const started = Date.now();
     const error = await failure(channel({ timeoutMs: 10_000 }).publish(post({ signal: controller.signal })));
     expect(error.kind).toBe('timeout');
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(8_000);
   });
 
   it('a hanging login times out without claiming a post may exist', async () => {
     fake.server.inject({ match: /createSession/, hang: true });
-    const error = await failure(channel({ timeoutMs: 300 }).publish(post()));
+    const error = await failure(channel({ timeoutMs: 1500 }).publish(post()));
     expect(error.kind).toBe('timeout');
     expect(error.maybeSent).toBe(false);
   });

@@ -158,11 +158,11 @@ describe('MastodonChannel failures', () => {
   it('maps a hang past the timeout to timeout with maybeSent', async () => {
     fake.server.inject({ match: CREATE, hang: true });
     const started = Date.now();
-    const error = await failure(channel({ timeoutMs: 200 }).publish(post()));
+    const error = await failure(channel({ timeoutMs: 1500 }).publish(post()));
     expect(error.kind).toBe('timeout');
     expect(error.maybeSent).toBe(true);
-    expect(error.message).toBe('Mastodon: no answer within 200 ms while posting the status');
-    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(error.message).toBe('Mastodon: no answer within 1500 ms while posting the status');
+    expect(Date.now() - started).toBeLessThan(8_000);
   });
 
   it("honours the caller's AbortSignal", async () => {
@@ -173,7 +173,7 @@ describe('MastodonChannel failures', () => {
     const error = await failure(channel({ timeoutMs: 10_000 }).publish(post({ signal: controller.signal })));
     expect(error.kind).toBe('timeout');
     expect(error.message).toContain('cancelled');
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(8_000);
   });
 
   it('maps a 200 without an id to malformed with maybeSent', async () => {
@@ -229,7 +229,7 @@ describe('MastodonChannel.find', () => {
 
   it('finds the status after a hang that took effect and timed out', async () => {
     fake.server.inject({ match: CREATE, hang: true, afterHandling: true });
-    const error = await failure(channel({ timeoutMs: 200 }).publish(post()));
+    const error = await failure(channel({ timeoutMs: 1500 }).publish(post()));
     expect(error.kind).toBe('timeout');
     expect(error.maybeSent).toBe(true);
     expect((await channel().find(findRequest()))?.id).toBe(fake.live[0]!.id);

@@ -136,7 +136,7 @@ describe('XChannel find', () => {
   });
 
   it('finds a post made while the answer never came (timeout)', async () => {
-    const x = channel({ timeoutMs: 300 });
+    const x = channel({ timeoutMs: 1500 });
     const notBefore = Date.now();
     fake.server.inject({ match: /^POST \/2\/tweets$/, hang: true, afterHandling: true });
     const error = await failure(x.publish(post('Sent into the void')));
@@ -235,11 +235,11 @@ describe('XChannel failures', () => {
   it('times out on a request that never answers, and the post may exist', async () => {
     fake.server.inject({ match: /^POST \/2\/tweets$/, hang: true });
     const started = Date.now();
-    const error = await failure(channel({ timeoutMs: 250 }).publish(post('Hanging')));
+    const error = await failure(channel({ timeoutMs: 1500 }).publish(post('Hanging')));
     expect(error.kind).toBe('timeout');
     expect(error.maybeSent).toBe(true);
-    expect(error.message).toBe('X: no answer within 250 ms while creating the post');
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(error.message).toBe('X: no answer within 1500 ms while creating the post');
+    expect(Date.now() - started).toBeLessThan(8_000);
   });
 
   it('stops when the caller aborts', async () => {
@@ -250,7 +250,7 @@ describe('XChannel failures', () => {
     const error = await failure(channel({ timeoutMs: 10_000 }).publish(post('Cancelled', { signal: controller.signal })));
     expect(error.kind).toBe('timeout');
     expect(error.message).toBe('X: cancelled while creating the post');
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(8_000);
   });
 
   it('reports a 200 without a post id as malformed, maybe sent', async () => {
