@@ -31,6 +31,11 @@ export const ledgerRecordSchema = z.object({
   /** For `failed`: the kind of failure (see src/channels/channel-error.ts), e.g. `rejected`. */
   failure: z.string().optional(),
   commit: z.string().optional(),
+  /**
+   * Which run wrote it. Besides telling runs apart in the record, it keeps two runs' records
+   * distinct even when written in the same millisecond: the claim check compares whole lines.
+   */
+  run: z.string().optional(),
 });
 
 export type LedgerRecord = z.output<typeof ledgerRecordSchema>;

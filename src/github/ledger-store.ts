@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { takenByAnother } from '../core/ledger-claims.ts';
 import { LEDGER_FILE, type LedgerRecord } from '../core/ledger.ts';
-import type { LedgerStore } from '../publish/ledger-store.ts';
+import { ledgerLine, type LedgerStore } from '../publish/ledger-store.ts';
 import { crashPoint } from '../publish/crash-points.ts';
 import type { GitHubRepo } from './client.ts';
 import { readRemoteFile, writeRemoteFile } from './contents.ts';
@@ -34,7 +34,7 @@ export class GitHubLedgerStore implements LedgerStore {
   }
 
   private async commit(record: LedgerRecord, exclusive: boolean): Promise<boolean> {
-    const line = JSON.stringify(record);
+    const line = ledgerLine(record);
     for (let attempt = 1; attempt <= 20; attempt++) {
       const current = await readRemoteFile(this.gh, LEDGER_FILE);
       const text = current?.text ?? '';

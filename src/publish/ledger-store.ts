@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { takenByAnother } from '../core/ledger-claims.ts';
@@ -9,6 +10,14 @@ import { crashPoint } from './crash-points.ts';
  * (src/github/ledger-store.ts). Every record is durable before `append` resolves: the next request
  * is only made once the last one is on record, so a crash at any point loses nothing.
  */
+/** This process's run id: GitHub's run id and attempt when there is one, and always a random part. */
+export const RUN_ID = `${process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_RUN_ID}.${process.env.GITHUB_RUN_ATTEMPT ?? 1}-` : ''}${randomUUID().slice(0, 8)}`;
+
+/** The record as a ledger line, stamped with this run. */
+export function ledgerLine(record: LedgerRecord): string {
+  return JSON.stringify({ ...record, run: RUN_ID });
+}
+
 export interface LedgerStore {
   append(record: LedgerRecord): Promise<void>;
   /**
@@ -40,13 +49,13 @@ export class LocalLedgerStore implements LedgerStore {
   }
 
   async append(record: LedgerRecord): Promise<void> {
-    const line = JSON.stringify(record);
+    const line = ledgerLine(record);
     this.ours.add(line);
     this.write(line);
   }
 
   async claim(record: LedgerRecord): Promise<boolean> {
-    const line = JSON.stringify(record);
+    const line = ledgerLine(record);
     return this.withLock(() => {
       const lines = existsSync(this.path) ? readFileSync(this.path, 'utf8').split('\n') : [];
       if (takenByAnother(lines, record, this.ours, this.knownAtStart)) return false;

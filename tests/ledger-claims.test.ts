@@ -1,0 +1,54 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LedgerRecord } from '../src/core/ledger.ts';
+import { githubFromEnv } from '../src/github/client.ts';
+import { GitHubLedgerStore } from '../src/github/ledger-store.ts';
+import { LocalLedgerStore, RUN_ID } from '../src/publish/ledger-store.ts';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { FakeGitHub } from './fakes/fake-github.ts';
+import { REPO_ROOT } from './helpers/cli.ts';
+import { spawnSync } from 'node:child_process';
+
+/**
+ * Claims: a run may send a part only if no other run claimed it since this run read the ledger.
+ * Found by the race proof: two runs writing the same claim in the same millisecond made identical
+ * lines, and each took the other's for its own. Every line now names its run.
+ */
+const claim: LedgerRecord = { v: 1, type: 'attempt', item: 'social/a', channel: 'x', part: 0, parts: 1, remoteId: '', url: '', at: '2026-12-01T08:30:00.000Z', hash: 'h' };
+
+/** The line another process writes for the very same record, in the same millisecond. */
+function lineFromAnotherProcess(record: LedgerRecord): string {
+  const script = `import('${join(REPO_ROOT, 'src/publish/ledger-store.ts')}').then((m) => process.stdout.write(m.ledgerLine(${JSON.stringify(record)})))`;
+  return spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).stdout;
+}
+const byAnotherRun = `${lineFromAnotherProcess(claim)}\n`;
+
+describe('claims against another run', () => {
+  let gh: FakeGitHub;
+  beforeEach(async () => {
+    gh = new FakeGitHub();
+    await gh.start();
+  });
+  afterEach(() => gh.stop());
+
+  it('on GitHub: refuses a part another process claimed with the very same record', async () => {
+    expect(byAnotherRun).toContain('"item":"social/a"');
+    const repo = githubFromEnv({ GITHUB_TOKEN: gh.token, GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`, GITHUB_API_URL: gh.url, POSTGATE_GITHUB_THROTTLE: 'off' })!;
+    const store = new GitHubLedgerStore(repo, mkdtempSync(join(tmpdir(), 'postgate-claims-')), '');
+    gh.commit({ files: { 'content/ledger.jsonl': byAnotherRun }, author: 'github-actions' });
+    expect(await store.claim(claim)).toBe(false);
+    expect(await store.claim({ ...claim, part: 1 })).toBe(true);
+    expect(gh.fileAt('main', 'content/ledger.jsonl')).toContain(`"part":1,"parts":1,"remoteId":"","url":"","at":"2026-12-01T08:30:00.000Z","hash":"h","run":"${RUN_ID}"`);
+  });
+
+  it('locally: the same', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'postgate-claims-'));
+    const store = new LocalLedgerStore(dir);
+    mkdirSync(join(dir, 'content'), { recursive: true });
+    writeFileSync(join(dir, 'content/ledger.jsonl'), byAnotherRun);
+    expect(await store.claim(claim)).toBe(false);
+    expect(await store.claim({ ...claim, part: 1 })).toBe(true);
+  });
+});
