@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from './fakes/fake-github.ts';
-import { REPO_ROOT } from './helpers/cli.ts';
+import { REPO_ROOT, spawnAsync } from './helpers/cli.ts';
 import { liveCounts, startNetworks, type Networks } from './helpers/networks.ts';
 import { parseWorkflow, substitute, triggers, type Workflow } from './helpers/workflow.ts';
 
@@ -99,20 +98,8 @@ describe('the publish workflow, run locally', () => {
   }
 
   /** Runs a step's script with bash, without blocking this process: the fakes live in it. */
-  function runStep(script: string, cwd: string, env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd, env: { PATH: `${join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH}`, HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
-      child.on('error', reject);
-      child.on('close', (status) => {
-        clearTimeout(timer);
-        resolve({ status, stdout, stderr });
-      });
-    });
+  function runStep(script: string, cwd: string, env: Record<string, string>) {
+    return spawnAsync('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd, env: { PATH: `${join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH}`, HOME: process.env.HOME ?? '/tmp', ...env }, timeoutMs: 180_000 });
   }
 
   /** Runs the publish job's steps; returns its outputs and whether the site job would run (and ran). */

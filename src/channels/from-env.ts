@@ -14,3 +14,16 @@ const LOADERS: Record<SocialChannelId, (env: Env) => Promise<ChannelFromEnv>> = 
 export function loadChannel(id: SocialChannelId, env: Env): Promise<ChannelFromEnv> {
   return LOADERS[id](env);
 }
+
+/**
+ * A loader for a run: each network's channel is built once, on first use. Importing this module is
+ * cheap; the client libraries load only when a channel is asked for.
+ */
+export function channelLoader(env: Env): (id: SocialChannelId) => Promise<ChannelFromEnv> {
+  const built = new Map<SocialChannelId, Promise<ChannelFromEnv>>();
+  return (id) => {
+    let channel = built.get(id);
+    if (!channel) built.set(id, (channel = loadChannel(id, env)));
+    return channel;
+  };
+}

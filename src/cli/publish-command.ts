@@ -1,8 +1,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { channelsWithCredentials, SECRET_VARIABLES } from '../channels/credentials.ts';
-import type { ChannelFromEnv } from '../channels/channel.ts';
-import type { SocialChannelId } from '../core/channels.ts';
+import { channelLoader } from '../channels/from-env.ts';
 import { redactSecrets } from '../channels/channel-error.ts';
 import { socialChannelsOf } from '../core/config-schema.ts';
 import { EnvironmentError, UsageError } from '../core/errors.ts';
@@ -109,15 +108,9 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     };
     let plan = planPublish(planInputs);
 
-    // A network's client library loads when its queue first needs it, and only then.
-    const built = new Map<SocialChannelId, Promise<ChannelFromEnv>>();
-    const channel = (id: SocialChannelId) => {
-      let promise = built.get(id);
-      if (!promise) built.set(id, (promise = import('../channels/from-env.ts').then((m) => m.loadChannel(id, io.env))));
-      return promise;
-    };
     const deps: ApplyDeps = {
-      channel,
+      // A network's client library loads when its queue first needs it, and only then.
+      channel: channelLoader(io.env),
       siteUrl: config.site.url,
       dryRun,
       gates,

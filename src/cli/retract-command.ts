@@ -1,7 +1,6 @@
-import type { ChannelFromEnv } from '../channels/channel.ts';
+import { channelLoader } from '../channels/from-env.ts';
 import { SECRET_VARIABLES } from '../channels/credentials.ts';
 import { redactSecrets } from '../channels/channel-error.ts';
-import type { SocialChannelId } from '../core/channels.ts';
 import { UsageError } from '../core/errors.ts';
 import { summarizeLedger } from '../core/ledger.ts';
 import { parseLedgerText } from '../repo/ledger-file.ts';
@@ -49,14 +48,9 @@ Exit status: 0 everything was deleted, 1 something could not be (run it again), 
     const ids = idsToRetract(summary, positionals[0]!);
     if (ids.length === 0) throw new UsageError(`retract: nothing in the ledger for "${positionals[0]}"; queue lists the ids`);
 
-    const built = new Map<SocialChannelId, Promise<ChannelFromEnv>>();
     const deps = {
       ledger: mode.store(ledgerText),
-      channel: (id: SocialChannelId) => {
-        let promise = built.get(id);
-        if (!promise) built.set(id, (promise = import('../channels/from-env.ts').then((m) => m.loadChannel(id, io.env))));
-        return promise;
-      },
+      channel: channelLoader(io.env),
       now: () => Date.now(),
       timeoutMs: 30_000,
       dryRun: values['dry-run'] === true,

@@ -22,22 +22,21 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
 }
 
 /**
- * Runs the CLI without blocking this process: needed whenever the fake servers it talks to live
+ * Runs a command without blocking this process: needed whenever the fake servers it talks to live
  * in the test process. `started` gives access to the child, e.g. to kill it mid-run.
  */
-export function runCliAsync(
+export function spawnAsync(
+  command: string,
   args: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; started?: (child: ChildProcess) => void } = {},
+  options: { cwd: string; env: Record<string, string>; started?: (child: ChildProcess) => void; timeoutMs?: number },
 ): Promise<CliResult & { signal: NodeJS.Signals | null }> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1' };
-  for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ENTRY, ...args], { cwd: options.cwd ?? REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (status, signal) => {
       clearTimeout(timer);
@@ -45,6 +44,16 @@ export function runCliAsync(
     });
     options.started?.(child);
   });
+}
+
+/** The CLI, run as spawnAsync runs a command, in a clean environment like runCli's. */
+export function runCliAsync(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; started?: (child: ChildProcess) => void } = {},
+): Promise<CliResult & { signal: NodeJS.Signals | null }> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1' };
+  for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
+  return spawnAsync(process.execPath, [ENTRY, ...args], { cwd: options.cwd ?? REPO_ROOT, env, ...(options.started ? { started: options.started } : {}) });
 }
 
 /** A scratch copy of the example repository (config and content) to change freely. */
