@@ -61,7 +61,7 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     const config = await loadConfig(io.cwd);
     const zone = config.site.timeZone;
     const now = resolveNow(values.now, io.env, zone);
-    const repo = await loadRepository(io.cwd, { dueBy: now });
+    const repo = await loadRepository(io.cwd, { dueBy: now, config });
     const mode = await modeFromEnv(io.cwd, io.env, config);
     const gates = mode.gates;
     const enabledSocial = socialChannelsOf(config);

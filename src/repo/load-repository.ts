@@ -10,7 +10,7 @@ import { loadConfig } from './load-config.ts';
 import { readLedger } from './ledger-file.ts';
 import { readContent } from './read-content.ts';
 
-export { itemContext, MAX_BYTES } from './read-content.ts';
+export { itemContext } from './read-content.ts';
 
 /**
  * The read phase: everything Postgate knows about a repository, read once. Every file is read
@@ -40,8 +40,8 @@ export interface RepositoryBasics {
   crisis: string | null;
 }
 
-export async function readBasics(root: string): Promise<RepositoryBasics> {
-  const config = await loadConfig(root);
+export async function readBasics(root: string, loaded?: Config): Promise<RepositoryBasics> {
+  const config = loaded ?? (await loadConfig(root));
   const [listing, ledger, crisis] = await Promise.all([listContentFiles(root), readLedger(root), readCrisisFile(root)]);
   const problems = [
     ...ledger.problems,
@@ -51,11 +51,12 @@ export async function readBasics(root: string): Promise<RepositoryBasics> {
 }
 
 /**
+ * @param options.config the config, when the caller has read it already
  * @param options.dueBy  when set, only items due by then get the checks of images and lengths:
  *   what `publish` needs, since nothing else can be sent in this run. `check` and `queue` check all.
  */
-export async function loadRepository(root: string, options: { dueBy?: number } = {}): Promise<Repository> {
-  const basics = await readBasics(root);
+export async function loadRepository(root: string, options: { dueBy?: number; config?: Config } = {}): Promise<Repository> {
+  const basics = await readBasics(root, options.config);
   const { dueBy } = options;
   const fullCheck = dueBy === undefined ? undefined : (item: Item) => item.publishAt !== null && item.publishAt <= dueBy;
   const content = readContent(root, basics.realRoot, basics.files, basics.config, undefined, fullCheck);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { jsonToLex, lexicons } from '@atproto/api';
-import { FakeServer, jsonBody, type FakeResponse, type RecordedRequest } from './fake-server.ts';
+import { FakeService, jsonBody, type FakeResponse, type RecordedRequest } from './fake-server.ts';
 
 /**
  * A fake Bluesky PDS: enough of com.atproto.server and com.atproto.repo for @atproto/api's
@@ -28,11 +28,10 @@ const POST = 'app.bsky.feed.post';
 const TID = /^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/;
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
-export class FakeBluesky {
+export class FakeBluesky extends FakeService {
   readonly handle: string;
   readonly password: string;
   readonly did = 'did:plc:ewvi7nxzyoun6zhxrhs64oiz';
-  readonly server: FakeServer;
   records: StoredRecord[] = [];
   blobs: StoredBlob[] = [];
   /** How many times someone logged in. */
@@ -44,21 +43,9 @@ export class FakeBluesky {
   private expiredAccessJwt = '';
 
   constructor(options: { handle?: string; password?: string } = {}) {
+    super('bluesky');
     this.handle = options.handle ?? 'postgate.bsky.social';
     this.password = options.password ?? 'abcd-efgh-ijkl-mnop';
-    this.server = new FakeServer('bluesky', (request) => this.route(request));
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  get url(): string {
-    return this.server.url;
   }
 
   /** Posts that exist now. */
@@ -79,7 +66,7 @@ export class FakeBluesky {
     this.expiredAccessJwt = '';
   }
 
-  private route(request: RecordedRequest): FakeResponse {
+  protected route(request: RecordedRequest): FakeResponse {
     const method = request.path.replace(/^\/xrpc\//, '');
     switch (method) {
       case 'com.atproto.server.createSession':

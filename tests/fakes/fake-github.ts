@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { FakeServer, jsonBody, type FakeResponse, type RecordedRequest } from './fake-server.ts';
+import { FakeService, jsonBody, type FakeResponse, type RecordedRequest } from './fake-server.ts';
 
 /**
  * A stateful fake of the parts of GitHub's REST API that Postgate's gates use, on the shared
@@ -91,8 +91,7 @@ const decode = (raw: string) => {
   }
 };
 
-export class FakeGitHub {
-  readonly server: FakeServer;
+export class FakeGitHub extends FakeService {
   readonly owner: string;
   readonly repo: string;
   /** The only token accepted, as `Authorization: token …` or `Bearer …`. */
@@ -118,25 +117,13 @@ export class FakeGitHub {
   private commentIds = 1_500_000_000;
 
   constructor(options: FakeGitHubOptions = {}) {
+    super('github');
     this.owner = options.owner ?? 'riverside';
     this.repo = options.repo ?? 'journal';
     this.token = options.token ?? 'ghs_fakeGitHubToken7Qm2Xw9Lp4';
     this.now = () => (this.clockMs += 60_000);
-    this.server = new FakeServer('github', (request) => this.route(request));
     const root = this.createCommit([], new Map(Object.entries(options.files ?? { 'README.md': `# ${this.repo}\n` })), this.person(this.owner), 'Initial commit');
     this.refs.set('main', root);
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  get url(): string {
-    return this.server.url;
   }
 
   // ---- Test-facing helpers (no HTTP) ----
@@ -349,7 +336,7 @@ export class FakeGitHub {
 
   // ---- HTTP ----
 
-  private route(request: RecordedRequest): FakeResponse {
+  protected route(request: RecordedRequest): FakeResponse {
     const auth = /^(?:token|bearer)\s+(\S+)$/i.exec(header(request, 'authorization') ?? '');
     if (auth?.[1] !== this.token) return error(401, 'Bad credentials');
     const segments = request.path.split('/');

@@ -1,4 +1,4 @@
-import { FakeServer, type FakeResponse, type RecordedRequest } from './fake-server.ts';
+import { FakeService, type FakeResponse, type RecordedRequest } from './fake-server.ts';
 
 /**
  * A stateful fake of the parts of Mastodon's REST API that Postgate uses, on the shared FakeServer
@@ -38,8 +38,7 @@ const VISIBILITIES = new Set(['public', 'unlisted', 'private', 'direct']);
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
-export class FakeMastodon {
-  readonly server: FakeServer;
+export class FakeMastodon extends FakeService {
   /** The only token this instance accepts. */
   token = 'fake-mastodon-token-5f2c9a71';
   readonly statuses: FakeStatus[] = [];
@@ -55,19 +54,7 @@ export class FakeMastodon {
   private sequence = 0;
 
   constructor() {
-    this.server = new FakeServer('mastodon', (request) => this.route(request));
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  get url(): string {
-    return this.server.url;
+    super('mastodon');
   }
 
   /** Statuses not deleted, oldest first. */
@@ -110,7 +97,7 @@ export class FakeMastodon {
     return ((BigInt(Math.floor(ms)) << 16n) + BigInt(this.sequence++ & 0xffff)).toString();
   }
 
-  private async route(request: RecordedRequest): Promise<FakeResponse> {
+  protected async route(request: RecordedRequest): Promise<FakeResponse> {
     const { method, path } = request;
     if (request.headers.authorization !== `Bearer ${this.token}`) return this.error(request, 401, 'The access token is invalid');
     let m: RegExpMatchArray | null;

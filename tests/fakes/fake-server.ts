@@ -133,6 +133,32 @@ export class FakeServer {
   }
 }
 
+/**
+ * A fake network: its state and routes live in the subclass; starting, stopping and its address
+ * are its server's.
+ */
+export abstract class FakeService {
+  readonly server: FakeServer;
+
+  constructor(name: string) {
+    this.server = new FakeServer(name, (request) => this.route(request));
+  }
+
+  protected abstract route(request: RecordedRequest): FakeResponse | Promise<FakeResponse>;
+
+  start(): Promise<string> {
+    return this.server.start();
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+}
+
 /** Parses a request body as JSON, form or multipart field values (enough for the SDKs' requests). */
 export function jsonBody(request: RecordedRequest): Record<string, unknown> {
   const text = request.body.toString('utf8');

@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { mapLinks } from '../../src/core/links.ts';
 import { xLength } from '../../src/core/text-length.ts';
-import { FakeServer, jsonBody, type FakeResponse, type RecordedRequest } from './fake-server.ts';
+import { FakeService, jsonBody, type FakeResponse, type RecordedRequest } from './fake-server.ts';
 
 /**
  * A fake X API v2 for one account, stateful enough for a publisher: it checks OAuth 1.0a signatures
@@ -45,10 +45,9 @@ export const FAKE_X_CREDENTIALS: FakeXCredentials = {
 
 const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
-export class FakeX {
+export class FakeX extends FakeService {
   readonly credentials: FakeXCredentials;
   readonly user = { id: '2244994945', username: 'postgate_demo', name: 'Postgate Demo' };
-  readonly server: FakeServer;
   readonly posts: FakeXPost[] = [];
   readonly media = new Map<string, FakeXMedia>();
   /** Quote the request's Authorization header in error bodies, as a careless API might. */
@@ -59,20 +58,8 @@ export class FakeX {
   private lastId = 1_870_000_000_000_000_000n;
 
   constructor(credentials: FakeXCredentials = FAKE_X_CREDENTIALS) {
+    super('x');
     this.credentials = credentials;
-    this.server = new FakeServer('x', (request) => this.route(request));
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  get url(): string {
-    return this.server.url;
   }
 
   /** The environment xFromEnv needs to reach this fake. */
@@ -92,7 +79,7 @@ export class FakeX {
     return withMedia.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   }
 
-  private async route(request: RecordedRequest): Promise<FakeResponse> {
+  protected async route(request: RecordedRequest): Promise<FakeResponse> {
     const refusal = this.checkOAuth(request);
     if (refusal) return this.problem(request, 401, 'Unauthorized', `Unauthorized: ${refusal}`);
     const route = `${request.method} ${request.path}`;
