@@ -53,6 +53,14 @@ describe('publish', () => {
     expect(ledger()).toHaveLength(records);
   });
 
+  it('publishes the same with the dependencies loaded unbundled (POSTGATE_DEPENDENCY_BUNDLES=off)', async () => {
+    const run = await publish('2026-12-02T12:30:00Z', { POSTGATE_DEPENDENCY_BUNDLES: 'off' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    // The sign-ups thread, four parts (Mastodon's own text has three); the 1 December post is stale by now.
+    expect(liveCounts(n)).toEqual({ x: 4, mastodon: 3, bluesky: 4 });
+  });
+
   it('sends threads as reply chains, with the image and its alt text on the first part', async () => {
     expect((await publish('2026-12-02T12:30:00Z')).status).toBe(0);
     const thread = n.x.livePosts().filter((p) => p.text.includes('') && !p.text.startsWith('Thank you'));

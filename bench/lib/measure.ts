@@ -14,7 +14,7 @@ export interface Sample {
   peakMb: number;
 }
 
-const HOOK = resolve(import.meta.dirname, 'peak-rss-hook.ts');
+const HOOK = resolve(import.meta.dirname, 'peak-rss-hook.mjs');
 
 export function runMeasured(command: string, args: string[], options: { cwd: string; env?: Record<string, string> }): Sample {
   const dir = mkdtempSync(join(tmpdir(), 'bench-rss-'));

@@ -12,8 +12,8 @@ export function benchCheck(rounds: number): Row[] {
   try {
     const result = compare(
       rounds,
-      () => runMeasured(process.execPath, [resolve(ROOT, 'scripts/postgate.ts'), 'check'], { cwd: repo.dir }),
-      () => runMeasured(process.execPath, [resolve(ROOT, 'bench/lib/read-front-matter-floor.ts')], { cwd: repo.dir }),
+      () => runMeasured(process.execPath, [resolve(ROOT, 'scripts/postgate.mjs'), 'check'], { cwd: repo.dir }),
+      () => runMeasured(process.execPath, [resolve(ROOT, 'bench/lib/read-front-matter-floor.mjs')], { cwd: repo.dir }),
     );
     return [{
       name: `check, 10,000 items (${repo.social} social, ${repo.posts} posts)`,

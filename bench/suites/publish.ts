@@ -7,7 +7,7 @@ import { compare, runMeasured, type Sample } from '../lib/measure.ts';
 import type { Row } from '../lib/table.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = resolve(ROOT, 'scripts/postgate.ts');
+const CLI = resolve(ROOT, 'scripts/postgate.mjs');
 
 /**
  * (a) The scheduled run with nothing due, over 10,000 items, credentials set: what every

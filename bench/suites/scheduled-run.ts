@@ -29,7 +29,7 @@ export function benchScheduledRun(rounds: number): Row[] {
     try {
       const clone = timed('git', ['clone', '--quiet', '--depth', '1', `file://${ROOT}`, dir], tmpdir());
       const install = timed('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir, env);
-      const publish = timed(join(dir, 'node_modules/.bin/node'), ['scripts/postgate.ts', 'publish'], dir, env);
+      const publish = timed(join(dir, 'node_modules/.bin/node'), ['scripts/postgate.mjs', 'publish'], dir, env);
       totals.push(clone + install + publish);
       installs.push(install);
       cachedTotals.push(clone + publish);

@@ -9,7 +9,6 @@ const FORMATS = ['text', 'json', 'github'] as const;
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'validate the config and every post and social draft',
   usage: `Usage: postgate check [--format text|json|github]
 
 Validates postgate.config.yaml and every file under content/: front matter, publish times,

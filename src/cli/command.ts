@@ -11,7 +11,6 @@ export interface Io {
 
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   run: (args: string[], io: Io) => Promise<number>;
 }

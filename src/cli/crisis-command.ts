@@ -8,7 +8,6 @@ import { EXIT, type Command, type Io } from './command.ts';
 
 export const crisisCommand: Command = {
   name: 'crisis',
-  summary: 'stop everything at once (crisis on "reason"), resume (crisis off), or check (crisis status)',
   usage: `Usage: postgate crisis on "reason"
        postgate crisis off
        postgate crisis status

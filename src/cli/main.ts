@@ -1,26 +1,36 @@
 import { ContentError, EnvironmentError, UsageError } from '../core/errors.ts';
 import { closest } from '../core/suggest.ts';
-import { checkCommand } from './check-command.ts';
-import { crisisCommand } from './crisis-command.ts';
 import { EXIT, type Command, type Io } from './command.ts';
-import { newCommand } from './new-command.ts';
 import { problemLine } from './problem-format.ts';
-import { previewCommand } from './preview-command.ts';
-import { publishCommand } from './publish-command.ts';
-import { queueCommand } from './queue-command.ts';
-import { retractCommand } from './retract-command.ts';
 
 /**
  * The command line: picks the command, runs it, and turns the library's typed errors into
  * messages and exit codes (0 fine, 1 problems, 2 wrong usage). No stack traces for people.
+ *
+ * Commands are loaded on demand: `check` need not load the network and GitHub libraries that
+ * `publish` uses, and every run starts faster for it.
  */
-export const COMMANDS: readonly Command[] = [checkCommand, queueCommand, publishCommand, crisisCommand, retractCommand, newCommand, previewCommand];
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<Command>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'check', summary: 'validate the config and every post and social draft', load: async () => (await import('./check-command.ts')).checkCommand },
+  { name: 'queue', summary: 'list every item with its state: draft, scheduled, due, published, held, stale, failed', load: async () => (await import('./queue-command.ts')).queueCommand },
+  { name: 'publish', summary: 'send what is due to the blog, X, Mastodon and Bluesky, once, and record it', load: async () => (await import('./publish-command.ts')).publishCommand },
+  { name: 'crisis', summary: 'stop everything at once (crisis on "reason"), resume (crisis off), or check (crisis status)', load: async () => (await import('./crisis-command.ts')).crisisCommand },
+  { name: 'retract', summary: 'delete an item everywhere it went out, and record it', load: async () => (await import('./retract-command.ts')).retractCommand },
+  { name: 'new', summary: 'write a new blog post or social draft, scheduled at the next free slot', load: async () => (await import('./new-command.ts')).newCommand },
+  { name: 'preview', summary: 'show what a pull request publishes: each new or changed item, when, where, the exact texts', load: async () => (await import('./preview-command.ts')).previewCommand },
+];
 
 export function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return `Postgate: publish a blog and social media from this repository.
 
-Usage: npm run postgate -- <command> [options]     (or: node scripts/postgate.ts <command>)
+Usage: npm run postgate -- <command> [options]     (or: node scripts/postgate.mjs <command>)
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
@@ -33,7 +43,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       const topic = name === 'help' ? COMMANDS.find((c) => c.name === args[0]) : undefined;
-      io.out(topic ? topic.usage : overview());
+      io.out(topic ? (await topic.load()).usage : overview());
       return name === undefined ? EXIT.usage : EXIT.ok;
     }
     const command = COMMANDS.find((c) => c.name === name);
@@ -41,7 +51,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const guess = closest(name, COMMANDS.map((c) => c.name));
       throw new UsageError(`unknown command "${name}"${guess ? `; did you mean "${guess}"?` : ''}\n\n${overview()}`);
     }
-    return await command.run(args, io);
+    return await (await command.load()).run(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`postgate: ${error.message}`);

@@ -16,7 +16,6 @@ const LEAD_MS = 60 * 60 * 1000;
 
 export const newCommand: Command = {
   name: 'new',
-  summary: 'write a new blog post or social draft, scheduled at the next free slot',
   usage: `Usage: postgate new post "Title" [--at TIME]
        postgate new social [name] [--at TIME] [--channels x,mastodon,bluesky]
 

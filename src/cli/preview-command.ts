@@ -11,7 +11,6 @@ import { EXIT, type Command, type Io } from './command.ts';
 
 export const previewCommand: Command = {
   name: 'preview',
-  summary: 'show what a pull request publishes: each new or changed item, when, where, the exact texts',
   usage: `Usage: postgate preview [--base REF] [--now ISO] [--comment [--pr N]] [--output FILE]
 
 Prints, as Markdown, what this branch publishes compared with its base: for every post and social

@@ -23,7 +23,6 @@ import { writeStepOutputs } from './github-output.ts';
 
 export const publishCommand: Command = {
   name: 'publish',
-  summary: 'send what is due to the blog, X, Mastodon and Bluesky, once, and record it',
   usage: `Usage: postgate publish [--now ISO] [--dry-run]
 
 Sends every due item that passes the gates (not a draft, no CRISIS, not stale, no errors in its

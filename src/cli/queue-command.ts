@@ -19,7 +19,6 @@ export interface QueueRow {
 
 export const queueCommand: Command = {
   name: 'queue',
-  summary: 'list every item with its state: draft, scheduled, due, published, held, stale, failed',
   usage: `Usage: postgate queue [--now ISO] [--json]
 
 Lists every post, social draft and announcement with when it goes out, where, and its state:

@@ -15,7 +15,6 @@ import { writeStepOutputs } from './github-output.ts';
 
 export const retractCommand: Command = {
   name: 'retract',
-  summary: 'delete an item everywhere it went out, and record it',
   usage: `Usage: postgate retract <id> [--dry-run]
 
 Deletes every post the ledger records for the item, on every network (a thread's replies first),

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 
 /** Runs the real CLI in a child process, as a user (or the workflow) would. */
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
-const ENTRY = join(REPO_ROOT, 'scripts/postgate.ts');
+const ENTRY = join(REPO_ROOT, 'scripts/postgate.mjs');
 
 export interface CliResult {
   status: number | null;

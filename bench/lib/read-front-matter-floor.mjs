@@ -1,7 +1,7 @@
 /**
  * The floor for `check`: list the content files, read each, split off the front matter and
  * parse its YAML with the same parser, nothing else. No program that validates every file can
- * do less work than this.
+ * do less work than this. Plain JavaScript, as the least a program can be.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

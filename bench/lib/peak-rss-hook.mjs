@@ -1,6 +1,8 @@
 /**
  * Loaded into a measured Node process with --import: on exit it writes the process's peak
  * resident memory (KB) to the file named in BENCH_RSS_FILE, so the harness can read it.
+ * Plain JavaScript, so that measuring does not load Node's TypeScript stripper into the
+ * measured process.
  */
 import { appendFileSync } from 'node:fs';
 

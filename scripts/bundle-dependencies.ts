@@ -1,0 +1,55 @@
+/**
+ * `npm run bundle-dependencies` (also run by `npm ci`, as postinstall): bundles each dependency in
+ * BUNDLED_DEPENDENCIES into one ES module, so the command line starts faster. See
+ * src/cli/dependency-bundles.ts. A failure here never fails the install: without bundles the
+ * command line loads the packages as usual.
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { BUNDLE_DIR, BUNDLED_DEPENDENCIES, bundleFileName, installedVersion, MANIFEST, type BundleManifest } from '../src/cli/dependency-bundles.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const dir = join(root, BUNDLE_DIR);
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(`Usage: npm run bundle-dependencies
+
+Bundles ${BUNDLED_DEPENDENCIES.join(', ')} into one file each under
+${BUNDLE_DIR}/, which the command line then loads (faster start-up).
+npm ci runs it; run it yourself after changing those packages by hand.\n`);
+  process.exit(0);
+}
+
+try {
+  const { build } = await import('esbuild');
+  mkdirSync(dir, { recursive: true });
+  const manifest: BundleManifest = { packages: {} };
+  const started = performance.now();
+  for (const name of BUNDLED_DEPENDENCIES) {
+    const version = installedVersion(root, name);
+    if (!version) continue;
+    const file = bundleFileName(name);
+    const partial = join(dir, `${file}.${process.pid}.partial`);
+    await build({
+      stdin: { contents: `export * from ${JSON.stringify(name)};`, resolveDir: root, loader: 'js' },
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node22',
+      // Prefer each package's ES module build: `export *` of a CommonJS build exports no names.
+      mainFields: ['module', 'main'],
+      outfile: partial,
+      logLevel: 'error',
+      // CommonJS inside the bundle may require Node's built-in modules.
+      banner: { js: "import { createRequire as __postgateRequire } from 'node:module'; const require = __postgateRequire(import.meta.url);" },
+    });
+    renameSync(partial, join(dir, file)); // whole files only, even if two installs race
+    manifest.packages[name] = { version, file };
+  }
+  writeFileSync(join(dir, `${MANIFEST}.${process.pid}`), `${JSON.stringify(manifest, null, 2)}\n`);
+  renameSync(join(dir, `${MANIFEST}.${process.pid}`), join(dir, MANIFEST));
+  process.stdout.write(`postgate: bundled ${Object.keys(manifest.packages).length} dependencies for a faster start in ${Math.round(performance.now() - started)} ms (${BUNDLE_DIR})\n`);
+} catch (error) {
+  rmSync(join(dir, MANIFEST), { force: true }); // never leave a manifest that names a broken bundle
+  process.stderr.write(`postgate: could not bundle dependencies (${error instanceof Error ? error.message : String(error)}); the command line will load them unbundled, a little slower\n`);
+}
