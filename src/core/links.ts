@@ -19,7 +19,20 @@ const BARE_URL = String.raw`(?<![\w@.\/-])(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61
 const LINK = new RegExp(`${SCHEME_URL}|${BARE_URL}`, 'giu');
 const TRAILING = /[.,;:!?'"\u2019\u201d*_]+$/;
 
-export function findLinks(text: string): LinkSpan[] {
+// The same text is measured for X and Mastodon and tagged for Bluesky, one after another: the
+// last answer is kept (spans are never changed by their users).
+let lastText: string | undefined;
+let lastSpans: readonly LinkSpan[] = [];
+
+export function findLinks(text: string): readonly LinkSpan[] {
+  if (text === lastText) return lastSpans;
+  const spans = scanLinks(text);
+  lastText = text;
+  lastSpans = spans;
+  return spans;
+}
+
+function scanLinks(text: string): readonly LinkSpan[] {
   const spans: LinkSpan[] = [];
   for (const m of text.matchAll(LINK)) {
     let url = m[0];
