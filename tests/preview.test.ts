@@ -161,6 +161,24 @@ describe('preview of sample pull requests', () => {
     expect(renamed).toContain('- **When:** draft: not scheduled (set `publishAt` to schedule it)');
   });
 
+  it('(b) reads the base versions with the base config, and lists what a new time zone moves in unchanged files', () => {
+    edit(dir, 'postgate.config.yaml', (t) => t.replace('timeZone: Europe/Berlin', 'timeZone: Europe/London'));
+    edit(dir, THANKS, (t) => t.replace('48 volunteers', '52 volunteers'));
+    commitAll(dir);
+    const r = preview(dir, ['--base', 'main']);
+    expect(r.status).toBe(0);
+    const md = r.stdout;
+    // The edited file: same wall time, now in London, so an hour later; read with Berlin's zone for the base.
+    const thanks = section(md, 'social/2026-12-01-volunteer-thanks');
+    expect(thanks).toContain('- **Changed:** time moved from Tue 2026-12-01 08:30 +00:00 to Tue 2026-12-01 09:30 +00:00; text changed on X, Mastodon and Bluesky');
+    // A file the pull request did not touch, whose time the new zone moves.
+    const thread = section(md, 'social/2026-12-02-signups-thread');
+    expect(thread).toContain('### `social/2026-12-02-signups-thread` · thread of 4 · edited');
+    expect(thread).toContain('- **Changed:** the file is unchanged; postgate.config.yaml changes what it publishes; time moved from Wed 2026-12-02 12:00 +00:00 to Wed 2026-12-02 13:00 +00:00');
+    // A draft has no time to move: not listed.
+    expect(md).not.toContain('holiday-hours');
+  });
+
   it('(b) counts an image replaced in place as an edit of the items that send it', () => {
     const png = readFileSync(join(dir, 'content/social/volunteer-chart.png'));
     writeFileSync(join(dir, 'content/social/volunteer-chart.png'), Buffer.concat([png, Buffer.from('new chart')]));

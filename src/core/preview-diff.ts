@@ -17,11 +17,21 @@ export interface DiffContext {
   bodyChanged: boolean;
   /** Image files (repository paths) that changed in the pull request. */
   changedImages: readonly string[];
+  /** True when the file itself is unchanged and only postgate.config.yaml changes what it sends. */
+  byConfig?: boolean;
 }
 
 const names = (channels: readonly string[]) => listed(channels.map((c) => (c === 'blog' ? 'the blog' : (SOCIAL_RULES[c as SocialChannelId]?.name ?? c))));
 
 export function changeNotes(before: readonly Item[], after: readonly Item[], ctx: DiffContext): string[] {
+  const notes = differences(before, after, ctx);
+  if (notes.length === 0) notes.push('no change to what is published (formatting only)');
+  else if (ctx.byConfig) notes.unshift('the file is unchanged; postgate.config.yaml changes what it publishes');
+  return notes;
+}
+
+/** What an edit changes; empty when nothing that is published changed. */
+export function differences(before: readonly Item[], after: readonly Item[], ctx: DiffContext): string[] {
   const notes: string[] = [];
   if (ctx.previousFile) notes.push(`renamed from ${inlineCode(ctx.previousFile)}`);
   const a = before.find((i) => i.kind !== 'announce');
@@ -35,7 +45,6 @@ export function changeNotes(before: readonly Item[], after: readonly Item[], ctx
     if (a.staleAfterMs !== b.staleAfterMs) notes.push(`stale window ${duration(a.staleAfterMs)} → ${duration(b.staleAfterMs)}`);
   }
   notes.push(...announceNotes(before.find((i): i is AnnounceItem => i.kind === 'announce'), after.find((i): i is AnnounceItem => i.kind === 'announce'), ctx));
-  if (notes.length === 0) notes.push('no change to what is published (formatting only)');
   return notes;
 }
 

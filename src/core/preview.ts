@@ -35,6 +35,8 @@ export interface ItemChange {
   problems: readonly Problem[];
   /** Image files (repository paths) the pull request changes that this item uses. */
   changedImages?: readonly string[];
+  /** The file is unchanged; the pull request's config changes what it publishes (a new time zone, say). */
+  byConfig?: boolean;
 }
 
 export interface PreviewInputs {
@@ -156,7 +158,7 @@ function currentSection(change: ItemChange, order: number, ctx: SectionContext):
     if (item.kind === 'post' && item.cover) facts.push(`**Cover:** ${inlineCode(item.cover.src)}, alt text: “${escapeText(item.cover.alt)}”`);
     if (item.kind === 'post') facts.push(`**Author:** ${escapeText(item.author)}${item.tags.length ? ` · **Tags:** ${item.tags.map((t) => escapeText(t)).join(', ')}` : ''}`);
     if (change.change === 'edited') {
-      const notes = changeNotes(change.before ?? [], items, { zone: ctx.zone, siteUrl: ctx.config.site.url, ...(change.previousFile ? { previousFile: change.previousFile } : {}), bodyChanged: bodyOf(change.beforeText) !== bodyOf(change.afterText), changedImages: change.changedImages ?? [] });
+      const notes = changeNotes(change.before ?? [], items, { zone: ctx.zone, siteUrl: ctx.config.site.url, ...(change.previousFile ? { previousFile: change.previousFile } : {}), bodyChanged: bodyOf(change.beforeText) !== bodyOf(change.afterText), changedImages: change.changedImages ?? [], ...(change.byConfig ? { byConfig: true } : {}) });
       facts.push(`**Changed:** ${notes.join('; ')}`);
     }
     if (live.length) {

@@ -1,12 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CONFIG_FILE, type Config } from '../core/config-schema.ts';
 import { EnvironmentError, UsageError } from '../core/errors.ts';
 import type { Item } from '../core/item.ts';
 import { LEDGER_FILE, summarizeLedger, type LedgerSummary } from '../core/ledger.ts';
 import type { ItemChange } from '../core/preview.ts';
+import { differences } from '../core/preview-diff.ts';
 import { readItemText, type ItemFileKind } from '../core/read-item.ts';
 import { readLedger, parseLedgerText } from './ledger-file.ts';
+import { parseConfig } from './load-config.ts';
 import { itemContext, loadRepository, type Repository } from './load-repository.ts';
 
 /**
@@ -46,13 +49,15 @@ export async function changedItems(root: string, env: Env, baseFlag?: string): P
 
   const repo = await loadRepository(root);
   const ctx = itemContext(repo.config);
+  // Base versions are read as the base branch reads them: with its config (its time zone, say).
+  const baseCtx = itemContext(configAt(run, mergeBase) ?? repo.config);
   const baseText = (path: string): string | null => {
     const shown = run(['show', `${mergeBase}:./${path}`]);
     return shown.ok ? shown.stdout : null;
   };
   const baseItems = (path: string, kind: ItemFileKind): Item[] | null => {
     const text = baseText(path);
-    return text === null ? null : readItemText(path, kind, text, ctx).items;
+    return text === null ? null : readItemText(path, kind, text, baseCtx).items;
   };
   const headText = (path: string): string | null => {
     try {
@@ -96,6 +101,19 @@ export async function changedItems(root: string, env: Env, baseFlag?: string): P
     if (listed.has(file) || !imagesOf(repo.items.filter((i) => i.file === file)).some((p) => assets.has(p))) continue;
     changes.push({ change: 'edited', file, kind, before: baseItems(file, kind) ?? [], beforeText: baseText(file), ...current(file) });
   }
+  // A changed config can change what unchanged files publish: a new time zone moves every local
+  // time, a new site address changes every announcement's link. Those files are edits too.
+  if (JSON.stringify(baseCtx) !== JSON.stringify(ctx)) {
+    const noted = new Set(changes.map((c) => c.file));
+    for (const { file, kind } of repo.files) {
+      const text = noted.has(file) ? null : headText(file);
+      if (text === null) continue;
+      const before = readItemText(file, kind, text, baseCtx).items;
+      const after = repo.items.filter((i) => i.file === file);
+      if (differences(before, after, { zone: ctx.timeZone, siteUrl: ctx.siteUrl, bodyChanged: false, changedImages: [] }).length === 0) continue;
+      changes.push({ change: 'edited', file, kind, before, beforeText: text, byConfig: true, ...current(file) });
+    }
+  }
   for (const change of changes) {
     const used = imagesOf(change.after ?? []).filter((p) => assets.has(p));
     if (used.length) change.changedImages = used;
@@ -104,6 +122,17 @@ export async function changedItems(root: string, env: Env, baseFlag?: string): P
   const status = run(['status', '--porcelain', '-z', '--untracked-files=all', '--', 'content/']);
   const uncommitted = status.ok ? status.stdout.split('\0').filter((entry) => /^.. /.test(entry)).map((entry) => entry.slice(3)) : [];
   return { base, mergeBase, changes, repo, ledger: await mergedLedger(root, run, base), uncommitted };
+}
+
+/** The config at a commit; null when it is missing or broken there (the pull request's is used). */
+function configAt(run: (args: string[]) => GitResult, commit: string): Config | null {
+  const shown = run(['show', `${commit}:./${CONFIG_FILE}`]);
+  if (!shown.ok) return null;
+  try {
+    return parseConfig(shown.stdout);
+  } catch {
+    return null;
+  }
 }
 
 /** The base named by --base; on GitHub Actions the pull request's base branch; else origin/main, then main. */
