@@ -4,7 +4,7 @@
  * With --strict a missed target exits 1 (for a dedicated machine; shared CI machines are noisy).
  */
 import { parseArgs } from 'node:util';
-import { benchCheck } from './suites/check.ts';
+import { benchCheck, benchCheckSmall } from './suites/check.ts';
 import { benchPublishNoop, benchPublishThread } from './suites/publish.ts';
 import { benchScheduledRun } from './suites/scheduled-run.ts';
 import { benchSiteBuild } from './suites/site-build.ts';
@@ -12,6 +12,7 @@ import { formatTable, verdict, type Row } from './lib/table.ts';
 
 const SUITES: Record<string, (rounds: number) => Row[] | Promise<Row[]>> = {
   check: benchCheck,
+  'check-small': benchCheckSmall,
   'publish-noop': benchPublishNoop,
   'publish-thread': benchPublishThread,
   'scheduled-run': benchScheduledRun,

@@ -26,3 +26,13 @@ export function benchCheck(rounds: number): Row[] {
     rmSync(repo.dir, { recursive: true, force: true });
   }
 }
+
+/** `check` on the example content: what a pull request's review waits for, mostly start-up. */
+export function benchCheckSmall(rounds: number): Row[] {
+  const result = compare(
+    rounds,
+    () => runMeasured(process.execPath, [resolve(ROOT, 'scripts/postgate.mjs'), 'check'], { cwd: ROOT }),
+    () => runMeasured(process.execPath, ['-e', '0'], { cwd: ROOT }),
+  );
+  return [{ name: 'check, the example content (7 files): start-up', ...result, baseline: 'node -e 0' }];
+}
