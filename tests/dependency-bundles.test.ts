@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,12 @@ describe('dependency bundles', () => {
     expect(whoIsLoaded(fixture('1.0.1', '1.0.0'))).toEqual({ own: 'installed', fromPackage: 'installed' });
     expect(whoIsLoaded(fixture('1.0.0', null))).toEqual({ own: 'installed', fromPackage: 'installed' });
     expect(currentBundles(fixture('1.0.1', '1.0.0')).size).toBe(0);
+  });
+
+  it('are not used when the file the manifest names is gone (a cache cleaner deleted it)', () => {
+    const root = fixture('1.0.0', '1.0.0');
+    rmSync(join(root, BUNDLE_DIR, 'pkgx.mjs'));
+    expect(whoIsLoaded(root)).toEqual({ own: 'installed', fromPackage: 'installed' });
   });
 
   it('can be switched off with POSTGATE_DEPENDENCY_BUNDLES=off', () => {

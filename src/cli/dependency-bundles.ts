@@ -1,5 +1,5 @@
 import module from 'node:module';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -46,7 +46,9 @@ export function currentBundles(root: string): Map<string, string> {
     return current; // not built (npm ran with --ignore-scripts, say): load the packages as usual
   }
   for (const [name, entry] of Object.entries(manifest.packages ?? {})) {
-    if (entry && installedVersion(root, name) === entry.version) current.set(name, pathToFileURL(join(root, BUNDLE_DIR, entry.file)).href);
+    const file = entry ? join(root, BUNDLE_DIR, entry.file) : '';
+    // A cache cleaner may have deleted the file the manifest names.
+    if (entry && installedVersion(root, name) === entry.version && existsSync(file)) current.set(name, pathToFileURL(file).href);
   }
   return current;
 }
