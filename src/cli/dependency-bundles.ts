@@ -46,9 +46,10 @@ export function currentBundles(root: string): Map<string, string> {
     return current; // not built (npm ran with --ignore-scripts, say): load the packages as usual
   }
   for (const [name, entry] of Object.entries(manifest.packages ?? {})) {
-    const file = entry ? join(root, BUNDLE_DIR, entry.file) : '';
+    if (!entry || installedVersion(root, name) !== entry.version) continue;
+    const file = join(root, BUNDLE_DIR, entry.file);
     // A cache cleaner may have deleted the file the manifest names.
-    if (entry && installedVersion(root, name) === entry.version && existsSync(file)) current.set(name, pathToFileURL(file).href);
+    if (existsSync(file)) current.set(name, pathToFileURL(file).href);
   }
   return current;
 }
@@ -57,11 +58,11 @@ export function currentBundles(root: string): Map<string, string> {
  * Sends Postgate's own imports of the bundled packages to their bundles. Imports from inside
  * node_modules are left alone: another package may depend on another version.
  */
-export function useDependencyBundles(root: string, env: Readonly<Record<string, string | undefined>> = process.env): number {
-  if (env.POSTGATE_DEPENDENCY_BUNDLES === 'off') return 0; // to rule them out when something misbehaves
-  if (typeof module.registerHooks !== 'function') return 0; // Node < 22.15: plain loading
+export function useDependencyBundles(root: string, env: Readonly<Record<string, string | undefined>> = process.env): void {
+  if (env.POSTGATE_DEPENDENCY_BUNDLES === 'off') return; // to rule them out when something misbehaves
+  if (typeof module.registerHooks !== 'function') return; // Node < 22.15: plain loading
   const bundles = currentBundles(root);
-  if (bundles.size === 0) return 0;
+  if (bundles.size === 0) return;
   const own = pathToFileURL(root).href + '/';
   const ownCode = (parent: string | undefined) => parent !== undefined && parent.startsWith(own) && !parent.includes('/node_modules/');
   module.registerHooks({
@@ -71,7 +72,6 @@ export function useDependencyBundles(root: string, env: Readonly<Record<string, 
       return nextResolve(specifier, context);
     },
   });
-  return bundles.size;
 }
 
 /** Postgate's root: two folders up from this file. */

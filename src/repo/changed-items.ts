@@ -66,11 +66,11 @@ export async function changedItems(root: string, env: Env, baseFlag?: string): P
       return null;
     }
   };
-  const current = (path: string) => ({
-    after: repo.items.filter((i) => i.file === path),
-    afterText: headText(path),
-    problems: repo.problems.filter((p) => p.file === path),
-  });
+  // Grouped once: the loops below ask for a file's items and problems, file by file.
+  const itemsByFile = Map.groupBy(repo.items, (i) => i.file);
+  const problemsByFile = Map.groupBy(repo.problems, (p) => p.file);
+  const itemsOf = (path: string) => itemsByFile.get(path) ?? [];
+  const current = (path: string, afterText = headText(path)) => ({ after: itemsOf(path), afterText, problems: problemsByFile.get(path) ?? [] });
 
   const changes: ItemChange[] = [];
   const assets = new Set<string>();
@@ -98,7 +98,7 @@ export async function changedItems(root: string, env: Env, baseFlag?: string): P
   const imagesOf = (items: readonly Item[]) => items.flatMap((i) => (i.kind === 'social' ? i.images : i.kind === 'post' && i.cover ? [i.cover] : [])).flatMap((img) => (img.path ? [img.path] : []));
   const listed = new Set(changes.map((c) => c.file));
   for (const { file, kind } of repo.files) {
-    if (listed.has(file) || !imagesOf(repo.items.filter((i) => i.file === file)).some((p) => assets.has(p))) continue;
+    if (listed.has(file) || !imagesOf(itemsOf(file)).some((p) => assets.has(p))) continue;
     changes.push({ change: 'edited', file, kind, before: baseItems(file, kind) ?? [], beforeText: baseText(file), ...current(file) });
   }
   // A changed config can change what unchanged files publish: a new time zone moves every local
@@ -109,9 +109,8 @@ export async function changedItems(root: string, env: Env, baseFlag?: string): P
       const text = noted.has(file) ? null : headText(file);
       if (text === null) continue;
       const before = readItemText(file, kind, text, baseCtx).items;
-      const after = repo.items.filter((i) => i.file === file);
-      if (differences(before, after, { zone: ctx.timeZone, siteUrl: ctx.siteUrl, bodyChanged: false, changedImages: [] }).length === 0) continue;
-      changes.push({ change: 'edited', file, kind, before, beforeText: text, byConfig: true, ...current(file) });
+      if (differences(before, itemsOf(file), { zone: ctx.timeZone, siteUrl: ctx.siteUrl, bodyChanged: false, changedImages: [] }).length === 0) continue;
+      changes.push({ change: 'edited', file, kind, before, beforeText: text, byConfig: true, ...current(file, text) });
     }
   }
   for (const change of changes) {
