@@ -4,6 +4,7 @@ import { channelsWithCredentials, SECRET_VARIABLES } from '../channels/credentia
 import { channelLoader } from '../channels/from-env.ts';
 import { redactSecrets } from '../channels/channel-error.ts';
 import { socialChannelsOf } from '../core/config-schema.ts';
+import { machineTime } from '../core/clock.ts';
 import { EnvironmentError, UsageError } from '../core/errors.ts';
 import { MIME, sniffImageType } from '../core/media.ts';
 import { planPublish, type PlanInputs } from '../core/plan.ts';
@@ -114,7 +115,8 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       dryRun,
       gates,
       ledger: mode.store(ledgerText),
-      now: () => Date.now(),
+      now,
+      machineClock: () => machineTime(Date.now()),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       readImages: async (action) =>
         action.images.map((image) => {

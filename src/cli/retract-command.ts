@@ -10,6 +10,7 @@ import { summaryText } from '../publish/report.ts';
 import { FAILING } from '../publish/results.ts';
 import { idsToRetract, retractItem } from '../publish/retract.ts';
 import { parseCommandArgs } from './args.ts';
+import { resolveNow } from './clock.ts';
 import { EXIT, type Command } from './command.ts';
 import { writeStepOutputs } from './github-output.ts';
 
@@ -50,7 +51,7 @@ Exit status: 0 everything was deleted, 1 something could not be (run it again), 
     const deps = {
       ledger: mode.store(ledgerText),
       channel: channelLoader(io.env),
-      now: () => Date.now(),
+      now: resolveNow(undefined, io.env, config.site.timeZone),
       timeoutMs: 30_000,
       dryRun: values['dry-run'] === true,
       log: out,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseMachineTime, type MachineTime } from './clock.ts';
 
 /**
  * The ledger: one JSON line per event, appended and committed, never rewritten. It is the only
@@ -24,7 +25,13 @@ export const ledgerRecordSchema = z.object({
   url: z.string().default(''),
   /** Bluesky's content id of the post, needed to reply to it. */
   cid: z.string().optional(),
+  /** The run's clock (see clock.ts): what the planner compares, e.g. when a blog post went live. */
   at: z.string(),
+  /**
+   * On attempts: the machine's clock when the request was made. A post that may exist is no older,
+   * whatever moment the run was planning for. Records written before it existed carry it in `at`.
+   */
+  machineAt: z.string().optional(),
   /** Hash of the part's source text and images: recognises the same post under a new file name. */
   hash: z.string().default(''),
   error: z.string().optional(),
@@ -53,8 +60,8 @@ export interface SentPart {
 export interface ChannelProgress {
   parts: number;
   sent: Map<number, SentPart>;
-  /** Parts with an attempt and no outcome since, with the time of the first such attempt: they may be live; look before sending. */
-  uncertain: Map<number, number>;
+  /** Parts with an attempt and no outcome since, with the machine time of the first such attempt: they may be live; look before sending. */
+  uncertain: Map<number, MachineTime | null>;
   lastFailure?: { part: number; at: number; error: string; failure: string; hash: string };
 }
 
@@ -96,7 +103,7 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
     if (!p) progress.set(key, (p = { parts: r.parts, sent: new Map(), uncertain: new Map() }));
     p.parts = r.parts;
     if (r.type === 'attempt') {
-      if (!p.sent.has(r.part) && !p.uncertain.has(r.part)) p.uncertain.set(r.part, Date.parse(r.at));
+      if (!p.sent.has(r.part) && !p.uncertain.has(r.part)) p.uncertain.set(r.part, parseMachineTime(r.machineAt ?? r.at));
     } else if (r.type === 'sent') {
       p.uncertain.delete(r.part);
       p.sent.set(r.part, { remoteId: r.remoteId, url: r.url, hash: r.hash, at: Date.parse(r.at), ...(r.cid ? { cid: r.cid } : {}) });

@@ -4,6 +4,7 @@ import { partHash, partKey } from './content-hash.ts';
 import type { AnnounceItem, ImageRef, Item, PostItem, SocialItem } from './item.ts';
 import { isActionable, itemState, type ApprovalVerdict, type StateVerdict } from './item-state.ts';
 import { progressKey, type LedgerSummary, type SentPart } from './ledger.ts';
+import type { MachineTime } from './clock.ts';
 import { linkCardFor, type LinkCardData } from './link-card.ts';
 
 /**
@@ -38,8 +39,8 @@ export interface PlannedPart {
   sent: SentPart | null;
   /** An attempt with no outcome recorded: it may be live, so the network is asked first. */
   uncertain: boolean;
-  /** When that attempt was made (epoch ms, the machine's clock): the post, if it exists, is no older. */
-  attemptedAt: number | null;
+  /** When that attempt was made, by the machine's clock: the post, if it exists, is no older. */
+  attemptedAt: MachineTime | null;
 }
 
 export type PublishAction =

@@ -42,11 +42,13 @@ export async function applyReleases(actions: readonly PublishAction[], deps: App
     }
     // A release is its record. Claimed first, like every part, so two runs never both release it.
     const record = { v: 1 as const, item: action.item.id, channel: 'blog', part: 0, parts: 1, remoteId: action.item.slug, url, hash: action.hash };
-    if (!(await deps.ledger.claim({ ...record, type: 'attempt', at: new Date(deps.now()).toISOString() }))) {
+    const at = new Date(deps.now).toISOString();
+    const machineAt = new Date(deps.machineClock().machineMs).toISOString();
+    if (!(await deps.ledger.claim({ ...record, type: 'attempt', at, machineAt }))) {
       results.push({ ...base, outcome: 'held', partsLive: 0, message: 'another run is releasing it right now' });
       continue;
     }
-    await deps.ledger.append({ ...record, type: 'sent', at: new Date(deps.now()).toISOString() });
+    await deps.ledger.append({ ...record, type: 'sent', at });
     deps.log(`  blog     ${action.item.id}  released  ${url}`);
     results.push({ ...base, outcome: 'released', partsLive: 1 });
   }

@@ -12,7 +12,8 @@ import type { ActionResult } from './results.ts';
 export interface RetractDeps {
   ledger: LedgerStore;
   channel: (id: SocialChannelId) => Promise<ChannelFromEnv>;
-  now: () => number;
+  /** The run's clock (epoch ms): the record's `at`. */
+  now: number;
   timeoutMs: number;
   dryRun: boolean;
   log: (line: string) => void;
@@ -37,7 +38,7 @@ export async function retractItem(id: string, summary: LedgerSummary, deps: Retr
     const parts = [...progress.sent].sort(([a], [b]) => b - a);
     const base = { item, channel: channelId as ActionResult['channel'], parts: progress.parts };
     const done = async () => {
-      await deps.ledger.append({ v: 1, type: 'retracted', item, channel: channelId, part: 0, parts: progress.parts, remoteId: '', url: '', at: new Date(deps.now()).toISOString(), hash: '' });
+      await deps.ledger.append({ v: 1, type: 'retracted', item, channel: channelId, part: 0, parts: progress.parts, remoteId: '', url: '', at: new Date(deps.now).toISOString(), hash: '' });
     };
     if (progress.uncertain.size) deps.log(`  ${channelId.padEnd(8)} ${item}  warning: ${progress.uncertain.size} part(s) were being sent when a run stopped; if they exist, delete them by hand`);
     if (deps.dryRun) {

@@ -1,5 +1,6 @@
 import type { Channel, ImageUpload, RemotePost } from '../channels/channel.ts';
 import { ChannelError } from '../channels/channel-error.ts';
+import type { MachineTime } from '../core/clock.ts';
 import type { LedgerRecord, LedgerRecordType } from '../core/ledger.ts';
 import type { PlannedPart, PublishAction } from '../core/plan.ts';
 import type { Gates } from './gates.ts';
@@ -19,7 +20,10 @@ import { crashPoint } from './crash-points.ts';
 export interface SendDeps {
   gates: Gates;
   ledger: LedgerStore;
-  now: () => number;
+  /** The run's clock (epoch ms): every record's `at`. */
+  now: number;
+  /** The machine's clock, read at each request: only for finding a post that may have been made. */
+  machineClock: () => MachineTime;
   sleep: (ms: number) => Promise<void>;
   readImages: (action: Extract<PublishAction, { kind: 'send' }>) => Promise<ImageUpload[]>;
   /** Per request. */
@@ -50,6 +54,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
   let live = 0;
   let images: ImageUpload[] | null = null;
 
+  const at = new Date(deps.now).toISOString();
   const record = (type: LedgerRecordType, part: PlannedPart, extra: Partial<LedgerRecord> = {}) =>
     deps.ledger.append({
       v: 1,
@@ -60,22 +65,36 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
       parts: parts.length,
       remoteId: '',
       url: '',
-      at: new Date(deps.now()).toISOString(),
+      at,
       hash: part.hash,
       ...extra,
     });
   const claim = (part: PlannedPart) =>
-    deps.ledger.claim({ v: 1, type: 'attempt', item: item.id, channel: action.channel, part: part.index, parts: parts.length, remoteId: '', url: '', at: new Date(deps.now()).toISOString(), hash: part.hash });
+    deps.ledger.claim({
+      v: 1,
+      type: 'attempt',
+      item: item.id,
+      channel: action.channel,
+      part: part.index,
+      parts: parts.length,
+      remoteId: '',
+      url: '',
+      at,
+      machineAt: new Date(deps.machineClock().machineMs).toISOString(),
+      hash: part.hash,
+    });
   const recordSent = async (part: PlannedPart, post: RemotePost) => {
     await record('sent', part, { remoteId: post.id, url: post.url, ...(post.cid ? { cid: post.cid } : {}) });
     deps.log(`  ${action.channel.padEnd(8)} ${item.id}  part ${part.index + 1}/${parts.length}  sent  ${post.url}`);
   };
   // A post that may exist is no older than the first attempt to send it, by the machine's clock
-  // (never the due time: --now and catch-up runs send long after it). A minute allows for skew.
-  const findPart = async (part: PlannedPart, attemptedAt: number): Promise<RemotePost | null> => {
+  // (never the run's clock: --now and catch-up runs send long after it). A minute allows for skew;
+  // an attempt of unknown time is looked for without a bound.
+  const findPart = async (part: PlannedPart, attemptedAt: MachineTime | null): Promise<RemotePost | null> => {
+    const notBefore = attemptedAt === null ? 0 : attemptedAt.machineMs - 60_000;
     try {
       crashPoint(`before ${action.channel} find for ${item.id} part ${part.index + 1}`);
-      return await channel.find({ itemId: item.id, part: part.index, text: part.text, key: part.key, dueAt: action.dueAt, notBefore: attemptedAt - 60_000, signal: AbortSignal.timeout(deps.timeoutMs) });
+      return await channel.find({ itemId: item.id, part: part.index, text: part.text, key: part.key, dueAt: action.dueAt, notBefore, signal: AbortSignal.timeout(deps.timeoutMs) });
     } catch (error) {
       // Cannot tell whether it is live: sending could post it twice. Leave the attempt open.
       throw new Stop({ outcome: 'failed', message: `could not confirm whether part ${part.index + 1} went out (${describe(error)}); not sending it again until the network answers` });
@@ -92,7 +111,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
       }
       await stopIfCrisis(deps.gates);
       if (part.uncertain) {
-        const found = await findPart(part, part.attemptedAt ?? 0);
+        const found = await findPart(part, part.attemptedAt);
         if (found) {
           await recordSent(part, found);
           previous = found;
@@ -117,7 +136,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
   }
 
   async function sendPart(part: PlannedPart): Promise<RemotePost> {
-    const firstAttemptAt = part.attemptedAt ?? deps.now();
+    const firstAttemptAt = part.attemptedAt ?? deps.machineClock();
     for (let attempt = 1; ; attempt++) {
       // Claiming the part is what keeps two runs from both sending it.
       if (!(await claim(part))) {
