@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cleanEnv } from './helpers/clean-env.ts';
 import { REPO_ROOT, runCli } from './helpers/cli.ts';
 
 /** A scratch copy of the whole site (sources, config, content) sharing this checkout's node_modules. */
@@ -23,7 +24,7 @@ function astroSync(dir: string) {
   return spawnSync(process.execPath, [join(dir, 'node_modules/astro/bin/astro.mjs'), 'sync'], {
     cwd: dir,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' },
+    env: cleanEnv({ ASTRO_TELEMETRY_DISABLED: '1' }),
     timeout: 120_000,
   });
 }

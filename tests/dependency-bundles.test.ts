@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE_DIR, BUNDLED_DEPENDENCIES, currentBundles, MANIFEST, type BundleManifest } from '../src/cli/dependency-bundles.ts';
+import { cleanEnv } from './helpers/clean-env.ts';
 import { REPO_ROOT } from './helpers/cli.ts';
 
 /** A Postgate root with one installed package `pkgx` (and `other`, which imports it), and a bundle of pkgx. */
@@ -34,7 +35,7 @@ function whoIsLoaded(root: string, env: Record<string, string> = {}): { own: str
     const own = (await import(${JSON.stringify(join(root, 'src/use.mjs'))})).who;
     const fromPackage = (await import(${JSON.stringify(join(root, 'node_modules/other/index.js'))})).who;
     process.stdout.write(JSON.stringify({ own, fromPackage }));`;
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: cleanEnv(env) });
   expect(result.stderr).toBe('');
   return JSON.parse(result.stdout);
 }

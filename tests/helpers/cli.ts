@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cleanEnv } from './clean-env.ts';
 
 /** Runs the real CLI in a child process, as a user (or the workflow) would. */
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -14,9 +15,7 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): CliResult {
-  // A clean environment: nothing from the developer's shell (tokens, POSTGATE_NOW) leaks into a test.
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1' };
-  for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
+  const env = cleanEnv(options.env);
   const result = spawnSync(process.execPath, [ENTRY, ...args], { cwd: options.cwd ?? REPO_ROOT, env, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -51,8 +50,7 @@ export function runCliAsync(
   args: string[],
   options: { cwd?: string; env?: Record<string, string | undefined>; started?: (child: ChildProcess) => void } = {},
 ): Promise<CliResult & { signal: NodeJS.Signals | null }> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1' };
-  for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
+  const env = cleanEnv(options.env);
   return spawnAsync(process.execPath, [ENTRY, ...args], { cwd: options.cwd ?? REPO_ROOT, env, ...(options.started ? { started: options.started } : {}) });
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import bundledChromium from '@sparticuz/chromium';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.ts';
@@ -12,8 +13,11 @@ import { serveStatic, type StaticSite } from './static-server.ts';
  * (a GitHub Pages project site) and opened in headless Chromium. The ledger releases the winter
  * appeal and a plain Markdown post; the welcome post is due but not released, a CRISIS is on,
  * and a broken draft sits beside them: none of that may reach the site or stop the build.
+ *
+ * The browser comes from the npm registry, as Node does: @sparticuz/chromium ships a headless
+ * Chromium inside the package (unpacked to /tmp/chromium on first use), so `npm ci && npm test`
+ * needs no browser on the machine and never uses whichever one happens to be installed.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const BASE = '/journal';
 const SHOTS = join(REPO_ROOT, 'test-output/site');
 const COVER_ALT = 'A low winter sun over an orange sky, the colours fading towards the evening';
@@ -45,9 +49,10 @@ beforeAll(async () => {
   site = await serveStatic(join(dir, 'dist'), BASE);
   profile = mkdtempSync(join(tmpdir(), 'postgate-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: await bundledChromium.executablePath(),
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    // Its own flags for a machine without a GPU or a zygote, then ours: never reach the internet.
+    args: ['--no-sandbox', '--no-zygote', '--use-gl=angle', '--use-angle=swiftshader', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     viewport: { width: 1200, height: 900 },
   });
   // The site must never reach the internet, and the test must not either.

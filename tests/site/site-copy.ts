@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync,
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cleanEnv } from '../helpers/clean-env.ts';
 import { REPO_ROOT } from '../helpers/cli.ts';
 
 /**
@@ -30,20 +31,14 @@ export function releaseRecord(item: string, url: string, at: string): string {
   return JSON.stringify({ v: 1, type: 'sent', item, channel: 'blog', part: 0, parts: 1, remoteId: item.replace(/^posts\//, ''), url, at, hash: `h-${item}` });
 }
 
-const cleanEnv = (extra: Record<string, string> = {}) => ({
-  PATH: process.env.PATH ?? '',
-  HOME: process.env.HOME ?? '/tmp',
-  ASTRO_TELEMETRY_DISABLED: '1',
-  NO_COLOR: '1',
-  ...extra,
-});
+const astroEnv = (extra: Record<string, string> = {}) => cleanEnv({ ASTRO_TELEMETRY_DISABLED: '1', ...extra });
 
 export function astro(dir: string, args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [join(dir, 'node_modules/astro/bin/astro.mjs'), ...args], { cwd: dir, encoding: 'utf8', env: cleanEnv(env), timeout: 120_000 });
+  return spawnSync(process.execPath, [join(dir, 'node_modules/astro/bin/astro.mjs'), ...args], { cwd: dir, encoding: 'utf8', env: astroEnv(env), timeout: 120_000 });
 }
 
 export function astroAsync(dir: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [join(dir, 'node_modules/astro/bin/astro.mjs'), ...args], { cwd: dir, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [join(dir, 'node_modules/astro/bin/astro.mjs'), ...args], { cwd: dir, env: astroEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 export function freePort(): Promise<number> {

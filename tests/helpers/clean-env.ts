@@ -1,0 +1,14 @@
+/**
+ * The environment a test gives a child process: nothing from the developer's shell (tokens,
+ * POSTGATE_NOW) leaks in. What moves the machine's clock (libfaketime: `faketime '+400 days'
+ * npm test`, as .ci/run does) is kept, because the child and the fakes in this process are one
+ * machine and must read one clock.
+ */
+const CLOCK = /^(LD_PRELOAD|FAKETIME|FAKETIME_.+|DONT_FAKE_MONOTONIC|NO_FAKE_STAT)$/;
+
+export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1' };
+  for (const [k, v] of Object.entries(process.env)) if (CLOCK.test(k) && v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
+  return env;
+}
