@@ -65,7 +65,7 @@ describe('postgate queue', () => {
   it('reads published items from the ledger, and starts an announcement once its post is live', () => {
     const dir = exampleRepoCopy();
     const record = (item: string, channel: string, part: number, parts: number, at: string) =>
-      JSON.stringify({ v: 1, type: 'sent', item, channel, part, parts, remoteId: `${channel}-${item}-${part}`, url: '', at, hash: 'h' }) + '\n';
+      `${JSON.stringify({ v: 1, type: 'sent', item, channel, part, parts, remoteId: `${channel}-${item}-${part}`, url: '', at, hash: 'h' })}\n`;
     appendFileSync(join(dir, 'content/ledger.jsonl'), record('posts/winter-appeal', 'blog', 0, 1, '2026-12-03T07:00:05Z'));
     appendFileSync(join(dir, 'content/ledger.jsonl'), record('social/2026-12-02-signups-thread', 'x', 0, 4, '2026-12-02T12:00:00Z'));
     const rows = byId(queue(['--now', '2026-12-03T07:10:00Z'], dir));

@@ -13,7 +13,7 @@ function sentence(seed: number, words: number): string {
   const out: string[] = [];
   for (let i = 0; i < words; i++) out.push(WORDS[(seed * 7 + i * 13) % WORDS.length]!);
   const text = out.join(' ');
-  return text[0]!.toUpperCase() + text.slice(1) + '.';
+  return `${text[0]!.toUpperCase() + text.slice(1)}.`;
 }
 
 /** Local times at the three daily slots people use (a raw hourly series would hit DST gaps). */

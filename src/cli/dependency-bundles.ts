@@ -63,8 +63,8 @@ export function useDependencyBundles(root: string, env: Readonly<Record<string, 
   if (typeof module.registerHooks !== 'function') return; // Node < 22.15: plain loading
   const bundles = currentBundles(root);
   if (bundles.size === 0) return;
-  const own = pathToFileURL(root).href + '/';
-  const ownCode = (parent: string | undefined) => parent !== undefined && parent.startsWith(own) && !parent.includes('/node_modules/');
+  const own = `${pathToFileURL(root).href}/`;
+  const ownCode = (parent: string | undefined) => parent?.startsWith(own) && !parent.includes('/node_modules/');
   module.registerHooks({
     resolve(specifier, context, nextResolve) {
       const url = bundles.get(specifier);

@@ -156,7 +156,7 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     if (io.env.GITHUB_STEP_SUMMARY) {
       const title = crisis !== null ? `Postgate: paused by CRISIS` : dryRun ? 'Postgate: dry run' : 'Postgate: publish';
       const crisisNote = crisis !== null ? [`Paused by CRISIS: ${crisisLine(crisis)}`] : [];
-      appendFileSync(io.env.GITHUB_STEP_SUMMARY, redactSecrets(summaryMarkdown(title, [...crisisNote, ...notes], results, held), secrets) + '\n');
+      appendFileSync(io.env.GITHUB_STEP_SUMMARY, `${redactSecrets(summaryMarkdown(title, [...crisisNote, ...notes], results, held), secrets)}\n`);
     }
     writeStepOutputs(io.env, results);
     return crisis?.unknown || results.some((r) => FAILING.includes(r.outcome)) ? EXIT.problems : EXIT.ok;

@@ -12,6 +12,7 @@ export function graphemes(text: string): string[] {
 
 // Below U+0300 (where combining marks begin) every UTF-16 unit is a character of its own and weighs
 // 1 on X: most posts in Latin scripts can be counted without segmenting them.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range starts at U+0000 on purpose
 const SIMPLE = /^[\u0000-\u02ff]*$/;
 
 export function graphemeCount(text: string): number {

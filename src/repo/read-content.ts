@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkImages, checkLengths, type ImageFact } from '../core/check-items.ts';
 import { socialChannelsOf, type Config } from '../core/config-schema.ts';
@@ -75,8 +75,8 @@ function addImageFacts(facts: Map<string, ImageFact>, root: string, realRoot: st
 }
 
 function imageFact(realRoot: string, path: string): ImageFact {
-  let stat;
-  let real;
+  let stat: Stats;
+  let real: string;
   try {
     stat = statSync(path);
     real = realpathSync.native(path);

@@ -39,10 +39,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'CRISIS'), 'Flooding in the city: all publishing paused\n');
   writeFileSync(
     join(dir, 'content/ledger.jsonl'),
-    [
+    `${[
       releaseRecord('posts/notes/volunteer-evening', 'https://example.org/journal/posts/notes/volunteer-evening/', '2026-11-28T17:00:04Z'),
       releaseRecord('posts/winter-appeal', 'https://example.org/journal/posts/winter-appeal/', '2026-12-03T07:00:05Z'),
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
   build = astro(dir, ['build']);
   if (build.status !== 0) throw new Error(`astro build failed:\n${build.stdout}\n${build.stderr}`);

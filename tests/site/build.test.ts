@@ -8,10 +8,12 @@ const copies: string[] = [];
 function copy(ledger?: string[]): string {
   const dir = siteCopy();
   copies.push(dir);
-  if (ledger) writeFileSync(join(dir, 'content/ledger.jsonl'), ledger.join('\n') + '\n');
+  if (ledger) writeFileSync(join(dir, 'content/ledger.jsonl'), `${ledger.join('\n')}\n`);
   return dir;
 }
-afterAll(() => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+});
 
 const read = (dir: string, file: string) => readFileSync(join(dir, 'dist', file), 'utf8');
 const released = (slug: string, at: string) => releaseRecord(`posts/${slug}`, `https://example.org/posts/${slug}/`, at);
