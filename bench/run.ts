@@ -19,9 +19,18 @@ const SUITES: Record<string, (rounds: number) => Row[] | Promise<Row[]>> = {
   'site-build': benchSiteBuild,
 };
 
-const { values, positionals } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, strict: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '5' },
+    strict: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+  allowPositionals: true,
+});
 if (values.help) {
-  process.stdout.write(`Usage: npm run bench [-- suite ...] [--rounds N] [--strict]\nSuites: ${Object.keys(SUITES).join(', ')}\n`);
+  process.stdout.write(
+    `Usage: npm run bench [-- suite ...] [--rounds N] [--strict]\nSuites: ${Object.keys(SUITES).join(', ')}\n`,
+  );
   process.exit(0);
 }
 const unknown = positionals.filter((p) => !SUITES[p]);
@@ -35,5 +44,7 @@ for (const name of positionals.length ? positionals : Object.keys(SUITES)) {
   process.stderr.write(`bench: ${name}...\n`);
   rows.push(...(await SUITES[name]!(rounds)));
 }
-process.stdout.write(`\nPostgate benchmarks (median of ${rounds} rounds; node ${process.version}; ${new Date().toISOString()})\n\n${formatTable(rows)}\n`);
+process.stdout.write(
+  `\nPostgate benchmarks (median of ${rounds} rounds; node ${process.version}; ${new Date().toISOString()})\n\n${formatTable(rows)}\n`,
+);
 if (values.strict && rows.some((r) => !verdict(r).ok)) process.exitCode = 1;

@@ -24,7 +24,10 @@ export async function badInputSection(): Promise<BadInputReport> {
   const dir = mkdtempSync(join(tmpdir(), 'postgate-corpus-'));
   cpSync(join(ROOT, 'tests/corpus'), dir, { recursive: true });
   const check = await runCliAsync(['check', '--format', 'json'], { cwd: dir });
-  const report = JSON.parse(check.stdout) as { files: number; problems: { file: string; line: number; col: number; severity: string; message: string }[] };
+  const report = JSON.parse(check.stdout) as {
+    files: number;
+    problems: { file: string; line: number; col: number; severity: string; message: string }[];
+  };
   const errorsByFile = new Map<string, number>();
   let unlocated = 0;
   for (const p of report.problems) {
@@ -40,8 +43,15 @@ export async function badInputSection(): Promise<BadInputReport> {
     // among bad files due at the same times.
     await publishOnce(dir, n, null, { POSTGATE_NOW: '2026-11-30T09:30:00Z' });
     await publishOnce(dir, n, null, { POSTGATE_NOW: '2026-12-01T09:00:00Z' });
-    const texts = [...n.x.livePosts().map((p) => p.text), ...n.mastodon.statuses.map((s) => s.text), ...n.bluesky.records.map((r) => String(r.record.text))];
-    const expected = { 'content/social/valid-bom-crlf.md': ['Saved by an editor on Windows', 2], 'content/social/valid-neighbour.md': ['A perfectly good neighbour', 3] } as const;
+    const texts = [
+      ...n.x.livePosts().map((p) => p.text),
+      ...n.mastodon.statuses.map((s) => s.text),
+      ...n.bluesky.records.map((r) => String(r.record.text)),
+    ];
+    const expected = {
+      'content/social/valid-bom-crlf.md': ['Saved by an editor on Windows', 2],
+      'content/social/valid-neighbour.md': ['A perfectly good neighbour', 3],
+    } as const;
     const published = neighbours.filter((file) => {
       const [prefix, count] = expected[file as keyof typeof expected];
       return texts.filter((t) => t.startsWith(prefix)).length === count;
@@ -49,10 +59,21 @@ export async function badInputSection(): Promise<BadInputReport> {
     const failures: string[] = [];
     const bad = contentFiles - 4; // four valid files live in the corpus
     if (errorsByFile.size < bad) failures.push(`${bad - errorsByFile.size} bad files were not rejected`);
-    if (published.length < neighbours.length) failures.push(`valid neighbours not published as expected: ${neighbours.filter((f) => !published.includes(f)).join(', ')}`);
+    if (published.length < neighbours.length)
+      failures.push(
+        `valid neighbours not published as expected: ${neighbours.filter((f) => !published.includes(f)).join(', ')}`,
+      );
     const badPublished = texts.length - 5;
     if (badPublished > 0) failures.push(`${badPublished} posts went out that were not from a valid neighbour`);
-    return { files: bad, rejected: errorsByFile.size, unlocated, neighboursPublished: published.length, neighbours: neighbours.length, badPublished: Math.max(0, badPublished), failures };
+    return {
+      files: bad,
+      rejected: errorsByFile.size,
+      unlocated,
+      neighboursPublished: published.length,
+      neighbours: neighbours.length,
+      badPublished: Math.max(0, badPublished),
+      failures,
+    };
   } finally {
     await n.stop();
   }

@@ -21,7 +21,11 @@ export interface CrashReport {
 async function approvedGitHub(dir: string): Promise<FakeGitHub> {
   const gh = new FakeGitHub({ files: { 'postgate.config.yaml': read(dir, 'postgate.config.yaml') } });
   await gh.start();
-  gh.commit({ branch: 'content', files: Object.fromEntries(SCENARIO_FILES.map((f) => [f, read(dir, f)])), author: 'writer' });
+  gh.commit({
+    branch: 'content',
+    files: Object.fromEntries(SCENARIO_FILES.map((f) => [f, read(dir, f)])),
+    author: 'writer',
+  });
   const pr = gh.openPullRequest({ author: 'writer', branch: 'content', title: 'Content' });
   gh.review(pr, { user: 'owner', state: 'APPROVED' });
   gh.merge(pr);
@@ -33,7 +37,12 @@ async function oneRun(channels: readonly string[], github: boolean, crashAt: num
   const dir = scenarioRepo(channels);
   const gh = github ? await approvedGitHub(dir) : null;
   try {
-    const first = await publishOnce(dir, n, gh, crashAt === null ? { POSTGATE_CRASH_AT: '1000000' } : { POSTGATE_CRASH_AT: String(crashAt) });
+    const first = await publishOnce(
+      dir,
+      n,
+      gh,
+      crashAt === null ? { POSTGATE_CRASH_AT: '1000000' } : { POSTGATE_CRASH_AT: String(crashAt) },
+    );
     const passed = Number(/crash points passed: (\d+)/.exec(first.stderr)?.[1] ?? 0);
     const killed = first.signal === 'SIGKILL';
     const runs = killed || first.status !== 0 ? await publishToCompletion(dir, n, gh) : 1;
@@ -43,11 +52,26 @@ async function oneRun(channels: readonly string[], github: boolean, crashAt: num
   }
 }
 
-export async function crashPointSection(mode: 'local' | 'github', channels: readonly string[], log: (line: string) => void): Promise<CrashReport> {
+export async function crashPointSection(
+  mode: 'local' | 'github',
+  channels: readonly string[],
+  log: (line: string) => void,
+): Promise<CrashReport> {
   const probe = await oneRun(channels, mode === 'github', null);
   const points = probe.passed;
-  const report: CrashReport = { mode: `${mode}, ${channels.join('+')}`, points, killed: 0, duplicates: 0, lost: 0, brokenChains: 0, failures: [] };
-  if (probe.tally.lost || probe.tally.duplicates || points === 0) report.failures.push(`the run without a crash is wrong: ${probe.tally.details.join('; ') || 'no crash points passed'}`);
+  const report: CrashReport = {
+    mode: `${mode}, ${channels.join('+')}`,
+    points,
+    killed: 0,
+    duplicates: 0,
+    lost: 0,
+    brokenChains: 0,
+    failures: [],
+  };
+  if (probe.tally.lost || probe.tally.duplicates || points === 0)
+    report.failures.push(
+      `the run without a crash is wrong: ${probe.tally.details.join('; ') || 'no crash points passed'}`,
+    );
   log(`crash points (${report.mode}): ${points} step boundaries`);
   const results = await pool(
     2,
@@ -67,4 +91,3 @@ export async function crashPointSection(mode: 'local' | 'github', channels: read
   }
   return report;
 }
-

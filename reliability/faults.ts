@@ -19,8 +19,13 @@ export interface FaultReport {
 }
 
 type NetworkName = 'x' | 'mastodon' | 'bluesky';
-const POST: Record<NetworkName, RegExp> = { x: /^POST \/2\/tweets$/, mastodon: /^POST \/api\/v1\/statuses$/, bluesky: /createRecord$/ };
-const server = (n: Networks, name: NetworkName) => ({ x: n.x.server, mastodon: n.mastodon.server, bluesky: n.bluesky.server })[name];
+const POST: Record<NetworkName, RegExp> = {
+  x: /^POST \/2\/tweets$/,
+  mastodon: /^POST \/api\/v1\/statuses$/,
+  bluesky: /createRecord$/,
+};
+const server = (n: Networks, name: NetworkName) =>
+  ({ x: n.x.server, mastodon: n.mastodon.server, bluesky: n.bluesky.server })[name];
 const reset = (seconds: number) => String(Math.ceil(Date.now() / 1000) + seconds);
 const RESET_HEADER: Record<NetworkName, (s: number) => Record<string, string>> = {
   x: (s) => ({ 'x-rate-limit-reset': reset(s) }),
@@ -29,16 +34,40 @@ const RESET_HEADER: Record<NetworkName, (s: number) => Record<string, string>> =
 };
 
 const CASES: { name: string; fault: (net: NetworkName) => Fault; latency?: number }[] = [
-  { name: '500 on every try', fault: (net) => ({ match: POST[net], times: 10, respond: { status: 500, body: { error: 'internal error' } } }) },
-  { name: 'one 503, then fine', fault: (net) => ({ match: POST[net], respond: { status: 503, body: { error: 'unavailable' } } }) },
+  {
+    name: '500 on every try',
+    fault: (net) => ({ match: POST[net], times: 10, respond: { status: 500, body: { error: 'internal error' } } }),
+  },
+  {
+    name: 'one 503, then fine',
+    fault: (net) => ({ match: POST[net], respond: { status: 503, body: { error: 'unavailable' } } }),
+  },
   { name: 'hang (timeout)', fault: (net) => ({ match: POST[net], hang: true }) },
   { name: 'hang after posting (lost answer)', fault: (net) => ({ match: POST[net], hang: true, afterHandling: true }) },
-  { name: '429, reset in 1 s', fault: (net) => ({ match: POST[net], respond: { status: 429, headers: RESET_HEADER[net](1), body: { error: 'rate limited' } } }) },
-  { name: '429, reset in an hour', fault: (net) => ({ match: POST[net], respond: { status: 429, headers: RESET_HEADER[net](3600), body: { error: 'rate limited' } } }) },
+  {
+    name: '429, reset in 1 s',
+    fault: (net) => ({
+      match: POST[net],
+      respond: { status: 429, headers: RESET_HEADER[net](1), body: { error: 'rate limited' } },
+    }),
+  },
+  {
+    name: '429, reset in an hour',
+    fault: (net) => ({
+      match: POST[net],
+      respond: { status: 429, headers: RESET_HEADER[net](3600), body: { error: 'rate limited' } },
+    }),
+  },
   { name: 'malformed JSON', fault: (net) => ({ match: POST[net], respond: { status: 200, body: '{"id": ' } }) },
   { name: '200 without an id', fault: (net) => ({ match: POST[net], respond: { status: 200, body: { ok: true } } }) },
-  { name: 'malformed answer after posting', fault: (net) => ({ match: POST[net], respondAfterHandling: { status: 200, body: '<html>proxy</html>' } }) },
-  { name: '401 auth failure', fault: (net) => ({ match: POST[net], respond: { status: 401, body: { error: 'invalid token' } } }) },
+  {
+    name: 'malformed answer after posting',
+    fault: (net) => ({ match: POST[net], respondAfterHandling: { status: 200, body: '<html>proxy</html>' } }),
+  },
+  {
+    name: '401 auth failure',
+    fault: (net) => ({ match: POST[net], respond: { status: 401, body: { error: 'invalid token' } } }),
+  },
   { name: 'slow answers (1.2 s each)', fault: () => ({ match: /^$/ }), latency: 1200 },
 ];
 
@@ -57,7 +86,9 @@ export async function faultSection(log: (line: string) => void): Promise<FaultRe
         report.cases++;
         if ((first.status !== 0 && first.status !== 1) || /\n\s+at .+:\d+:\d+/.test(first.stderr)) {
           report.crashes++;
-          report.failures.push(`${label}: crashed (exit ${first.status}, signal ${first.signal}): ${first.stderr.slice(0, 300)}`);
+          report.failures.push(
+            `${label}: crashed (exit ${first.status}, signal ${first.signal}): ${first.stderr.slice(0, 300)}`,
+          );
         }
         if (first.status === 1 && !/FAILED|deferred/.test(first.stdout)) {
           report.unclear++;
@@ -70,7 +101,8 @@ export async function faultSection(log: (line: string) => void): Promise<FaultRe
         }
         s.clearFaults();
         s.latencyMs = 0;
-        if ((await publishToCompletion(dir, n, null)) < 0) report.failures.push(`${label}: the next runs did not complete`);
+        if ((await publishToCompletion(dir, n, null)) < 0)
+          report.failures.push(`${label}: the next runs did not complete`);
         const t = tally(n, [net]);
         report.duplicates += t.duplicates;
         report.lost += t.lost;

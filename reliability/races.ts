@@ -16,7 +16,11 @@ export interface RaceReport {
   failures: string[];
 }
 
-export async function raceSection(rounds: number, channels: readonly string[], log: (line: string) => void): Promise<RaceReport> {
+export async function raceSection(
+  rounds: number,
+  channels: readonly string[],
+  log: (line: string) => void,
+): Promise<RaceReport> {
   const report: RaceReport = { races: 0, duplicates: 0, lost: 0, lostRecords: 0, failures: [] };
   for (let round = 1; round <= rounds; round++) {
     const n = await startNetworks();
@@ -25,7 +29,11 @@ export async function raceSection(rounds: number, channels: readonly string[], l
     const gh = new FakeGitHub({ files: { 'postgate.config.yaml': read(a, 'postgate.config.yaml') } });
     await gh.start();
     try {
-      gh.commit({ branch: 'content', files: Object.fromEntries(SCENARIO_FILES.map((f) => [f, read(a, f)])), author: 'writer' });
+      gh.commit({
+        branch: 'content',
+        files: Object.fromEntries(SCENARIO_FILES.map((f) => [f, read(a, f)])),
+        author: 'writer',
+      });
       const pr = gh.openPullRequest({ author: 'writer', branch: 'content', title: 'Content' });
       gh.review(pr, { user: 'owner', state: 'APPROVED' });
       gh.merge(pr);
@@ -38,14 +46,21 @@ export async function raceSection(rounds: number, channels: readonly string[], l
       report.duplicates += t.duplicates;
       report.lost += t.lost;
       if (t.details.length) report.failures.push(`race ${round}: ${t.details.join('; ')}`);
-      const records = (gh.fileAt('main', 'content/ledger.jsonl') ?? '').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; item: string; channel: string; part: number });
+      const records = (gh.fileAt('main', 'content/ledger.jsonl') ?? '')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { type: string; item: string; channel: string; part: number });
       const sent = new Map<string, number>();
-      for (const r of records) if (r.type === 'sent') sent.set(`${r.item}|${r.channel}|${r.part}`, (sent.get(`${r.item}|${r.channel}|${r.part}`) ?? 0) + 1);
+      for (const r of records)
+        if (r.type === 'sent')
+          sent.set(`${r.item}|${r.channel}|${r.part}`, (sent.get(`${r.item}|${r.channel}|${r.part}`) ?? 0) + 1);
       const expectedParts = channels.length * (5 + 1 + 1) + 1; // thread, image post, announcement per network; the blog post
       const missing = expectedParts - sent.size;
       const doubled = [...sent.values()].filter((c) => c > 1).length;
       report.lostRecords += Math.max(0, missing);
-      if (missing > 0 || doubled > 0) report.failures.push(`race ${round}: ${missing} parts without a sent record, ${doubled} with two`);
+      if (missing > 0 || doubled > 0)
+        report.failures.push(`race ${round}: ${missing} parts without a sent record, ${doubled} with two`);
       if (round % 5 === 0) log(`  races: ${round}/${rounds}`);
     } finally {
       await Promise.all([n.stop(), gh.stop()]);

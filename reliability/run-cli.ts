@@ -5,8 +5,18 @@ import { NOW } from './scenario.ts';
 
 /** `publish` against the fakes, as the workflow runs it; GitHub mode when a fake GitHub is given. */
 export function publishOnce(dir: string, n: Networks, gh: FakeGitHub | null, extra: Record<string, string> = {}) {
-  const github = gh ? { GITHUB_TOKEN: gh.token, GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`, GITHUB_API_URL: gh.url, POSTGATE_GITHUB_THROTTLE: 'off' } : {};
-  return runCliAsync(['publish'], { cwd: dir, env: { ...n.env, ...github, POSTGATE_NOW: NOW, POSTGATE_TIMEOUT_MS: '3000', ...extra } });
+  const github = gh
+    ? {
+        GITHUB_TOKEN: gh.token,
+        GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+        GITHUB_API_URL: gh.url,
+        POSTGATE_GITHUB_THROTTLE: 'off',
+      }
+    : {};
+  return runCliAsync(['publish'], {
+    cwd: dir,
+    env: { ...n.env, ...github, POSTGATE_NOW: NOW, POSTGATE_TIMEOUT_MS: '3000', ...extra },
+  });
 }
 
 /** Reruns publish until a run finishes cleanly (at most `tries`); returns how many it took. */

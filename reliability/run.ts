@@ -14,7 +14,9 @@ import { timeSection } from './time.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
 if (values.help) {
-  process.stdout.write('Usage: npm run reliability [-- --quick]\n  --quick  fewer races and kill points on one network only (for a fast local check)\n');
+  process.stdout.write(
+    'Usage: npm run reliability [-- --quick]\n  --quick  fewer races and kill points on one network only (for a fast local check)\n',
+  );
   process.exit(0);
 }
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -33,40 +35,113 @@ interface Row {
 const rows: Row[] = [];
 
 const all = values.quick ? ['mastodon'] : ['x', 'mastodon', 'bluesky'];
-for (const [mode, channels] of [['local', all], ['github', ['mastodon']]] as const) {
+for (const [mode, channels] of [
+  ['local', all],
+  ['github', ['mastodon']],
+] as const) {
   log(`reliability: crash points, ${mode} mode...`);
   const r = await crashPointSection(mode, channels, log);
-  rows.push({ check: `crash points (${r.mode})`, tried: `${r.points} kill points, ${r.killed} killed`, duplicates: r.duplicates, lost: r.lost, crashes: 0, leaks: 0, other: `${r.brokenChains} broken reply chains`, failures: r.failures });
+  rows.push({
+    check: `crash points (${r.mode})`,
+    tried: `${r.points} kill points, ${r.killed} killed`,
+    duplicates: r.duplicates,
+    lost: r.lost,
+    crashes: 0,
+    leaks: 0,
+    other: `${r.brokenChains} broken reply chains`,
+    failures: r.failures,
+  });
 }
 
 log('reliability: races...');
 const races = await raceSection(values.quick ? 5 : 20, all, log);
-rows.push({ check: 'races (two runs at once, GitHub mode)', tried: `${races.races} races`, duplicates: races.duplicates, lost: races.lost, crashes: 0, leaks: 0, other: `${races.lostRecords} lost ledger records`, failures: races.failures });
+rows.push({
+  check: 'races (two runs at once, GitHub mode)',
+  tried: `${races.races} races`,
+  duplicates: races.duplicates,
+  lost: races.lost,
+  crashes: 0,
+  leaks: 0,
+  other: `${races.lostRecords} lost ledger records`,
+  failures: races.failures,
+});
 
 log('reliability: faults...');
 const faults = await faultSection(log);
-rows.push({ check: 'network faults', tried: `${faults.cases} cases`, duplicates: faults.duplicates, lost: faults.lost, crashes: faults.crashes, leaks: 0, other: `${faults.unbounded} unbounded, ${faults.unclear} unclear`, failures: faults.failures });
+rows.push({
+  check: 'network faults',
+  tried: `${faults.cases} cases`,
+  duplicates: faults.duplicates,
+  lost: faults.lost,
+  crashes: faults.crashes,
+  leaks: 0,
+  other: `${faults.unbounded} unbounded, ${faults.unclear} unclear`,
+  failures: faults.failures,
+});
 
 log('reliability: bad input...');
 const bad = await badInputSection();
-rows.push({ check: 'bad input (tests/corpus)', tried: `${bad.files} broken files`, duplicates: 0, lost: bad.neighbours - bad.neighboursPublished, crashes: 0, leaks: 0, other: `${bad.rejected} rejected, ${bad.unlocated} unlocated, ${bad.badPublished} bad published`, failures: bad.failures });
+rows.push({
+  check: 'bad input (tests/corpus)',
+  tried: `${bad.files} broken files`,
+  duplicates: 0,
+  lost: bad.neighbours - bad.neighboursPublished,
+  crashes: 0,
+  leaks: 0,
+  other: `${bad.rejected} rejected, ${bad.unlocated} unlocated, ${bad.badPublished} bad published`,
+  failures: bad.failures,
+});
 
 log('reliability: secrets...');
 const secrets = await secretsSection();
-rows.push({ check: 'secrets (sentinels, echoing servers)', tried: `${secrets.cases} commands`, duplicates: 0, lost: 0, crashes: 0, leaks: secrets.leaks, other: '-', failures: secrets.failures });
+rows.push({
+  check: 'secrets (sentinels, echoing servers)',
+  tried: `${secrets.cases} commands`,
+  duplicates: 0,
+  lost: 0,
+  crashes: 0,
+  leaks: secrets.leaks,
+  other: '-',
+  failures: secrets.failures,
+});
 
 log('reliability: time...');
 const time = await timeSection();
-rows.push({ check: 'time (DST, boundaries, clock jumps)', tried: `${time.cases} runs`, duplicates: 0, lost: 0, crashes: 0, leaks: 0, other: `${time.wrong} wrong`, failures: time.failures });
+rows.push({
+  check: 'time (DST, boundaries, clock jumps)',
+  tried: `${time.cases} runs`,
+  duplicates: 0,
+  lost: 0,
+  crashes: 0,
+  leaks: 0,
+  other: `${time.wrong} wrong`,
+  failures: time.failures,
+});
 
 const header = ['check', 'tried', 'duplicates', 'lost', 'crashes', 'leaked secrets', 'other', 'result'];
-const body = rows.map((r) => [r.check, r.tried, String(r.duplicates), String(r.lost), String(r.crashes), String(r.leaks), r.other, r.failures.length ? 'FAIL' : 'ok']);
+const body = rows.map((r) => [
+  r.check,
+  r.tried,
+  String(r.duplicates),
+  String(r.lost),
+  String(r.crashes),
+  String(r.leaks),
+  r.other,
+  r.failures.length ? 'FAIL' : 'ok',
+]);
 const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-process.stdout.write(`\nPostgate reliability (${Math.round((Date.now() - start) / 1000)} s, node ${process.version})\n\n${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${body.map(line).join('\n')}\n`);
+process.stdout.write(
+  `\nPostgate reliability (${Math.round((Date.now() - start) / 1000)} s, node ${process.version})\n\n${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${body.map(line).join('\n')}\n`,
+);
 const failures = rows.flatMap((r) => r.failures.map((f) => `${r.check}: ${f}`));
 if (failures.length) {
-  process.stdout.write(`\n${failures.length} violation(s):\n${failures.slice(0, 50).map((f) => `  - ${f}`).join('\n')}\n`);
+  process.stdout.write(
+    `\n${failures.length} violation(s):\n${failures
+      .slice(0, 50)
+      .map((f) => `  - ${f}`)
+      .join('\n')}\n`,
+  );
   process.exitCode = 1;
 }
 const passed = rows.filter((r) => r.failures.length === 0).length;

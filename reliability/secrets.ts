@@ -27,7 +27,14 @@ const SENTINELS = {
 
 export async function secretsSection(): Promise<SecretsReport> {
   const report: SecretsReport = { cases: 0, leaks: 0, failures: [] };
-  const commands: string[][] = [['publish'], ['publish', '--dry-run'], ['retract', 'social/thread'], ['queue'], ['check'], ['crisis', 'status']];
+  const commands: string[][] = [
+    ['publish'],
+    ['publish', '--dry-run'],
+    ['retract', 'social/thread'],
+    ['queue'],
+    ['check'],
+    ['crisis', 'status'],
+  ];
   for (const args of commands) {
     const n = await startNetworks();
     n.x.echoAuthorization = true;
@@ -40,9 +47,18 @@ export async function secretsSection(): Promise<SecretsReport> {
       // The fakes refuse the sentinels (wrong credentials), answering with errors that repeat them.
       // GitHub mode is not used: with a sentinel token GITHUB_REPOSITORY would point nowhere real.
       const { GITHUB_TOKEN: _, ...withoutGitHub } = SENTINELS;
-      const r = await runCliAsync(args, { cwd: dir, env: { ...n.env, ...withoutGitHub, POSTGATE_NOW: NOW, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output } });
+      const r = await runCliAsync(args, {
+        cwd: dir,
+        env: { ...n.env, ...withoutGitHub, POSTGATE_NOW: NOW, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output },
+      });
       report.cases++;
-      const written = [r.stdout, r.stderr, ...[summary, output, join(dir, 'content/ledger.jsonl')].map((f) => (existsSync(f) ? readFileSync(f, 'utf8') : ''))].join('\n');
+      const written = [
+        r.stdout,
+        r.stderr,
+        ...[summary, output, join(dir, 'content/ledger.jsonl')].map((f) =>
+          existsSync(f) ? readFileSync(f, 'utf8') : '',
+        ),
+      ].join('\n');
       for (const [name, value] of Object.entries(SENTINELS)) {
         for (const form of [value, encodeURIComponent(value), Buffer.from(value).toString('base64')]) {
           if (written.includes(form)) {

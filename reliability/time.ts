@@ -24,7 +24,10 @@ interface Step {
 const CASES: { name: string; files: Record<string, string>; steps: Step[] }[] = [
   {
     name: 'spring forward: 01:59 and 03:00 local on 29 March',
-    files: { 'before.md': 'publishAt: 2026-03-29T01:59\n---\nBefore the gap', 'after.md': 'publishAt: 2026-03-29T03:00\n---\nAfter the gap' },
+    files: {
+      'before.md': 'publishAt: 2026-03-29T01:59\n---\nBefore the gap',
+      'after.md': 'publishAt: 2026-03-29T03:00\n---\nAfter the gap',
+    },
     steps: [
       { now: '2026-03-29T00:58:00Z', live: [] },
       { now: '2026-03-29T00:59:00Z', live: ['Before the gap'] },
@@ -34,7 +37,10 @@ const CASES: { name: string; files: Record<string, string>; steps: Step[] }[] = 
   },
   {
     name: 'fall back: 02:30 local happens twice on 25 October, each given its offset',
-    files: { 'first.md': 'publishAt: 2026-10-25T02:30+02:00\n---\nFirst half past two', 'second.md': 'publishAt: 2026-10-25T02:30+01:00\n---\nSecond half past two' },
+    files: {
+      'first.md': 'publishAt: 2026-10-25T02:30+02:00\n---\nFirst half past two',
+      'second.md': 'publishAt: 2026-10-25T02:30+01:00\n---\nSecond half past two',
+    },
     steps: [
       { now: '2026-10-25T00:30:00Z', live: ['First half past two'] },
       { now: '2026-10-25T01:00:00Z', live: ['First half past two'] },
@@ -51,7 +57,10 @@ const CASES: { name: string; files: Record<string, string>; steps: Step[] }[] = 
   },
   {
     name: 'a clock that jumps back, then far forward',
-    files: { 'jump.md': 'publishAt: 2026-12-01T10:00\n---\nJumping clock', 'later.md': 'publishAt: 2026-12-01T12:00\nstaleAfter: 6h\n---\nDue at noon' },
+    files: {
+      'jump.md': 'publishAt: 2026-12-01T10:00\n---\nJumping clock',
+      'later.md': 'publishAt: 2026-12-01T12:00\nstaleAfter: 6h\n---\nDue at noon',
+    },
     steps: [
       { now: '2026-12-01T09:30:00Z', live: ['Jumping clock'] },
       { now: '2026-12-01T08:00:00Z', live: ['Jumping clock'] },
@@ -65,18 +74,28 @@ export async function timeSection(): Promise<TimeReport> {
   for (const c of CASES) {
     const n = await startNetworks();
     const dir = scenarioRepo(['mastodon']);
-    for (const f of ['thread.md', 'image.md']) writeFileSync(join(dir, 'content/social', f), '---\ndraft: true\n---\nNot part of this case.\n');
-    writeFileSync(join(dir, 'content/posts/launch.mdx'), '---\ntitle: Not part of this case\ndescription: A draft\ndraft: true\n---\n\nDraft.\n');
-    for (const [file, text] of Object.entries(c.files)) writeFileSync(join(dir, 'content/social', file), `---\nchannels: [mastodon]\n${text}\n`);
+    for (const f of ['thread.md', 'image.md'])
+      writeFileSync(join(dir, 'content/social', f), '---\ndraft: true\n---\nNot part of this case.\n');
+    writeFileSync(
+      join(dir, 'content/posts/launch.mdx'),
+      '---\ntitle: Not part of this case\ndescription: A draft\ndraft: true\n---\n\nDraft.\n',
+    );
+    for (const [file, text] of Object.entries(c.files))
+      writeFileSync(join(dir, 'content/social', file), `---\nchannels: [mastodon]\n${text}\n`);
     try {
       for (const step of c.steps) {
         report.cases++;
         const r = await publishOnce(dir, n, null, { POSTGATE_NOW: step.now });
         const live = n.mastodon.statuses.filter((s) => !s.deleted).map((s) => s.text);
-        const ok = r.status === 0 && live.length === step.live.length && step.live.every((p) => live.filter((t) => t.startsWith(p)).length === 1);
+        const ok =
+          r.status === 0 &&
+          live.length === step.live.length &&
+          step.live.every((p) => live.filter((t) => t.startsWith(p)).length === 1);
         if (!ok) {
           report.wrong++;
-          report.failures.push(`${c.name}, run at ${step.now}: expected [${step.live.join(', ')}], live [${live.join(', ')}] (exit ${r.status})`);
+          report.failures.push(
+            `${c.name}, run at ${step.now}: expected [${step.live.join(', ')}], live [${live.join(', ')}] (exit ${r.status})`,
+          );
         }
       }
     } finally {

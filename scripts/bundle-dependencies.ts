@@ -6,7 +6,14 @@
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BUNDLE_DIR, BUNDLED_DEPENDENCIES, bundleFileName, installedVersion, MANIFEST, type BundleManifest } from '../src/cli/dependency-bundles.ts';
+import {
+  BUNDLE_DIR,
+  BUNDLED_DEPENDENCIES,
+  bundleFileName,
+  installedVersion,
+  MANIFEST,
+  type BundleManifest,
+} from '../src/cli/dependency-bundles.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const dir = join(root, BUNDLE_DIR);
@@ -41,15 +48,21 @@ try {
       outfile: partial,
       logLevel: 'error',
       // CommonJS inside the bundle may require Node's built-in modules.
-      banner: { js: "import { createRequire as __postgateRequire } from 'node:module'; const require = __postgateRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __postgateRequire } from 'node:module'; const require = __postgateRequire(import.meta.url);",
+      },
     });
     renameSync(partial, join(dir, file)); // whole files only, even if two installs race
     manifest.packages[name] = { version, file };
   }
   writeFileSync(join(dir, `${MANIFEST}.${process.pid}`), `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(join(dir, `${MANIFEST}.${process.pid}`), join(dir, MANIFEST));
-  process.stdout.write(`postgate: bundled ${Object.keys(manifest.packages).length} dependencies for a faster start in ${Math.round(performance.now() - started)} ms (${BUNDLE_DIR})\n`);
+  process.stdout.write(
+    `postgate: bundled ${Object.keys(manifest.packages).length} dependencies for a faster start in ${Math.round(performance.now() - started)} ms (${BUNDLE_DIR})\n`,
+  );
 } catch (error) {
   rmSync(join(dir, MANIFEST), { force: true }); // never leave a manifest that names a broken bundle
-  process.stderr.write(`postgate: could not bundle dependencies (${error instanceof Error ? error.message : String(error)}); the command line will load them unbundled, a little slower\n`);
+  process.stderr.write(
+    `postgate: could not bundle dependencies (${error instanceof Error ? error.message : String(error)}); the command line will load them unbundled, a little slower\n`,
+  );
 }

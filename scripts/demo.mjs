@@ -28,7 +28,10 @@ process.stdout.write(
 );
 for (const args of [['check'], ['queue'], ['publish', '--dry-run']]) {
   process.stdout.write(`$ postgate ${args.join(' ')}\n`);
-  const run = spawnSync(process.execPath, [entry, ...args], { stdio: 'inherit', env: { ...process.env, POSTGATE_NOW: now } });
+  const run = spawnSync(process.execPath, [entry, ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, POSTGATE_NOW: now },
+  });
   if (run.status !== 0) process.exit(run.status ?? 1);
   process.stdout.write('\n');
 }

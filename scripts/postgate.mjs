@@ -11,7 +11,9 @@ import module from 'node:module';
 
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
-  process.stderr.write(`postgate: Node.js ${process.versions.node} is too old; run it through npm (npm run postgate -- ...), which uses the Node 24 that npm ci installed.\n`);
+  process.stderr.write(
+    `postgate: Node.js ${process.versions.node} is too old; run it through npm (npm run postgate -- ...), which uses the Node 24 that npm ci installed.\n`,
+  );
   process.exit(2);
 }
 

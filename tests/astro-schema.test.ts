@@ -42,7 +42,10 @@ describe('the Astro content collection uses the same schema as the CLI', () => {
   it('rejects what check rejects, with the same message', () => {
     const dir = siteCopy();
     const file = join(dir, 'content/posts/welcome.mdx');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('publishAt: 2026-11-20T10:00', 'publishAt: 2026-03-29T02:30'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('publishAt: 2026-11-20T10:00', 'publishAt: 2026-03-29T02:30'),
+    );
     const message = '2026-03-29T02:30 does not exist in Europe/Berlin';
     expect(runCli(['check'], { cwd: dir }).stdout).toContain(message);
     const r = astroSync(dir);

@@ -14,24 +14,44 @@ describe('postgate check', () => {
 
   it('reports JSON with every problem located', () => {
     const dir = exampleRepoCopy();
-    writeFileSync(join(dir, 'content/social/broken.md'), '---\npublishAt: 2026-02-30T09:00\nchanels: [x]\n---\nHello\n');
+    writeFileSync(
+      join(dir, 'content/social/broken.md'),
+      '---\npublishAt: 2026-02-30T09:00\nchanels: [x]\n---\nHello\n',
+    );
     const r = runCli(['check', '--format', 'json'], { cwd: dir });
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.ok).toBe(false);
     expect(report.errors).toBe(2);
     expect(report.problems).toEqual([
-      expect.objectContaining({ file: 'content/social/broken.md', line: 2, col: 12, severity: 'error', message: expect.stringContaining('2026-02-30 is not a date: February 2026 has 28 days') }),
-      expect.objectContaining({ file: 'content/social/broken.md', line: 3, col: 1, severity: 'error', message: expect.stringContaining('did you mean "channels"?') }),
+      expect.objectContaining({
+        file: 'content/social/broken.md',
+        line: 2,
+        col: 12,
+        severity: 'error',
+        message: expect.stringContaining('2026-02-30 is not a date: February 2026 has 28 days'),
+      }),
+      expect.objectContaining({
+        file: 'content/social/broken.md',
+        line: 3,
+        col: 1,
+        severity: 'error',
+        message: expect.stringContaining('did you mean "channels"?'),
+      }),
     ]);
   });
 
   it('prints GitHub annotations, escaping what the workflow syntax reserves', () => {
     const dir = exampleRepoCopy();
-    writeFileSync(join(dir, 'content/social/broken.md'), '---\npublishAt: 2026-12-01T09:30\nchannels: [twitter]\n---\nHello\n');
+    writeFileSync(
+      join(dir, 'content/social/broken.md'),
+      '---\npublishAt: 2026-12-01T09:30\nchannels: [twitter]\n---\nHello\n',
+    );
     const r = runCli(['check', '--format', 'github'], { cwd: dir });
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('::error file=content/social/broken.md,line=3,col=12,title=Postgate::unknown channel "twitter"; expected one of x, mastodon, bluesky (did you mean "x"?)');
+    expect(r.stdout).toContain(
+      '::error file=content/social/broken.md,line=3,col=12,title=Postgate::unknown channel "twitter"; expected one of x, mastodon, bluesky (did you mean "x"?)',
+    );
   });
 
   it('keeps checking the other files when one is broken, and names each', () => {
@@ -47,7 +67,10 @@ describe('postgate check', () => {
 
   it('reports a broken config with its location and exit 1', () => {
     const dir = exampleRepoCopy();
-    writeFileSync(join(dir, 'postgate.config.yaml'), 'site:\n  title: T\n  url: https://example.org\n  timeZone: Europe/Berlinn\n');
+    writeFileSync(
+      join(dir, 'postgate.config.yaml'),
+      'site:\n  title: T\n  url: https://example.org\n  timeZone: Europe/Berlinn\n',
+    );
     const r = runCli(['check'], { cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('postgate.config.yaml:4:13: error: expected an IANA time zone');
@@ -55,21 +78,31 @@ describe('postgate check', () => {
 
   it('warns, without failing, about a channel the config does not enable', () => {
     const dir = exampleRepoCopy();
-    writeFileSync(join(dir, 'postgate.config.yaml'), 'site:\n  title: T\n  url: https://example.org\n  timeZone: Europe/Berlin\nchannels: [blog, mastodon, bluesky]\n');
+    writeFileSync(
+      join(dir, 'postgate.config.yaml'),
+      'site:\n  title: T\n  url: https://example.org\n  timeZone: Europe/Berlin\nchannels: [blog, mastodon, bluesky]\n',
+    );
     const r = runCli(['check'], { cwd: dir });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/content\/social\/2026-12-01-volunteer-thanks\.md:3:\d+: warning: X is not among the channels/);
+    expect(r.stdout).toMatch(
+      /content\/social\/2026-12-01-volunteer-thanks\.md:3:\d+: warning: X is not among the channels/,
+    );
   });
 
   it('never reads content through a content folder that links out of the repository', () => {
     const dir = exampleRepoCopy();
     const outside = mkdtempSync(join(tmpdir(), 'postgate-outside-'));
-    writeFileSync(join(outside, 'leak.mdx'), '---\ntitle: T\ndescription: D\npublishAt: 2026-12-01T09:30\n---\nSecret\n');
+    writeFileSync(
+      join(outside, 'leak.mdx'),
+      '---\ntitle: T\ndescription: D\npublishAt: 2026-12-01T09:30\n---\nSecret\n',
+    );
     rmSync(join(dir, 'content/posts'), { recursive: true });
     symlinkSync(outside, join(dir, 'content/posts'));
     const r = runCli(['check'], { cwd: dir });
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('content/posts/leak.mdx:1:1: error: the file is a link to a file outside the repository');
+    expect(r.stdout).toContain(
+      'content/posts/leak.mdx:1:1: error: the file is a link to a file outside the repository',
+    );
   });
 
   it('refuses an unknown format with exit 2', () => {

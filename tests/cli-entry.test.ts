@@ -10,14 +10,25 @@ const systemNode = (() => {
 })();
 
 describe('the entry point', () => {
-  it.skipIf(!systemNode || systemNode.major >= 22)('tells a user on an old Node (this machine has Node 20) to run it through npm', () => {
-    const result = spawnSync(systemNode!.path, [join(REPO_ROOT, 'scripts/postgate.mjs'), 'check'], { cwd: REPO_ROOT, encoding: 'utf8' });
-    expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^postgate: Node\.js 20\.\d+\.\d+ is too old; run it through npm \(npm run postgate -- \.\.\.\)/);
-  });
+  it.skipIf(!systemNode || systemNode.major >= 22)(
+    'tells a user on an old Node (this machine has Node 20) to run it through npm',
+    () => {
+      const result = spawnSync(systemNode!.path, [join(REPO_ROOT, 'scripts/postgate.mjs'), 'check'], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(
+        /^postgate: Node\.js 20\.\d+\.\d+ is too old; run it through npm \(npm run postgate -- \.\.\.\)/,
+      );
+    },
+  );
 
   it('runs as scripts/postgate.ts too, the name DESIGN.md gives it', () => {
-    const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/postgate.ts'), '--help'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/postgate.ts'), '--help'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('Usage: npm run postgate -- <command>');
   });

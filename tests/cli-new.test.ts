@@ -10,7 +10,9 @@ describe('postgate new', () => {
     const r = runCli(['new', 'post', 'Spring appeal: Ünïcode & Co!', '--now', '2026-12-04T16:30'], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('Wrote content/posts/spring-appeal-unicode-co.mdx, scheduled for 2026-12-07 09:30 +01:00');
+    expect(r.stdout).toContain(
+      'Wrote content/posts/spring-appeal-unicode-co.mdx, scheduled for 2026-12-07 09:30 +01:00',
+    );
     const text = readFileSync(join(dir, 'content/posts/spring-appeal-unicode-co.mdx'), 'utf8');
     expect(text).toContain('title: "Spring appeal: Ünïcode & Co!"');
     expect(text).toContain('publishAt: 2026-12-07T09:30');
@@ -20,8 +22,12 @@ describe('postgate new', () => {
   it('does not give two social drafts the same slot, and never overwrites a file', () => {
     const dir = exampleRepoCopy();
     const now = ['--now', '2026-12-07T08:00'];
-    expect(runCli(['new', 'social', 'thanks', ...now], { cwd: dir }).stdout).toContain('content/social/2026-12-07-thanks.md, scheduled for 2026-12-07 09:30');
-    expect(runCli(['new', 'social', 'thanks', ...now], { cwd: dir }).stdout).toContain('content/social/2026-12-07-thanks-2.md, scheduled for 2026-12-07 13:00');
+    expect(runCli(['new', 'social', 'thanks', ...now], { cwd: dir }).stdout).toContain(
+      'content/social/2026-12-07-thanks.md, scheduled for 2026-12-07 09:30',
+    );
+    expect(runCli(['new', 'social', 'thanks', ...now], { cwd: dir }).stdout).toContain(
+      'content/social/2026-12-07-thanks-2.md, scheduled for 2026-12-07 13:00',
+    );
     const check = runCli(['check'], { cwd: dir });
     expect(check.stdout).toContain('0 errors');
     expect(check.status).toBe(0);
@@ -38,13 +44,18 @@ describe('postgate new', () => {
   it('explains what it needs', () => {
     expect(runCli(['new', 'page']).status).toBe(2);
     expect(runCli(['new', 'post']).stderr).toContain('give the title');
-    expect(runCli(['new', 'social', '--channels', 'twitter']).stderr).toContain('--channels expects a list of x, mastodon, bluesky');
+    expect(runCli(['new', 'social', '--channels', 'twitter']).stderr).toContain(
+      '--channels expects a list of x, mastodon, bluesky',
+    );
     expect(runCli(['new', 'social', '--at', '2026-03-29T02:30']).stderr).toContain('does not exist in Europe/Berlin');
   });
 
   it('refuses to schedule on a config without free days', () => {
     const dir = exampleRepoCopy();
-    writeFileSync(join(dir, 'postgate.config.yaml'), 'site:\n  title: T\n  url: https://example.org\n  timeZone: UTC\nchannels: [blog]\n');
+    writeFileSync(
+      join(dir, 'postgate.config.yaml'),
+      'site:\n  title: T\n  url: https://example.org\n  timeZone: UTC\nchannels: [blog]\n',
+    );
     const r = runCli(['new', 'social'], { cwd: dir });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('no social channel is enabled');

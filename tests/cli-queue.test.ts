@@ -33,14 +33,39 @@ describe('postgate queue', () => {
       'social/2026-12-02-signups-thread',
       'social/holiday-hours',
     ]);
-    expect(rows['posts/welcome']).toMatchObject({ kind: 'post', state: 'due', channels: ['blog'], publishAt: '2026-11-20T09:00:00Z' });
-    expect(rows['posts/winter-appeal']).toMatchObject({ kind: 'post', state: 'scheduled', publishAt: '2026-12-03T07:00:00Z' });
-    expect(rows['posts/winter-appeal/announce']).toMatchObject({ kind: 'announce', state: 'scheduled', channels: ['x', 'mastodon', 'bluesky'], reason: 'goes out once its blog post is live' });
+    expect(rows['posts/welcome']).toMatchObject({
+      kind: 'post',
+      state: 'due',
+      channels: ['blog'],
+      publishAt: '2026-11-20T09:00:00Z',
+    });
+    expect(rows['posts/winter-appeal']).toMatchObject({
+      kind: 'post',
+      state: 'scheduled',
+      publishAt: '2026-12-03T07:00:00Z',
+    });
+    expect(rows['posts/winter-appeal/announce']).toMatchObject({
+      kind: 'announce',
+      state: 'scheduled',
+      channels: ['x', 'mastodon', 'bluesky'],
+      reason: 'goes out once its blog post is live',
+    });
     expect(rows['social/2026-11-27-happy-friday']).toMatchObject({ state: 'stale', publishAt: '2026-11-27T08:30:00Z' });
     expect(rows['social/2026-11-27-happy-friday']!.reason).toContain('past its 4h window');
-    expect(rows['social/2026-12-01-volunteer-thanks']).toMatchObject({ kind: 'social', state: 'due', publishAt: '2026-12-01T08:30:00Z' });
-    expect(rows['social/2026-12-02-signups-thread']).toMatchObject({ state: 'scheduled', publishAt: '2026-12-02T12:00:00Z' });
-    expect(rows['social/holiday-hours']).toMatchObject({ state: 'draft', publishAt: null, channels: ['mastodon', 'bluesky'] });
+    expect(rows['social/2026-12-01-volunteer-thanks']).toMatchObject({
+      kind: 'social',
+      state: 'due',
+      publishAt: '2026-12-01T08:30:00Z',
+    });
+    expect(rows['social/2026-12-02-signups-thread']).toMatchObject({
+      state: 'scheduled',
+      publishAt: '2026-12-02T12:00:00Z',
+    });
+    expect(rows['social/holiday-hours']).toMatchObject({
+      state: 'draft',
+      publishAt: null,
+      channels: ['mastodon', 'bluesky'],
+    });
   });
 
   it('reads the clock from POSTGATE_NOW, and a local --now in the site time zone', () => {
@@ -55,7 +80,10 @@ describe('postgate queue', () => {
     const dir = exampleRepoCopy();
     writeFileSync(join(dir, 'CRISIS'), 'Flooding in the city: all posts paused\n');
     const rows = byId(queue(['--now', '2026-12-01T09:00:00Z'], dir));
-    expect(rows['posts/welcome']).toMatchObject({ state: 'held', reason: 'CRISIS: Flooding in the city: all posts paused' });
+    expect(rows['posts/welcome']).toMatchObject({
+      state: 'held',
+      reason: 'CRISIS: Flooding in the city: all posts paused',
+    });
     expect(rows['social/2026-12-01-volunteer-thanks']!.state).toBe('held');
     expect(rows['social/2026-12-02-signups-thread']!.state).toBe('scheduled');
     const text = runCli(['queue', '--now', '2026-12-01T09:00:00Z'], { cwd: dir });
@@ -66,8 +94,14 @@ describe('postgate queue', () => {
     const dir = exampleRepoCopy();
     const record = (item: string, channel: string, part: number, parts: number, at: string) =>
       `${JSON.stringify({ v: 1, type: 'sent', item, channel, part, parts, remoteId: `${channel}-${item}-${part}`, url: '', at, hash: 'h' })}\n`;
-    appendFileSync(join(dir, 'content/ledger.jsonl'), record('posts/winter-appeal', 'blog', 0, 1, '2026-12-03T07:00:05Z'));
-    appendFileSync(join(dir, 'content/ledger.jsonl'), record('social/2026-12-02-signups-thread', 'x', 0, 4, '2026-12-02T12:00:00Z'));
+    appendFileSync(
+      join(dir, 'content/ledger.jsonl'),
+      record('posts/winter-appeal', 'blog', 0, 1, '2026-12-03T07:00:05Z'),
+    );
+    appendFileSync(
+      join(dir, 'content/ledger.jsonl'),
+      record('social/2026-12-02-signups-thread', 'x', 0, 4, '2026-12-02T12:00:00Z'),
+    );
     const rows = byId(queue(['--now', '2026-12-03T07:10:00Z'], dir));
     expect(rows['posts/winter-appeal']!.state).toBe('published');
     expect(rows['posts/winter-appeal/announce']).toMatchObject({ state: 'due', publishAt: '2026-12-03T07:00:05Z' });
@@ -91,7 +125,11 @@ describe('postgate queue', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('Queue at 2026-12-01 10:00 +01:00 (Europe/Berlin)');
     expect(lines).toContainEqual(expect.stringMatching(/^STATE\s+WHEN\s+CHANNELS\s+ID$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^due\s+2026-12-01 09:30 \+01:00\s+x,mastodon,bluesky\s+social\/2026-12-01-volunteer-thanks$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^due\s+2026-12-01 09:30 \+01:00\s+x,mastodon,bluesky\s+social\/2026-12-01-volunteer-thanks$/,
+      ),
+    );
   });
 
   it('rejects a --now it cannot read, with exit 2', () => {

@@ -1,4 +1,14 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,13 +47,17 @@ const CORPUS = join(REPO_ROOT, 'tests/corpus');
 const expected: Expected[] = JSON.parse(readFileSync(join(CORPUS, 'expected.json'), 'utf8'));
 const NOW = '2026-11-30T12:00:00Z';
 const WHEN = 'publishAt: 2026-12-01T09:30';
-const STACK_TRACE = /^\s+at .+(:\d+:\d+\)?|\(native\))$|\b(TypeError|RangeError|ReferenceError|SyntaxError|Error):|node:internal/m;
+const STACK_TRACE =
+  /^\s+at .+(:\d+:\d+\)?|\(native\))$|\b(TypeError|RangeError|ReferenceError|SyntaxError|Error):|node:internal/m;
 
 /** Writes the generated cases; each must be listed in expected.json with `generated`. */
 function addGeneratedCases(dir: string, outside: string): void {
   const png = readFileSync(join(CORPUS, 'content/social/fixtures/ok.png'));
   const social = (name: string, text: string) => writeFileSync(join(dir, 'content/social', name), text);
-  social('generated-oversized.md', `---\n${WHEN}\nchannels: [mastodon]\n---\n${'All work and no play. '.repeat(3300)}\n`);
+  social(
+    'generated-oversized.md',
+    `---\n${WHEN}\nchannels: [mastodon]\n---\n${'All work and no play. '.repeat(3300)}\n`,
+  );
   writeFileSync(
     join(dir, 'content/posts/generated-oversized.mdx'),
     `---\ntitle: A very long post\ndescription: Over the limit\n${WHEN}\n---\n\n${'All work and no play. '.repeat(48_000)}\n`,
@@ -78,7 +92,12 @@ function contentFiles(dir: string): string[] {
 }
 
 const isValid = (file: string) => /\/valid-[^/]*$/.test(file);
-const matches = (e: Expected, p: Problem) => e.file === p.file && e.line === p.line && e.col === p.col && e.severity === p.severity && p.message.includes(e.message);
+const matches = (e: Expected, p: Problem) =>
+  e.file === p.file &&
+  e.line === p.line &&
+  e.col === p.col &&
+  e.severity === p.severity &&
+  p.message.includes(e.message);
 const where = (p: Problem | Expected) => `${p.file}:${p.line}:${p.col}: ${p.severity}: ${p.message}`;
 
 describe('the bad-input corpus', () => {
@@ -112,9 +131,13 @@ describe('the bad-input corpus', () => {
     const bad = committed.filter((f) => !isValid(f));
     expect(bad.length).toBeGreaterThanOrEqual(60);
     const listed = new Set(expected.filter((e) => e.severity === 'error').map((e) => e.file));
-    expect(bad.filter((f) => !listed.has(f)), 'bad files without an expected error').toEqual([]);
+    expect(
+      bad.filter((f) => !listed.has(f)),
+      'bad files without an expected error',
+    ).toEqual([]);
     for (const e of expected.filter((x) => x.generated)) expect(existsSync(join(CORPUS, e.file)), e.file).toBe(false);
-    for (const e of expected.filter((x) => !x.generated)) expect(existsSync(join(CORPUS, e.file)), `${e.file} (listed, not generated)`).toBe(true);
+    for (const e of expected.filter((x) => !x.generated))
+      expect(existsSync(join(CORPUS, e.file)), `${e.file} (listed, not generated)`).toBe(true);
     expect(expected.filter((e) => e.generated).length).toBeGreaterThanOrEqual(3);
   });
 
@@ -129,7 +152,15 @@ describe('the bad-input corpus', () => {
 
   it('reports every expected problem at its file, line and column, with its message', () => {
     const missing = expected.filter((e) => !problems.some((p) => matches(e, p)));
-    const near = missing.map((e) => `expected ${where(e)}\n  got ${problems.filter((p) => p.file === e.file).map(where).join('\n      ') || 'nothing'}`);
+    const near = missing.map(
+      (e) =>
+        `expected ${where(e)}\n  got ${
+          problems
+            .filter((p) => p.file === e.file)
+            .map(where)
+            .join('\n      ') || 'nothing'
+        }`,
+    );
     expect(near).toEqual([]);
   });
 
@@ -146,7 +177,13 @@ describe('the bad-input corpus', () => {
 
   it('finds nothing wrong with the valid neighbours, including a BOM + CRLF file', () => {
     const valid = contentFiles(dir).filter(isValid);
-    expect(valid).toEqual(expect.arrayContaining(['content/social/valid-bom-crlf.md', 'content/social/valid-neighbour.md', 'content/posts/valid-neighbour.mdx']));
+    expect(valid).toEqual(
+      expect.arrayContaining([
+        'content/social/valid-bom-crlf.md',
+        'content/social/valid-neighbour.md',
+        'content/posts/valid-neighbour.mdx',
+      ]),
+    );
     expect(problems.filter((p) => isValid(p.file)).map(where)).toEqual([]);
     const bom = readFileSync(join(dir, 'content/social/valid-bom-crlf.md'));
     expect([...bom.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -158,15 +195,24 @@ describe('the bad-input corpus', () => {
     const lines = github.stdout.split('\n');
     for (const e of expected) {
       const head = `::${e.severity} file=${e.file},line=${e.line},col=${e.col},title=Postgate::`;
-      expect(lines.some((l) => l.startsWith(head) && l.includes(e.message)), head + e.message).toBe(true);
+      expect(
+        lines.some((l) => l.startsWith(head) && l.includes(e.message)),
+        head + e.message,
+      ).toBe(true);
     }
   });
 
   it('prints path:line:col: severity: message lines and a count', () => {
     expect(text.status).toBe(1);
-    expect(text.stdout).toContain('content/social/date-feb-30.md:2:12: error: 2026-02-30 is not a date: February 2026 has 28 days\n');
-    expect(text.stdout).toContain('content/social/key-publishedAt.md:2:1: error: unknown key "publishedAt"; did you mean "publishAt"?\n');
-    expect(text.stdout).toContain('content/posts/cover-without-alt.mdx:6:3: error: missing cover.alt: alt text is required');
+    expect(text.stdout).toContain(
+      'content/social/date-feb-30.md:2:12: error: 2026-02-30 is not a date: February 2026 has 28 days\n',
+    );
+    expect(text.stdout).toContain(
+      'content/social/key-publishedAt.md:2:1: error: unknown key "publishedAt"; did you mean "publishAt"?\n',
+    );
+    expect(text.stdout).toContain(
+      'content/posts/cover-without-alt.mdx:6:3: error: missing cover.alt: alt text is required',
+    );
     const errors = expected.filter((e) => e.severity === 'error').length;
     const warnings = expected.length - errors;
     expect(text.stdout).toMatch(new RegExp(`^checked \\d+ files: ${errors} errors, ${warnings} warnings?$`, 'm'));

@@ -11,7 +11,12 @@ import { REPO_ROOT } from './helpers/cli.ts';
  * publish examples must be what it prints.
  */
 const demo = (env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/demo.mjs')], { cwd: REPO_ROOT, env: cleanEnv(env), encoding: 'utf8', timeout: 60_000 });
+  spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/demo.mjs')], {
+    cwd: REPO_ROOT,
+    env: cleanEnv(env),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 
 /** The README's text block after a `<!-- demo: name ... -->` marker. */
 function readmeBlock(name: string): string[] {
@@ -43,17 +48,23 @@ describe('npm run demo', () => {
   it('runs at a fixed moment of the example week, says so, and exits 0', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(out[0]).toBe("Demo: the example week as at 2026-12-02T13:05 in the site's time zone (set POSTGATE_NOW for another moment).");
+    expect(out[0]).toBe(
+      "Demo: the example week as at 2026-12-02T13:05 in the site's time zone (set POSTGATE_NOW for another moment).",
+    );
     expect(run.stdout).toContain('checked 7 files: 0 errors, 0 warnings');
   });
 
   it('shows due items, a thread, an image with alt text, a stale item, and an announcement waiting for its post', () => {
-    expect(run.stdout).toMatch(/^due +2026-12-02 13:00 \+01:00 +x,mastodon,bluesky +social\/2026-12-02-signups-thread$/m);
+    expect(run.stdout).toMatch(
+      /^due +2026-12-02 13:00 \+01:00 +x,mastodon,bluesky +social\/2026-12-02-signups-thread$/m,
+    );
     expect(run.stdout).toMatch(/^stale +2026-11-27 09:30/m);
     expect(run.stdout).toMatch(/posts\/winter-appeal\/announce\n +↳ goes out once its blog post is live/);
     expect(run.stdout).toContain('x        social/2026-12-02-signups-thread  would send 4 parts with 1 image:');
     expect(run.stdout).toContain('    image ./volunteer-chart.png  alt: Bar chart of volunteer sign-ups per week');
-    expect(run.stdout).toContain('      | 3. Want to be in next month\'s chart? Sign up for a shift: https://example.org/posts/winter-appeal/?utm_source=bluesky&utm_medium=social&utm_campaign=social%2F2026-12-02-signups-thread');
+    expect(run.stdout).toContain(
+      "      | 3. Want to be in next month's chart? Sign up for a shift: https://example.org/posts/winter-appeal/?utm_source=bluesky&utm_medium=social&utm_campaign=social%2F2026-12-02-signups-thread",
+    );
   });
 
   it('prints exactly what the README shows for queue and publish', () => {
@@ -65,6 +76,8 @@ describe('npm run demo', () => {
     const later = demo({ POSTGATE_NOW: '2026-12-03T08:05' });
     expect(later.status).toBe(0);
     expect(later.stdout.split('\n')[0]).toBe('Demo at POSTGATE_NOW=2026-12-03T08:05.');
-    expect(later.stdout).toContain('blog     posts/winter-appeal  would be released at https://example.org/posts/winter-appeal/');
+    expect(later.stdout).toContain(
+      'blog     posts/winter-appeal  would be released at https://example.org/posts/winter-appeal/',
+    );
   });
 });

@@ -3,7 +3,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUNDLE_DIR, BUNDLED_DEPENDENCIES, currentBundles, MANIFEST, type BundleManifest } from '../src/cli/dependency-bundles.ts';
+import {
+  BUNDLE_DIR,
+  BUNDLED_DEPENDENCIES,
+  currentBundles,
+  MANIFEST,
+  type BundleManifest,
+} from '../src/cli/dependency-bundles.ts';
 import { cleanEnv } from './helpers/clean-env.ts';
 import { REPO_ROOT } from './helpers/cli.ts';
 
@@ -14,9 +20,15 @@ function fixture(installed: string, bundled: string | null): string {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), text);
   };
-  write('node_modules/pkgx/package.json', JSON.stringify({ name: 'pkgx', version: installed, type: 'module', exports: './index.js' }));
+  write(
+    'node_modules/pkgx/package.json',
+    JSON.stringify({ name: 'pkgx', version: installed, type: 'module', exports: './index.js' }),
+  );
   write('node_modules/pkgx/index.js', "export const who = 'installed';\n");
-  write('node_modules/other/package.json', JSON.stringify({ name: 'other', version: '1.0.0', type: 'module', exports: './index.js' }));
+  write(
+    'node_modules/other/package.json',
+    JSON.stringify({ name: 'other', version: '1.0.0', type: 'module', exports: './index.js' }),
+  );
   write('node_modules/other/index.js', "export { who } from 'pkgx';\n");
   write('src/use.mjs', "export { who } from 'pkgx';\n");
   if (bundled !== null) {
@@ -35,7 +47,10 @@ function whoIsLoaded(root: string, env: Record<string, string> = {}): { own: str
     const own = (await import(${JSON.stringify(join(root, 'src/use.mjs'))})).who;
     const fromPackage = (await import(${JSON.stringify(join(root, 'node_modules/other/index.js'))})).who;
     process.stdout.write(JSON.stringify({ own, fromPackage }));`;
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: cleanEnv(env) });
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: cleanEnv(env),
+  });
   expect(result.stderr).toBe('');
   return JSON.parse(result.stdout);
 }
@@ -58,7 +73,10 @@ describe('dependency bundles', () => {
   });
 
   it('can be switched off with POSTGATE_DEPENDENCY_BUNDLES=off', () => {
-    expect(whoIsLoaded(fixture('1.0.0', '1.0.0'), { POSTGATE_DEPENDENCY_BUNDLES: 'off' })).toEqual({ own: 'installed', fromPackage: 'installed' });
+    expect(whoIsLoaded(fixture('1.0.0', '1.0.0'), { POSTGATE_DEPENDENCY_BUNDLES: 'off' })).toEqual({
+      own: 'installed',
+      fromPackage: 'installed',
+    });
   });
 
   it('were built by npm ci for every listed package of this install', () => {

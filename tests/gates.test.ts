@@ -29,14 +29,30 @@ afterEach(async () => {
 
 // Writes to GitHub are spaced a second apart by default, as GitHub asks; the first test keeps
 // that, the others lift it to stay fast.
-const githubEnv = (throttle = false) => ({ GITHUB_TOKEN: gh.token, GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`, GITHUB_API_URL: gh.url, ...(throttle ? {} : { POSTGATE_GITHUB_THROTTLE: 'off' }) });
+const githubEnv = (throttle = false) => ({
+  GITHUB_TOKEN: gh.token,
+  GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+  GITHUB_API_URL: gh.url,
+  ...(throttle ? {} : { POSTGATE_GITHUB_THROTTLE: 'off' }),
+});
 const run = (args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) =>
   runCliAsync(args, { cwd: options.cwd ?? dir, env: { ...n.env, ...githubEnv(), ...options.env } });
-const publish = (now: string, options: { cwd?: string; env?: Record<string, string> } = {}) => run(['publish', '--now', now], options);
-const remoteLedger = () => (gh.fileAt('main', 'content/ledger.jsonl') ?? '').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const publish = (now: string, options: { cwd?: string; env?: Record<string, string> } = {}) =>
+  run(['publish', '--now', now], options);
+const remoteLedger = () =>
+  (gh.fileAt('main', 'content/ledger.jsonl') ?? '')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 /** A pull request by `author` bringing `files`, reviewed as told, then merged. */
-function mergeReviewed(files: Record<string, string>, author: string, reviewers: { user: string; state?: 'APPROVED' | 'CHANGES_REQUESTED' }[], branch = `add-${Object.keys(files).length}-${Math.random().toString(36).slice(2, 7)}`) {
+function mergeReviewed(
+  files: Record<string, string>,
+  author: string,
+  reviewers: { user: string; state?: 'APPROVED' | 'CHANGES_REQUESTED' }[],
+  branch = `add-${Object.keys(files).length}-${Math.random().toString(36).slice(2, 7)}`,
+) {
   gh.commit({ branch, files, author, message: 'Add content' });
   const pr = gh.openPullRequest({ author, branch, title: 'New content' });
   for (const r of reviewers) gh.review(pr, { user: r.user, state: r.state ?? 'APPROVED' });
@@ -47,13 +63,20 @@ function mergeReviewed(files: Record<string, string>, author: string, reviewers:
 describe('approvals, enforced in code', () => {
   it('sends an item approved by someone other than its author, and commits the ledger to main', async () => {
     mergeReviewed({ [THANKS]: source(THANKS) }, 'intern', [{ user: 'amira' }]);
-    const r = await runCliAsync(['publish', '--now', '2026-12-01T09:00:00Z'], { cwd: dir, env: { ...n.env, ...githubEnv(true) } });
+    const r = await runCliAsync(['publish', '--now', '2026-12-01T09:00:00Z'], {
+      cwd: dir,
+      env: { ...n.env, ...githubEnv(true) },
+    });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('GitHub mode (riverside/journal)');
     expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
     const sent = remoteLedger().filter((rec) => rec.type === 'sent');
-    expect(sent.map((rec) => `${rec.item}:${rec.channel}`).sort()).toEqual(['social/2026-12-01-volunteer-thanks:bluesky', 'social/2026-12-01-volunteer-thanks:mastodon', 'social/2026-12-01-volunteer-thanks:x']);
+    expect(sent.map((rec) => `${rec.item}:${rec.channel}`).sort()).toEqual([
+      'social/2026-12-01-volunteer-thanks:bluesky',
+      'social/2026-12-01-volunteer-thanks:mastodon',
+      'social/2026-12-01-volunteer-thanks:x',
+    ]);
     // The checkout's copy follows main, for the site build later in the same job.
     expect(readFileSync(join(dir, 'content/ledger.jsonl'), 'utf8')).toBe(gh.fileAt('main', 'content/ledger.jsonl'));
     // The welcome post is not on main at all: held, not released.
@@ -66,8 +89,12 @@ describe('approvals, enforced in code', () => {
     const r = await publish('2026-12-01T09:00:00Z', { env: { GITHUB_STEP_SUMMARY: summary } });
     expect(r.status).toBe(0);
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
-    expect(r.stdout).toMatch(/held\s+-\s+social\/2026-12-01-volunteer-thanks\s+the last change to .* by intern\) was pushed to main without a reviewed pull request/);
-    expect(readFileSync(summary, 'utf8')).toMatch(/\| held \| `social\/2026-12-01-volunteer-thanks` \| the last change .* without a reviewed pull request \|/);
+    expect(r.stdout).toMatch(
+      /held\s+-\s+social\/2026-12-01-volunteer-thanks\s+the last change to .* by intern\) was pushed to main without a reviewed pull request/,
+    );
+    expect(readFileSync(summary, 'utf8')).toMatch(
+      /\| held \| `social\/2026-12-01-volunteer-thanks` \| the last change .* without a reviewed pull request \|/,
+    );
   });
 
   it('holds a pull request approved only by its own author', async () => {
@@ -81,7 +108,11 @@ describe('approvals, enforced in code', () => {
     gh.commit({ branch: 'thanks', files: { [THANKS]: source(THANKS) }, author: 'intern' });
     const pr = gh.openPullRequest({ author: 'intern', branch: 'thanks', title: 'Thanks' });
     gh.review(pr, { user: 'amira', state: 'APPROVED' });
-    gh.commit({ branch: 'thanks', files: { [THANKS]: source(THANKS).replace('48 volunteers', '480 volunteers') }, author: 'intern' });
+    gh.commit({
+      branch: 'thanks',
+      files: { [THANKS]: source(THANKS).replace('48 volunteers', '480 volunteers') },
+      author: 'intern',
+    });
     gh.merge(pr, { by: 'intern' });
     const r = await publish('2026-12-01T09:00:00Z');
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
@@ -101,7 +132,11 @@ describe('approvals, enforced in code', () => {
 
 describe('CRISIS on the live main', () => {
   it('sends nothing, blog included, while CRISIS is on main, and names who and when', async () => {
-    mergeReviewed({ [THANKS]: source(THANKS), 'content/posts/welcome.mdx': source('content/posts/welcome.mdx') }, 'intern', [{ user: 'amira' }]);
+    mergeReviewed(
+      { [THANKS]: source(THANKS), 'content/posts/welcome.mdx': source('content/posts/welcome.mdx') },
+      'intern',
+      [{ user: 'amira' }],
+    );
     gh.commit({ files: { CRISIS: 'Flooding in the city\n' }, author: 'amira', message: 'CRISIS' });
     const summary = join(dir, 'summary.md');
     const r = await publish('2026-12-01T09:00:00Z', { env: { GITHUB_STEP_SUMMARY: summary } });
@@ -149,11 +184,17 @@ describe('CRISIS on the live main', () => {
     gh.commit({ files: { CRISIS: 'Storm\n' }, author: 'amira', date: '2026-12-01T08:00:00Z' });
     gh.commit({ files: { CRISIS: null }, author: 'amira', date: '2026-12-01T10:00:00Z' });
     const held = await publish('2026-12-01T10:30:00Z');
-    expect(held.stdout).toMatch(/held\s+-\s+social\/2026-12-01-volunteer-thanks\s+due during the CRISIS of 2026-12-01 09:00 \+01:00/);
+    expect(held.stdout).toMatch(
+      /held\s+-\s+social\/2026-12-01-volunteer-thanks\s+due during the CRISIS of 2026-12-01 09:00 \+01:00/,
+    );
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
 
     gh.now = () => Date.parse('2026-12-01T10:40:00Z');
-    mergeReviewed({ [THANKS]: source(THANKS).replace('last weekend', 'last weekend, and through the storm') }, 'intern', [{ user: 'amira' }]);
+    mergeReviewed(
+      { [THANKS]: source(THANKS).replace('last weekend', 'last weekend, and through the storm') },
+      'intern',
+      [{ user: 'amira' }],
+    );
     expect((await publish('2026-12-01T10:45:00Z')).status).toBe(0);
     expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
   });
@@ -163,7 +204,9 @@ describe('CRISIS on the live main', () => {
     expect(on.status).toBe(0);
     expect(on.stdout).toContain('CRISIS is on: committed to riverside/journal main');
     expect(gh.fileAt('main', 'CRISIS')).toBe('Flooding in the city\n');
-    expect((await run(['crisis', 'status'])).stdout).toMatch(/Live main on GitHub: CRISIS: Flooding in the city \(github-actions\[bot\]|Live main on GitHub: CRISIS: Flooding in the city/);
+    expect((await run(['crisis', 'status'])).stdout).toMatch(
+      /Live main on GitHub: CRISIS: Flooding in the city \(github-actions\[bot\]|Live main on GitHub: CRISIS: Flooding in the city/,
+    );
     const off = await run(['crisis', 'off']);
     expect(off.status).toBe(0);
     expect(gh.fileAt('main', 'CRISIS')).toBeNull();
@@ -175,12 +218,17 @@ describe('the ledger on main', () => {
   it('lets two runs race without sending anything twice or losing a record', async () => {
     mergeReviewed({ [THANKS]: source(THANKS) }, 'intern', [{ user: 'amira' }]);
     const other = exampleRepoCopy();
-    const [a, b] = await Promise.all([publish('2026-12-01T09:00:00Z'), publish('2026-12-01T09:00:00Z', { cwd: other })]);
+    const [a, b] = await Promise.all([
+      publish('2026-12-01T09:00:00Z'),
+      publish('2026-12-01T09:00:00Z', { cwd: other }),
+    ]);
     expect([a.status, b.status]).toEqual([0, 0]);
     expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
     // Not merely deduplicated by the networks: only one run ever asked each network to post.
     expect(n.x.server.requests.filter((q) => q.method === 'POST' && q.path === '/2/tweets')).toHaveLength(1);
-    expect(n.mastodon.server.requests.filter((q) => q.method === 'POST' && q.path === '/api/v1/statuses')).toHaveLength(1);
+    expect(n.mastodon.server.requests.filter((q) => q.method === 'POST' && q.path === '/api/v1/statuses')).toHaveLength(
+      1,
+    );
     const records = remoteLedger();
     for (const channel of ['x', 'mastodon', 'bluesky']) {
       expect(records.filter((rec) => rec.channel === channel && rec.type === 'attempt')).toHaveLength(1);
@@ -195,7 +243,12 @@ describe('the ledger on main', () => {
     const r = await run(['retract', 'social/2026-12-01-volunteer-thanks']);
     expect(r.status).toBe(0);
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
-    expect(remoteLedger().filter((rec) => rec.type === 'retracted').map((rec) => rec.channel).sort()).toEqual(['bluesky', 'mastodon', 'x']);
+    expect(
+      remoteLedger()
+        .filter((rec) => rec.type === 'retracted')
+        .map((rec) => rec.channel)
+        .sort(),
+    ).toEqual(['bluesky', 'mastodon', 'x']);
     // And it never goes out again, even with its file still there and approved.
     await publish('2026-12-01T09:30:00Z');
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });

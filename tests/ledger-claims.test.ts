@@ -16,7 +16,18 @@ import { spawnSync } from 'node:child_process';
  * Found by the race proof: two runs writing the same claim in the same millisecond made identical
  * lines, and each took the other's for its own. Every line now names its run.
  */
-const claim: LedgerRecord = { v: 1, type: 'attempt', item: 'social/a', channel: 'x', part: 0, parts: 1, remoteId: '', url: '', at: '2026-12-01T08:30:00.000Z', hash: 'h' };
+const claim: LedgerRecord = {
+  v: 1,
+  type: 'attempt',
+  item: 'social/a',
+  channel: 'x',
+  part: 0,
+  parts: 1,
+  remoteId: '',
+  url: '',
+  at: '2026-12-01T08:30:00.000Z',
+  hash: 'h',
+};
 
 /** The line another process writes for the very same record, in the same millisecond. */
 function lineFromAnotherProcess(record: LedgerRecord): string {
@@ -35,12 +46,19 @@ describe('claims against another run', () => {
 
   it('on GitHub: refuses a part another process claimed with the very same record', async () => {
     expect(byAnotherRun).toContain('"item":"social/a"');
-    const repo = githubFromEnv({ GITHUB_TOKEN: gh.token, GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`, GITHUB_API_URL: gh.url, POSTGATE_GITHUB_THROTTLE: 'off' })!;
+    const repo = githubFromEnv({
+      GITHUB_TOKEN: gh.token,
+      GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+      GITHUB_API_URL: gh.url,
+      POSTGATE_GITHUB_THROTTLE: 'off',
+    })!;
     const store = new GitHubLedgerStore(repo, mkdtempSync(join(tmpdir(), 'postgate-claims-')), '');
     gh.commit({ files: { 'content/ledger.jsonl': byAnotherRun }, author: 'github-actions' });
     expect(await store.claim(claim)).toBe(false);
     expect(await store.claim({ ...claim, part: 1 })).toBe(true);
-    expect(gh.fileAt('main', 'content/ledger.jsonl')).toContain(`"part":1,"parts":1,"remoteId":"","url":"","at":"2026-12-01T08:30:00.000Z","hash":"h","run":"${RUN_ID}"`);
+    expect(gh.fileAt('main', 'content/ledger.jsonl')).toContain(
+      `"part":1,"parts":1,"remoteId":"","url":"","at":"2026-12-01T08:30:00.000Z","hash":"h","run":"${RUN_ID}"`,
+    );
   });
 
   it('locally: the same', async () => {

@@ -25,7 +25,11 @@ const THREAD = 'content/social/2026-12-02-signups-thread.md';
 const FRIDAY = 'content/social/2026-11-27-happy-friday.md';
 
 function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir, ...GIT_ENV }, encoding: 'utf8' });
+  return execFileSync('git', args, {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', HOME: dir, ...GIT_ENV },
+    encoding: 'utf8',
+  });
 }
 
 /** The example content committed on main, and a branch `pr` checked out for the pull request. */
@@ -48,8 +52,10 @@ function commitAll(dir: string, message = 'Pull request'): void {
   git(dir, 'commit', '-q', '-m', message);
 }
 
-const edit = (dir: string, path: string, change: (text: string) => string) => write(dir, path, change(readFileSync(join(dir, path), 'utf8')));
-const preview = (dir: string, args: string[] = [], env: Record<string, string> = {}) => runCli(['preview', '--now', NOW, ...args], { cwd: dir, env: { ...GIT_ENV, ...env } });
+const edit = (dir: string, path: string, change: (text: string) => string) =>
+  write(dir, path, change(readFileSync(join(dir, path), 'utf8')));
+const preview = (dir: string, args: string[] = [], env: Record<string, string> = {}) =>
+  runCli(['preview', '--now', NOW, ...args], { cwd: dir, env: { ...GIT_ENV, ...env } });
 /** The item's section of the Markdown: from its heading to the next one. */
 const section = (md: string, id: string) => {
   const start = md.indexOf(`### \`${id}\``);
@@ -105,33 +111,55 @@ describe('preview of sample pull requests', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const md = r.stdout;
-    expect(md).toContain('This pull request adds 2 items, compared with `main`. Times are in Europe/Berlin (the site\'s time zone) and UTC, counted from Sat 2026-11-28 10:00 +01:00.');
+    expect(md).toContain(
+      "This pull request adds 2 items, compared with `main`. Times are in Europe/Berlin (the site's time zone) and UTC, counted from Sat 2026-11-28 10:00 +01:00.",
+    );
     expect(md).not.toContain('[!WARNING]');
 
     const post = section(md, 'posts/pantry-opening');
     expect(post).toContain('### `posts/pantry-opening` · blog post · new');
     expect(post).toContain('- **Title:** The new pantry: open Tuesdays &amp; Thursdays');
-    expect(post).toContain('- **Description:** A second pantry, closer to the river. Opening hours and how to get there.');
+    expect(post).toContain(
+      '- **Description:** A second pantry, closer to the river. Opening hours and how to get there.',
+    );
     expect(post).toContain('- **Address:** <https://example.org/posts/pantry-opening/>');
-    expect(post).toContain('- **When:** Tue 2026-12-01 09:00 +01:00 (Europe/Berlin) · 2026-12-01 08:00 UTC · in 3 days');
+    expect(post).toContain(
+      '- **When:** Tue 2026-12-01 09:00 +01:00 (Europe/Berlin) · 2026-12-01 08:00 UTC · in 3 days',
+    );
     expect(post).toContain('- **Where:** the blog');
-    expect(post).toContain('- **Cover:** `./winter-appeal-cover.png`, alt text: “Shelves of the new pantry, stocked with tins and bread”');
-    expect(post).toContain('**Announcement** on X and Mastodon: goes out once the post is live (not before Tue 2026-12-01 09:00 +01:00).');
+    expect(post).toContain(
+      '- **Cover:** `./winter-appeal-cover.png`, alt text: “Shelves of the new pantry, stocked with tins and bread”',
+    );
+    expect(post).toContain(
+      '**Announcement** on X and Mastodon: goes out once the post is live (not before Tue 2026-12-01 09:00 +01:00).',
+    );
     expect(post).toContain('<summary>X · announcement · 50/280</summary>');
-    expect(post).toContain('```text\nOur second pantry is open: https://example.org/posts/pantry-opening/?utm_source=x&utm_medium=social&utm_campaign=posts%2Fpantry-opening%2Fannounce\n```');
+    expect(post).toContain(
+      '```text\nOur second pantry is open: https://example.org/posts/pantry-opening/?utm_source=x&utm_medium=social&utm_campaign=posts%2Fpantry-opening%2Fannounce\n```',
+    );
     // Without {url}, the address is added at the end.
     expect(post).toContain('<summary>Mastodon · announcement · 81/500</summary>');
-    expect(post).toContain('Our second pantry opens on Tuesday, closer to the river.\n\nhttps://example.org/posts/pantry-opening/?utm_source=mastodon&utm_medium=social&utm_campaign=posts%2Fpantry-opening%2Fannounce');
+    expect(post).toContain(
+      'Our second pantry opens on Tuesday, closer to the river.\n\nhttps://example.org/posts/pantry-opening/?utm_source=mastodon&utm_medium=social&utm_campaign=posts%2Fpantry-opening%2Fannounce',
+    );
 
     const thread = section(md, 'social/2026-12-01-pantry-thread');
     expect(thread).toContain('### `social/2026-12-01-pantry-thread` · thread of 2 · new');
-    expect(thread).toContain('- **When:** Tue 2026-12-01 13:00 +01:00 (Europe/Berlin) · 2026-12-01 12:00 UTC · in 3 days');
+    expect(thread).toContain(
+      '- **When:** Tue 2026-12-01 13:00 +01:00 (Europe/Berlin) · 2026-12-01 12:00 UTC · in 3 days',
+    );
     expect(thread).toContain('- **Where:** X and Bluesky');
-    expect(thread).toContain('1. `./volunteer-chart.png`, alt text: “Bar chart of pantry visits per week, rising from 120 to 310”');
+    expect(thread).toContain(
+      '1. `./volunteer-chart.png`, alt text: “Bar chart of pantry visits per week, rising from 120 to 310”',
+    );
     expect(thread).toContain('<summary>X · thread of 2 · 72/280, 66/280</summary>');
     expect(thread).toContain('**Part 1 of 2** · 72/280 weighted characters');
-    expect(thread).toContain('Our second pantry is open. Hours and directions: https://example.org/posts/pantry-opening/?utm_source=x&utm_medium=social&utm_campaign=social%2F2026-12-01-pantry-thread');
-    expect(thread).toContain('**Part 2 of 2** · 66/280 weighted characters\n\n```text\nIt is open on Tuesdays and Thursdays, 10:00 to 18:00. Bring a bag!\n```');
+    expect(thread).toContain(
+      'Our second pantry is open. Hours and directions: https://example.org/posts/pantry-opening/?utm_source=x&utm_medium=social&utm_campaign=social%2F2026-12-01-pantry-thread',
+    );
+    expect(thread).toContain(
+      '**Part 2 of 2** · 66/280 weighted characters\n\n```text\nIt is open on Tuesdays and Thursdays, 10:00 to 18:00. Bring a bag!\n```',
+    );
     // Bluesky counts the tagged link in full.
     expect(thread).toContain('<summary>Bluesky · thread of 2 · 174/300, 66/300</summary>');
     expect(thread).not.toContain('Mastodon');
@@ -142,22 +170,32 @@ describe('preview of sample pull requests', () => {
   });
 
   it('(b) shows an edit of a scheduled item: the time moved, the text changed; and a rename', () => {
-    edit(dir, THANKS, (t) => t.replace('publishAt: 2026-12-01T09:30', 'publishAt: 2026-12-02T10:00').replace('48 volunteers', '52 volunteers'));
+    edit(dir, THANKS, (t) =>
+      t.replace('publishAt: 2026-12-01T09:30', 'publishAt: 2026-12-02T10:00').replace('48 volunteers', '52 volunteers'),
+    );
     git(dir, 'mv', 'content/social/holiday-hours.md', 'content/social/2026-12-20-holiday-hours.md');
     commitAll(dir);
     const md = preview(dir, ['--base', 'main']).stdout;
     expect(md).toContain('This pull request edits 2 items, compared with `main`.');
     const thanks = section(md, 'social/2026-12-01-volunteer-thanks');
     expect(thanks).toContain('### `social/2026-12-01-volunteer-thanks` · social post · edited');
-    expect(thanks).toContain('- **When:** Wed 2026-12-02 10:00 +01:00 (Europe/Berlin) · 2026-12-02 09:00 UTC · in 4 days');
-    expect(thanks).toContain('- **Changed:** time moved from Tue 2026-12-01 09:30 +01:00 to Wed 2026-12-02 10:00 +01:00; text changed on X, Mastodon and Bluesky');
+    expect(thanks).toContain(
+      '- **When:** Wed 2026-12-02 10:00 +01:00 (Europe/Berlin) · 2026-12-02 09:00 UTC · in 4 days',
+    );
+    expect(thanks).toContain(
+      '- **Changed:** time moved from Tue 2026-12-01 09:30 +01:00 to Wed 2026-12-02 10:00 +01:00; text changed on X, Mastodon and Bluesky',
+    );
     expect(thanks).toContain('<summary>X · 1 post · 115/280</summary>');
-    expect(thanks).toContain('```text\nThank you to the 52 volunteers who sorted 3.2 tonnes of food last weekend. You are the reason the shelves are full.\n```');
+    expect(thanks).toContain(
+      '```text\nThank you to the 52 volunteers who sorted 3.2 tonnes of food last weekend. You are the reason the shelves are full.\n```',
+    );
     expect(warnings(thanks)).toEqual([]);
 
     const renamed = section(md, 'social/2026-12-20-holiday-hours');
     expect(renamed).toContain('### `social/2026-12-20-holiday-hours` · social post · edited');
-    expect(renamed).toContain('- **Changed:** renamed from `content/social/holiday-hours.md`; id changed from `social/holiday-hours` to `social/2026-12-20-holiday-hours`');
+    expect(renamed).toContain(
+      '- **Changed:** renamed from `content/social/holiday-hours.md`; id changed from `social/holiday-hours` to `social/2026-12-20-holiday-hours`',
+    );
     expect(renamed).toContain('- **When:** draft: not scheduled (set `publishAt` to schedule it)');
   });
 
@@ -170,11 +208,15 @@ describe('preview of sample pull requests', () => {
     const md = r.stdout;
     // The edited file: same wall time, now in London, so an hour later; read with Berlin's zone for the base.
     const thanks = section(md, 'social/2026-12-01-volunteer-thanks');
-    expect(thanks).toContain('- **Changed:** time moved from Tue 2026-12-01 08:30 +00:00 to Tue 2026-12-01 09:30 +00:00; text changed on X, Mastodon and Bluesky');
+    expect(thanks).toContain(
+      '- **Changed:** time moved from Tue 2026-12-01 08:30 +00:00 to Tue 2026-12-01 09:30 +00:00; text changed on X, Mastodon and Bluesky',
+    );
     // A file the pull request did not touch, whose time the new zone moves.
     const thread = section(md, 'social/2026-12-02-signups-thread');
     expect(thread).toContain('### `social/2026-12-02-signups-thread` · thread of 4 · edited');
-    expect(thread).toContain('- **Changed:** the file is unchanged; postgate.config.yaml changes what it publishes; time moved from Wed 2026-12-02 12:00 +00:00 to Wed 2026-12-02 13:00 +00:00');
+    expect(thread).toContain(
+      '- **Changed:** the file is unchanged; postgate.config.yaml changes what it publishes; time moved from Wed 2026-12-02 12:00 +00:00 to Wed 2026-12-02 13:00 +00:00',
+    );
     // A draft has no time to move: not listed.
     expect(md).not.toContain('holiday-hours');
   });
@@ -185,7 +227,9 @@ describe('preview of sample pull requests', () => {
     commitAll(dir);
     const md = preview(dir, ['--base', 'main']).stdout;
     expect(md).toContain('This pull request edits 1 item, compared with `main`.');
-    expect(section(md, 'social/2026-12-02-signups-thread')).toContain('- **Changed:** image file changed: `./volunteer-chart.png`');
+    expect(section(md, 'social/2026-12-02-signups-thread')).toContain(
+      '- **Changed:** image file changed: `./volunteer-chart.png`',
+    );
   });
 
   it('(c) shows deleted items: one already published says how to retract it, one never sent says nothing goes out', () => {
@@ -193,7 +237,19 @@ describe('preview of sample pull requests', () => {
     commitAll(dir);
     // Meanwhile the publisher recorded on main that the Friday post went out on X and Bluesky.
     git(dir, 'checkout', '-q', 'main');
-    const sent = (channel: string) => JSON.stringify({ v: 1, type: 'sent', item: 'social/2026-11-27-happy-friday', channel, part: 0, parts: 1, remoteId: `${channel}-1`, url: `https://${channel}.example/1`, at: '2026-11-27T08:31:00Z', hash: 'h' });
+    const sent = (channel: string) =>
+      JSON.stringify({
+        v: 1,
+        type: 'sent',
+        item: 'social/2026-11-27-happy-friday',
+        channel,
+        part: 0,
+        parts: 1,
+        remoteId: `${channel}-1`,
+        url: `https://${channel}.example/1`,
+        at: '2026-11-27T08:31:00Z',
+        hash: 'h',
+      });
     write(dir, 'content/ledger.jsonl', `${sent('x')}\n${sent('bluesky')}\n`);
     commitAll(dir, 'Ledger: published');
     git(dir, 'checkout', '-q', 'pr');
@@ -207,31 +263,53 @@ describe('preview of sample pull requests', () => {
     expect(friday).toContain('`content/social/2026-11-27-happy-friday.md` is deleted.');
     expect(friday).toContain('It was scheduled for Fri 2026-11-27 09:30 +01:00 (Europe/Berlin), for X and Bluesky.');
     expect(friday).toContain('```text\nHappy Friday from the warehouse! The soup team is already at it. 🍲\n```');
-    expect(friday).toContain('> **Already published** on X and Bluesky (per the ledger) — deleting the file does not delete the posts; use `postgate retract social/2026-11-27-happy-friday`.');
+    expect(friday).toContain(
+      '> **Already published** on X and Bluesky (per the ledger) — deleting the file does not delete the posts; use `postgate retract social/2026-11-27-happy-friday`.',
+    );
 
     const thread = section(md, 'social/2026-12-02-signups-thread');
     expect(thread).toContain('### `social/2026-12-02-signups-thread` · thread of 4 · removed');
-    expect(thread).toContain('It was scheduled for Wed 2026-12-02 13:00 +01:00 (Europe/Berlin), for X, Mastodon and Bluesky.');
+    expect(thread).toContain(
+      'It was scheduled for Wed 2026-12-02 13:00 +01:00 (Europe/Berlin), for X, Mastodon and Bluesky.',
+    );
     expect(thread).toContain('Its first part (of 4):');
     expect(thread).toContain('It was never published: nothing of it goes out now.');
     expect(thread).not.toContain('retract');
   });
 
   it('(d) warns about a Saturday night, a time in the past, links to posts that do not exist or are not live yet, and check problems', () => {
-    write(dir, 'content/social/2026-12-05-late.md', '---\npublishAt: 2026-12-05T23:00\nchannels: [x]\n---\nStill sorting at the warehouse tonight.\n');
-    write(dir, 'content/social/2026-11-26-missed.md', '---\npublishAt: 2026-11-26T09:30\nchannels: [mastodon]\n---\nThank you for Thursday!\n');
-    write(dir, 'content/social/2026-11-28-soon.md', '---\npublishAt: 2026-11-28T09:30\nchannels: [mastodon]\n---\nOpen today until noon.\n');
+    write(
+      dir,
+      'content/social/2026-12-05-late.md',
+      '---\npublishAt: 2026-12-05T23:00\nchannels: [x]\n---\nStill sorting at the warehouse tonight.\n',
+    );
+    write(
+      dir,
+      'content/social/2026-11-26-missed.md',
+      '---\npublishAt: 2026-11-26T09:30\nchannels: [mastodon]\n---\nThank you for Thursday!\n',
+    );
+    write(
+      dir,
+      'content/social/2026-11-28-soon.md',
+      '---\npublishAt: 2026-11-28T09:30\nchannels: [mastodon]\n---\nOpen today until noon.\n',
+    );
     write(
       dir,
       'content/social/2026-12-02-links.md',
       '---\npublishAt: 2026-12-02T10:00\nchannels: [bluesky]\n---\nOur plan: https://example.org/posts/no-such-post/ and the appeal: https://example.org/posts/winter-appeal/\n',
     );
-    write(dir, 'content/social/2026-12-01-long.md', `---\npublishAt: 2026-12-01T10:00\nchannels: [x]\n---\n${'Thanks! '.repeat(40).trim()}\n`);
+    write(
+      dir,
+      'content/social/2026-12-01-long.md',
+      `---\npublishAt: 2026-12-01T10:00\nchannels: [x]\n---\n${'Thanks! '.repeat(40).trim()}\n`,
+    );
     commitAll(dir);
     const r = preview(dir, ['--base', 'main']);
     expect(r.status).toBe(0);
     const md = r.stdout;
-    expect(md).toContain('> [!CAUTION]\n> 1 error and 6 warnings below: read them before approving. A file with errors is held: nothing of it goes out until they are fixed.');
+    expect(md).toContain(
+      '> [!CAUTION]\n> 1 error and 6 warnings below: read them before approving. A file with errors is held: nothing of it goes out until they are fixed.',
+    );
 
     expect(warnings(section(md, 'social/2026-12-05-late'))).toEqual([
       '- ⚠️ goes out on a Saturday at 23:00 (Europe/Berlin): at the weekend and at night (before 07:00 or from 21:00), when fewer people read and nobody may be there to answer; is that intended?',
@@ -239,7 +317,9 @@ describe('preview of sample pull requests', () => {
     expect(warnings(section(md, 'social/2026-11-26-missed'))).toEqual([
       '- ⚠️ the publish time is in the past (2 days ago), beyond its 6h window: it will not be sent at all (stale); choose a time to come',
     ]);
-    expect(section(md, 'social/2026-11-26-missed')).toContain('- **When:** Thu 2026-11-26 09:30 +01:00 (Europe/Berlin) · 2026-11-26 08:30 UTC · 2 days ago');
+    expect(section(md, 'social/2026-11-26-missed')).toContain(
+      '- **When:** Thu 2026-11-26 09:30 +01:00 (Europe/Berlin) · 2026-11-26 08:30 UTC · 2 days ago',
+    );
     // Saturday 09:30 is also a weekend.
     expect(warnings(section(md, 'social/2026-11-28-soon'))).toEqual([
       '- ⚠️ the publish time is in the past (30 minutes ago): it goes out at the first publish run after merging',
@@ -250,7 +330,9 @@ describe('preview of sample pull requests', () => {
       '- ⚠️ links to `https://example.org/posts/winter-appeal/`, but that post goes live only at Thu 2026-12-03 08:00 +01:00, 22 hours after this: the link leads nowhere until then',
     ]);
     const long = section(md, 'social/2026-12-01-long');
-    expect(warnings(long)).toEqual(['- ❌ **error** at line 5, col 1: the post is too long for X: 319 weighted characters, the limit is 280; shorten it, split it into a thread with "---", or set x: { text: ... }']);
+    expect(warnings(long)).toEqual([
+      '- ❌ **error** at line 5, col 1: the post is too long for X: 319 weighted characters, the limit is 280; shorten it, split it into a thread with "---", or set x: { text: ... }',
+    ]);
     expect(long).toContain('<details open>\n<summary>X · 1 post · ❌ 319/280</summary>');
     expect(long).toContain('❌ 319/280 weighted characters: 39 over the limit');
   });
@@ -262,7 +344,9 @@ describe('preview of sample pull requests', () => {
     writeFileSync(summary, '## Earlier step\n');
     const r = preview(dir, ['--base', 'main', '--output', join(dir, 'preview.md')], { GITHUB_STEP_SUMMARY: summary });
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('This pull request changes no blog post or social draft (compared with `main`): it publishes nothing new.');
+    expect(r.stdout).toContain(
+      'This pull request changes no blog post or social draft (compared with `main`): it publishes nothing new.',
+    );
     expect(readFileSync(summary, 'utf8')).toBe(`## Earlier step\n${r.stdout}`);
     expect(readFileSync(join(dir, 'preview.md'), 'utf8')).toBe(r.stdout);
     expect(r.stderr).toBe('');
@@ -271,7 +355,9 @@ describe('preview of sample pull requests', () => {
     write(dir, 'content/social/2026-12-09-idea.md', '---\npublishAt: 2026-12-09T10:00\n---\nAn idea\n');
     const local = preview(dir, ['--base', 'main']);
     expect(local.stdout).toContain('it publishes nothing new.');
-    expect(local.stderr).toBe('preview: a content file has uncommitted changes (content/social/2026-12-09-idea.md); the preview lists what is committed: commit them to see them here\n');
+    expect(local.stderr).toBe(
+      'preview: a content file has uncommitted changes (content/social/2026-12-09-idea.md); the preview lists what is committed: commit them to see them here\n',
+    );
   });
 });
 
@@ -288,7 +374,9 @@ describe('preview: the base to compare with', () => {
     const clone = `${dir}-clone`;
     git(dir, 'clone', '-q', '--branch', 'pr', dir, clone);
     try {
-      expect(preview(clone, [], { GITHUB_BASE_REF: 'main' }).stdout).toContain('This pull request adds 1 item, compared with `origin/main`.');
+      expect(preview(clone, [], { GITHUB_BASE_REF: 'main' }).stdout).toContain(
+        'This pull request adds 1 item, compared with `origin/main`.',
+      );
       expect(preview(clone).stdout).toContain('compared with `origin/main`.');
       expect(preview(dir).stdout).toContain('This pull request adds 1 item, compared with `main`.');
     } finally {
@@ -300,35 +388,51 @@ describe('preview: the base to compare with', () => {
     const r = preview(dir, [], { GITHUB_BASE_REF: 'release', GITHUB_ACTIONS: 'true' });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('postgate: the base to compare with, origin/release, is not in this clone; fetch it first: git fetch origin release (in GitHub Actions: actions/checkout with fetch-depth: 0)');
+    expect(r.stderr).toContain(
+      'postgate: the base to compare with, origin/release, is not in this clone; fetch it first: git fetch origin release (in GitHub Actions: actions/checkout with fetch-depth: 0)',
+    );
     const named = preview(dir, ['--base', 'origin/main']);
     expect(named.status).toBe(1);
-    expect(named.stderr).toContain('the base to compare with, origin/main, is not in this clone; fetch it first: git fetch origin main');
+    expect(named.stderr).toContain(
+      'the base to compare with, origin/main, is not in this clone; fetch it first: git fetch origin main',
+    );
     git(dir, 'branch', '-q', '-m', 'main', 'trunk');
     const none = preview(dir);
     expect(none.status).toBe(1);
-    expect(none.stderr).toContain('found neither origin/main nor main to compare with; fetch the base branch (git fetch origin main) or name the base with --base REF');
+    expect(none.stderr).toContain(
+      'found neither origin/main nor main to compare with; fetch the base branch (git fetch origin main) or name the base with --base REF',
+    );
   });
 
   it('has --help, and refuses wrong usage with exit 2', () => {
     const help = preview(dir, ['--help']);
     expect(help.status).toBe(0);
-    expect(help.stdout).toContain('Usage: postgate preview [--base REF] [--now ISO] [--comment [--pr N]] [--output FILE]');
-    expect(preview(dir, ['--comment', '--pr', 'twelve']).stderr).toContain('postgate: preview: --pr expects a pull request number, e.g. --pr 12; received "twelve"');
+    expect(help.stdout).toContain(
+      'Usage: postgate preview [--base REF] [--now ISO] [--comment [--pr N]] [--output FILE]',
+    );
+    expect(preview(dir, ['--comment', '--pr', 'twelve']).stderr).toContain(
+      'postgate: preview: --pr expects a pull request number, e.g. --pr 12; received "twelve"',
+    );
     expect(preview(dir, ['--comment']).status).toBe(2);
-    expect(preview(dir, ['--comment']).stderr).toContain('--comment needs the pull request: --pr N, or GITHUB_EVENT_PATH');
+    expect(preview(dir, ['--comment']).stderr).toContain(
+      '--comment needs the pull request: --pr N, or GITHUB_EVENT_PATH',
+    );
     expect(preview(dir, ['--bogus']).status).toBe(2);
   });
 });
 
 describe('the comment body', () => {
   it('starts with the marker, and cuts a preview too long for a comment at an item, pointing to the job summary', () => {
-    expect(commentBody('## Postgate preview\n\nShort.', null)).toBe('<!-- postgate-preview -->\n## Postgate preview\n\nShort.\n');
+    expect(commentBody('## Postgate preview\n\nShort.', null)).toBe(
+      '<!-- postgate-preview -->\n## Postgate preview\n\nShort.\n',
+    );
     const item = (i: number) => `### \`social/${i}\` · social post · new\n\n${'x'.repeat(1_000)}`;
     const long = ['## Postgate preview', ...Array.from({ length: 80 }, (_, i) => item(i))].join('\n\n');
     const body = commentBody(long, 'https://github.com/riverside/journal/actions/runs/7');
     expect(body.length).toBeLessThanOrEqual(65_536);
-    expect(body).toMatch(/x\n\n> \[!NOTE\]\n> The preview is too long for one comment; the rest is in the \[job summary\]\(https:\/\/github\.com\/riverside\/journal\/actions\/runs\/7\)\.\n$/);
+    expect(body).toMatch(
+      /x\n\n> \[!NOTE\]\n> The preview is too long for one comment; the rest is in the \[job summary\]\(https:\/\/github\.com\/riverside\/journal\/actions\/runs\/7\)\.\n$/,
+    );
     expect(body.split('\n### ').length).toBeLessThan(80);
   });
 });
@@ -345,7 +449,11 @@ describe('preview --comment: one sticky comment on the pull request', () => {
   beforeEach(async () => {
     gh = new FakeGitHub();
     await gh.start();
-    gh.commit({ branch: 'pantry', files: { 'content/social/2026-12-01-pantry-thread.md': PANTRY_THREAD }, author: 'intern' });
+    gh.commit({
+      branch: 'pantry',
+      files: { 'content/social/2026-12-01-pantry-thread.md': PANTRY_THREAD },
+      author: 'intern',
+    });
     pr = gh.openPullRequest({ author: 'intern', branch: 'pantry', title: 'Pantry thread' });
     dir = baseRepo();
     write(dir, 'content/social/2026-12-01-pantry-thread.md', PANTRY_THREAD);
@@ -353,7 +461,15 @@ describe('preview --comment: one sticky comment on the pull request', () => {
     summary = join(dir, 'summary.md');
     const event = join(dir, 'event.json');
     writeFileSync(event, JSON.stringify({ action: 'synchronize', number: pr, pull_request: { number: pr } }));
-    env = { ...GIT_ENV, GITHUB_TOKEN: gh.token, GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`, GITHUB_API_URL: gh.url, GITHUB_EVENT_PATH: event, GITHUB_STEP_SUMMARY: summary, POSTGATE_GITHUB_THROTTLE: 'off' };
+    env = {
+      ...GIT_ENV,
+      GITHUB_TOKEN: gh.token,
+      GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+      GITHUB_API_URL: gh.url,
+      GITHUB_EVENT_PATH: event,
+      GITHUB_STEP_SUMMARY: summary,
+      POSTGATE_GITHUB_THROTTLE: 'off',
+    };
   });
   afterEach(async () => {
     await gh.stop();
@@ -367,7 +483,9 @@ describe('preview --comment: one sticky comment on the pull request', () => {
     for (let i = 0; i < 105; i++) gh.comment(pr, { user: i % 2 ? 'amira' : 'intern', body: `Comment ${i}` });
     const first = await run();
     expect(first.status).toBe(0);
-    expect(first.stderr).toMatch(/^preview: comment created on pull request #1: https:\/\/github\.com\/riverside\/journal\/pull\/1#issuecomment-\d+\n$/);
+    expect(first.stderr).toMatch(
+      /^preview: comment created on pull request #1: https:\/\/github\.com\/riverside\/journal\/pull\/1#issuecomment-\d+\n$/,
+    );
     expect(markerComments()).toHaveLength(1);
     const [created] = markerComments();
     expect(created!.body).toBe(`${MARKER}\n${first.stdout}`);
@@ -382,7 +500,11 @@ describe('preview --comment: one sticky comment on the pull request', () => {
     expect(second.stderr).toContain(`preview: comment updated on pull request #1`);
     expect(markerComments()).toHaveLength(1);
     expect(markerComments()[0]!.id).toBe(created!.id);
-    expect(gh.server.requests.some((q) => q.method === 'GET' && q.path.endsWith(`/issues/${pr}/comments`) && q.query.get('page') === '2')).toBe(true);
+    expect(
+      gh.server.requests.some(
+        (q) => q.method === 'GET' && q.path.endsWith(`/issues/${pr}/comments`) && q.query.get('page') === '2',
+      ),
+    ).toBe(true);
     expect(markerComments()[0]!.body).toContain('Bring a bag, please!');
     expect(gh.commentsOn(pr)).toHaveLength(107);
 
@@ -396,16 +518,23 @@ describe('preview --comment: one sticky comment on the pull request', () => {
     gh.refuseCommentWrites = true;
     const r = await run();
     expect(r.status).toBe(0);
-    expect(r.stderr).toContain('preview: this token may not comment on pull request #1 (403: Resource not accessible by integration');
+    expect(r.stderr).toContain(
+      'preview: this token may not comment on pull request #1 (403: Resource not accessible by integration',
+    );
     expect(r.stderr).toContain('pull requests from forks get a read-only token. The preview is in the job summary.');
     expect(gh.commentsOn(pr)).toEqual([]);
     expect(readFileSync(summary, 'utf8')).toContain('### `social/2026-12-01-pantry-thread` · thread of 2 · new');
   });
 
   it('without a token, says so and still exits 0', async () => {
-    const r = await runCliAsync(['preview', '--base', 'main', '--now', NOW, '--comment'], { cwd: dir, env: { ...env, GITHUB_TOKEN: undefined } });
+    const r = await runCliAsync(['preview', '--base', 'main', '--now', NOW, '--comment'], {
+      cwd: dir,
+      env: { ...env, GITHUB_TOKEN: undefined },
+    });
     expect(r.status).toBe(0);
-    expect(r.stderr).toContain('preview: no GITHUB_TOKEN, so no comment on pull request #1; the preview is in the job summary');
+    expect(r.stderr).toContain(
+      'preview: no GITHUB_TOKEN, so no comment on pull request #1; the preview is in the job summary',
+    );
     expect(gh.server.requests).toEqual([]);
   });
 });

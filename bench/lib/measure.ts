@@ -16,7 +16,11 @@ export interface Sample {
 
 const HOOK = resolve(import.meta.dirname, 'peak-rss-hook.mjs');
 
-export function runMeasured(command: string, args: string[], options: { cwd: string; env?: Record<string, string> }): Sample {
+export function runMeasured(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Sample {
   const dir = mkdtempSync(join(tmpdir(), 'bench-rss-'));
   const rssFile = join(dir, 'rss');
   const env = {
@@ -26,7 +30,12 @@ export function runMeasured(command: string, args: string[], options: { cwd: str
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${HOOK}`.trim(),
   };
   const start = performance.now();
-  const result = spawnSync(command, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync(command, args, {
+    cwd: options.cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const ms = performance.now() - start;
   let peakKb = 0;
   try {
@@ -37,7 +46,9 @@ export function runMeasured(command: string, args: string[], options: { cwd: str
   rmSync(dir, { recursive: true, force: true });
   if (result.error) throw result.error;
   if (options.env?.BENCH_EXPECT_STATUS !== 'any' && result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${result.stderr.toString().slice(0, 2000)}`);
+    throw new Error(
+      `${command} ${args.join(' ')} exited ${result.status}:\n${result.stderr.toString().slice(0, 2000)}`,
+    );
   }
   return { ms, peakMb: peakKb / 1024 };
 }

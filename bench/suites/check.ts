@@ -15,13 +15,15 @@ export function benchCheck(rounds: number): Row[] {
       () => runMeasured(process.execPath, [resolve(ROOT, 'scripts/postgate.mjs'), 'check'], { cwd: repo.dir }),
       () => runMeasured(process.execPath, [resolve(ROOT, 'bench/lib/read-front-matter-floor.mjs')], { cwd: repo.dir }),
     );
-    return [{
-      name: `check, 10,000 items (${repo.social} social, ${repo.posts} posts)`,
-      ...result,
-      baseline: 'read + parse front matter',
-      maxRatio: 1.5,
-      maxMs: 1000,
-    }];
+    return [
+      {
+        name: `check, 10,000 items (${repo.social} social, ${repo.posts} posts)`,
+        ...result,
+        baseline: 'read + parse front matter',
+        maxRatio: 1.5,
+        maxMs: 1000,
+      },
+    ];
   } finally {
     rmSync(repo.dir, { recursive: true, force: true });
   }

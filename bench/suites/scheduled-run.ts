@@ -14,7 +14,12 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 function timed(command: string, args: string[], cwd: string, env: Record<string, string> = {}): number {
   const start = performance.now();
-  const result = spawnSync(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const result = spawnSync(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr.slice(0, 2000)}`);
   return performance.now() - start;
 }
@@ -39,7 +44,19 @@ export function benchScheduledRun(rounds: number): Row[] {
   }
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
   return [
-    { name: 'scheduled run, nothing due: clone + npm ci + publish', caseMs: median(totals), casePeakMb: 0, baseline: 'npm ci alone (warm npm cache)', baselineMs: median(installs) },
-    { name: '  the same with node_modules cached: clone + publish', caseMs: median(cachedTotals), casePeakMb: 0, baseline: 'npm ci alone (warm npm cache)', baselineMs: median(installs) },
+    {
+      name: 'scheduled run, nothing due: clone + npm ci + publish',
+      caseMs: median(totals),
+      casePeakMb: 0,
+      baseline: 'npm ci alone (warm npm cache)',
+      baselineMs: median(installs),
+    },
+    {
+      name: '  the same with node_modules cached: clone + publish',
+      caseMs: median(cachedTotals),
+      casePeakMb: 0,
+      baseline: 'npm ci alone (warm npm cache)',
+      baselineMs: median(installs),
+    },
   ];
 }

@@ -18,20 +18,35 @@ const ENV = { ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' };
 function linkNodeModules(dir: string) {
   mkdirSync(join(dir, 'node_modules'));
   for (const entry of readdirSync(join(ROOT, 'node_modules'))) {
-    if (entry !== '.astro' && entry !== '.vite') symlinkSync(join(ROOT, 'node_modules', entry), join(dir, 'node_modules', entry));
+    if (entry !== '.astro' && entry !== '.vite')
+      symlinkSync(join(ROOT, 'node_modules', entry), join(dir, 'node_modules', entry));
   }
 }
 
 function postgateSite(count: number, extension: 'mdx' | 'md'): string {
   const { dir } = generateRepo(count, { postShare: 1, postWords: 600 });
-  for (const entry of ['src', 'astro.config.mjs', 'tsconfig.json', 'package.json']) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  for (const entry of ['src', 'astro.config.mjs', 'tsconfig.json', 'package.json'])
+    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   const posts = join(dir, 'content/posts');
   const ledger: string[] = [];
   for (const [i, file] of readdirSync(posts).sort().entries()) {
     const slug = file.replace(/\.mdx$/, '');
     if (extension === 'md') renameSync(join(posts, file), join(posts, `${slug}.md`));
     const at = new Date(Date.UTC(2027, 0, 1) + i * 3_600_000).toISOString();
-    ledger.push(JSON.stringify({ v: 1, type: 'sent', item: `posts/${slug}`, channel: 'blog', part: 0, parts: 1, remoteId: slug, url: `https://example.org/posts/${slug}/`, at, hash: `h${i}` }));
+    ledger.push(
+      JSON.stringify({
+        v: 1,
+        type: 'sent',
+        item: `posts/${slug}`,
+        channel: 'blog',
+        part: 0,
+        parts: 1,
+        remoteId: slug,
+        url: `https://example.org/posts/${slug}/`,
+        at,
+        hash: `h${i}`,
+      }),
+    );
   }
   writeFileSync(join(dir, 'content/ledger.jsonl'), `${ledger.join('\n')}\n`);
   linkNodeModules(dir);
@@ -76,7 +91,8 @@ function plainSite(postsFrom: string): string {
 
 /** A cold build: no content store, no Vite cache, no previous output. */
 function build(dir: string): Sample {
-  for (const cache of ['dist', '.astro', 'node_modules/.astro', 'node_modules/.vite']) rmSync(join(dir, cache), { recursive: true, force: true });
+  for (const cache of ['dist', '.astro', 'node_modules/.astro', 'node_modules/.vite'])
+    rmSync(join(dir, cache), { recursive: true, force: true });
   return runMeasured(process.execPath, [ASTRO, 'build'], { cwd: dir, env: ENV });
 }
 
@@ -84,8 +100,17 @@ function benchSize(count: number, rounds: number): Row {
   const postgate = postgateSite(count, 'mdx');
   const plain = plainSite(postgate);
   try {
-    const result = compare(rounds, () => build(postgate), () => build(plain));
-    return { name: `site build, ${count.toLocaleString('en')} posts (.mdx, ~600 words; median of ${rounds})`, ...result, baseline: 'plain Astro + MDX, same posts', maxRatio: 1.15 };
+    const result = compare(
+      rounds,
+      () => build(postgate),
+      () => build(plain),
+    );
+    return {
+      name: `site build, ${count.toLocaleString('en')} posts (.mdx, ~600 words; median of ${rounds})`,
+      ...result,
+      baseline: 'plain Astro + MDX, same posts',
+      maxRatio: 1.15,
+    };
   } finally {
     for (const dir of [postgate, plain]) rmSync(dir, { recursive: true, force: true });
   }
@@ -96,8 +121,16 @@ function benchMarkdown(count: number): Row {
   const md = postgateSite(count, 'md');
   const mdx = postgateSite(count, 'mdx');
   try {
-    const result = compare(1, () => build(md), () => build(mdx));
-    return { name: `site build, ${count.toLocaleString('en')} posts as .md (1 round)`, ...result, baseline: 'the same site, posts as .mdx' };
+    const result = compare(
+      1,
+      () => build(md),
+      () => build(mdx),
+    );
+    return {
+      name: `site build, ${count.toLocaleString('en')} posts as .md (1 round)`,
+      ...result,
+      baseline: 'the same site, posts as .mdx',
+    };
   } finally {
     for (const dir of [md, mdx]) rmSync(dir, { recursive: true, force: true });
   }

@@ -57,17 +57,30 @@ export class BlueskyClient {
    */
   async logIn(signal: AbortSignal): Promise<void> {
     if (this.agent.hasSession) return;
-    this.loggingIn ??= this.step('log in', signal, async () => {
-      await this.agent.login({ identifier: this.handle, password: this.appPassword });
-    }, { login: true }).finally(() => {
+    this.loggingIn ??= this.step(
+      'log in',
+      signal,
+      async () => {
+        await this.agent.login({ identifier: this.handle, password: this.appPassword });
+      },
+      { login: true },
+    ).finally(() => {
       this.loggingIn = undefined;
     });
     await this.loggingIn;
   }
 
   /** Runs one request under the caller's signal and a deadline, mapping any failure. */
-  async step<T>(action: string, signal: AbortSignal, run: (signal: AbortSignal) => Promise<T>, options: StepOptions = {}): Promise<T> {
-    const scope: StepScope = { signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]), last: undefined };
+  async step<T>(
+    action: string,
+    signal: AbortSignal,
+    run: (signal: AbortSignal) => Promise<T>,
+    options: StepOptions = {},
+  ): Promise<T> {
+    const scope: StepScope = {
+      signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]),
+      last: undefined,
+    };
     try {
       scope.signal.throwIfAborted();
       return await this.scopes.run(scope, () => run(scope.signal));

@@ -22,9 +22,23 @@ export interface StepFailure {
 }
 
 /** XRPC error names that mean the credentials or the session are no good. */
-const AUTH_ERRORS = new Set(['AuthenticationRequired', 'ExpiredToken', 'InvalidToken', 'AccountTakedown', 'AuthFactorTokenRequired', 'AccountDeactivated']);
+const AUTH_ERRORS = new Set([
+  'AuthenticationRequired',
+  'ExpiredToken',
+  'InvalidToken',
+  'AccountTakedown',
+  'AuthFactorTokenRequired',
+  'AccountDeactivated',
+]);
 /** Network errors after which the request certainly never reached the server. */
-const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NEVER_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 const INVALID_RESPONSE = 2;
 
 /** Turns whatever the SDK or fetch threw into a ChannelError whose message holds no secret. */
@@ -32,17 +46,32 @@ export function toChannelError(error: unknown, step: StepFailure): ChannelError 
   if (error instanceof ChannelError) return error;
   const say = (text: string) => redactSecrets(`Bluesky: ${text}`, step.secrets);
   if (step.aborted) {
-    return new ChannelError('bluesky', 'timeout', say(`no answer in time to ${step.action} (limit ${step.timeoutMs} ms, or cancelled)`), { maybeSent: step.mayCreate });
+    return new ChannelError(
+      'bluesky',
+      'timeout',
+      say(`no answer in time to ${step.action} (limit ${step.timeoutMs} ms, or cancelled)`),
+      { maybeSent: step.mayCreate },
+    );
   }
   const xrpc = error instanceof XRPCError ? error : undefined;
   const status = step.response?.status ?? (xrpc && xrpc.status >= 100 ? xrpc.status : undefined);
   if (status === undefined) {
     const code = networkCode(error);
     const maybeSent = step.mayCreate && !(code && NEVER_SENT.has(code));
-    return new ChannelError('bluesky', 'unavailable', say(`could not ${step.action}: ${code ?? messageOf(error)} (no HTTP answer)`), { maybeSent });
+    return new ChannelError(
+      'bluesky',
+      'unavailable',
+      say(`could not ${step.action}: ${code ?? messageOf(error)} (no HTTP answer)`),
+      { maybeSent },
+    );
   }
   if (status >= 200 && status < 300) {
-    return new ChannelError('bluesky', 'malformed', say(`the answer to ${step.action} is not what the API promises (HTTP ${status})`), { status, maybeSent: step.mayCreate });
+    return new ChannelError(
+      'bluesky',
+      'malformed',
+      say(`the answer to ${step.action} is not what the API promises (HTTP ${status})`),
+      { status, maybeSent: step.mayCreate },
+    );
   }
   const detail = xrpc && xrpc.status !== INVALID_RESPONSE ? xrpc.message : 'no readable error';
   const text = say(`could not ${step.action}: ${detail.slice(0, 300)} (HTTP ${status})`);
@@ -52,7 +81,10 @@ export function toChannelError(error: unknown, step: StepFailure): ChannelError 
   }
   if (status === 429) {
     const headers = { ...xrpc?.headers, ...step.response?.headers };
-    return new ChannelError('bluesky', 'rate-limited', text, { status, retryAfterMs: retryAfterMs(headers, Date.now()) });
+    return new ChannelError('bluesky', 'rate-limited', text, {
+      status,
+      retryAfterMs: retryAfterMs(headers, Date.now()),
+    });
   }
   return new ChannelError('bluesky', kindForStatus(status), text, { status });
 }
@@ -60,12 +92,18 @@ export function toChannelError(error: unknown, step: StepFailure): ChannelError 
 /** The PDS's "no such record"; older versions say it only in the message of an InvalidRequest. */
 export function isRecordNotFound(error: unknown): boolean {
   if (!(error instanceof XRPCError)) return false;
-  return error.error === 'RecordNotFound' || (error.status === 400 && /could not (locate|find) record/i.test(error.message));
+  return (
+    error.error === 'RecordNotFound' || (error.status === 400 && /could not (locate|find) record/i.test(error.message))
+  );
 }
 
 /** The same failure, marked as one after which the post may exist. */
 export function asMaybeSent(error: ChannelError): ChannelError {
-  return new ChannelError(error.channel, error.kind, error.message, { status: error.status, retryAfterMs: error.retryAfterMs, maybeSent: true });
+  return new ChannelError(error.channel, error.kind, error.message, {
+    status: error.status,
+    retryAfterMs: error.retryAfterMs,
+    maybeSent: true,
+  });
 }
 
 function networkCode(error: unknown): string | undefined {

@@ -59,20 +59,26 @@ export function facetsFor(text: string): AppBskyRichtextFacet.Main[] {
   rich.detectFacetsWithoutResolution();
   const facets: AppBskyRichtextFacet.Main[] = [];
   for (const facet of rich.facets ?? []) {
-    const features = facet.features.filter((f) => f.$type === 'app.bsky.richtext.facet#link' || f.$type === 'app.bsky.richtext.facet#tag');
+    const features = facet.features.filter(
+      (f) => f.$type === 'app.bsky.richtext.facet#link' || f.$type === 'app.bsky.richtext.facet#tag',
+    );
     if (features.length > 0) facets.push({ ...facet, features });
   }
   return facets;
 }
 
 /** Why the PDS would refuse this post, found before anything is sent; undefined when it is fine. */
-export function refusalFor(request: Pick<PostRequest, 'text' | 'images'>, rules: SocialChannelRules): string | undefined {
+export function refusalFor(
+  request: Pick<PostRequest, 'text' | 'images'>,
+  rules: SocialChannelRules,
+): string | undefined {
   const length = rules.measure(request.text);
   const bytes = utf8Bytes(request.text);
   if (length > rules.maxLength || (rules.maxBytes !== undefined && bytes > rules.maxBytes)) {
     return `the text is ${length} graphemes (${bytes} bytes); the limit is ${rules.maxLength} graphemes and ${rules.maxBytes} bytes`;
   }
-  if (request.images.length > rules.maxImages) return `${request.images.length} images; a post holds at most ${rules.maxImages}`;
+  if (request.images.length > rules.maxImages)
+    return `${request.images.length} images; a post holds at most ${rules.maxImages}`;
   const tooBig = request.images.find((image) => image.bytes.length > rules.maxImageBytes);
   if (tooBig) return `${tooBig.path} is ${tooBig.bytes.length} bytes; the limit is ${rules.maxImageBytes}`;
   return undefined;

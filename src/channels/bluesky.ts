@@ -33,8 +33,16 @@ export class BlueskyChannel implements Channel {
     await this.client.logIn(signal);
     const images = [];
     for (const image of request.images) {
-      const uploaded = await this.client.step(`upload ${image.path}`, signal, (s) => this.client.agent.com.atproto.repo.uploadBlob(image.bytes, { encoding: image.mime, signal: s }));
-      if (!uploaded.data?.blob) throw new ChannelError('bluesky', 'malformed', `Bluesky: the answer to the upload of ${image.path} holds no blob (HTTP 200)`, { status: 200, maybeSent: false });
+      const uploaded = await this.client.step(`upload ${image.path}`, signal, (s) =>
+        this.client.agent.com.atproto.repo.uploadBlob(image.bytes, { encoding: image.mime, signal: s }),
+      );
+      if (!uploaded.data?.blob)
+        throw new ChannelError(
+          'bluesky',
+          'malformed',
+          `Bluesky: the answer to the upload of ${image.path} holds no blob (HTTP 200)`,
+          { status: 200, maybeSent: false },
+        );
       images.push({ blob: uploaded.data.blob, alt: image.alt });
     }
     let reply: { root: StrongRef; parent: StrongRef } | null = null;
@@ -45,9 +53,24 @@ export class BlueskyChannel implements Channel {
     }
     const record = postRecord({ text: request.text, images, linkCard: request.linkCard, reply, createdAt: new Date() });
     try {
-      const created = await this.client.step('create the post', signal, (s) => this.client.agent.com.atproto.repo.createRecord({ repo: this.client.did(), collection: POST, rkey, record }, { signal: s }), { mayCreate: true });
+      const created = await this.client.step(
+        'create the post',
+        signal,
+        (s) =>
+          this.client.agent.com.atproto.repo.createRecord(
+            { repo: this.client.did(), collection: POST, rkey, record },
+            { signal: s },
+          ),
+        { mayCreate: true },
+      );
       const { uri, cid } = created.data ?? {};
-      if (typeof uri !== 'string' || typeof cid !== 'string') throw new ChannelError('bluesky', 'malformed', 'Bluesky: the post was created without a uri or cid in the answer (HTTP 200)', { status: 200 });
+      if (typeof uri !== 'string' || typeof cid !== 'string')
+        throw new ChannelError(
+          'bluesky',
+          'malformed',
+          'Bluesky: the post was created without a uri or cid in the answer (HTTP 200)',
+          { status: 200 },
+        );
       return this.remotePost(uri, cid);
     } catch (error) {
       return await this.recoverExisting(error, rkey, request);
@@ -70,7 +93,10 @@ export class BlueskyChannel implements Channel {
     await this.client.logIn(signal);
     await this.client.step('delete the post', signal, async (s) => {
       try {
-        await this.client.agent.com.atproto.repo.deleteRecord({ repo: uri.hostname, collection: uri.collection, rkey: uri.rkey }, { signal: s });
+        await this.client.agent.com.atproto.repo.deleteRecord(
+          { repo: uri.hostname, collection: uri.collection, rkey: uri.rkey },
+          { signal: s },
+        );
       } catch (error) {
         if (!isRecordNotFound(error)) throw error;
       }
@@ -95,7 +121,10 @@ export class BlueskyChannel implements Channel {
   private async lookUp(rkey: string, signal: AbortSignal): Promise<{ post: RemotePost; text: string } | null> {
     const record = await this.client.step('look up the post', signal, async (s) => {
       try {
-        return await this.client.agent.com.atproto.repo.getRecord({ repo: this.client.did(), collection: POST, rkey }, { signal: s });
+        return await this.client.agent.com.atproto.repo.getRecord(
+          { repo: this.client.did(), collection: POST, rkey },
+          { signal: s },
+        );
       } catch (error) {
         if (isRecordNotFound(error)) return null;
         throw error;
@@ -103,7 +132,11 @@ export class BlueskyChannel implements Channel {
     });
     if (!record) return null;
     const { uri, cid, value } = record.data;
-    if (typeof cid !== 'string') throw new ChannelError('bluesky', 'malformed', `Bluesky: the post ${rkey} came back without a cid (HTTP 200)`, { status: 200, maybeSent: false });
+    if (typeof cid !== 'string')
+      throw new ChannelError('bluesky', 'malformed', `Bluesky: the post ${rkey} came back without a cid (HTTP 200)`, {
+        status: 200,
+        maybeSent: false,
+      });
     const text = (value as { text?: unknown } | undefined)?.text;
     return { post: this.remotePost(uri, cid), text: typeof text === 'string' ? text : '' };
   }
@@ -112,8 +145,17 @@ export class BlueskyChannel implements Channel {
   private async strongRef(post: RemotePost, signal: AbortSignal): Promise<StrongRef> {
     if (post.cid) return { uri: post.id, cid: post.cid };
     const uri = this.parseUri(post.id);
-    const found = await this.client.step('look up the post replied to', signal, (s) => this.client.agent.com.atproto.repo.getRecord({ repo: uri.hostname, collection: uri.collection, rkey: uri.rkey }, { signal: s }));
-    if (typeof found.data.cid !== 'string') throw new ChannelError('bluesky', 'malformed', `Bluesky: ${post.id} came back without a cid (HTTP 200)`, { status: 200, maybeSent: false });
+    const found = await this.client.step('look up the post replied to', signal, (s) =>
+      this.client.agent.com.atproto.repo.getRecord(
+        { repo: uri.hostname, collection: uri.collection, rkey: uri.rkey },
+        { signal: s },
+      ),
+    );
+    if (typeof found.data.cid !== 'string')
+      throw new ChannelError('bluesky', 'malformed', `Bluesky: ${post.id} came back without a cid (HTTP 200)`, {
+        status: 200,
+        maybeSent: false,
+      });
     return { uri: post.id, cid: found.data.cid };
   }
 
@@ -143,7 +185,11 @@ function recordKey(request: { key: string; dueAt: number }): string {
 }
 
 function collision(rkey: string, post: RemotePost): ChannelError {
-  return new ChannelError('bluesky', 'rejected', `Bluesky: record key ${rkey} already holds a different post (${post.url}); change the item's id or schedule`);
+  return new ChannelError(
+    'bluesky',
+    'rejected',
+    `Bluesky: record key ${rkey} already holds a different post (${post.url}); change the item's id or schedule`,
+  );
 }
 
 /** Builds the channel from BLUESKY_SERVICE, BLUESKY_HANDLE and BLUESKY_APP_PASSWORD. */

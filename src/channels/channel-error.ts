@@ -27,7 +27,12 @@ export class ChannelError extends Error {
   /** True when the post may exist even though no success came back: look (find) before resending. */
   readonly maybeSent: boolean;
 
-  constructor(channel: SocialChannelId, kind: FailureKind, message: string, options: { status?: number; retryAfterMs?: number; maybeSent?: boolean } = {}) {
+  constructor(
+    channel: SocialChannelId,
+    kind: FailureKind,
+    message: string,
+    options: { status?: number; retryAfterMs?: number; maybeSent?: boolean } = {},
+  ) {
     super(message);
     this.channel = channel;
     this.kind = kind;
@@ -50,7 +55,10 @@ export function kindForStatus(status: number): FailureKind {
  * date), `x-rate-limit-reset` (X, epoch seconds), `x-ratelimit-reset` (Mastodon, ISO date),
  * `ratelimit-reset` (Bluesky, epoch seconds).
  */
-export function retryAfterMs(headers: Readonly<Record<string, string | string[] | undefined>>, now: number): number | undefined {
+export function retryAfterMs(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  now: number,
+): number | undefined {
   const get = (name: string) => {
     const value = headers[name] ?? headers[name.toLowerCase()];
     return Array.isArray(value) ? value[0] : value;

@@ -15,7 +15,14 @@ export interface MastodonAttempt {
 }
 
 // Connection failures that happen before a single byte of the request reached the server.
-const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NEVER_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 // Mastodon's error text is short; anything longer is a proxy page or an echo, not worth a log line.
 const MAX_DETAIL = 300;
@@ -42,8 +49,11 @@ function isAbortLike(error: unknown): boolean {
 export function mastodonError(error: unknown, attempt: MastodonAttempt): ChannelError {
   if (error instanceof ChannelError) return error;
   const { action, creates } = attempt;
-  const make = (kind: ChannelError['kind'], message: string, options: { status?: number; retryAfterMs?: number; maybeSent?: boolean } = {}) =>
-    new ChannelError('mastodon', kind, redactSecrets(message, attempt.secrets), options);
+  const make = (
+    kind: ChannelError['kind'],
+    message: string,
+    options: { status?: number; retryAfterMs?: number; maybeSent?: boolean } = {},
+  ) => new ChannelError('mastodon', kind, redactSecrets(message, attempt.secrets), options);
 
   if (error instanceof MastoHttpError) {
     const status = error.statusCode;
@@ -53,20 +63,34 @@ export function mastodonError(error: unknown, attempt: MastodonAttempt): Channel
     if (status === 429) {
       const headers = error.cause instanceof Response ? error.cause.headers : undefined;
       const wait = retryAfterMs(headerRecord(headers), attempt.now());
-      return make('rate-limited', `Mastodon: rate limited while ${action}${http}`, { status, ...(wait === undefined ? {} : { retryAfterMs: wait }) });
+      return make('rate-limited', `Mastodon: rate limited while ${action}${http}`, {
+        status,
+        ...(wait === undefined ? {} : { retryAfterMs: wait }),
+      });
     }
-    if (status === 401 || status === 403) return make('auth', `Mastodon: the access token was refused while ${action}${detail}${http}`, { status });
+    if (status === 401 || status === 403)
+      return make('auth', `Mastodon: the access token was refused while ${action}${detail}${http}`, { status });
     // A 5xx may come from a proxy that gave up while Mastodon went on and posted.
-    if (status >= 500) return make('unavailable', `Mastodon: the server failed while ${action}${detail}${http}`, { status, maybeSent: creates });
+    if (status >= 500)
+      return make('unavailable', `Mastodon: the server failed while ${action}${detail}${http}`, {
+        status,
+        maybeSent: creates,
+      });
     return make('rejected', `Mastodon: ${action} was rejected${detail}${http}`, { status });
   }
 
   if (attempt.signal.aborted) return make('timeout', `Mastodon: ${action} was cancelled`, { maybeSent: creates });
-  if (isAbortLike(error)) return make('timeout', `Mastodon: no answer within ${attempt.timeoutMs} ms while ${action}`, { maybeSent: creates });
+  if (isAbortLike(error))
+    return make('timeout', `Mastodon: no answer within ${attempt.timeoutMs} ms while ${action}`, {
+      maybeSent: creates,
+    });
 
   if (error instanceof MastoUnexpectedError) {
     // masto says "may be down" only for an error answer in an unknown format; otherwise a 2xx was.
-    if (/may be down/i.test(error.message)) return make('unavailable', `Mastodon: the server failed while ${action} and its answer was not JSON`, { maybeSent: creates });
+    if (/may be down/i.test(error.message))
+      return make('unavailable', `Mastodon: the server failed while ${action} and its answer was not JSON`, {
+        maybeSent: creates,
+      });
     return make('malformed', `Mastodon: the answer to ${action} was not JSON`, { maybeSent: creates });
   }
   if (error instanceof MastoDeserializeError) {
@@ -78,7 +102,9 @@ export function mastodonError(error: unknown, attempt: MastodonAttempt): Channel
   const code = errorCode(error);
   if (code !== undefined || (error instanceof TypeError && error.message === 'fetch failed')) {
     const neverSent = code !== undefined && NEVER_SENT_CODES.has(code);
-    return make('unavailable', `Mastodon: could not reach the server while ${action}${code ? ` (${code})` : ''}`, { maybeSent: creates && !neverSent });
+    return make('unavailable', `Mastodon: could not reach the server while ${action}${code ? ` (${code})` : ''}`, {
+      maybeSent: creates && !neverSent,
+    });
   }
   return make('unavailable', `Mastodon: the server's answer to ${action} could not be read`, { maybeSent: creates });
 }

@@ -26,8 +26,10 @@ const PAGE_SIZE = 40;
 const MAX_PAGES = 10;
 
 type Record_ = Readonly<Record<string, unknown>>;
-const isRecord = (value: unknown): value is Record_ => typeof value === 'object' && value !== null && !Array.isArray(value);
-const nonEmpty = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const isRecord = (value: unknown): value is Record_ =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const nonEmpty = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
 
 export class MastodonChannel implements Channel {
   readonly id = 'mastodon' as const;
@@ -52,7 +54,8 @@ export class MastodonChannel implements Channel {
 
   async publish(request: PostRequest): Promise<RemotePost> {
     const { signal } = request;
-    if (signal.aborted) throw new ChannelError('mastodon', 'timeout', 'Mastodon: cancelled before posting', { maybeSent: false });
+    if (signal.aborted)
+      throw new ChannelError('mastodon', 'timeout', 'Mastodon: cancelled before posting', { maybeSent: false });
     const mediaIds: string[] = [];
     for (const image of request.part === 0 ? request.images : []) mediaIds.push(await this.upload(image, signal));
 
@@ -62,14 +65,18 @@ export class MastodonChannel implements Channel {
     const params: mastodon.rest.v1.CreateStatusParams = mediaIds.length > 0 ? { ...base, mediaIds } : base;
     // The key makes Mastodon answer a repeated request with the status it already made (for an hour).
     const headers = { 'Idempotency-Key': request.key };
-    const status = await this.call(action, true, signal, () => client.v1.statuses.create(params, { requestInit: { headers } }));
+    const status = await this.call(action, true, signal, () =>
+      client.v1.statuses.create(params, { requestInit: { headers } }),
+    );
     return this.remotePost(status, action, true);
   }
 
   async find(request: FindRequest): Promise<RemotePost | null> {
     const { signal } = request;
     const client = this.client(signal);
-    const account: unknown = await this.call('reading the account', false, signal, () => client.v1.accounts.verifyCredentials());
+    const account: unknown = await this.call('reading the account', false, signal, () =>
+      client.v1.accounts.verifyCredentials(),
+    );
     const accountId = isRecord(account) ? nonEmpty(account.id) : undefined;
     if (accountId === undefined) throw malformed('reading the account', 'has no account id', false);
 
@@ -78,17 +85,24 @@ export class MastodonChannel implements Channel {
     return this.call(action, false, signal, async () => {
       let pages = 0;
       // Newest first: the first status older than `since` ends the search.
-      for await (const page of client.v1.accounts.$select(accountId).statuses.list({ limit: PAGE_SIZE, excludeReblogs: true })) {
+      for await (const page of client.v1.accounts
+        .$select(accountId)
+        .statuses.list({ limit: PAGE_SIZE, excludeReblogs: true })) {
         if (!Array.isArray(page)) throw malformed(action, 'is not a list', false);
         for (const status of page as unknown[]) {
           if (!isRecord(status)) throw malformed(action, 'holds a status that is not an object', false);
           const createdAt = Date.parse(String(status.createdAt));
           const recentEnough = !(createdAt < since);
-          if (recentEnough && typeof status.content === 'string' && contentMatches(status.content, request.text)) return this.remotePost(status, action, false);
+          if (recentEnough && typeof status.content === 'string' && contentMatches(status.content, request.text))
+            return this.remotePost(status, action, false);
           if (!recentEnough) return null;
         }
         if (++pages >= MAX_PAGES) {
-          throw new ChannelError('mastodon', 'unavailable', `Mastodon: more than ${PAGE_SIZE * MAX_PAGES} statuses since ${new Date(since).toISOString()}; could not look through them all`);
+          throw new ChannelError(
+            'mastodon',
+            'unavailable',
+            `Mastodon: more than ${PAGE_SIZE * MAX_PAGES} statuses since ${new Date(since).toISOString()}; could not look through them all`,
+          );
         }
       }
       return null;
@@ -127,21 +141,41 @@ export class MastodonChannel implements Channel {
       const processing: unknown = await this.call(waiting, false, signal, () => poller.v1.media.$select(id).fetch());
       if (isRecord(processing) && nonEmpty(processing.url)) return id;
     }
-    throw new ChannelError('mastodon', 'unavailable', `Mastodon: ${image.path} was still being processed after ${this.mediaTimeoutMs} ms`, { maybeSent: false });
+    throw new ChannelError(
+      'mastodon',
+      'unavailable',
+      `Mastodon: ${image.path} was still being processed after ${this.mediaTimeoutMs} ms`,
+      { maybeSent: false },
+    );
   }
 
   private remotePost(status: unknown, action: string, creates: boolean): RemotePost {
     const id = isRecord(status) ? nonEmpty(status.id) : undefined;
     if (!isRecord(status) || id === undefined) throw malformed(action, 'has no status id', creates);
-    return { id, url: nonEmpty(status.url) ?? nonEmpty(status.uri) ?? `${this.url}/web/statuses/${encodeURIComponent(id)}` };
+    return {
+      id,
+      url: nonEmpty(status.url) ?? nonEmpty(status.uri) ?? `${this.url}/web/statuses/${encodeURIComponent(id)}`,
+    };
   }
 
   /** A client per operation: the caller's signal and a per-request timeout reach every request. */
   private client(signal: AbortSignal, timeout = this.timeoutMs): mastodon.rest.Client {
-    return createRestAPIClient({ url: this.url, accessToken: this.token, timeout, requestInit: { signal }, log: 'error' });
+    return createRestAPIClient({
+      url: this.url,
+      accessToken: this.token,
+      timeout,
+      requestInit: { signal },
+      log: 'error',
+    });
   }
 
-  private async call<T>(action: string, creates: boolean, signal: AbortSignal, run: () => Promise<T>, timeoutMs = this.timeoutMs): Promise<T> {
+  private async call<T>(
+    action: string,
+    creates: boolean,
+    signal: AbortSignal,
+    run: () => Promise<T>,
+    timeoutMs = this.timeoutMs,
+  ): Promise<T> {
     try {
       return await run();
     } catch (error) {
@@ -149,8 +183,21 @@ export class MastodonChannel implements Channel {
     }
   }
 
-  private error(error: unknown, action: string, creates: boolean, signal: AbortSignal, timeoutMs = this.timeoutMs): ChannelError {
-    return mastodonError(error, { action, creates, signal, timeoutMs, secrets: [this.token, encodeURIComponent(this.token)], now: this.now });
+  private error(
+    error: unknown,
+    action: string,
+    creates: boolean,
+    signal: AbortSignal,
+    timeoutMs = this.timeoutMs,
+  ): ChannelError {
+    return mastodonError(error, {
+      action,
+      creates,
+      signal,
+      timeoutMs,
+      secrets: [this.token, encodeURIComponent(this.token)],
+      now: this.now,
+    });
   }
 }
 

@@ -54,11 +54,17 @@ export function parseApiOrigin(value: string): URL | null {
     return null;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) return null;
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== ''))
+    return null;
   return url;
 }
 
-export function createXClient(credentials: XCredentials, origin: URL, httpAgent: Agent, scope: XRequestScope): TwitterApi {
+export function createXClient(
+  credentials: XCredentials,
+  origin: URL,
+  httpAgent: Agent,
+  scope: XRequestScope,
+): TwitterApi {
   const rewrite = origin.origin !== X_DEFAULT_API_URL;
   const plugin: ITwitterApiClientPlugin = {
     onBeforeRequestConfig({ params }) {
@@ -82,7 +88,12 @@ export function createXClient(credentials: XCredentials, origin: URL, httpAgent:
     },
   };
   return new TwitterApi(
-    { appKey: credentials.apiKey, appSecret: credentials.apiSecret, accessToken: credentials.accessToken, accessSecret: credentials.accessSecret },
+    {
+      appKey: credentials.apiKey,
+      appSecret: credentials.apiSecret,
+      accessToken: credentials.accessToken,
+      accessSecret: credentials.accessSecret,
+    },
     { plugins: [plugin] },
   );
 }

@@ -43,7 +43,8 @@ export class XChannel implements Channel {
 
   constructor(options: XChannelOptions) {
     const origin = parseApiOrigin(options.apiUrl ?? X_DEFAULT_API_URL);
-    if (!origin) throw new Error(`X: the API URL must be an origin such as https://api.x.com, found "${options.apiUrl}"`);
+    if (!origin)
+      throw new Error(`X: the API URL must be an origin such as https://api.x.com, found "${options.apiUrl}"`);
     this.credentials = options.credentials;
     this.origin = origin;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -65,7 +66,11 @@ export class XChannel implements Channel {
     const result = await this.run(scope, step, () => client.v2.tweet(payload));
     const id = (result as { data?: { id?: unknown } } | undefined)?.data?.id;
     if (typeof id !== 'string' || !/^\d+$/.test(id)) {
-      throw this.errors.error('malformed', `X: the answer to creating the post has no post id (HTTP ${scope.current?.status ?? '2xx'})`, { status: scope.current?.status, maybeSent: true });
+      throw this.errors.error(
+        'malformed',
+        `X: the answer to creating the post has no post id (HTTP ${scope.current?.status ?? '2xx'})`,
+        { status: scope.current?.status, maybeSent: true },
+      );
     }
     return { id, url: postUrl(account, id) };
   }
@@ -83,15 +88,32 @@ export class XChannel implements Channel {
     let best: { id: string; at: number } | undefined;
     let token: string | undefined;
     for (let page = 0; page < TIMELINE_MAX_PAGES; page++) {
-      const query = { max_results: TIMELINE_PAGE, start_time: startTime, 'tweet.fields': 'created_at', pagination_token: token };
-      const body = await this.run(scope, step, () => client.v2.get<TweetV2UserTimelineResult>('users/:id/tweets', query, { params: { id: account.id } }));
+      const query = {
+        max_results: TIMELINE_PAGE,
+        start_time: startTime,
+        'tweet.fields': 'created_at',
+        pagination_token: token,
+      };
+      const body = await this.run(scope, step, () =>
+        client.v2.get<TweetV2UserTimelineResult>('users/:id/tweets', query, { params: { id: account.id } }),
+      );
       if (!body || typeof body !== 'object' || (!Array.isArray(body.data) && !body.meta)) {
-        throw this.errors.error('malformed', `X: the timeline answer has neither posts nor meta (HTTP ${scope.current?.status ?? '2xx'})`, { maybeSent: false });
+        throw this.errors.error(
+          'malformed',
+          `X: the timeline answer has neither posts nor meta (HTTP ${scope.current?.status ?? '2xx'})`,
+          { maybeSent: false },
+        );
       }
       for (const post of body.data ?? []) {
         // Without created_at, trust the start_time X applied.
         const at = post.created_at ? Date.parse(post.created_at) : since;
-        if (!(at >= since) || typeof post.id !== 'string' || typeof post.text !== 'string' || !sameText(post.text, wanted)) continue;
+        if (
+          !(at >= since) ||
+          typeof post.id !== 'string' ||
+          typeof post.text !== 'string' ||
+          !sameText(post.text, wanted)
+        )
+          continue;
         // The first matching post after notBefore is the one that was sent; a later one would be a
         // copy made by hand.
         if (!best || at < best.at || (at === best.at && olderId(post.id, best.id))) best = { id: post.id, at };
@@ -100,7 +122,11 @@ export class XChannel implements Channel {
       if (!token) return best ? { id: best.id, url: postUrl(account, best.id) } : null;
     }
     if (best) return { id: best.id, url: postUrl(account, best.id) };
-    throw this.errors.error('unavailable', `X: more than ${TIMELINE_PAGE * TIMELINE_MAX_PAGES} posts since ${startTime}; could not read them all`, { maybeSent: false });
+    throw this.errors.error(
+      'unavailable',
+      `X: more than ${TIMELINE_PAGE * TIMELINE_MAX_PAGES} posts since ${startTime}; could not read them all`,
+      { maybeSent: false },
+    );
   }
 
   async retract(post: RemotePost, signal: AbortSignal): Promise<void> {
@@ -108,9 +134,14 @@ export class XChannel implements Channel {
     const scope = this.scope(signal);
     const client = createXClient(this.credentials, this.origin, this.agent, scope);
     try {
-      const result = await this.run(scope, { action: `deleting post ${post.id}`, creates: false }, () => client.v2.deleteTweet(post.id));
+      const result = await this.run(scope, { action: `deleting post ${post.id}`, creates: false }, () =>
+        client.v2.deleteTweet(post.id),
+      );
       if ((result as { data?: { deleted?: unknown } } | undefined)?.data?.deleted === false) {
-        throw this.errors.error('rejected', `X: did not delete post ${post.id} (HTTP ${scope.current?.status ?? '2xx'})`);
+        throw this.errors.error(
+          'rejected',
+          `X: did not delete post ${post.id} (HTTP ${scope.current?.status ?? '2xx'})`,
+        );
       }
     } catch (error) {
       if (error instanceof ChannelError && error.status === 404) return;
@@ -121,22 +152,46 @@ export class XChannel implements Channel {
   /** Refuses what X would refuse, before anything is uploaded. */
   private checkPost(request: PostRequest): void {
     const length = this.rules.measure(request.text);
-    if (length > this.rules.maxLength) throw this.errors.error('rejected', `X: the text is ${length} ${this.rules.unit}; X allows ${this.rules.maxLength}`);
-    if (!request.text.trim() && request.images.length === 0) throw this.errors.error('rejected', 'X: the post has neither text nor images');
-    if (request.images.length > this.rules.maxImages) throw this.errors.error('rejected', `X: ${request.images.length} images; X allows ${this.rules.maxImages} per post`);
+    if (length > this.rules.maxLength)
+      throw this.errors.error(
+        'rejected',
+        `X: the text is ${length} ${this.rules.unit}; X allows ${this.rules.maxLength}`,
+      );
+    if (!request.text.trim() && request.images.length === 0)
+      throw this.errors.error('rejected', 'X: the post has neither text nor images');
+    if (request.images.length > this.rules.maxImages)
+      throw this.errors.error(
+        'rejected',
+        `X: ${request.images.length} images; X allows ${this.rules.maxImages} per post`,
+      );
     for (const image of request.images) {
-      if (image.bytes.length > this.rules.maxImageBytes) throw this.errors.error('rejected', `X: ${image.path} is ${image.bytes.length} bytes; X allows ${this.rules.maxImageBytes}`);
-      if (image.alt.length > this.rules.maxAltLength) throw this.errors.error('rejected', `X: the alt text of ${image.path} is ${image.alt.length} characters; X allows ${this.rules.maxAltLength}`);
+      if (image.bytes.length > this.rules.maxImageBytes)
+        throw this.errors.error(
+          'rejected',
+          `X: ${image.path} is ${image.bytes.length} bytes; X allows ${this.rules.maxImageBytes}`,
+        );
+      if (image.alt.length > this.rules.maxAltLength)
+        throw this.errors.error(
+          'rejected',
+          `X: the alt text of ${image.path} is ${image.alt.length} characters; X allows ${this.rules.maxAltLength}`,
+        );
     }
   }
 
   private async upload(client: TwitterApi, scope: XRequestScope, image: ImageUpload): Promise<string> {
     const bytes = Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength);
     const mediaType = image.mime as `${EUploadMimeType}`;
-    const id = await this.run(scope, { action: `uploading ${image.path}`, creates: false }, () => client.v2.uploadMedia(bytes, { media_type: mediaType }));
-    if (typeof id !== 'string' || !id) throw this.errors.error('malformed', `X: the answer to uploading ${image.path} has no media id`, { maybeSent: false });
+    const id = await this.run(scope, { action: `uploading ${image.path}`, creates: false }, () =>
+      client.v2.uploadMedia(bytes, { media_type: mediaType }),
+    );
+    if (typeof id !== 'string' || !id)
+      throw this.errors.error('malformed', `X: the answer to uploading ${image.path} has no media id`, {
+        maybeSent: false,
+      });
     if (image.alt.trim()) {
-      await this.run(scope, { action: `adding the alt text of ${image.path}`, creates: false }, () => client.v2.createMediaMetadata(id, { alt_text: { text: image.alt } }));
+      await this.run(scope, { action: `adding the alt text of ${image.path}`, creates: false }, () =>
+        client.v2.createMediaMetadata(id, { alt_text: { text: image.alt } }),
+      );
     }
     return id;
   }
@@ -147,7 +202,11 @@ export class XChannel implements Channel {
     const me = await this.run(scope, { action: 'reading the account', creates: false }, () => client.v2.me());
     const data = (me as { data?: { id?: unknown; username?: unknown } } | undefined)?.data;
     if (typeof data?.id !== 'string' || typeof data.username !== 'string') {
-      throw this.errors.error('malformed', `X: the answer to reading the account has no id or username (HTTP ${scope.current?.status ?? '2xx'})`, { maybeSent: false });
+      throw this.errors.error(
+        'malformed',
+        `X: the answer to reading the account has no id or username (HTTP ${scope.current?.status ?? '2xx'})`,
+        { maybeSent: false },
+      );
     }
     this.account = { id: data.id, username: data.username };
     return this.account;
@@ -158,7 +217,8 @@ export class XChannel implements Channel {
   }
 
   private async run<T>(scope: XRequestScope, step: XStep, send: () => Promise<T>): Promise<T> {
-    if (scope.signal.aborted) throw this.errors.error('timeout', `X: cancelled before ${step.action}`, { maybeSent: false });
+    if (scope.signal.aborted)
+      throw this.errors.error('timeout', `X: cancelled before ${step.action}`, { maybeSent: false });
     try {
       return await send();
     } catch (error) {
@@ -186,6 +246,11 @@ export function xFromEnv(env: Env, options: { timeoutMs?: number } = {}): Channe
   // A value that is not an origin is as unusable as none; only the name is reported.
   if (!parseApiOrigin(apiUrl)) missing.push('X_API_URL');
   if (missing.length) return { ok: false, missing };
-  const credentials = { apiKey: value('X_API_KEY'), apiSecret: value('X_API_SECRET'), accessToken: value('X_ACCESS_TOKEN'), accessSecret: value('X_ACCESS_SECRET') };
+  const credentials = {
+    apiKey: value('X_API_KEY'),
+    apiSecret: value('X_API_SECRET'),
+    accessToken: value('X_ACCESS_TOKEN'),
+    accessSecret: value('X_ACCESS_SECRET'),
+  };
   return { ok: true, channel: new XChannel({ credentials, apiUrl, ...options }) };
 }

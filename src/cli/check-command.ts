@@ -42,7 +42,9 @@ Exit status: 0 no errors (warnings allowed), 1 errors found, 2 wrong usage.`,
     }
     if (format === 'json') {
       const errors = problems.filter((p) => p.severity === 'error').length;
-      io.out(JSON.stringify({ ok: errors === 0, files, errors, warnings: problems.length - errors, problems }, null, 2));
+      io.out(
+        JSON.stringify({ ok: errors === 0, files, errors, warnings: problems.length - errors, problems }, null, 2),
+      );
     } else {
       for (const p of problems) io.out(format === 'github' ? githubAnnotation(p) : problemLine(p));
       io.out(countLine(problems, files));

@@ -37,7 +37,10 @@ Options:
     if (action === 'status') return status(io, gh);
     if (action === 'on') {
       const reason = rest.join(' ').trim();
-      if (!reason) throw new UsageError('crisis on: say why in a few words, e.g. postgate crisis on "Flooding in the city: all posts paused"');
+      if (!reason)
+        throw new UsageError(
+          'crisis on: say why in a few words, e.g. postgate crisis on "Flooding in the city: all posts paused"',
+        );
       if (reason.includes('\n')) throw new UsageError('crisis on: the reason is one line');
       return turnOn(io, gh, reason);
     }
@@ -45,7 +48,9 @@ Options:
       if (rest.length) throw new UsageError(`crisis off: unexpected "${rest.join(' ')}"`);
       return turnOff(io, gh);
     }
-    throw new UsageError(`crisis: expected on "reason", off or status, received ${action === undefined ? 'nothing' : `"${action}"`}\n\n${this.usage}`);
+    throw new UsageError(
+      `crisis: expected on "reason", off or status, received ${action === undefined ? 'nothing' : `"${action}"`}\n\n${this.usage}`,
+    );
   },
 };
 
@@ -57,7 +62,11 @@ async function status(io: Io, gh: Gh): Promise<number> {
   if (gh) {
     const { readLiveCrisis } = await import('../github/live-crisis.ts');
     const live = await readLiveCrisis(gh);
-    io.out(live === null ? `Live ${gh.branch} on GitHub: no CRISIS; publishing runs as scheduled.` : `Live ${gh.branch} on GitHub: CRISIS: ${live.reason}${live.author ? ` (${live.author}, ${live.at})` : ''}; nothing is published.`);
+    io.out(
+      live === null
+        ? `Live ${gh.branch} on GitHub: no CRISIS; publishing runs as scheduled.`
+        : `Live ${gh.branch} on GitHub: CRISIS: ${live.reason}${live.author ? ` (${live.author}, ${live.at})` : ''}; nothing is published.`,
+    );
   } else {
     io.out('Without GITHUB_TOKEN the live main on GitHub was not checked.');
   }
@@ -72,14 +81,17 @@ async function turnOn(io: Io, gh: Gh, reason: string): Promise<number> {
       const current = await readRemoteFile(gh, CRISIS_FILE);
       const written = await writeRemoteFile(gh, CRISIS_FILE, `${reason}\n`, current?.sha ?? null, `CRISIS: ${reason}`);
       if (written.ok) {
-        io.out(`CRISIS is on: committed to ${gh.owner}/${gh.repo} ${gh.branch} (${written.commit.slice(0, 7)}). Nothing will be published until it is removed.`);
+        io.out(
+          `CRISIS is on: committed to ${gh.owner}/${gh.repo} ${gh.branch} (${written.commit.slice(0, 7)}). Nothing will be published until it is removed.`,
+        );
         return EXIT.ok;
       }
     }
     throw new UsageError('crisis on: main kept changing; try again');
   }
   io.out(`Wrote ${CRISIS_FILE}: "${reason}".`);
-  if (gitCommit(io, ['add', CRISIS_FILE], `CRISIS: ${reason}`)) io.out('Committed. Push it to main now to stop the scheduled publisher: git push');
+  if (gitCommit(io, ['add', CRISIS_FILE], `CRISIS: ${reason}`))
+    io.out('Committed. Push it to main now to stop the scheduled publisher: git push');
   return EXIT.ok;
 }
 
@@ -95,7 +107,9 @@ async function turnOff(io: Io, gh: Gh): Promise<number> {
     }
     const removed = await deleteRemoteFile(gh, CRISIS_FILE, current.sha, 'End of CRISIS');
     if (!removed.ok) throw new UsageError('crisis off: CRISIS changed while removing it; try again');
-    io.out(`CRISIS is off: removed from ${gh.owner}/${gh.repo} ${gh.branch}. Items that fell due during it wait for a new approval.`);
+    io.out(
+      `CRISIS is off: removed from ${gh.owner}/${gh.repo} ${gh.branch}. Items that fell due during it wait for a new approval.`,
+    );
     return EXIT.ok;
   }
   if (!had) {
@@ -103,7 +117,8 @@ async function turnOff(io: Io, gh: Gh): Promise<number> {
     return EXIT.ok;
   }
   io.out(`Removed ${CRISIS_FILE}.`);
-  if (gitCommit(io, ['rm', '--cached', '--quiet', '--ignore-unmatch', CRISIS_FILE], 'End of CRISIS')) io.out('Committed. Push it to main to resume publishing: git push');
+  if (gitCommit(io, ['rm', '--cached', '--quiet', '--ignore-unmatch', CRISIS_FILE], 'End of CRISIS'))
+    io.out('Committed. Push it to main to resume publishing: git push');
   return EXIT.ok;
 }
 
@@ -115,7 +130,9 @@ function gitCommit(io: Io, stage: string[], message: string): boolean {
     return true;
   } catch (error) {
     const detail = (error as { stderr?: Buffer }).stderr?.toString().trim().split('\n')[0] ?? '';
-    io.out(`Not committed${detail ? ` (git: ${detail})` : ''}: commit ${CRISIS_FILE} to main yourself, or set GITHUB_TOKEN to commit it through the API.`);
+    io.out(
+      `Not committed${detail ? ` (git: ${detail})` : ''}: commit ${CRISIS_FILE} to main yourself, or set GITHUB_TOKEN to commit it through the API.`,
+    );
     return false;
   }
 }

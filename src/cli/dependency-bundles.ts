@@ -30,7 +30,8 @@ export function bundleFileName(name: string): string {
 
 export function installedVersion(root: string, name: string): string | undefined {
   try {
-    return (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version?: string }).version;
+    return (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version?: string })
+      .version;
   } catch {
     return undefined;
   }
@@ -58,7 +59,10 @@ export function currentBundles(root: string): Map<string, string> {
  * Sends Postgate's own imports of the bundled packages to their bundles. Imports from inside
  * node_modules are left alone: another package may depend on another version.
  */
-export function useDependencyBundles(root: string, env: Readonly<Record<string, string | undefined>> = process.env): void {
+export function useDependencyBundles(
+  root: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): void {
   if (env.POSTGATE_DEPENDENCY_BUNDLES === 'off') return; // to rule them out when something misbehaves
   if (typeof module.registerHooks !== 'function') return; // Node < 22.15: plain loading
   const bundles = currentBundles(root);

@@ -17,13 +17,41 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: readonly CommandEntry[] = [
-  { name: 'check', summary: 'validate the config and every post and social draft', load: async () => (await import('./check-command.ts')).checkCommand },
-  { name: 'queue', summary: 'list every item with its state: draft, scheduled, due, published, held, stale, failed', load: async () => (await import('./queue-command.ts')).queueCommand },
-  { name: 'publish', summary: 'send what is due to the blog, X, Mastodon and Bluesky, once, and record it', load: async () => (await import('./publish-command.ts')).publishCommand },
-  { name: 'crisis', summary: 'stop everything at once (crisis on "reason"), resume (crisis off), or check (crisis status)', load: async () => (await import('./crisis-command.ts')).crisisCommand },
-  { name: 'retract', summary: 'delete an item everywhere it went out, and record it', load: async () => (await import('./retract-command.ts')).retractCommand },
-  { name: 'new', summary: 'write a new blog post or social draft, scheduled at the next free slot', load: async () => (await import('./new-command.ts')).newCommand },
-  { name: 'preview', summary: 'show what a pull request publishes: each new or changed item, when, where, the exact texts', load: async () => (await import('./preview-command.ts')).previewCommand },
+  {
+    name: 'check',
+    summary: 'validate the config and every post and social draft',
+    load: async () => (await import('./check-command.ts')).checkCommand,
+  },
+  {
+    name: 'queue',
+    summary: 'list every item with its state: draft, scheduled, due, published, held, stale, failed',
+    load: async () => (await import('./queue-command.ts')).queueCommand,
+  },
+  {
+    name: 'publish',
+    summary: 'send what is due to the blog, X, Mastodon and Bluesky, once, and record it',
+    load: async () => (await import('./publish-command.ts')).publishCommand,
+  },
+  {
+    name: 'crisis',
+    summary: 'stop everything at once (crisis on "reason"), resume (crisis off), or check (crisis status)',
+    load: async () => (await import('./crisis-command.ts')).crisisCommand,
+  },
+  {
+    name: 'retract',
+    summary: 'delete an item everywhere it went out, and record it',
+    load: async () => (await import('./retract-command.ts')).retractCommand,
+  },
+  {
+    name: 'new',
+    summary: 'write a new blog post or social draft, scheduled at the next free slot',
+    load: async () => (await import('./new-command.ts')).newCommand,
+  },
+  {
+    name: 'preview',
+    summary: 'show what a pull request publishes: each new or changed item, when, where, the exact texts',
+    load: async () => (await import('./preview-command.ts')).previewCommand,
+  },
 ];
 
 export function overview(): string {
@@ -48,7 +76,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     const command = COMMANDS.find((c) => c.name === name);
     if (!command) {
-      const guess = closest(name, COMMANDS.map((c) => c.name));
+      const guess = closest(
+        name,
+        COMMANDS.map((c) => c.name),
+      );
       throw new UsageError(`unknown command "${name}"${guess ? `; did you mean "${guess}"?` : ''}\n\n${overview()}`);
     }
     return await (await command.load()).run(args, io);

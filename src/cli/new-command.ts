@@ -33,15 +33,27 @@ Options:
   -h, --help      show this help`,
 
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs('new', args, { at: { type: 'string' }, channels: { type: 'string' }, now: { type: 'string' } }, true);
+    const { values, positionals } = parseCommandArgs(
+      'new',
+      args,
+      { at: { type: 'string' }, channels: { type: 'string' }, now: { type: 'string' } },
+      true,
+    );
     if (values.help) {
       io.out(this.usage);
       return EXIT.ok;
     }
     const [kind, name, ...extra] = positionals;
-    if (kind !== 'post' && kind !== 'social') throw new UsageError(`new: expected "post" or "social", received ${kind === undefined ? 'nothing' : `"${kind}"`}\n\n${this.usage}`);
-    if (kind === 'post' && !name?.trim()) throw new UsageError('new post: give the title, e.g. postgate new post "Our spring appeal"');
-    if (extra.length) throw new UsageError(`new: unexpected ${extra.map((e) => `"${e}"`).join(' ')}; put a title with spaces in quotes`);
+    if (kind !== 'post' && kind !== 'social')
+      throw new UsageError(
+        `new: expected "post" or "social", received ${kind === undefined ? 'nothing' : `"${kind}"`}\n\n${this.usage}`,
+      );
+    if (kind === 'post' && !name?.trim())
+      throw new UsageError('new post: give the title, e.g. postgate new post "Our spring appeal"');
+    if (extra.length)
+      throw new UsageError(
+        `new: unexpected ${extra.map((e) => `"${e}"`).join(' ')}; put a title with spaces in quotes`,
+      );
 
     const repo = await loadRepository(io.cwd);
     const zone = repo.config.site.timeZone;
@@ -53,7 +65,12 @@ Options:
       publishAt = at.epochMs;
     } else {
       const taken = new Set(repo.items.filter((i) => i.kind === kind && i.publishAt !== null).map((i) => i.publishAt!));
-      const slot = nextFreeSlot(now, taken, { timeZone: zone, slots: repo.config.schedule.slots, days: repo.config.schedule.days, leadMs: LEAD_MS });
+      const slot = nextFreeSlot(now, taken, {
+        timeZone: zone,
+        slots: repo.config.schedule.slots,
+        days: repo.config.schedule.days,
+        leadMs: LEAD_MS,
+      });
       if (slot === null) throw new UsageError('new: no free slot in the coming year; give one with --at');
       publishAt = slot;
     }
@@ -61,12 +78,17 @@ Options:
 
     let channels: SocialChannelId[] = socialChannelsOf(repo.config);
     if (values.channels !== undefined) {
-      const wanted = values.channels.split(',').map((c) => c.trim()).filter(Boolean);
+      const wanted = values.channels
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
       const unknown = wanted.filter((c) => !isSocialChannel(c));
-      if (unknown.length || !wanted.length) throw new UsageError(`new: --channels expects a list of x, mastodon, bluesky, received "${values.channels}"`);
+      if (unknown.length || !wanted.length)
+        throw new UsageError(`new: --channels expects a list of x, mastodon, bluesky, received "${values.channels}"`);
       channels = wanted as SocialChannelId[];
     }
-    if (kind === 'social' && channels.length === 0) throw new UsageError('new social: no social channel is enabled in postgate.config.yaml (channels:)');
+    if (kind === 'social' && channels.length === 0)
+      throw new UsageError('new social: no social channel is enabled in postgate.config.yaml (channels:)');
 
     const dir = kind === 'post' ? 'content/posts' : 'content/social';
     const base = kind === 'post' ? slugify(name!) : `${stamp.slice(0, 10)}-${slugify(name ?? 'post')}`;
@@ -74,7 +96,10 @@ Options:
     let file = `${dir}/${base}${ext}`;
     for (let n = 2; existsSync(join(io.cwd, file)); n++) file = `${dir}/${base}-${n}${ext}`;
 
-    const text = kind === 'post' ? postTemplate({ title: name!.trim(), publishAt: stamp, author: repo.config.site.author }) : socialTemplate({ publishAt: stamp, channels });
+    const text =
+      kind === 'post'
+        ? postTemplate({ title: name!.trim(), publishAt: stamp, author: repo.config.site.author })
+        : socialTemplate({ publishAt: stamp, channels });
     mkdirSync(join(io.cwd, dir), { recursive: true });
     writeFileSync(join(io.cwd, file), text, { flag: 'wx' });
     io.out(`Wrote ${file}, scheduled for ${formatLocal(publishAt, zone)} (${zone}).`);

@@ -57,9 +57,18 @@ repository could not be read, 2 wrong usage.`,
     const set = await changedItems(io.cwd, io.env, values.base);
     if (set.uncommitted.length) {
       const some = set.uncommitted.slice(0, 3).join(', ') + (set.uncommitted.length > 3 ? ', ...' : '');
-      io.err(`preview: ${set.uncommitted.length === 1 ? 'a content file has' : `${set.uncommitted.length} content files have`} uncommitted changes (${some}); the preview lists what is committed: commit them to see them here`);
+      io.err(
+        `preview: ${set.uncommitted.length === 1 ? 'a content file has' : `${set.uncommitted.length} content files have`} uncommitted changes (${some}); the preview lists what is committed: commit them to see them here`,
+      );
     }
-    const markdown = renderPreview({ changes: set.changes, config: set.repo.config, now, items: set.repo.items, ledger: set.ledger, base: set.base });
+    const markdown = renderPreview({
+      changes: set.changes,
+      config: set.repo.config,
+      now,
+      items: set.repo.items,
+      ledger: set.ledger,
+      base: set.base,
+    });
 
     io.out(markdown);
     if (values.output) writeFileSync(values.output, `${markdown}\n`);
@@ -73,20 +82,28 @@ repository could not be read, 2 wrong usage.`,
 /** --pr, or the pull request of the GitHub Actions event that started this run. */
 function pullRequestNumber(flag: string | undefined, io: Io): number {
   if (flag !== undefined) {
-    if (!/^[1-9]\d*$/.test(flag)) throw new UsageError(`preview: --pr expects a pull request number, e.g. --pr 12; received "${flag}"`);
+    if (!/^[1-9]\d*$/.test(flag))
+      throw new UsageError(`preview: --pr expects a pull request number, e.g. --pr 12; received "${flag}"`);
     return Number(flag);
   }
   const path = io.env.GITHUB_EVENT_PATH;
-  if (!path) throw new UsageError('preview: --comment needs the pull request: --pr N, or GITHUB_EVENT_PATH (set by GitHub Actions on pull_request events)');
+  if (!path)
+    throw new UsageError(
+      'preview: --comment needs the pull request: --pr N, or GITHUB_EVENT_PATH (set by GitHub Actions on pull_request events)',
+    );
   let event: { pull_request?: { number?: unknown }; number?: unknown };
   try {
     event = JSON.parse(readFileSync(path, 'utf8')) as typeof event;
   } catch (error) {
-    throw new UsageError(`preview: could not read the event in GITHUB_EVENT_PATH (${path}): ${(error as Error).message}`);
+    throw new UsageError(
+      `preview: could not read the event in GITHUB_EVENT_PATH (${path}): ${(error as Error).message}`,
+    );
   }
   const number = event.pull_request?.number ?? event.number;
   if (typeof number !== 'number' || !Number.isInteger(number) || number < 1) {
-    throw new UsageError(`preview: the event in GITHUB_EVENT_PATH is not a pull request (no pull_request.number); run this on pull_request events, or pass --pr N`);
+    throw new UsageError(
+      `preview: the event in GITHUB_EVENT_PATH is not a pull request (no pull_request.number); run this on pull_request events, or pass --pr N`,
+    );
   }
   return number;
 }
@@ -97,17 +114,23 @@ async function comment(pullNumber: number, markdown: string, io: Io, fallback: s
     io.err(`preview: no GITHUB_TOKEN, so no comment on pull request #${pullNumber}; the preview is in ${fallback}`);
     return;
   }
-  const runUrl = io.env.GITHUB_RUN_ID ? `${(io.env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')}/${gh.owner}/${gh.repo}/actions/runs/${io.env.GITHUB_RUN_ID}` : null;
+  const runUrl = io.env.GITHUB_RUN_ID
+    ? `${(io.env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')}/${gh.owner}/${gh.repo}/actions/runs/${io.env.GITHUB_RUN_ID}`
+    : null;
   try {
     const result = await upsertPreviewComment(gh, pullNumber, commentBody(markdown, runUrl));
     if (result.kind === 'read-only') {
-      io.err(`preview: this token may not comment on pull request #${pullNumber} (${result.status}: ${result.message}); pull requests from forks get a read-only token. The preview is in ${fallback}.`);
+      io.err(
+        `preview: this token may not comment on pull request #${pullNumber} (${result.status}: ${result.message}); pull requests from forks get a read-only token. The preview is in ${fallback}.`,
+      );
     } else {
       const done = { created: 'created', updated: 'updated', unchanged: 'already up to date' }[result.kind];
       io.err(`preview: comment ${done} on pull request #${pullNumber}: ${result.url}`);
     }
   } catch (error) {
     // The preview itself is done and shown; a comment that could not be written does not fail the review.
-    io.err(`preview: could not write the comment on pull request #${pullNumber} (${(error as Error).message.split('\n')[0]}); the preview is in ${fallback}`);
+    io.err(
+      `preview: could not write the comment on pull request #${pullNumber} (${(error as Error).message.split('\n')[0]}); the preview is in ${fallback}`,
+    );
   }
 }

@@ -65,14 +65,21 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     const mode = await modeFromEnv(io.cwd, io.env, config);
     const gates = mode.gates;
     const enabledSocial = socialChannelsOf(config);
-    const automaticDryRun = !values['dry-run'] && enabledSocial.length > 0 && channelsWithCredentials(enabledSocial, io.env).length === 0;
+    const automaticDryRun =
+      !values['dry-run'] && enabledSocial.length > 0 && channelsWithCredentials(enabledSocial, io.env).length === 0;
     const dryRun = values['dry-run'] === true || automaticDryRun;
 
     const notes = [gates.description];
-    if (automaticDryRun) notes.unshift('No credentials for any network are set: this is a dry run. Nothing is sent and nothing is recorded.');
+    if (automaticDryRun)
+      notes.unshift(
+        'No credentials for any network are set: this is a dry run. Nothing is sent and nothing is recorded.',
+      );
     else if (dryRun) notes.unshift('Dry run: nothing is sent and nothing is recorded.');
     const errorFiles = new Set(repo.problems.filter((p) => p.severity === 'error').map((p) => p.file));
-    if (errorFiles.size) notes.push(`${errorFiles.size} file${errorFiles.size === 1 ? ' has' : 's have'} errors and ${errorFiles.size === 1 ? 'is' : 'are'} held; run check for details.`);
+    if (errorFiles.size)
+      notes.push(
+        `${errorFiles.size} file${errorFiles.size === 1 ? ' has' : 's have'} errors and ${errorFiles.size === 1 ? 'is' : 'are'} held; run check for details.`,
+      );
 
     out(`Publishing at ${formatLocal(now, zone)} (${zone})`);
     for (const note of notes) out(`  ${note}`);
@@ -82,20 +89,25 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     try {
       crisis = await mode.crisisAtStart();
     } catch (error) {
-      crisis = { reason: `could not check for a CRISIS (${(error as Error).message}); nothing is published until it can`, unknown: true };
+      crisis = {
+        reason: `could not check for a CRISIS (${(error as Error).message}); nothing is published until it can`,
+        unknown: true,
+      };
     }
     let ledgerText = '';
     try {
       ledgerText = await mode.ledgerText();
     } catch (error) {
       // Without the ledger nothing can be known to be unsent; in a crisis nothing is sent anyway.
-      if (crisis === null) throw new EnvironmentError(`could not read the ledger (${(error as Error).message}); nothing was sent`);
+      if (crisis === null)
+        throw new EnvironmentError(`could not read the ledger (${(error as Error).message}); nothing was sent`);
     }
     const ledger = summarizeLedger(parseLedgerText(ledgerText).records);
     const approvals = crisis === null ? await mode.approvals(repo.items, now) : new Map();
 
     const firstError = new Map<string, string>();
-    for (const p of repo.problems) if (p.severity === 'error' && !firstError.has(p.file)) firstError.set(p.file, `${p.line}:${p.col} ${p.message}`);
+    for (const p of repo.problems)
+      if (p.severity === 'error' && !firstError.has(p.file)) firstError.set(p.file, `${p.line}:${p.col} ${p.message}`);
     const planInputs: PlanInputs = {
       items: repo.items,
       ledger,
@@ -135,7 +147,9 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     if (crisis === null) {
       // Announcements of posts released just now are due now: plan again with the new records
       // (in a dry run, as if the posts had been released).
-      const released = results.filter((r) => r.outcome === 'released' || r.outcome === 'would-release').map((r) => r.item);
+      const released = results
+        .filter((r) => r.outcome === 'released' || r.outcome === 'would-release')
+        .map((r) => r.item);
       if (released.length) {
         const after = dryRun ? ledger : summarizeLedger(parseLedgerText(await mode.ledgerText()).records);
         if (dryRun) for (const id of released) after.releasedAt.set(id, now);
@@ -156,7 +170,10 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     if (io.env.GITHUB_STEP_SUMMARY) {
       const title = crisis !== null ? `Postgate: paused by CRISIS` : dryRun ? 'Postgate: dry run' : 'Postgate: publish';
       const crisisNote = crisis !== null ? [`Paused by CRISIS: ${crisisLine(crisis)}`] : [];
-      appendFileSync(io.env.GITHUB_STEP_SUMMARY, `${redactSecrets(summaryMarkdown(title, [...crisisNote, ...notes], results, held), secrets)}\n`);
+      appendFileSync(
+        io.env.GITHUB_STEP_SUMMARY,
+        `${redactSecrets(summaryMarkdown(title, [...crisisNote, ...notes], results, held), secrets)}\n`,
+      );
     }
     writeStepOutputs(io.env, results);
     return crisis?.unknown || results.some((r) => FAILING.includes(r.outcome)) ? EXIT.problems : EXIT.ok;
@@ -171,6 +188,7 @@ function crisisLine(crisis: CrisisNotice): string {
 function positiveInt(raw: string | undefined, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a whole number of milliseconds, received "${raw}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`${name} must be a whole number of milliseconds, received "${raw}"`);
   return n;
 }

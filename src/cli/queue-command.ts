@@ -47,7 +47,8 @@ Options:
     const now = resolveNow(values.now, io.env, zone);
 
     const firstError = new Map<string, string>();
-    for (const p of repo.problems) if (p.severity === 'error' && !firstError.has(p.file)) firstError.set(p.file, `${p.line}:${p.col} ${p.message}`);
+    for (const p of repo.problems)
+      if (p.severity === 'error' && !firstError.has(p.file)) firstError.set(p.file, `${p.line}:${p.col} ${p.message}`);
     // The publisher's own plan, so the queue shows exactly what a publish run would do.
     const plan = planPublish({
       items: repo.items,
@@ -64,7 +65,12 @@ Options:
       return {
         id: item.id,
         kind: item.kind,
-        publishAt: verdict.dueAt === null ? (item.publishAt === null ? null : formatUtc(item.publishAt)) : formatUtc(verdict.dueAt),
+        publishAt:
+          verdict.dueAt === null
+            ? item.publishAt === null
+              ? null
+              : formatUtc(item.publishAt)
+            : formatUtc(verdict.dueAt),
         channels: [...channelsOf(item)],
         state: verdict.state,
         ...(verdict.reason ? { reason: verdict.reason } : {}),
@@ -76,18 +82,43 @@ Options:
     const listed = new Set(repo.items.map((i) => i.file));
     for (const { file, kind } of repo.files) {
       if (listed.has(file)) continue;
-      rows.push({ id: idFromPath(file), kind, publishAt: null, channels: [], state: 'held', reason: `the file has errors: ${firstError.get(file) ?? 'unreadable'}`, file, sortAt: -Infinity });
+      rows.push({
+        id: idFromPath(file),
+        kind,
+        publishAt: null,
+        channels: [],
+        state: 'held',
+        reason: `the file has errors: ${firstError.get(file) ?? 'unreadable'}`,
+        file,
+        sortAt: -Infinity,
+      });
     }
     rows.sort((a, b) => a.sortAt - b.sortAt || a.id.localeCompare(b.id));
 
     if (values.json) {
-      io.out(JSON.stringify(rows.map(({ sortAt: _, ...row }) => row), null, 2));
+      io.out(
+        JSON.stringify(
+          rows.map(({ sortAt: _, ...row }) => row),
+          null,
+          2,
+        ),
+      );
       return EXIT.ok;
     }
     io.out(`Queue at ${formatLocal(now, zone)} (${zone})${repo.crisis !== null ? ` — CRISIS: ${repo.crisis}` : ''}\n`);
     if (rows.length === 0) io.out('Nothing yet. Write one with: npm run postgate -- new post "Title"  or  new social');
-    const table = rows.map((r) => [r.state, r.publishAt ? formatLocal(Date.parse(r.publishAt), zone) : '-', r.channels.join(',') || '-', r.id]);
-    const widths = [0, 1, 2].map((c) => Math.max(...['STATE', 'WHEN', 'CHANNELS'].map((h, i) => (i === c ? h.length : 0)), ...table.map((t) => t[c]!.length)));
+    const table = rows.map((r) => [
+      r.state,
+      r.publishAt ? formatLocal(Date.parse(r.publishAt), zone) : '-',
+      r.channels.join(',') || '-',
+      r.id,
+    ]);
+    const widths = [0, 1, 2].map((c) =>
+      Math.max(
+        ...['STATE', 'WHEN', 'CHANNELS'].map((h, i) => (i === c ? h.length : 0)),
+        ...table.map((t) => t[c]!.length),
+      ),
+    );
     const line = (cells: string[]) => cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ');
     if (rows.length) io.out(line(['STATE', 'WHEN', 'CHANNELS', 'ID']));
     rows.forEach((r, i) => {

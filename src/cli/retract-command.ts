@@ -38,7 +38,8 @@ Exit status: 0 everything was deleted, 1 something could not be (run it again), 
       io.out(this.usage);
       return EXIT.ok;
     }
-    if (positionals.length !== 1) throw new UsageError('retract: give exactly one item id, e.g. postgate retract social/2026-12-01-launch');
+    if (positionals.length !== 1)
+      throw new UsageError('retract: give exactly one item id, e.g. postgate retract social/2026-12-01-launch');
     const secrets = SECRET_VARIABLES.map((name) => io.env[name]);
     const out = (line: string) => io.out(redactSecrets(line, secrets));
     const config = await loadConfig(io.cwd);
@@ -46,7 +47,8 @@ Exit status: 0 everything was deleted, 1 something could not be (run it again), 
     const ledgerText = await mode.ledgerText();
     const summary = summarizeLedger(parseLedgerText(ledgerText).records);
     const ids = idsToRetract(summary, positionals[0]!);
-    if (ids.length === 0) throw new UsageError(`retract: nothing in the ledger for "${positionals[0]}"; queue lists the ids`);
+    if (ids.length === 0)
+      throw new UsageError(`retract: nothing in the ledger for "${positionals[0]}"; queue lists the ids`);
 
     const deps = {
       ledger: mode.store(ledgerText),

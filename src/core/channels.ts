@@ -88,7 +88,13 @@ export function measureFor(channel: SocialChannelId, text: string): LengthVerdic
   const length = rules.measure(text);
   if (rules.maxBytes === undefined) return { length, max: rules.maxLength, ok: length <= rules.maxLength };
   const bytes = utf8Bytes(text);
-  return { length, max: rules.maxLength, bytes, maxBytes: rules.maxBytes, ok: length <= rules.maxLength && bytes <= rules.maxBytes };
+  return {
+    length,
+    max: rules.maxLength,
+    bytes,
+    maxBytes: rules.maxBytes,
+    ok: length <= rules.maxLength && bytes <= rules.maxBytes,
+  };
 }
 
 export function isSocialChannel(id: string): id is SocialChannelId {

@@ -39,7 +39,9 @@ describe('checkLengths', () => {
     const text = `${'a'.repeat(250)} https://example.org/p`;
     expect(measureFor('bluesky', text).ok).toBe(true);
     const problems = checkLengths(item(text), { siteUrl: 'https://example.org', utm: true });
-    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/^the post is too long for Bluesky: \d+ graphemes, the limit is 300/)]);
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^the post is too long for Bluesky: \d+ graphemes, the limit is 300/),
+    ]);
     expect(checkLengths(item(text), { siteUrl: 'https://example.org', utm: false })).toEqual([]);
   });
 });

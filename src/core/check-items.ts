@@ -9,7 +9,11 @@ import { problem, START, type Position, type Problem } from './problem.ts';
  * Checks that need more than one file: the final text against each network's limits, images
  * against what each network accepts, and ids against each other.
  */
-export type ImageFact = { kind: 'file'; bytes: number; type: ImageType | null } | { kind: 'missing' } | { kind: 'not-a-file' } | { kind: 'outside' };
+export type ImageFact =
+  | { kind: 'file'; bytes: number; type: ImageType | null }
+  | { kind: 'missing' }
+  | { kind: 'not-a-file' }
+  | { kind: 'outside' };
 
 export function checkLengths(item: Item, options: ComposeOptions): Problem[] {
   if (item.kind === 'post') return [];
@@ -20,11 +24,30 @@ export function checkLengths(item: Item, options: ComposeOptions): Problem[] {
     const parts = composeParts(item, channel, rules.linksCountFixed ? { ...options, utm: false } : options);
     parts.forEach((part, i) => {
       const v = measureFor(channel, part.text);
-      const which = parts.length > 1 ? `part ${i + 1} of ${parts.length}` : item.kind === 'announce' ? 'the announcement' : 'the post';
+      const which =
+        parts.length > 1
+          ? `part ${i + 1} of ${parts.length}`
+          : item.kind === 'announce'
+            ? 'the announcement'
+            : 'the post';
       if (v.length > v.max) {
-        problems.push(problem(item.file, part.at, 'error', `${which} is too long for ${rules.name}: ${v.length} ${rules.unit}, the limit is ${v.max}${item.kind !== 'social' ? '' : item.overrides[channel] ? '; shorten it or split it into a thread with "---"' : `; shorten it, split it into a thread with "---", or set ${channel}: { text: ... }`}`));
+        problems.push(
+          problem(
+            item.file,
+            part.at,
+            'error',
+            `${which} is too long for ${rules.name}: ${v.length} ${rules.unit}, the limit is ${v.max}${item.kind !== 'social' ? '' : item.overrides[channel] ? '; shorten it or split it into a thread with "---"' : `; shorten it, split it into a thread with "---", or set ${channel}: { text: ... }`}`,
+          ),
+        );
       } else if (v.bytes !== undefined && v.maxBytes !== undefined && v.bytes > v.maxBytes) {
-        problems.push(problem(item.file, part.at, 'error', `${which} is too long for ${rules.name}: ${v.bytes} bytes, the limit is ${v.maxBytes}`));
+        problems.push(
+          problem(
+            item.file,
+            part.at,
+            'error',
+            `${which} is too long for ${rules.name}: ${v.bytes} bytes, the limit is ${v.maxBytes}`,
+          ),
+        );
       }
     });
   }
@@ -38,27 +61,59 @@ export function checkImages(item: Item, facts: ReadonlyMap<string, ImageFact>): 
   if (item.kind !== 'social') {
     if (item.kind === 'post' && item.cover) {
       const fact = item.cover.path ? facts.get(item.cover.path) : undefined;
-      if (fact?.kind === 'file' && fact.type && !BLOG_IMAGE_TYPES.includes(fact.type)) problems.push(problem(item.file, item.cover.at, 'error', `cover is ${fact.type}, which browsers do not show`));
-      if (fact?.kind === 'file' && fact.bytes > BLOG_MAX_IMAGE_BYTES) problems.push(problem(item.file, item.cover.at, 'warning', `cover is ${describeBytes(fact.bytes)}; over ${describeBytes(BLOG_MAX_IMAGE_BYTES)} makes the page slow on a phone`));
+      if (fact?.kind === 'file' && fact.type && !BLOG_IMAGE_TYPES.includes(fact.type))
+        problems.push(problem(item.file, item.cover.at, 'error', `cover is ${fact.type}, which browsers do not show`));
+      if (fact?.kind === 'file' && fact.bytes > BLOG_MAX_IMAGE_BYTES)
+        problems.push(
+          problem(
+            item.file,
+            item.cover.at,
+            'warning',
+            `cover is ${describeBytes(fact.bytes)}; over ${describeBytes(BLOG_MAX_IMAGE_BYTES)} makes the page slow on a phone`,
+          ),
+        );
     }
     return problems;
   }
   for (const channel of item.channels) {
     const rules = SOCIAL_RULES[channel];
     if (item.images.length > rules.maxImages) {
-      problems.push(problem(item.file, item.images[rules.maxImages]!.at, 'error', `${rules.name} takes at most ${rules.maxImages} images per post; this one has ${item.images.length}`));
+      problems.push(
+        problem(
+          item.file,
+          item.images[rules.maxImages]!.at,
+          'error',
+          `${rules.name} takes at most ${rules.maxImages} images per post; this one has ${item.images.length}`,
+        ),
+      );
     }
     for (const image of item.images) {
       const fact = image.path ? facts.get(image.path) : undefined;
       if (graphemeCount(image.alt) > rules.maxAltLength) {
-        problems.push(problem(item.file, image.at, 'error', `alt text of ${image.src} is ${graphemeCount(image.alt)} characters; ${rules.name} takes at most ${rules.maxAltLength}`));
+        problems.push(
+          problem(
+            item.file,
+            image.at,
+            'error',
+            `alt text of ${image.src} is ${graphemeCount(image.alt)} characters; ${rules.name} takes at most ${rules.maxAltLength}`,
+          ),
+        );
       }
       if (fact?.kind !== 'file' || fact.type === null) continue;
       if (!rules.imageTypes.includes(fact.type)) {
-        problems.push(problem(item.file, image.at, 'error', `${image.src} is ${fact.type.toUpperCase()}, which ${rules.name} does not take; expected ${rules.imageTypes.map((t) => t.toUpperCase()).join(', ')}`));
+        problems.push(
+          problem(
+            item.file,
+            image.at,
+            'error',
+            `${image.src} is ${fact.type.toUpperCase()}, which ${rules.name} does not take; expected ${rules.imageTypes.map((t) => t.toUpperCase()).join(', ')}`,
+          ),
+        );
       } else if (fact.bytes > rules.maxImageBytes) {
         const [size, limit] = sizes(fact.bytes, rules.maxImageBytes);
-        problems.push(problem(item.file, image.at, 'error', `${image.src} is ${size}; ${rules.name} takes images up to ${limit}`));
+        problems.push(
+          problem(item.file, image.at, 'error', `${image.src} is ${size}; ${rules.name} takes images up to ${limit}`),
+        );
       }
     }
   }
@@ -74,12 +129,31 @@ function sizes(bytes: number, limit: number): [string, string] {
 function checkImageFile(file: string, image: ImageRef, facts: ReadonlyMap<string, ImageFact>): Problem[] {
   if (image.path === null) return []; // already reported as outside the repository
   const fact = facts.get(image.path);
-  if (!fact || fact.kind === 'missing') return [problem(file, image.at, 'error', `image ${JSON.stringify(image.src)} not found (looked for ${image.path})`)];
-  if (fact.kind === 'not-a-file') return [problem(file, image.at, 'error', `image ${JSON.stringify(image.src)} is a folder, not a file`)];
+  if (!fact || fact.kind === 'missing')
+    return [
+      problem(file, image.at, 'error', `image ${JSON.stringify(image.src)} not found (looked for ${image.path})`),
+    ];
+  if (fact.kind === 'not-a-file')
+    return [problem(file, image.at, 'error', `image ${JSON.stringify(image.src)} is a folder, not a file`)];
   if (fact.kind === 'outside') {
-    return [problem(file, image.at, 'error', `image ${JSON.stringify(image.src)} is a link to a file outside the repository; copy the image itself into the repository`)];
+    return [
+      problem(
+        file,
+        image.at,
+        'error',
+        `image ${JSON.stringify(image.src)} is a link to a file outside the repository; copy the image itself into the repository`,
+      ),
+    ];
   }
-  if (fact.type === null) return [problem(file, image.at, 'error', `${image.src} is not an image Postgate can send: expected PNG, JPEG, GIF, WebP or AVIF (checked by its content, not its name)`)];
+  if (fact.type === null)
+    return [
+      problem(
+        file,
+        image.at,
+        'error',
+        `${image.src} is not an image Postgate can send: expected PNG, JPEG, GIF, WebP or AVIF (checked by its content, not its name)`,
+      ),
+    ];
   return [];
 }
 
@@ -87,7 +161,10 @@ function checkImageFile(file: string, image: ImageRef, facts: ReadonlyMap<string
  * Two items with one id would share one ledger history. Every file that claims the id is named, at
  * its `id:` line when it sets one (`idAt`, by file), so either can be fixed.
  */
-export function checkDuplicateIds(items: readonly Pick<Item, 'id' | 'file'>[], idAt: ReadonlyMap<string, Position> = new Map()): Problem[] {
+export function checkDuplicateIds(
+  items: readonly Pick<Item, 'id' | 'file'>[],
+  idAt: ReadonlyMap<string, Position> = new Map(),
+): Problem[] {
   const filesById = new Map<string, string[]>();
   for (const item of items) {
     const files = filesById.get(item.id) ?? [];
@@ -103,8 +180,17 @@ export function checkDuplicateIds(items: readonly Pick<Item, 'id' | 'file'>[], i
       reported.add(file);
       const others = files.filter((f) => f !== file).join(', ');
       const at = idAt.get(file);
-      const fix = at ? 'give one of them another id' : 'its id comes from its path; rename or remove one of them, or give one its own id (id: ...)';
-      problems.push(problem(file, at ?? START, 'error', `duplicate id "${id}": ${others} ${files.length > 2 ? 'have' : 'has'} it too; ${fix}`));
+      const fix = at
+        ? 'give one of them another id'
+        : 'its id comes from its path; rename or remove one of them, or give one its own id (id: ...)';
+      problems.push(
+        problem(
+          file,
+          at ?? START,
+          'error',
+          `duplicate id "${id}": ${others} ${files.length > 2 ? 'have' : 'has'} it too; ${fix}`,
+        ),
+      );
     }
   }
   return problems;

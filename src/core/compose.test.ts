@@ -3,7 +3,12 @@ import { composeParts } from './compose.ts';
 import type { AnnounceItem, SocialItem } from './item.ts';
 
 const at = (line: number) => ({ line, col: 1 });
-const base = { file: 'content/social/launch.md', publishAt: Date.UTC(2026, 11, 1, 8, 30), draft: false, staleAfterMs: null };
+const base = {
+  file: 'content/social/launch.md',
+  publishAt: Date.UTC(2026, 11, 1, 8, 30),
+  draft: false,
+  staleAfterMs: null,
+};
 
 const social: SocialItem = {
   ...base,
@@ -41,7 +46,9 @@ describe('composeParts', () => {
   });
   it('tags links to the site with the channel and the item id, and no others', () => {
     const parts = composeParts(social, 'bluesky', utmOn);
-    expect(parts[0]!.text).toBe('We launched: https://example.org/posts/launch?utm_source=bluesky&utm_medium=social&utm_campaign=social%2Flaunch');
+    expect(parts[0]!.text).toBe(
+      'We launched: https://example.org/posts/launch?utm_source=bluesky&utm_medium=social&utm_campaign=social%2Flaunch',
+    );
     expect(parts[1]!.text).toBe('Thanks to https://partner.org/');
   });
   it('keeps each part where it was in the file', () => {
@@ -54,7 +61,9 @@ describe('composeParts', () => {
   it('gives an announcement its text for the channel, tagged with the announcement id', () => {
     const [part, ...rest] = composeParts(announce, 'mastodon', utmOn);
     expect(rest).toEqual([]);
-    expect(part!.text).toBe('New on the blog\n\nhttps://example.org/posts/launch/?utm_source=mastodon&utm_medium=social&utm_campaign=posts%2Flaunch%2Fannounce');
+    expect(part!.text).toBe(
+      'New on the blog\n\nhttps://example.org/posts/launch/?utm_source=mastodon&utm_medium=social&utm_campaign=posts%2Flaunch%2Fannounce',
+    );
     expect(part!.at).toEqual(at(9));
   });
   it('gives nothing for a channel the announcement has no text for', () => {

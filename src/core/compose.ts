@@ -12,8 +12,18 @@ export interface ComposeOptions {
   utm: boolean;
 }
 
-export function composeParts(item: SocialItem | AnnounceItem, channel: SocialChannelId, options: ComposeOptions): Part[] {
-  const source = item.kind === 'social' ? (item.overrides[channel] ?? item.parts) : [item.texts[channel]].filter((p): p is Part => !!p);
+export function composeParts(
+  item: SocialItem | AnnounceItem,
+  channel: SocialChannelId,
+  options: ComposeOptions,
+): Part[] {
+  const source =
+    item.kind === 'social'
+      ? (item.overrides[channel] ?? item.parts)
+      : [item.texts[channel]].filter((p): p is Part => !!p);
   if (!options.utm) return source;
-  return source.map((part) => ({ ...part, text: tagLinks(part.text, { siteUrl: options.siteUrl, channel, campaign: item.id }) }));
+  return source.map((part) => ({
+    ...part,
+    text: tagLinks(part.text, { siteUrl: options.siteUrl, channel, campaign: item.id }),
+  }));
 }

@@ -20,7 +20,9 @@ export const configSchema = z.strictObject({
       .url('expected the site address with its scheme, e.g. https://example.org')
       .refine((u) => /^https?:\/\//.test(u), 'expected an http:// or https:// address')
       .transform((u) => u.replace(/\/+$/, '')),
-    timeZone: z.string().refine(isTimeZone, 'expected an IANA time zone such as Europe/Berlin, America/New_York or UTC'),
+    timeZone: z
+      .string()
+      .refine(isTimeZone, 'expected an IANA time zone such as Europe/Berlin, America/New_York or UTC'),
     language: z.string().default('en'),
     author: z.string().trim().min(1).default('The editors'),
   }),
@@ -56,7 +58,10 @@ export const configSchema = z.strictObject({
     .prefault({}),
   theme: z
     .strictObject({
-      accent: z.string().regex(/^#[0-9a-fA-F]{3,8}$/, 'expected a colour such as "#0b6e4f"').default('#0b6e4f'),
+      accent: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{3,8}$/, 'expected a colour such as "#0b6e4f"')
+        .default('#0b6e4f'),
     })
     .prefault({}),
 });

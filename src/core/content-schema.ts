@@ -16,7 +16,11 @@ export interface SchemaOptions {
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,119}$/;
 
-const text = (what: string) => z.string({ error: `expected ${what} as text` }).trim().min(1, `${what} must not be empty`);
+const text = (what: string) =>
+  z
+    .string({ error: `expected ${what} as text` })
+    .trim()
+    .min(1, `${what} must not be empty`);
 
 const image = z.strictObject({
   src: text('the image path (src)'),
@@ -48,7 +52,9 @@ function publishAt(options: SchemaOptions) {
   });
 }
 
-const socialChannels = z.array(z.enum(SOCIAL_CHANNEL_IDS)).min(1, 'list at least one channel, e.g. [x, mastodon, bluesky]');
+const socialChannels = z
+  .array(z.enum(SOCIAL_CHANNEL_IDS))
+  .min(1, 'list at least one channel, e.g. [x, mastodon, bluesky]');
 
 /** Drafts may leave `publishAt` out; everything else needs to say when it goes out. */
 function requirePublishAt(data: { draft: boolean; publishAt?: Date | undefined }, ctx: z.RefinementCtx) {
@@ -63,14 +69,18 @@ function requirePublishAt(data: { draft: boolean; publishAt?: Date | undefined }
 
 function noRepeats(list: readonly string[] | undefined, ctx: z.RefinementCtx) {
   list?.forEach((value, index) => {
-    if (list.indexOf(value) !== index) ctx.addIssue({ code: 'custom', path: ['channels', index], message: `"${value}" is listed twice` });
+    if (list.indexOf(value) !== index)
+      ctx.addIssue({ code: 'custom', path: ['channels', index], message: `"${value}" is listed twice` });
   });
 }
 
 export function socialSchema(options: SchemaOptions) {
   return z
     .strictObject({
-      id: z.string().regex(ID_PATTERN, 'an id is letters, digits, ".", "_", "-" and "/", starting with a letter or digit').optional(),
+      id: z
+        .string()
+        .regex(ID_PATTERN, 'an id is letters, digits, ".", "_", "-" and "/", starting with a letter or digit')
+        .optional(),
       publishAt: publishAt(options).optional(),
       channels: socialChannels.optional(),
       images: z.array(image).optional(),
@@ -89,7 +99,10 @@ export function socialSchema(options: SchemaOptions) {
 export function postSchema(options: SchemaOptions) {
   return z
     .strictObject({
-      id: z.string().regex(ID_PATTERN, 'an id is letters, digits, ".", "_", "-" and "/", starting with a letter or digit').optional(),
+      id: z
+        .string()
+        .regex(ID_PATTERN, 'an id is letters, digits, ".", "_", "-" and "/", starting with a letter or digit')
+        .optional(),
       title: text('the title'),
       description: text('the description'),
       publishAt: publishAt(options).optional(),
@@ -98,7 +111,14 @@ export function postSchema(options: SchemaOptions) {
       draft: z.boolean().default(false),
       cover: image.optional(),
       announce: z
-        .union([text('the announcement'), z.strictObject({ x: text('the X announcement').optional(), mastodon: text('the Mastodon announcement').optional(), bluesky: text('the Bluesky announcement').optional() })])
+        .union([
+          text('the announcement'),
+          z.strictObject({
+            x: text('the X announcement').optional(),
+            mastodon: text('the Mastodon announcement').optional(),
+            bluesky: text('the Bluesky announcement').optional(),
+          }),
+        ])
         .optional(),
       staleAfter: staleAfter.optional(),
     })

@@ -12,7 +12,9 @@ export interface CrisisPeriod {
 }
 
 /** Builds periods from the history of the CRISIS file, oldest first: each add opens one, each removal closes it. */
-export function crisisPeriods(events: readonly { at: number; change: 'added' | 'removed' | 'modified'; reason?: string }[]): CrisisPeriod[] {
+export function crisisPeriods(
+  events: readonly { at: number; change: 'added' | 'removed' | 'modified'; reason?: string }[],
+): CrisisPeriod[] {
   const periods: CrisisPeriod[] = [];
   for (const event of [...events].sort((a, b) => a.at - b.at)) {
     const open = periods.at(-1);
@@ -29,7 +31,11 @@ export function crisisPeriods(events: readonly { at: number; change: 'added' | '
  * The crisis an item fell due in and that its file was not approved again after, if any.
  * @param changedAt when the item's file last changed on main (the merge of its latest approval)
  */
-export function missedInCrisis(dueAt: number, changedAt: number, periods: readonly CrisisPeriod[]): CrisisPeriod | null {
+export function missedInCrisis(
+  dueAt: number,
+  changedAt: number,
+  periods: readonly CrisisPeriod[],
+): CrisisPeriod | null {
   for (const period of periods) {
     if (period.end === null) continue; // an ongoing crisis holds everything anyway
     if (dueAt >= period.start && dueAt < period.end && changedAt < period.end) return period;

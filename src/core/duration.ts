@@ -19,7 +19,11 @@ export function parseDuration(raw: unknown): DurationResult {
   }
   let ms = 0;
   for (const [, amount, unit] of text.matchAll(PART)) ms += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
-  if (ms === 0) return { ok: false, message: `a duration of zero would make everything stale at once; use "never" to turn staleness off` };
+  if (ms === 0)
+    return {
+      ok: false,
+      message: `a duration of zero would make everything stale at once; use "never" to turn staleness off`,
+    };
   return { ok: true, ms };
 }
 

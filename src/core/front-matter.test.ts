@@ -11,10 +11,16 @@ describe('normalizeText', () => {
 describe('splitFrontMatter', () => {
   it('splits YAML from body and says on which lines each starts', () => {
     const r = splitFrontMatter('---\npublishAt: 2026-12-01T09:30\nchannels: [x]\n---\nHello\nworld\n');
-    expect(r).toEqual({ ok: true, value: { yaml: 'publishAt: 2026-12-01T09:30\nchannels: [x]', yamlLine: 2, body: 'Hello\nworld\n', bodyLine: 5 } });
+    expect(r).toEqual({
+      ok: true,
+      value: { yaml: 'publishAt: 2026-12-01T09:30\nchannels: [x]', yamlLine: 2, body: 'Hello\nworld\n', bodyLine: 5 },
+    });
   });
   it('accepts fences with trailing spaces and an empty front matter', () => {
-    expect(splitFrontMatter('---  \n---\t\nbody')).toEqual({ ok: true, value: { yaml: '', yamlLine: 2, body: 'body', bodyLine: 3 } });
+    expect(splitFrontMatter('---  \n---\t\nbody')).toEqual({
+      ok: true,
+      value: { yaml: '', yamlLine: 2, body: 'body', bodyLine: 3 },
+    });
   });
   it('splits at the first closing fence, leaving later --- lines in the body', () => {
     const r = splitFrontMatter('---\na: 1\n---\none\n---\ntwo');
@@ -42,10 +48,12 @@ describe('readYamlMapping', () => {
   const read = (yaml: string, firstLine = 2) => readYamlMapping(yaml, firstLine);
 
   it('reads settings, keeping dates and times as the strings written', () => {
-    expect(read('publishAt: 2026-12-01T09:30\nwhen: 2030-02-30\nday: 2026-12-01\nn: 3\ndraft: true\nempty: ~')).toEqual({
-      ok: true,
-      value: { publishAt: '2026-12-01T09:30', when: '2030-02-30', day: '2026-12-01', n: 3, draft: true, empty: null },
-    });
+    expect(read('publishAt: 2026-12-01T09:30\nwhen: 2030-02-30\nday: 2026-12-01\nn: 3\ndraft: true\nempty: ~')).toEqual(
+      {
+        ok: true,
+        value: { publishAt: '2026-12-01T09:30', when: '2030-02-30', day: '2026-12-01', n: 3, draft: true, empty: null },
+      },
+    );
   });
   it('keeps YAML 1.1 words such as yes and no as text', () => {
     expect(read('a: yes\nb: no\nc: on')).toEqual({ ok: true, value: { a: 'yes', b: 'no', c: 'on' } });
@@ -55,7 +63,11 @@ describe('readYamlMapping', () => {
     expect(read('# just a comment')).toEqual({ ok: true, value: {} });
   });
   it('refuses a list or a lone value instead of settings', () => {
-    expect(read('- a\n- b', 7)).toEqual({ ok: false, at: { line: 7, col: 1 }, message: expect.stringContaining('received a list') });
+    expect(read('- a\n- b', 7)).toEqual({
+      ok: false,
+      at: { line: 7, col: 1 },
+      message: expect.stringContaining('received a list'),
+    });
     expect(read('just text')).toMatchObject({ ok: false, message: expect.stringContaining('received a single value') });
   });
   it('reports a syntax error at its line in the file and its column', () => {
@@ -64,7 +76,11 @@ describe('readYamlMapping', () => {
     expect(!r.ok && r.message).toMatch(/^the front matter is not valid YAML: /);
   });
   it('reports a duplicated key', () => {
-    expect(read('a: 1\na: 2')).toMatchObject({ ok: false, at: { line: 3, col: 1 }, message: expect.stringContaining('duplicated mapping key') });
+    expect(read('a: 1\na: 2')).toMatchObject({
+      ok: false,
+      at: { line: 3, col: 1 },
+      message: expect.stringContaining('duplicated mapping key'),
+    });
   });
   it('explains that tabs cannot indent', () => {
     const r = read('cover:\n\tsrc: ./a.png', 2);

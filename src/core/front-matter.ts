@@ -39,7 +39,8 @@ export function splitFrontMatter(text: string): Result<SplitFile> {
     return {
       ok: false,
       at: { line: 1, col: 1 },
-      message: 'expected front matter: the file must start with a line "---", then its settings (publishAt: ...), then another "---"',
+      message:
+        'expected front matter: the file must start with a line "---", then its settings (publishAt: ...), then another "---"',
     };
   }
   for (let i = 1; i < lines.length; i++) {
@@ -71,8 +72,17 @@ export function readYamlMapping(text: string, firstLine: number): Result<Record<
     const line = (error.mark?.line ?? 0) + firstLine;
     const col = (error.mark?.column ?? 0) + 1;
     const better = betterSyntaxError(text, error.reason);
-    if (better) return { ok: false, at: { line: better.line + firstLine, col: better.col + 1 }, message: `the front matter is not valid YAML: ${better.message}` };
-    return { ok: false, at: { line, col }, message: `the front matter is not valid YAML: ${error.reason}${yamlHint(text, error.mark?.line, error.reason)}` };
+    if (better)
+      return {
+        ok: false,
+        at: { line: better.line + firstLine, col: better.col + 1 },
+        message: `the front matter is not valid YAML: ${better.message}`,
+      };
+    return {
+      ok: false,
+      at: { line, col },
+      message: `the front matter is not valid YAML: ${error.reason}${yamlHint(text, error.mark?.line, error.reason)}`,
+    };
   }
   if (expandedSize(data, new Map()) > MAX_EXPANDED_NODES) {
     const alias = findToken(text, /(?:^|[\s[{,:])(\*[^\s,\]}]+)/);
@@ -131,24 +141,37 @@ function betterSyntaxError(text: string, reason: string): { line: number; col: n
   const lines = text.split('\n');
   if (/end of the stream within a flow collection/.test(reason)) {
     const open = unclosedBracket(lines);
-    if (open) return { ...open, message: `${reason} (the "${open.char}" here is never closed; add "${open.char === '[' ? ']' : '}'}")` };
+    if (open)
+      return {
+        ...open,
+        message: `${reason} (the "${open.char}" here is never closed; add "${open.char === '[' ? ']' : '}'}")`,
+      };
   }
   const quote = /end of the stream within a (double|single) quoted scalar/.exec(reason);
   if (quote) {
     const char = quote[1] === 'double' ? '"' : "'";
-    const open = lines.map((l, i) => ({ line: i, col: l.lastIndexOf(char), count: l.split(char).length - 1 })).find((l) => l.count % 2 === 1);
+    const open = lines
+      .map((l, i) => ({ line: i, col: l.lastIndexOf(char), count: l.split(char).length - 1 }))
+      .find((l) => l.count % 2 === 1);
     if (open) return { line: open.line, col: open.col, message: `${reason} (the ${char} here is never closed)` };
   }
   const alias = /^unidentified alias "(.*)"$/.exec(reason);
   if (alias) {
     const at = findToken(text, new RegExp(`(?:^|[\\s[{,:])(\\*${alias[1]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})`));
-    if (at) return { ...at, message: `${reason}: a value starting with "*" refers to an anchor (&name) that this front matter does not define; put the value in quotes if you meant the text` };
+    if (at)
+      return {
+        ...at,
+        message: `${reason}: a value starting with "*" refers to an anchor (&name) that this front matter does not define; put the value in quotes if you meant the text`,
+      };
   }
   if (reason.startsWith('unknown tag')) {
     const at = findToken(text, /(?:^|:\s+|-\s+|[[{,]\s*)(!\S*)/);
     if (at) {
       const tag = /!\S*/.exec(lines[at.line]!.slice(at.col))![0];
-      return { ...at, message: `unknown tag ${tag}: Postgate reads plain YAML values (text, numbers, true/false, lists, mappings); remove the tag` };
+      return {
+        ...at,
+        message: `unknown tag ${tag}: Postgate reads plain YAML values (text, numbers, true/false, lists, mappings); remove the tag`,
+      };
     }
   }
   return null;
@@ -177,11 +200,13 @@ function yamlHint(text: string, zeroBasedLine: number | undefined, reason: strin
   const line = zeroBasedLine === undefined ? '' : (text.split('\n')[zeroBasedLine] ?? '');
   const previous = zeroBasedLine ? (text.split('\n')[zeroBasedLine - 1] ?? '') : '';
   const duplicate = /^\s*(?:-\s+)?("[^"]*"|'[^']*'|[^\s:#][^:#]*?)\s*:(?:\s|$)/.exec(line);
-  if (reason === 'duplicated mapping key' && duplicate) return ` (${JSON.stringify(duplicate[1]!.replace(/^(["'])(.*)\1$/, '$2'))} is set twice; keep one)`;
+  if (reason === 'duplicated mapping key' && duplicate)
+    return ` (${JSON.stringify(duplicate[1]!.replace(/^(["'])(.*)\1$/, '$2'))} is set twice; keep one)`;
   if (/^\t|\n\t/.test(`${previous}\n${line}`)) return ' (YAML does not allow tabs for indentation; use spaces)';
   for (const candidate of [line, previous]) {
     if (/^\s*[\w-]+:\s+[^'"\s[{][^#]*:\s/.test(candidate)) return ' (a value that contains ": " must be put in quotes)';
   }
-  if (reason === 'bad indentation of a mapping entry') return ' (indent this line with spaces exactly like the setting above it)';
+  if (reason === 'bad indentation of a mapping entry')
+    return ' (indent this line with spaces exactly like the setting above it)';
   return '';
 }

@@ -46,7 +46,15 @@ const announce: AnnounceItem = {
 };
 
 function inputs(over: Partial<StateInputs> = {}): StateInputs {
-  return { now: NOW, sent: new Map(), retracted: new Map(), releasedAt: new Map(), crisis: null, invalid: new Map(), ...over };
+  return {
+    now: NOW,
+    sent: new Map(),
+    retracted: new Map(),
+    releasedAt: new Map(),
+    crisis: null,
+    invalid: new Map(),
+    ...over,
+  };
 }
 
 describe('itemState', () => {
@@ -64,7 +72,9 @@ describe('itemState', () => {
   });
   it('is published only when every channel is sent', () => {
     expect(itemState(social, inputs({ sent: new Map([['social/launch', new Set(['x'])]]) })).state).toBe('due');
-    expect(itemState(social, inputs({ sent: new Map([['social/launch', new Set(['x', 'mastodon'])]]) })).state).toBe('published');
+    expect(itemState(social, inputs({ sent: new Map([['social/launch', new Set(['x', 'mastodon'])]]) })).state).toBe(
+      'published',
+    );
     expect(itemState(post, inputs({ sent: new Map([['posts/launch', new Set(['blog'])]]) })).state).toBe('published');
   });
   it('stays published during a crisis and when its file later has errors', () => {
@@ -102,7 +112,11 @@ describe('itemState', () => {
 
 describe('itemState for a post announcement', () => {
   it('waits for its blog post to go live', () => {
-    expect(itemState(announce, inputs())).toEqual({ state: 'scheduled', reason: 'goes out once its blog post is live', dueAt: null });
+    expect(itemState(announce, inputs())).toEqual({
+      state: 'scheduled',
+      reason: 'goes out once its blog post is live',
+      dueAt: null,
+    });
   });
   it('falls due when the post went live, not at its own earlier time', () => {
     const releasedAt = new Map([['posts/launch', NOW - 30 * 60_000]]);
@@ -116,14 +130,22 @@ describe('itemState for a post announcement', () => {
   });
   it('keeps to its own time when the post went live earlier', () => {
     const future = { ...announce, publishAt: NOW + HOUR };
-    expect(itemState(future, inputs({ releasedAt: new Map([['posts/launch', NOW - HOUR]]) }))).toEqual({ state: 'scheduled', dueAt: NOW + HOUR });
+    expect(itemState(future, inputs({ releasedAt: new Map([['posts/launch', NOW - HOUR]]) }))).toEqual({
+      state: 'scheduled',
+      dueAt: NOW + HOUR,
+    });
   });
   it('is held during a crisis once its post is live', () => {
-    const verdict = itemState(announce, inputs({ releasedAt: new Map([['posts/launch', NOW - HOUR]]), crisis: 'storm' }));
+    const verdict = itemState(
+      announce,
+      inputs({ releasedAt: new Map([['posts/launch', NOW - HOUR]]), crisis: 'storm' }),
+    );
     expect(verdict).toMatchObject({ state: 'held', reason: 'CRISIS: storm' });
   });
   it('stays a draft while its post is a draft', () => {
-    expect(itemState({ ...announce, draft: true }, inputs({ releasedAt: new Map([['posts/launch', NOW - HOUR]]) })).state).toBe('draft');
+    expect(
+      itemState({ ...announce, draft: true }, inputs({ releasedAt: new Map([['posts/launch', NOW - HOUR]]) })).state,
+    ).toBe('draft');
   });
 });
 

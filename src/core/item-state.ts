@@ -45,9 +45,14 @@ export function itemState(item: Item, inputs: StateInputs): StateVerdict {
   // while it keeps its id, even though its file may still be in the repository.
   const retracted = channels.filter((c) => inputs.retracted.get(item.id)?.has(c));
   if (retracted.length > 0) {
-    return { state: 'retracted', reason: `retracted from ${retracted.map((c) => NAMES[c] ?? c).join(', ')}; it is not sent again`, dueAt: item.publishAt };
+    return {
+      state: 'retracted',
+      reason: `retracted from ${retracted.map((c) => NAMES[c] ?? c).join(', ')}; it is not sent again`,
+      dueAt: item.publishAt,
+    };
   }
-  if (sent && channels.length > 0 && channels.every((c) => sent.has(c))) return { state: 'published', dueAt: item.publishAt };
+  if (sent && channels.length > 0 && channels.every((c) => sent.has(c)))
+    return { state: 'published', dueAt: item.publishAt };
 
   const problem = inputs.invalid.get(item.file);
   if (problem) return { state: 'held', reason: `the file has errors: ${problem}`, dueAt: item.publishAt };
@@ -74,12 +79,21 @@ export function itemState(item: Item, inputs: StateInputs): StateVerdict {
   const approval = inputs.approvals?.get(item.id);
   if (approval && !approval.ok) return { state: 'held', reason: approval.reason, dueAt };
   const failure = inputs.failures?.get(item.id);
-  if (failure) return { state: 'failed', reason: failure.retry ? `${failure.error}; the next run tries again` : failure.error, dueAt };
+  if (failure)
+    return {
+      state: 'failed',
+      reason: failure.retry ? `${failure.error}; the next run tries again` : failure.error,
+      dueAt,
+    };
   return { state: 'due', dueAt };
 }
 
 /** States in which the publisher sends what is left of an item. */
-export function isActionable(verdict: StateVerdict, failures?: ReadonlyMap<string, { retry: boolean }>, id?: string): boolean {
+export function isActionable(
+  verdict: StateVerdict,
+  failures?: ReadonlyMap<string, { retry: boolean }>,
+  id?: string,
+): boolean {
   if (verdict.state === 'due') return true;
   return verdict.state === 'failed' && id !== undefined && failures?.get(id)?.retry === true;
 }

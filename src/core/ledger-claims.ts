@@ -4,7 +4,12 @@ import type { LedgerRecord } from './ledger.ts';
  * Whether another run has taken a part: a record for the same item, channel and part that says
  * it is being sent or was sent, which this run neither knew when it planned nor wrote itself.
  */
-export function takenByAnother(lines: readonly string[], claim: LedgerRecord, ours: ReadonlySet<string>, knownAtStart: ReadonlySet<string>): boolean {
+export function takenByAnother(
+  lines: readonly string[],
+  claim: LedgerRecord,
+  ours: ReadonlySet<string>,
+  knownAtStart: ReadonlySet<string>,
+): boolean {
   for (const line of lines) {
     if (!line || ours.has(line) || knownAtStart.has(line)) continue;
     let record: Partial<LedgerRecord>;
@@ -13,7 +18,13 @@ export function takenByAnother(lines: readonly string[], claim: LedgerRecord, ou
     } catch {
       continue;
     }
-    if (record.item === claim.item && record.channel === claim.channel && record.part === claim.part && (record.type === 'attempt' || record.type === 'sent')) return true;
+    if (
+      record.item === claim.item &&
+      record.channel === claim.channel &&
+      record.part === claim.part &&
+      (record.type === 'attempt' || record.type === 'sent')
+    )
+      return true;
   }
   return false;
 }

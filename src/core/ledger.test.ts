@@ -1,16 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { ledgerRecordSchema, summarizeLedger, type LedgerRecord } from './ledger.ts';
 
-function rec(type: 'sent' | 'retracted', item: string, channel: string, part = 0, parts = 1, at = '2026-12-01T08:30:00Z'): LedgerRecord {
+function rec(
+  type: 'sent' | 'retracted',
+  item: string,
+  channel: string,
+  part = 0,
+  parts = 1,
+  at = '2026-12-01T08:30:00Z',
+): LedgerRecord {
   return ledgerRecordSchema.parse({ v: 1, type, item, channel, part, parts, at });
 }
 
 describe('ledgerRecordSchema', () => {
   it('fills defaults and refuses records it does not understand', () => {
     expect(rec('sent', 'social/a', 'x')).toMatchObject({ remoteId: '', url: '', hash: '' });
-    expect(ledgerRecordSchema.safeParse({ v: 2, type: 'sent', item: 'a', channel: 'x', part: 0, parts: 1, at: 'now' }).success).toBe(false);
-    expect(ledgerRecordSchema.safeParse({ v: 1, type: 'sent', item: '', channel: 'x', part: 0, parts: 1, at: 'now' }).success).toBe(false);
-    expect(ledgerRecordSchema.safeParse({ v: 1, type: 'sent', item: 'a', channel: 'x', part: -1, parts: 1, at: 'now' }).success).toBe(false);
+    expect(
+      ledgerRecordSchema.safeParse({ v: 2, type: 'sent', item: 'a', channel: 'x', part: 0, parts: 1, at: 'now' })
+        .success,
+    ).toBe(false);
+    expect(
+      ledgerRecordSchema.safeParse({ v: 1, type: 'sent', item: '', channel: 'x', part: 0, parts: 1, at: 'now' })
+        .success,
+    ).toBe(false);
+    expect(
+      ledgerRecordSchema.safeParse({ v: 1, type: 'sent', item: 'a', channel: 'x', part: -1, parts: 1, at: 'now' })
+        .success,
+    ).toBe(false);
   });
 });
 
@@ -31,7 +47,11 @@ describe('summarizeLedger', () => {
     expect(summarizeLedger(twice).sent.has('social/t')).toBe(false);
   });
   it('removes an item retracted on a channel, and only there', () => {
-    const records = [rec('sent', 'social/a', 'x'), rec('sent', 'social/a', 'mastodon'), rec('retracted', 'social/a', 'x')];
+    const records = [
+      rec('sent', 'social/a', 'x'),
+      rec('sent', 'social/a', 'mastodon'),
+      rec('retracted', 'social/a', 'x'),
+    ];
     expect([...summarizeLedger(records).sent.get('social/a')!]).toEqual(['mastodon']);
     const all = [...records, rec('retracted', 'social/a', 'mastodon')];
     expect(summarizeLedger(all).sent.has('social/a')).toBe(false);
@@ -51,7 +71,10 @@ describe('summarizeLedger', () => {
     expect(sent.get('posts/launch')?.has('blog')).toBe(true);
   });
   it('forgets the release time when the post is retracted, and takes the new one if it is published again', () => {
-    const retracted = [rec('sent', 'posts/launch', 'blog', 0, 1, '2026-12-01T08:30:00Z'), rec('retracted', 'posts/launch', 'blog')];
+    const retracted = [
+      rec('sent', 'posts/launch', 'blog', 0, 1, '2026-12-01T08:30:00Z'),
+      rec('retracted', 'posts/launch', 'blog'),
+    ];
     expect(summarizeLedger(retracted).releasedAt.has('posts/launch')).toBe(false);
     const again = [...retracted, rec('sent', 'posts/launch', 'blog', 0, 1, '2026-12-03T10:00:00Z')];
     expect(summarizeLedger(again).releasedAt.get('posts/launch')).toBe(Date.UTC(2026, 11, 3, 10));
@@ -65,7 +88,11 @@ describe('summarizeLedger', () => {
 
 describe('summarizeLedger retractions', () => {
   it('remembers where an item was retracted, and forgets it once it is sent there again', () => {
-    const retracted = [rec('sent', 'social/a', 'x'), rec('sent', 'social/a', 'mastodon'), rec('retracted', 'social/a', 'x')];
+    const retracted = [
+      rec('sent', 'social/a', 'x'),
+      rec('sent', 'social/a', 'mastodon'),
+      rec('retracted', 'social/a', 'x'),
+    ];
     expect(summarizeLedger(retracted).retracted.get('social/a')).toEqual(new Set(['x']));
     expect(summarizeLedger([...retracted, rec('sent', 'social/a', 'x')]).retracted.has('social/a')).toBe(false);
   });

@@ -103,15 +103,28 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
     if (!p) progress.set(key, (p = { parts: r.parts, sent: new Map(), uncertain: new Map() }));
     p.parts = r.parts;
     if (r.type === 'attempt') {
-      if (!p.sent.has(r.part) && !p.uncertain.has(r.part)) p.uncertain.set(r.part, parseMachineTime(r.machineAt ?? r.at));
+      if (!p.sent.has(r.part) && !p.uncertain.has(r.part))
+        p.uncertain.set(r.part, parseMachineTime(r.machineAt ?? r.at));
     } else if (r.type === 'sent') {
       p.uncertain.delete(r.part);
-      p.sent.set(r.part, { remoteId: r.remoteId, url: r.url, hash: r.hash, at: Date.parse(r.at), ...(r.cid ? { cid: r.cid } : {}) });
+      p.sent.set(r.part, {
+        remoteId: r.remoteId,
+        url: r.url,
+        hash: r.hash,
+        at: Date.parse(r.at),
+        ...(r.cid ? { cid: r.cid } : {}),
+      });
       if (r.hash) byHash.set(`${r.channel}\u0000${r.hash}`, r.item);
       if (r.channel === 'blog' && !releasedAt.has(r.item)) releasedAt.set(r.item, Date.parse(r.at));
     } else {
       p.uncertain.delete(r.part);
-      p.lastFailure = { part: r.part, at: Date.parse(r.at), error: r.error ?? 'unknown error', failure: r.failure ?? 'unknown', hash: r.hash };
+      p.lastFailure = {
+        part: r.part,
+        at: Date.parse(r.at),
+        error: r.error ?? 'unknown error',
+        failure: r.failure ?? 'unknown',
+        hash: r.hash,
+      };
     }
   }
   const sent = new Map<string, Set<string>>();

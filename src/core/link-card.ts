@@ -11,7 +11,11 @@ export interface LinkCardData {
   description: string;
 }
 
-export function linkCardFor(text: string, siteUrl: string, postsBySlug: ReadonlyMap<string, PostItem>): LinkCardData | null {
+export function linkCardFor(
+  text: string,
+  siteUrl: string,
+  postsBySlug: ReadonlyMap<string, PostItem>,
+): LinkCardData | null {
   let site: URL;
   try {
     site = new URL(siteUrl);

@@ -13,7 +13,10 @@ describe('findLinks', () => {
   });
   it('finds bare domains with common top-level domains, marked as without scheme', () => {
     expect(findLinks('visit example.org')).toEqual([{ start: 6, end: 17, url: 'example.org', hasScheme: false }]);
-    expect(urls('visit www.example.com/path, then news.example.co.uk')).toEqual(['www.example.com/path', 'news.example.co.uk']);
+    expect(urls('visit www.example.com/path, then news.example.co.uk')).toEqual([
+      'www.example.com/path',
+      'news.example.co.uk',
+    ]);
   });
   it('does not take file names and abbreviations for links', () => {
     expect(urls('Built with node.js, e.g. for README.md and index.html at 3.14 speed')).toEqual([]);
@@ -23,14 +26,24 @@ describe('findLinks', () => {
   });
   it('leaves trailing punctuation out of the link', () => {
     expect(urls('See https://example.org/x.')).toEqual(['https://example.org/x']);
-    expect(urls('Is it https://example.org/x?! Yes: example.org, then')).toEqual(['https://example.org/x', 'example.org']);
-    expect(urls('"https://example.org/q" and ’https://example.org/r’')).toEqual(['https://example.org/q', 'https://example.org/r']);
+    expect(urls('Is it https://example.org/x?! Yes: example.org, then')).toEqual([
+      'https://example.org/x',
+      'example.org',
+    ]);
+    expect(urls('"https://example.org/q" and ’https://example.org/r’')).toEqual([
+      'https://example.org/q',
+      'https://example.org/r',
+    ]);
     expect(urls('https://example.org/a;')).toEqual(['https://example.org/a']);
   });
   it('keeps balanced parentheses and drops a closing one the link did not open', () => {
-    expect(urls('https://en.wikipedia.org/wiki/Mercury_(planet) is hot')).toEqual(['https://en.wikipedia.org/wiki/Mercury_(planet)']);
+    expect(urls('https://en.wikipedia.org/wiki/Mercury_(planet) is hot')).toEqual([
+      'https://en.wikipedia.org/wiki/Mercury_(planet)',
+    ]);
     expect(urls('(see https://example.org/x)')).toEqual(['https://example.org/x']);
-    expect(urls('(see https://en.wikipedia.org/wiki/Mercury_(planet)).')).toEqual(['https://en.wikipedia.org/wiki/Mercury_(planet)']);
+    expect(urls('(see https://en.wikipedia.org/wiki/Mercury_(planet)).')).toEqual([
+      'https://en.wikipedia.org/wiki/Mercury_(planet)',
+    ]);
     expect(urls('https://example.org/x).')).toEqual(['https://example.org/x']);
   });
   it('keeps query strings and fragments', () => {
@@ -44,7 +57,9 @@ describe('findLinks', () => {
 
 describe('mapLinks', () => {
   it('rewrites every link and leaves the rest of the text untouched', () => {
-    expect(mapLinks('a https://x.org. b example.org!', (l) => `<${l.url}>`)).toBe('a <https://x.org>. b <example.org>!');
+    expect(mapLinks('a https://x.org. b example.org!', (l) => `<${l.url}>`)).toBe(
+      'a <https://x.org>. b <example.org>!',
+    );
     expect(mapLinks('no links here', () => 'X')).toBe('no links here');
   });
 });

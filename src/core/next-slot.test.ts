@@ -12,8 +12,12 @@ describe('nextFreeSlot', () => {
     expect(nextFreeSlot(FRIDAY_0800_LOCAL, new Set(), rules)).toBe(Date.UTC(2026, 11, 4, 8, 30));
   });
   it('honours the lead time: a slot too soon is skipped', () => {
-    expect(nextFreeSlot(FRIDAY_0800_LOCAL, new Set(), { ...rules, leadMs: 2 * HOUR })).toBe(Date.UTC(2026, 11, 4, 12, 0));
-    expect(nextFreeSlot(Date.UTC(2026, 11, 4, 8, 0), new Set(), { ...rules, leadMs: 0 })).toBe(Date.UTC(2026, 11, 4, 8, 30));
+    expect(nextFreeSlot(FRIDAY_0800_LOCAL, new Set(), { ...rules, leadMs: 2 * HOUR })).toBe(
+      Date.UTC(2026, 11, 4, 12, 0),
+    );
+    expect(nextFreeSlot(Date.UTC(2026, 11, 4, 8, 0), new Set(), { ...rules, leadMs: 0 })).toBe(
+      Date.UTC(2026, 11, 4, 8, 30),
+    );
   });
   it('skips days that are not configured: Friday afternoon leads to Monday', () => {
     expect(nextFreeSlot(Date.UTC(2026, 11, 4, 12, 0), new Set(), rules)).toBe(Date.UTC(2026, 11, 7, 8, 30));

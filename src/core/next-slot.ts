@@ -15,7 +15,12 @@ export interface SlotRules {
 
 const DAY_NAMES: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
-export function nextFreeSlot(now: number, taken: ReadonlySet<number>, rules: SlotRules, searchDays = 366): number | null {
+export function nextFreeSlot(
+  now: number,
+  taken: ReadonlySet<number>,
+  rules: SlotRules,
+  searchDays = 366,
+): number | null {
   const times = [...rules.slots].sort().map((s) => s.split(':').map(Number) as [number, number]);
   const today = wallTimeAt(rules.timeZone, now);
   for (let d = 0; d <= searchDays; d++) {
@@ -23,7 +28,14 @@ export function nextFreeSlot(now: number, taken: ReadonlySet<number>, rules: Slo
     const date = new Date(Date.UTC(today.year, today.month - 1, today.day + d));
     if (!rules.days.includes(DAY_NAMES[date.getUTCDay()]!)) continue;
     for (const [hour, minute] of times) {
-      const local = resolveLocal(rules.timeZone, { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour, minute, second: 0 });
+      const local = resolveLocal(rules.timeZone, {
+        year: date.getUTCFullYear(),
+        month: date.getUTCMonth() + 1,
+        day: date.getUTCDate(),
+        hour,
+        minute,
+        second: 0,
+      });
       if (local.kind === 'gap') continue;
       // In the autumn overlap, the first occurrence: that is the one a person reading the clock means first.
       const at = local.kind === 'unique' ? local.epochMs : local.earlier.epochMs;

@@ -52,8 +52,27 @@ const announce: AnnounceItem = {
   texts: { bluesky: { text: 'Read it: https://example.org/posts/launch/', at: { line: 3, col: 1 } } },
 };
 
-function rec(type: LedgerRecord['type'], item: string, channel: string, part: number, parts: number, extra: Partial<LedgerRecord> = {}): LedgerRecord {
-  return { v: 1, type, item, channel, part, parts, remoteId: `${channel}-${part}`, url: `https://net/${channel}/${part}`, at: at(NOW - 30 * 60_000), hash: '', ...extra };
+function rec(
+  type: LedgerRecord['type'],
+  item: string,
+  channel: string,
+  part: number,
+  parts: number,
+  extra: Partial<LedgerRecord> = {},
+): LedgerRecord {
+  return {
+    v: 1,
+    type,
+    item,
+    channel,
+    part,
+    parts,
+    remoteId: `${channel}-${part}`,
+    url: `https://net/${channel}/${part}`,
+    at: at(NOW - 30 * 60_000),
+    hash: '',
+    ...extra,
+  };
 }
 
 function plan(items: PlanInputs['items'], records: LedgerRecord[] = [], over: Partial<PlanInputs> = {}) {
@@ -69,22 +88,34 @@ function plan(items: PlanInputs['items'], records: LedgerRecord[] = [], over: Pa
   });
 }
 
-const sends = (actions: PublishAction[]) => actions.filter((a): a is Extract<PublishAction, { kind: 'send' }> => a.kind === 'send');
+const sends = (actions: PublishAction[]) =>
+  actions.filter((a): a is Extract<PublishAction, { kind: 'send' }> => a.kind === 'send');
 
 describe('planPublish', () => {
   it('sends a due item to each of its channels, with the final text and stable keys', () => {
     const p = plan([social('social/a', ['Hi https://example.org/posts/launch/ and https://other.org'])]);
     const actions = sends(p.actions);
     expect(actions.map((a) => a.channel)).toEqual(['x', 'mastodon']);
-    expect(actions[0]!.parts[0]!.text).toBe('Hi https://example.org/posts/launch/?utm_source=x&utm_medium=social&utm_campaign=social%2Fa and https://other.org');
+    expect(actions[0]!.parts[0]!.text).toBe(
+      'Hi https://example.org/posts/launch/?utm_source=x&utm_medium=social&utm_campaign=social%2Fa and https://other.org',
+    );
     expect(actions[0]!.parts[0]!.key).not.toBe(actions[1]!.parts[0]!.key);
-    expect(sends(plan([social('social/a', ['Hi https://example.org/posts/launch/ and https://other.org'])]).actions)[0]!.parts[0]!.key).toBe(actions[0]!.parts[0]!.key);
+    expect(
+      sends(plan([social('social/a', ['Hi https://example.org/posts/launch/ and https://other.org'])]).actions)[0]!
+        .parts[0]!.key,
+    ).toBe(actions[0]!.parts[0]!.key);
     expect(p.verdicts.get('social/a')!.state).toBe('due');
   });
 
   it('resumes a thread after the last part that went out, and looks first for an unconfirmed one', () => {
-    const records = [rec('sent', 'social/t', 'x', 0, 4), rec('sent', 'social/t', 'x', 1, 4), rec('attempt', 'social/t', 'x', 2, 4)];
-    const [x] = sends(plan([social('social/t', ['one', 'two', 'three', 'four'], { channels: ['x'] })], records).actions);
+    const records = [
+      rec('sent', 'social/t', 'x', 0, 4),
+      rec('sent', 'social/t', 'x', 1, 4),
+      rec('attempt', 'social/t', 'x', 2, 4),
+    ];
+    const [x] = sends(
+      plan([social('social/t', ['one', 'two', 'three', 'four'], { channels: ['x'] })], records).actions,
+    );
     expect(x!.parts.map((p) => [p.index, p.sent?.remoteId ?? null, p.uncertain])).toEqual([
       [0, 'x-0', false],
       [1, 'x-1', false],
@@ -108,7 +139,10 @@ describe('planPublish', () => {
 
   it('recognises a renamed file by its content and does not send it again', () => {
     const hash = partHash('Same words');
-    const records = [rec('sent', 'social/old-name', 'x', 0, 1, { hash }), rec('sent', 'social/old-name', 'mastodon', 0, 1, { hash })];
+    const records = [
+      rec('sent', 'social/old-name', 'x', 0, 1, { hash }),
+      rec('sent', 'social/old-name', 'mastodon', 0, 1, { hash }),
+    ];
     const p = plan([social('social/new-name', ['Same words'])], records);
     expect(p.actions).toEqual([]);
     expect(p.verdicts.get('social/new-name')!.state).toBe('published');
@@ -161,8 +195,20 @@ describe('planPublish', () => {
 
   it('sends only to enabled channels, never drafts or future items, and orders by due time', () => {
     const early = social('social/early', ['Early'], { publishAt: NOW - 2 * HOUR });
-    const p = plan([social('social/a', ['Hi']), early, social('social/d', ['Draft'], { draft: true }), social('social/f', ['Later'], { publishAt: NOW + HOUR })], [], { enabled: ['blog', 'mastodon'] });
-    expect(sends(p.actions).map((a) => `${a.item.id}:${a.channel}`)).toEqual(['social/early:mastodon', 'social/a:mastodon']);
+    const p = plan(
+      [
+        social('social/a', ['Hi']),
+        early,
+        social('social/d', ['Draft'], { draft: true }),
+        social('social/f', ['Later'], { publishAt: NOW + HOUR }),
+      ],
+      [],
+      { enabled: ['blog', 'mastodon'] },
+    );
+    expect(sends(p.actions).map((a) => `${a.item.id}:${a.channel}`)).toEqual([
+      'social/early:mastodon',
+      'social/a:mastodon',
+    ]);
     expect(p.verdicts.get('social/d')!.state).toBe('draft');
     expect(p.verdicts.get('social/f')!.state).toBe('scheduled');
   });

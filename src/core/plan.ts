@@ -70,7 +70,11 @@ function sourceParts(item: Social, channel: SocialChannelId, compose: ComposeOpt
   const source = composeParts(item, channel, { ...compose, utm: false });
   const final = compose.utm ? composeParts(item, channel, compose) : source;
   const images = item.kind === 'social' ? item.images : [];
-  return source.map((part, i) => ({ source: part.text, text: final[i]!.text, hash: partHash(part.text, i === 0 ? images : []) }));
+  return source.map((part, i) => ({
+    source: part.text,
+    text: final[i]!.text,
+    hash: partHash(part.text, i === 0 ? images : []),
+  }));
 }
 
 export function planPublish(inputs: PlanInputs): Plan {
@@ -109,7 +113,17 @@ export function planPublish(inputs: PlanInputs): Plan {
     }
   }
 
-  const stateInputs = { now: inputs.now, sent, retracted: ledger.retracted, releasedAt: ledger.releasedAt, crisis: inputs.crisis, invalid: inputs.invalid, started, approvals: inputs.approvals, failures };
+  const stateInputs = {
+    now: inputs.now,
+    sent,
+    retracted: ledger.retracted,
+    releasedAt: ledger.releasedAt,
+    crisis: inputs.crisis,
+    invalid: inputs.invalid,
+    started,
+    approvals: inputs.approvals,
+    failures,
+  };
   const verdicts = new Map<string, StateVerdict>();
   const actions: PublishAction[] = [];
   for (const item of inputs.items) {
@@ -117,7 +131,8 @@ export function planPublish(inputs: PlanInputs): Plan {
     verdicts.set(item.id, verdict);
     if (!isActionable(verdict, failures, item.id) || verdict.dueAt === null) continue;
     if (item.kind === 'post') {
-      if (inputs.enabled.includes('blog') && !sent.get(item.id)?.has('blog')) actions.push({ kind: 'release', item, dueAt: verdict.dueAt, hash: partHash(`${item.slug}\n${item.title}`) });
+      if (inputs.enabled.includes('blog') && !sent.get(item.id)?.has('blog'))
+        actions.push({ kind: 'release', item, dueAt: verdict.dueAt, hash: partHash(`${item.slug}\n${item.title}`) });
       continue;
     }
     for (const channel of item.channels) {
@@ -138,7 +153,8 @@ export function planPublish(inputs: PlanInputs): Plan {
         };
       });
       const images = item.kind === 'social' ? item.images : [];
-      const linkCard = images.length === 0 && parts[0] ? linkCardFor(parts[0].text, compose.siteUrl, postsBySlug) : null;
+      const linkCard =
+        images.length === 0 && parts[0] ? linkCardFor(parts[0].text, compose.siteUrl, postsBySlug) : null;
       actions.push({ kind: 'send', item, channel, dueAt: verdict.dueAt, parts, images, linkCard });
     }
   }

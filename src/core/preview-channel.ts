@@ -20,14 +20,17 @@ const number = (n: number) => n.toLocaleString('en-US');
 /** `117/280`, or `❌ 291/280` when over. */
 export function lengthShort(v: LengthVerdict): string {
   if (v.length > v.max) return `❌ ${number(v.length)}/${number(v.max)}`;
-  if (v.bytes !== undefined && v.maxBytes !== undefined && v.bytes > v.maxBytes) return `❌ ${number(v.bytes)}/${number(v.maxBytes)} bytes`;
+  if (v.bytes !== undefined && v.maxBytes !== undefined && v.bytes > v.maxBytes)
+    return `❌ ${number(v.bytes)}/${number(v.maxBytes)} bytes`;
   return `${number(v.length)}/${number(v.max)}`;
 }
 
 function lengthLong(v: LengthVerdict, channel: SocialChannelId): string {
   const unit = SOCIAL_RULES[channel].unit;
-  if (v.length > v.max) return `❌ ${number(v.length)}/${number(v.max)} ${unit}: ${number(v.length - v.max)} over the limit`;
-  if (v.bytes !== undefined && v.maxBytes !== undefined && v.bytes > v.maxBytes) return `❌ ${number(v.bytes)}/${number(v.maxBytes)} bytes: ${number(v.bytes - v.maxBytes)} over the limit`;
+  if (v.length > v.max)
+    return `❌ ${number(v.length)}/${number(v.max)} ${unit}: ${number(v.length - v.max)} over the limit`;
+  if (v.bytes !== undefined && v.maxBytes !== undefined && v.bytes > v.maxBytes)
+    return `❌ ${number(v.bytes)}/${number(v.maxBytes)} bytes: ${number(v.bytes - v.maxBytes)} over the limit`;
   return `${number(v.length)}/${number(v.max)} ${unit}`;
 }
 
@@ -36,7 +39,14 @@ export function channelBlock(item: SocialItem | AnnounceItem, channel: SocialCha
   const parts = composeParts(item, channel, { siteUrl: ctx.siteUrl, utm: ctx.utm });
   const measured = parts.map((p) => measureFor(channel, p.text));
   const over = measured.some((v) => !v.ok);
-  const shape = parts.length === 0 ? 'no text' : parts.length === 1 ? (item.kind === 'announce' ? 'announcement' : '1 post') : `thread of ${parts.length}`;
+  const shape =
+    parts.length === 0
+      ? 'no text'
+      : parts.length === 1
+        ? item.kind === 'announce'
+          ? 'announcement'
+          : '1 post'
+        : `thread of ${parts.length}`;
   const summary = [name, shape, measured.map(lengthShort).join(', ')].filter(Boolean).join(' · ');
   // Over the limit, the text is shown open: it is the thing to fix.
   const lines = [`<details${over ? ' open' : ''}>`, `<summary>${summary}</summary>`, ''];
@@ -55,5 +65,9 @@ export function channelBlock(item: SocialItem | AnnounceItem, channel: SocialCha
 }
 
 export function imageList(images: readonly ImageRef[]): string[] {
-  return [`**${images.length === 1 ? 'Image' : 'Images'}** (with the first part):`, '', ...images.map((image, i) => `${i + 1}. ${inlineCode(image.src)}, alt text: “${escapeText(image.alt)}”`)];
+  return [
+    `**${images.length === 1 ? 'Image' : 'Images'}** (with the first part):`,
+    '',
+    ...images.map((image, i) => `${i + 1}. ${inlineCode(image.src)}, alt text: “${escapeText(image.alt)}”`),
+  ];
 }

@@ -21,7 +21,8 @@ export interface DiffContext {
   byConfig?: boolean;
 }
 
-const names = (channels: readonly string[]) => listed(channels.map((c) => (c === 'blog' ? 'the blog' : (SOCIAL_RULES[c as SocialChannelId]?.name ?? c))));
+const names = (channels: readonly string[]) =>
+  listed(channels.map((c) => (c === 'blog' ? 'the blog' : (SOCIAL_RULES[c as SocialChannelId]?.name ?? c))));
 
 export function changeNotes(before: readonly Item[], after: readonly Item[], ctx: DiffContext): string[] {
   const notes = differences(before, after, ctx);
@@ -42,9 +43,16 @@ export function differences(before: readonly Item[], after: readonly Item[], ctx
     notes.push(...timeNotes(a, b, ctx.zone));
     if (a.kind === 'social' && b.kind === 'social') notes.push(...socialNotes(a, b, ctx));
     if (a.kind === 'post' && b.kind === 'post') notes.push(...postNotes(a, b, ctx));
-    if (a.staleAfterMs !== b.staleAfterMs) notes.push(`stale window ${duration(a.staleAfterMs)} → ${duration(b.staleAfterMs)}`);
+    if (a.staleAfterMs !== b.staleAfterMs)
+      notes.push(`stale window ${duration(a.staleAfterMs)} → ${duration(b.staleAfterMs)}`);
   }
-  notes.push(...announceNotes(before.find((i): i is AnnounceItem => i.kind === 'announce'), after.find((i): i is AnnounceItem => i.kind === 'announce'), ctx));
+  notes.push(
+    ...announceNotes(
+      before.find((i): i is AnnounceItem => i.kind === 'announce'),
+      after.find((i): i is AnnounceItem => i.kind === 'announce'),
+      ctx,
+    ),
+  );
   return notes;
 }
 
@@ -53,7 +61,8 @@ const duration = (ms: number | null) => (ms === null ? 'never' : formatDuration(
 function timeNotes(a: Item, b: Item, zone: string): string[] {
   const notes: string[] = [];
   if (a.publishAt !== b.publishAt) {
-    if (a.publishAt !== null && b.publishAt !== null) notes.push(`time moved from ${localTime(a.publishAt, zone)} to ${localTime(b.publishAt, zone)}`);
+    if (a.publishAt !== null && b.publishAt !== null)
+      notes.push(`time moved from ${localTime(a.publishAt, zone)} to ${localTime(b.publishAt, zone)}`);
     else if (b.publishAt !== null) notes.push(`now scheduled for ${localTime(b.publishAt, zone)}`);
     else notes.push('its publish time was removed');
   }
@@ -65,11 +74,22 @@ function timeNotes(a: Item, b: Item, zone: string): string[] {
 function channelNotes(a: readonly SocialChannelId[], b: readonly SocialChannelId[], prefix = ''): string[] {
   const added = b.filter((c) => !a.includes(c));
   const removed = a.filter((c) => !b.includes(c));
-  return [...(added.length ? [`${prefix}channels added: ${names(added)}`] : []), ...(removed.length ? [`${prefix}channels removed: ${names(removed)}`] : [])];
+  return [
+    ...(added.length ? [`${prefix}channels added: ${names(added)}`] : []),
+    ...(removed.length ? [`${prefix}channels removed: ${names(removed)}`] : []),
+  ];
 }
 
-function textsDiffer(a: SocialItem | AnnounceItem, b: SocialItem | AnnounceItem, channel: SocialChannelId, siteUrl: string): boolean {
-  const texts = (item: SocialItem | AnnounceItem) => composeParts(item, channel, { siteUrl, utm: false }).map((p) => p.text).join('\n\u0000\n');
+function textsDiffer(
+  a: SocialItem | AnnounceItem,
+  b: SocialItem | AnnounceItem,
+  channel: SocialChannelId,
+  siteUrl: string,
+): boolean {
+  const texts = (item: SocialItem | AnnounceItem) =>
+    composeParts(item, channel, { siteUrl, utm: false })
+      .map((p) => p.text)
+      .join('\n\u0000\n');
   return texts(a) !== texts(b);
 }
 
@@ -77,7 +97,10 @@ function socialNotes(a: SocialItem, b: SocialItem, ctx: DiffContext): string[] {
   const notes = channelNotes(a.channels, b.channels);
   const changed = b.channels.filter((c) => a.channels.includes(c) && textsDiffer(a, b, c, ctx.siteUrl));
   if (changed.length) notes.push(`text changed on ${names(changed)}`);
-  if (a.parts.length !== b.parts.length) notes.push(`now ${b.parts.length === 1 ? 'a single post' : `a thread of ${b.parts.length} parts`} (was ${a.parts.length === 1 ? 'a single post' : `${a.parts.length} parts`})`);
+  if (a.parts.length !== b.parts.length)
+    notes.push(
+      `now ${b.parts.length === 1 ? 'a single post' : `a thread of ${b.parts.length} parts`} (was ${a.parts.length === 1 ? 'a single post' : `${a.parts.length} parts`})`,
+    );
   notes.push(...imageNotes(a.images, b.images, ctx.changedImages));
   return notes;
 }
@@ -88,8 +111,10 @@ function imageNotes(a: readonly ImageRef[], b: readonly ImageRef[], changedFiles
   const removed = a.filter((i) => !b.some((j) => j.src === i.src));
   const alt = b.filter((i) => a.some((j) => j.src === i.src && j.alt !== i.alt));
   const replaced = b.filter((i) => i.path !== null && changedFiles.includes(i.path) && !added.includes(i));
-  if (added.length) notes.push(`image${added.length > 1 ? 's' : ''} added: ${added.map((i) => inlineCode(i.src)).join(', ')}`);
-  if (removed.length) notes.push(`image${removed.length > 1 ? 's' : ''} removed: ${removed.map((i) => inlineCode(i.src)).join(', ')}`);
+  if (added.length)
+    notes.push(`image${added.length > 1 ? 's' : ''} added: ${added.map((i) => inlineCode(i.src)).join(', ')}`);
+  if (removed.length)
+    notes.push(`image${removed.length > 1 ? 's' : ''} removed: ${removed.map((i) => inlineCode(i.src)).join(', ')}`);
   if (alt.length) notes.push(`alt text changed for ${alt.map((i) => inlineCode(i.src)).join(', ')}`);
   if (replaced.length) notes.push(`image file changed: ${replaced.map((i) => inlineCode(i.src)).join(', ')}`);
   return notes;
@@ -97,11 +122,16 @@ function imageNotes(a: readonly ImageRef[], b: readonly ImageRef[], changedFiles
 
 function postNotes(a: PostItem, b: PostItem, ctx: DiffContext): string[] {
   const notes: string[] = [];
-  if (a.slug !== b.slug) notes.push(`address changed from /posts/${inlineCode(a.slug)}/ to /posts/${inlineCode(b.slug)}/`);
+  if (a.slug !== b.slug)
+    notes.push(`address changed from /posts/${inlineCode(a.slug)}/ to /posts/${inlineCode(b.slug)}/`);
   for (const key of ['title', 'description', 'author'] as const) if (a[key] !== b[key]) notes.push(`${key} changed`);
   if (a.tags.join('\n') !== b.tags.join('\n')) notes.push('tags changed');
   if (ctx.bodyChanged) notes.push('post text changed');
-  notes.push(...imageNotes(a.cover ? [a.cover] : [], b.cover ? [b.cover] : [], ctx.changedImages).map((n) => n.replace(/^image/, 'cover image').replace(/^alt text/, 'cover alt text')));
+  notes.push(
+    ...imageNotes(a.cover ? [a.cover] : [], b.cover ? [b.cover] : [], ctx.changedImages).map((n) =>
+      n.replace(/^image/, 'cover image').replace(/^alt text/, 'cover alt text'),
+    ),
+  );
   return notes;
 }
 

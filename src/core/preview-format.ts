@@ -47,7 +47,12 @@ export function relativeTime(at: number, now: number): string {
   const diff = at - now;
   const abs = Math.abs(diff);
   if (abs < 60_000) return 'now';
-  const [n, unit] = abs < 90 * 60_000 ? [Math.round(abs / 60_000), 'minute'] : abs < 36 * 3_600_000 ? [Math.round(abs / 3_600_000), 'hour'] : [Math.round(abs / 86_400_000), 'day'];
+  const [n, unit] =
+    abs < 90 * 60_000
+      ? [Math.round(abs / 60_000), 'minute']
+      : abs < 36 * 3_600_000
+        ? [Math.round(abs / 3_600_000), 'hour']
+        : [Math.round(abs / 86_400_000), 'day'];
   const text = `${n} ${unit}${n === 1 ? '' : 's'}`;
   return diff > 0 ? `in ${text}` : `${text} ago`;
 }

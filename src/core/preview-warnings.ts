@@ -27,7 +27,14 @@ export function sitePostsOf(items: readonly Item[], ledger: LedgerSummary): Map<
     if (item.kind !== 'post') continue;
     const releasedAt = ledger.releasedAt.get(item.id);
     const liveAt = releasedAt ?? (item.draft ? null : item.publishAt);
-    posts.set(item.slug, { id: item.id, slug: item.slug, title: item.title, description: item.description, liveAt, released: releasedAt !== undefined });
+    posts.set(item.slug, {
+      id: item.id,
+      slug: item.slug,
+      title: item.title,
+      description: item.description,
+      liveAt,
+      released: releasedAt !== undefined,
+    });
   }
   return posts;
 }
@@ -80,32 +87,55 @@ function postSlugOf(url: string, siteUrl: string, relative: boolean): string | n
 }
 
 /** Warnings for links to posts that do not exist, are drafts, or go live after `at`. */
-export function linkWarnings(links: readonly PostLink[], at: number | null, posts: ReadonlyMap<string, SitePost>, zone: string): string[] {
+export function linkWarnings(
+  links: readonly PostLink[],
+  at: number | null,
+  posts: ReadonlyMap<string, SitePost>,
+  zone: string,
+): string[] {
   const warnings: string[] = [];
   const seen = new Set<string>();
   for (const { url, slug } of links) {
     if (seen.has(slug)) continue;
     seen.add(slug);
     const post = posts.get(slug);
-    if (!post) warnings.push(`links to ${inlineCode(url)}, but the site has no post ${inlineCode(slug)} (no content/posts/${escapeText(slug)}.mdx or .md): the link leads nowhere`);
-    else if (post.liveAt === null) warnings.push(`links to ${inlineCode(url)}, but that post is a draft: the link leads nowhere until it is published`);
+    if (!post)
+      warnings.push(
+        `links to ${inlineCode(url)}, but the site has no post ${inlineCode(slug)} (no content/posts/${escapeText(slug)}.mdx or .md): the link leads nowhere`,
+      );
+    else if (post.liveAt === null)
+      warnings.push(
+        `links to ${inlineCode(url)}, but that post is a draft: the link leads nowhere until it is published`,
+      );
     else if (at !== null && post.liveAt > at) {
       const gap = relativeTime(post.liveAt, at).replace(/^in /, '');
-      warnings.push(`links to ${inlineCode(url)}, but that post goes live only at ${localTime(post.liveAt, zone)}, ${gap} after this: the link leads nowhere until then`);
+      warnings.push(
+        `links to ${inlineCode(url)}, but that post goes live only at ${localTime(post.liveAt, zone)}, ${gap} after this: the link leads nowhere until then`,
+      );
     }
   }
   return warnings;
 }
 
 /** A time in the past, and times at the weekend or at night in the site's zone. */
-export function timingWarnings(at: number, now: number, zone: string, staleAfterMs: number | null, what: 'post' | 'social'): string[] {
+export function timingWarnings(
+  at: number,
+  now: number,
+  zone: string,
+  staleAfterMs: number | null,
+  what: 'post' | 'social',
+): string[] {
   const warnings: string[] = [];
   if (at < now) {
     const ago = relativeTime(at, now);
     if (staleAfterMs !== null && now - at > staleAfterMs) {
-      warnings.push(`the publish time is in the past (${ago}), beyond its ${formatDuration(staleAfterMs)} window: it will not be sent at all (stale); choose a time to come`);
+      warnings.push(
+        `the publish time is in the past (${ago}), beyond its ${formatDuration(staleAfterMs)} window: it will not be sent at all (stale); choose a time to come`,
+      );
     } else {
-      warnings.push(`the publish time is in the past (${ago}): ${what === 'post' ? 'the post goes live' : 'it goes out'} at the first publish run after merging`);
+      warnings.push(
+        `the publish time is in the past (${ago}): ${what === 'post' ? 'the post goes live' : 'it goes out'} at the first publish run after merging`,
+      );
     }
   }
   const day = weekdayOf(at, zone);
@@ -113,9 +143,13 @@ export function timingWarnings(at: number, now: number, zone: string, staleAfter
   const weekend = day === 0 || day === 6;
   const night = hour < 7 || hour >= 21;
   if (weekend || night) {
-    const when = [weekend ? 'at the weekend' : '', night ? 'at night (before 07:00 or from 21:00)' : ''].filter(Boolean).join(' and ');
+    const when = [weekend ? 'at the weekend' : '', night ? 'at night (before 07:00 or from 21:00)' : '']
+      .filter(Boolean)
+      .join(' and ');
     const time = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
-    warnings.push(`goes out on a ${WEEKDAY_NAMES[day]} at ${time} (${zone}): ${when}, when fewer people read and nobody may be there to answer; is that intended?`);
+    warnings.push(
+      `goes out on a ${WEEKDAY_NAMES[day]} at ${time} (${zone}): ${when}, when fewer people read and nobody may be there to answer; is that intended?`,
+    );
   }
   return warnings;
 }

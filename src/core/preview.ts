@@ -8,7 +8,14 @@ import type { ItemFileKind } from './read-item.ts';
 import { channelBlock, imageList, type ChannelContext } from './preview-channel.ts';
 import { changeNotes } from './preview-diff.ts';
 import { escapeText, fenced, inlineCode, link, listed, localTime, plural, whenLine } from './preview-format.ts';
-import { linkWarnings, postLinksInBody, postLinksInText, sitePostsOf, timingWarnings, type SitePost } from './preview-warnings.ts';
+import {
+  linkWarnings,
+  postLinksInBody,
+  postLinksInText,
+  sitePostsOf,
+  timingWarnings,
+  type SitePost,
+} from './preview-warnings.ts';
 
 /**
  * The pull-request preview: for each post or social draft the pull request adds, edits or
@@ -64,8 +71,15 @@ export function renderPreview(inputs: PreviewInputs): string {
   const zone = inputs.config.site.timeZone;
   const posts = sitePostsOf(inputs.items, inputs.ledger);
   const postItems = new Map(inputs.items.filter((i): i is PostItem => i.kind === 'post').map((p) => [p.slug, p]));
-  const ctx: SectionContext = { ...inputs, zone, posts, channel: { siteUrl: inputs.config.site.url, utm: inputs.config.policies.utm, posts: postItems } };
-  const sections = inputs.changes.map((change, order) => (change.change === 'removed' ? removedSection(change, order, ctx) : currentSection(change, order, ctx)));
+  const ctx: SectionContext = {
+    ...inputs,
+    zone,
+    posts,
+    channel: { siteUrl: inputs.config.site.url, utm: inputs.config.policies.utm, posts: postItems },
+  };
+  const sections = inputs.changes.map((change, order) =>
+    change.change === 'removed' ? removedSection(change, order, ctx) : currentSection(change, order, ctx),
+  );
   // In the order they go out; drafts, then removals, at the end.
   sections.sort((a, b) => a.at - b.at || a.order - b.order);
 
@@ -73,10 +87,16 @@ export function renderPreview(inputs: PreviewInputs): string {
   const [added, edited, removed] = [count('added'), count('edited'), count('removed')];
   const lines = ['## Postgate preview', ''];
   if (inputs.changes.length === 0) {
-    lines.push(`This pull request changes no blog post or social draft${inputs.base ? ` (compared with ${inlineCode(inputs.base)})` : ''}: it publishes nothing new.`);
+    lines.push(
+      `This pull request changes no blog post or social draft${inputs.base ? ` (compared with ${inlineCode(inputs.base)})` : ''}: it publishes nothing new.`,
+    );
     return lines.join('\n');
   }
-  const what = [added ? `adds ${plural(added, 'item')}` : '', edited ? `edits ${added ? edited : plural(edited, 'item')}` : '', removed ? `removes ${added || edited ? removed : plural(removed, 'item')}` : ''].filter(Boolean);
+  const what = [
+    added ? `adds ${plural(added, 'item')}` : '',
+    edited ? `edits ${added ? edited : plural(edited, 'item')}` : '',
+    removed ? `removes ${added || edited ? removed : plural(removed, 'item')}` : '',
+  ].filter(Boolean);
   lines.push(
     `This pull request ${listed(what)}${inputs.base ? `, compared with ${inlineCode(inputs.base)}` : ''}. ` +
       `Times are in ${zone} (the site's time zone) and UTC, counted from ${localTime(inputs.now, zone)}. ` +
@@ -86,8 +106,14 @@ export function renderPreview(inputs: PreviewInputs): string {
   const warnings = sections.reduce((n, s) => n + s.warnings, 0);
   const errors = sections.reduce((n, s) => n + s.errors, 0);
   if (warnings || errors) {
-    const found = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(' and ');
-    lines.push(errors ? '> [!CAUTION]' : '> [!WARNING]', `> ${found} below: read them before approving.${errors ? ' A file with errors is held: nothing of it goes out until they are fixed.' : ''}`, '');
+    const found = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : '']
+      .filter(Boolean)
+      .join(' and ');
+    lines.push(
+      errors ? '> [!CAUTION]' : '> [!WARNING]',
+      `> ${found} below: read them before approving.${errors ? ' A file with errors is held: nothing of it goes out until they are fixed.' : ''}`,
+      '',
+    );
   }
   for (const section of sections) lines.push(section.markdown, '');
   return lines.join('\n').trimEnd();
@@ -151,18 +177,35 @@ function currentSection(change: ItemChange, order: number, ctx: SectionContext):
     const pending = channels.some((c) => !live.includes(c));
     const scheduled = !item.draft && item.publishAt !== null;
     if (item.kind === 'post') {
-      facts.push(`**Title:** ${escapeText(item.title)}`, `**Description:** ${escapeText(item.description)}`, `**Address:** ${link(`${ctx.config.site.url}/posts/${item.slug}/`)}`);
+      facts.push(
+        `**Title:** ${escapeText(item.title)}`,
+        `**Description:** ${escapeText(item.description)}`,
+        `**Address:** ${link(`${ctx.config.site.url}/posts/${item.slug}/`)}`,
+      );
     }
     facts.push(`**When:** ${scheduled ? whenLine(item.publishAt!, ctx.zone, ctx.now) : draftLine(item, ctx.zone)}`);
     facts.push(`**Where:** ${whereLine(channels, ctx.config.channels)}`);
-    if (item.kind === 'post' && item.cover) facts.push(`**Cover:** ${inlineCode(item.cover.src)}, alt text: “${escapeText(item.cover.alt)}”`);
-    if (item.kind === 'post') facts.push(`**Author:** ${escapeText(item.author)}${item.tags.length ? ` · **Tags:** ${item.tags.map((t) => escapeText(t)).join(', ')}` : ''}`);
+    if (item.kind === 'post' && item.cover)
+      facts.push(`**Cover:** ${inlineCode(item.cover.src)}, alt text: “${escapeText(item.cover.alt)}”`);
+    if (item.kind === 'post')
+      facts.push(
+        `**Author:** ${escapeText(item.author)}${item.tags.length ? ` · **Tags:** ${item.tags.map((t) => escapeText(t)).join(', ')}` : ''}`,
+      );
     if (change.change === 'edited') {
-      const notes = changeNotes(change.before ?? [], items, { zone: ctx.zone, siteUrl: ctx.config.site.url, ...(change.previousFile ? { previousFile: change.previousFile } : {}), bodyChanged: bodyOf(change.beforeText) !== bodyOf(change.afterText), changedImages: change.changedImages ?? [], ...(change.byConfig ? { byConfig: true } : {}) });
+      const notes = changeNotes(change.before ?? [], items, {
+        zone: ctx.zone,
+        siteUrl: ctx.config.site.url,
+        ...(change.previousFile ? { previousFile: change.previousFile } : {}),
+        bodyChanged: bodyOf(change.beforeText) !== bodyOf(change.afterText),
+        changedImages: change.changedImages ?? [],
+        ...(change.byConfig ? { byConfig: true } : {}),
+      });
       facts.push(`**Changed:** ${notes.join('; ')}`);
     }
     if (live.length) {
-      facts.push(`**Already published** on ${listed([...new Set(live)].map(channelName))} (per the ledger): editing the file neither changes nor resends ${item.kind === 'post' ? 'what is live' : 'those posts'}.`);
+      facts.push(
+        `**Already published** on ${listed([...new Set(live)].map(channelName))} (per the ledger): editing the file neither changes nor resends ${item.kind === 'post' ? 'what is live' : 'those posts'}.`,
+      );
     }
     // Published under its old id (a renamed file without `id`): the ledger knows it by that id only.
     const previous = mainOf(change.before ?? []);
@@ -172,20 +215,40 @@ function currentSection(change: ItemChange, order: number, ctx: SectionContext):
         `it is already published on ${listed(liveBefore.map(channelName))} as ${inlineCode(previous.id)}, and its id changes to ${inlineCode(item.id)}: the publisher recognises it only while its text and images stay exactly the same, otherwise it sends it again; add ${inlineCode(`id: ${previous.id}`)} to its front matter to keep it`,
       );
     }
-    if (scheduled && pending) warnings.push(...timingWarnings(item.publishAt!, ctx.now, ctx.zone, item.staleAfterMs, item.kind === 'post' ? 'post' : 'social'));
-    if (pending || (announce && !live.some((c) => announce.channels.includes(c as SocialChannelId)))) warnings.push(...linkWarningsFor(item, announce, change, ctx));
+    if (scheduled && pending)
+      warnings.push(
+        ...timingWarnings(
+          item.publishAt!,
+          ctx.now,
+          ctx.zone,
+          item.staleAfterMs,
+          item.kind === 'post' ? 'post' : 'social',
+        ),
+      );
+    if (pending || (announce && !live.some((c) => announce.channels.includes(c as SocialChannelId))))
+      warnings.push(...linkWarningsFor(item, announce, change, ctx));
   }
 
   if (facts.length) out.push(...facts.map((f) => `- ${f}`), '');
   const shown = [...errorLines, ...warnings];
-  if (shown.length) out.push('**Warnings**', '', ...shown.map((w) => `- ${w.startsWith('❌') || w.startsWith('⚠️') ? w : `⚠️ ${w}`}`), '');
+  if (shown.length)
+    out.push(
+      '**Warnings**',
+      '',
+      ...shown.map((w) => `- ${w.startsWith('❌') || w.startsWith('⚠️') ? w : `⚠️ ${w}`}`),
+      '',
+    );
   if (item?.kind === 'social') {
     if (item.images.length) out.push(...imageList(item.images), '');
     for (const channel of item.channels) out.push(channelBlock(item, channel, ctx.channel), '');
   }
   if (announce) {
-    const when = item && !item.draft && item.publishAt !== null ? ` (not before ${localTime(item.publishAt, ctx.zone)})` : '';
-    out.push(`**Announcement** on ${listed(announce.channels.map(channelName))}: goes out once the post is live${when}.`, '');
+    const when =
+      item && !item.draft && item.publishAt !== null ? ` (not before ${localTime(item.publishAt, ctx.zone)})` : '';
+    out.push(
+      `**Announcement** on ${listed(announce.channels.map(channelName))}: goes out once the post is live${when}.`,
+      '',
+    );
     for (const channel of announce.channels) out.push(channelBlock(announce, channel, ctx.channel), '');
   }
   const at = item && !item.draft && item.publishAt !== null ? item.publishAt : Number.MAX_SAFE_INTEGER - 1;
@@ -201,16 +264,26 @@ function whereLine(channels: readonly string[], enabled: readonly string[]): str
   const off = channels.filter((c) => !enabled.includes(c));
   const on = channels.filter((c) => enabled.includes(c));
   const list = on.length ? listed(on.map(channelName)) : 'nowhere';
-  return off.length ? `${list} (not ${listed(off.map(channelName))}: not among the channels in postgate.config.yaml)` : list;
+  return off.length
+    ? `${list} (not ${listed(off.map(channelName))}: not among the channels in postgate.config.yaml)`
+    : list;
 }
 
-function linkWarningsFor(item: SocialItem | PostItem, announce: AnnounceItem | undefined, change: ItemChange, ctx: SectionContext): string[] {
+function linkWarningsFor(
+  item: SocialItem | PostItem,
+  announce: AnnounceItem | undefined,
+  change: ItemChange,
+  ctx: SectionContext,
+): string[] {
   const siteUrl = ctx.config.site.url;
   const at = item.draft ? null : item.publishAt;
   const links =
     item.kind === 'social'
       ? item.channels.flatMap((c) => (item.overrides[c] ?? item.parts).flatMap((p) => postLinksInText(p.text, siteUrl)))
-      : [...postLinksInBody(bodyOf(change.afterText) ?? '', siteUrl), ...Object.values(announce?.texts ?? {}).flatMap((p) => postLinksInText(p.text, siteUrl))];
+      : [
+          ...postLinksInBody(bodyOf(change.afterText) ?? '', siteUrl),
+          ...Object.values(announce?.texts ?? {}).flatMap((p) => postLinksInText(p.text, siteUrl)),
+        ];
   return linkWarnings(links, at, ctx.posts, ctx.zone);
 }
 
@@ -224,9 +297,20 @@ function removedSection(change: ItemChange, order: number, ctx: SectionContext):
     out.push('Its previous version could not be read.');
   } else {
     const channels = item.kind === 'post' ? ['blog', ...(announce?.channels ?? [])] : item.channels;
-    const when = !item.draft && item.publishAt !== null ? `scheduled for ${localTime(item.publishAt, ctx.zone)} (${ctx.zone})` : 'a draft';
-    out.push(`It was ${item.kind === 'post' ? `the post “${escapeText(item.title)}”, ` : ''}${when}, for ${listed(channels.map(channelName))}.`);
-    if (item.kind === 'social' && item.parts[0]) out.push('', item.parts.length > 1 ? `Its first part (of ${item.parts.length}):` : 'Its text:', '', fenced(item.parts[0].text));
+    const when =
+      !item.draft && item.publishAt !== null
+        ? `scheduled for ${localTime(item.publishAt, ctx.zone)} (${ctx.zone})`
+        : 'a draft';
+    out.push(
+      `It was ${item.kind === 'post' ? `the post “${escapeText(item.title)}”, ` : ''}${when}, for ${listed(channels.map(channelName))}.`,
+    );
+    if (item.kind === 'social' && item.parts[0])
+      out.push(
+        '',
+        item.parts.length > 1 ? `Its first part (of ${item.parts.length}):` : 'Its text:',
+        '',
+        fenced(item.parts[0].text),
+      );
     const live = [...new Set([...liveOn(item.id, ctx.ledger), ...(announce ? liveOn(announce.id, ctx.ledger) : [])])];
     out.push('');
     if (live.length) {
@@ -237,5 +321,11 @@ function removedSection(change: ItemChange, order: number, ctx: SectionContext):
       out.push('It was never published: nothing of it goes out now.');
     }
   }
-  return { at: Number.MAX_SAFE_INTEGER, order, markdown: out.join('\n').trimEnd(), warnings: warnings.length, errors: 0 };
+  return {
+    at: Number.MAX_SAFE_INTEGER,
+    order,
+    markdown: out.join('\n').trimEnd(),
+    warnings: warnings.length,
+    errors: 0,
+  };
 }

@@ -39,7 +39,11 @@ describe('parsePublishTime: explicit offsets', () => {
 
 describe('parsePublishTime: local times in the site zone', () => {
   it('reads Berlin winter (+01:00) and summer (+02:00)', () => {
-    expect(parsePublishTime('2026-12-01T09:30', BERLIN)).toEqual({ ok: true, epochMs: Date.UTC(2026, 11, 1, 8, 30), hasOffset: false });
+    expect(parsePublishTime('2026-12-01T09:30', BERLIN)).toEqual({
+      ok: true,
+      epochMs: Date.UTC(2026, 11, 1, 8, 30),
+      hasOffset: false,
+    });
     expect(epoch('2026-07-01T09:30')).toBe(Date.UTC(2026, 6, 1, 7, 30));
     expect(epoch('2026-07-01T09:30:15')).toBe(Date.UTC(2026, 6, 1, 7, 30, 15));
   });

@@ -8,12 +8,23 @@ import { formatOffset, isTimeZone, resolveLocal, wallToUtc, type WallTime } from
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(?:\s*(Z|z|[+-]\d{2}(?::?\d{2})?))?$/;
 
-export type PublishTime =
-  | { ok: true; epochMs: number; hasOffset: boolean }
-  | { ok: false; message: string };
+export type PublishTime = { ok: true; epochMs: number; hasOffset: boolean } | { ok: false; message: string };
 
 const EXAMPLE = 'such as 2026-12-01T09:30 (site time zone) or 2026-12-01T09:30:00+01:00';
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 function daysInMonth(year: number, month: number): number {
   return new Date(wallToUtc({ year, month: month + 1, day: 0, hour: 0, minute: 0, second: 0 })).getUTCDate();
@@ -26,7 +37,9 @@ function fail(message: string): PublishTime {
 export function parsePublishTime(raw: unknown, zone: string): PublishTime {
   if (raw instanceof Date) raw = raw.toISOString();
   if (typeof raw !== 'string') {
-    return fail(`expected a date-time ${EXAMPLE}, received ${raw === null ? 'an empty value' : typeof raw} ${JSON.stringify(raw)}`);
+    return fail(
+      `expected a date-time ${EXAMPLE}, received ${raw === null ? 'an empty value' : typeof raw} ${JSON.stringify(raw)}`,
+    );
   }
   const text = raw.trim();
   const m = ISO.exec(text);
@@ -35,7 +48,8 @@ export function parsePublishTime(raw: unknown, zone: string): PublishTime {
   const wall: WallTime = { year: +y!, month: +mo!, day: +d!, hour: +h, minute: +mi, second: +s };
   const ms = frac ? Number(frac.padEnd(3, '0')) : 0;
 
-  if (wall.month < 1 || wall.month > 12) return fail(`month ${mo} does not exist in ${JSON.stringify(raw)}; months run 01 to 12`);
+  if (wall.month < 1 || wall.month > 12)
+    return fail(`month ${mo} does not exist in ${JSON.stringify(raw)}; months run 01 to 12`);
   const days = daysInMonth(wall.year, wall.month);
   if (wall.day < 1 || wall.day > days) {
     return fail(`${y}-${mo}-${d} is not a date: ${MONTHS[wall.month - 1]} ${y} has ${days} days`);
@@ -46,12 +60,16 @@ export function parsePublishTime(raw: unknown, zone: string): PublishTime {
 
   if (zoneText) {
     const offset = parseOffset(zoneText);
-    if (offset === null) return fail(`offset ${zoneText} is out of range in ${JSON.stringify(raw)}; real offsets run from -12:00 to +14:00`);
+    if (offset === null)
+      return fail(
+        `offset ${zoneText} is out of range in ${JSON.stringify(raw)}; real offsets run from -12:00 to +14:00`,
+      );
     const asUtc = wallToUtc(wall, ms);
     return { ok: true, epochMs: asUtc - offset * 60_000, hasOffset: true };
   }
 
-  if (!isTimeZone(zone)) return fail(`cannot read a local time: the site time zone ${JSON.stringify(zone)} is not an IANA zone`);
+  if (!isTimeZone(zone))
+    return fail(`cannot read a local time: the site time zone ${JSON.stringify(zone)} is not an IANA zone`);
   const local = resolveLocal(zone, wall, ms);
   const shownLocal = `${y}-${mo}-${d}T${h}:${mi}`;
   if (local.kind === 'gap') {

@@ -45,8 +45,15 @@ describe('readItemText: social drafts', () => {
     const item = readSocial(
       '---\npublishAt: 2026-12-01T09:30\nchannels: [bluesky, x]\nstaleAfter: 2h\nimages:\n  - src: ./chart.png\n    alt: A chart\n---\nText\n',
     );
-    expect(item).toMatchObject({ publishAt: DEC1_0930, draft: false, staleAfterMs: 2 * HOUR, channels: ['bluesky', 'x'] });
-    expect(item.images).toEqual([{ src: './chart.png', path: 'content/social/chart.png', alt: 'A chart', at: { line: 6, col: 10 } }]);
+    expect(item).toMatchObject({
+      publishAt: DEC1_0930,
+      draft: false,
+      staleAfterMs: 2 * HOUR,
+      channels: ['bluesky', 'x'],
+    });
+    expect(item.images).toEqual([
+      { src: './chart.png', path: 'content/social/chart.png', alt: 'A chart', at: { line: 6, col: 10 } },
+    ]);
     expect(readSocial('---\npublishAt: 2026-12-01T09:30\nstaleAfter: never\n---\nText').staleAfterMs).toBeNull();
   });
   it('reads the same file with CRLF line ends and a BOM', () => {
@@ -60,7 +67,9 @@ describe('readItemText: social drafts', () => {
     expect(item.parts.map((p) => p.at.line)).toEqual([4, 8, 11]);
   });
   it('reads a per-channel override, itself possibly a thread, pointing at its text', () => {
-    const item = readSocial('---\npublishAt: 2026-12-01T09:30\nx:\n  text: |\n    Short one\n    ---\n    Short two\n---\nThe long version\n');
+    const item = readSocial(
+      '---\npublishAt: 2026-12-01T09:30\nx:\n  text: |\n    Short one\n    ---\n    Short two\n---\nThe long version\n',
+    );
     expect(item.overrides.x?.map((p) => p.text)).toEqual(['Short one', 'Short two']);
     expect(item.overrides.x?.[0]?.at).toEqual({ line: 4, col: 9 });
     expect(item.overrides.mastodon).toBeUndefined();
@@ -70,12 +79,24 @@ describe('readItemText: social drafts', () => {
     expect(readSocial('---\nid: launch-2026\ndraft: true\n---\nHi').id).toBe('launch-2026');
   });
   it('warns, without failing, about a channel the site does not publish to', () => {
-    const { items, problems } = readItemText('content/social/a.md', 'social', '---\ndraft: true\nchannels: [x, bluesky]\n---\nHi', {
-      ...ctx,
-      socialChannels: ['x'],
-    });
+    const { items, problems } = readItemText(
+      'content/social/a.md',
+      'social',
+      '---\ndraft: true\nchannels: [x, bluesky]\n---\nHi',
+      {
+        ...ctx,
+        socialChannels: ['x'],
+      },
+    );
     expect(items).toHaveLength(1);
-    expect(problems).toEqual([expect.objectContaining({ severity: 'warning', line: 3, col: 15, message: expect.stringContaining('Bluesky is not among the channels') })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        line: 3,
+        col: 15,
+        message: expect.stringContaining('Bluesky is not among the channels'),
+      }),
+    ]);
   });
 });
 
@@ -110,7 +131,10 @@ describe('readItemText: blog posts', () => {
       staleAfterMs: 6 * HOUR,
       channels: ['x', 'mastodon', 'bluesky'],
     });
-    expect(announce!.texts.x).toEqual({ text: 'New on the blog\n\nhttps://example.org/posts/launch/', at: { line: 5, col: 11 } });
+    expect(announce!.texts.x).toEqual({
+      text: 'New on the blog\n\nhttps://example.org/posts/launch/',
+      at: { line: 5, col: 11 },
+    });
   });
   it('puts the link where {url} stands, per channel when announce is a mapping', () => {
     const [, announce] = readPost(`${HEAD}announce:\n  mastodon: "Read {url} now"\n  bluesky: Out now\n---\nBody\n`);
@@ -125,8 +149,11 @@ describe('readItemText: blog posts', () => {
     expect(post.slug).toBe('launch');
     expect(announce).toMatchObject({ id: 'launch-2026/announce', postId: 'launch-2026' });
   });
-  it('keeps a draft post\'s announcement a draft too', () => {
-    const [post, announce] = readPost('---\ntitle: T\ndescription: D\ndraft: true\nannounce: Hi\n---\nBody\n', 'content/posts/nested/t.md');
+  it("keeps a draft post's announcement a draft too", () => {
+    const [post, announce] = readPost(
+      '---\ntitle: T\ndescription: D\ndraft: true\nannounce: Hi\n---\nBody\n',
+      'content/posts/nested/t.md',
+    );
     expect(post).toMatchObject({ id: 'posts/nested/t', draft: true, publishAt: null });
     expect(announce).toMatchObject({ draft: true, publishAt: null });
   });

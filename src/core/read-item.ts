@@ -2,7 +2,16 @@ import type { z } from 'zod';
 import { SOCIAL_RULES, type SocialChannelId } from './channels.ts';
 import { postSchema, socialSchema, type PostFrontMatter, type SocialFrontMatter } from './content-schema.ts';
 import { normalizeText, readYamlMapping, splitFrontMatter, type SplitFile } from './front-matter.ts';
-import { announceId, idFromPath, slugFromPath, type AnnounceItem, type ImageRef, type Item, type PostItem, type SocialItem } from './item.ts';
+import {
+  announceId,
+  idFromPath,
+  slugFromPath,
+  type AnnounceItem,
+  type ImageRef,
+  type Item,
+  type PostItem,
+  type SocialItem,
+} from './item.ts';
 import { problem, shown, START, type Position, type Problem } from './problem.ts';
 import { describeIssues } from './schema-issues.ts';
 import { splitThread, type Part } from './thread.ts';
@@ -47,7 +56,8 @@ export function readItemText(file: string, kind: ItemFileKind, rawText: string, 
   const problems: Problem[] = [];
   const report = (at: Position, message: string, severity: 'error' | 'warning' = 'error') => {
     // One alias (*name) used in several places yields the same message at the same spot: say it once.
-    if (!problems.some((p) => p.line === at.line && p.col === at.col && p.message === message)) problems.push(problem(file, at, severity, message));
+    if (!problems.some((p) => p.line === at.line && p.col === at.col && p.message === message))
+      problems.push(problem(file, at, severity, message));
   };
 
   const split = splitFrontMatter(normalizeText(rawText));
@@ -60,12 +70,14 @@ export function readItemText(file: string, kind: ItemFileKind, rawText: string, 
     report(yaml.at, yaml.message);
     return { items: [], problems };
   }
-  const locate = (path: PathSegment[], want: 'key' | 'value' = 'value') => locateInYaml(split.value.yaml, path, split.value.yamlLine, want);
+  const locate = (path: PathSegment[], want: 'key' | 'value' = 'value') =>
+    locateInYaml(split.value.yaml, path, split.value.yamlLine, want);
 
   const schema = schemasFor(ctx.timeZone)[kind] as z.ZodType;
   const parsed = schema.safeParse(yaml.value);
   if (!parsed.success) {
-    for (const issue of describeIssues(parsed.error.issues, yaml.value, schema)) report(locate(issue.path, issue.want), issue.message);
+    for (const issue of describeIssues(parsed.error.issues, yaml.value, schema))
+      report(locate(issue.path, issue.want), issue.message);
     return { items: [], problems };
   }
 
@@ -73,29 +85,52 @@ export function readItemText(file: string, kind: ItemFileKind, rawText: string, 
     kind === 'social'
       ? buildSocial(file, parsed.data as SocialFrontMatter, split.value, ctx, report, locate)
       : buildPost(file, parsed.data as PostFrontMatter, split.value, ctx, report, locate);
-  return (parsed.data as { id?: string }).id === undefined ? { items, problems } : { items, problems, idAt: locate(['id']) };
+  return (parsed.data as { id?: string }).id === undefined
+    ? { items, problems }
+    : { items, problems, idAt: locate(['id']) };
 }
 
 type Report = (at: Position, message: string, severity?: 'error' | 'warning') => void;
 type Locate = (path: PathSegment[], want?: 'key' | 'value') => Position;
 
-function buildSocial(file: string, data: SocialFrontMatter, split: SplitFile, ctx: ItemContext, report: Report, locate: Locate): Item[] {
+function buildSocial(
+  file: string,
+  data: SocialFrontMatter,
+  split: SplitFile,
+  ctx: ItemContext,
+  report: Report,
+  locate: Locate,
+): Item[] {
   const channels = data.channels ?? ctx.socialChannels;
-  warnDisabled(channels, ctx, report, (i) => locate(data.channels ? ['channels', i] : ['channels'], data.channels ? 'value' : 'key'));
+  warnDisabled(channels, ctx, report, (i) =>
+    locate(data.channels ? ['channels', i] : ['channels'], data.channels ? 'value' : 'key'),
+  );
 
-  const parts = checkedParts(splitThread(split.body, split.bodyLine), report, { line: split.bodyLine, col: 1 }, 'the post');
+  const parts = checkedParts(
+    splitThread(split.body, split.bodyLine),
+    report,
+    { line: split.bodyLine, col: 1 },
+    'the post',
+  );
   const overrides: SocialItem['overrides'] = {};
   for (const channel of ['x', 'mastodon', 'bluesky'] as const) {
     const override = data[channel];
     if (!override) continue;
     const at = locate([channel, 'text']);
-    if (!channels.includes(channel)) report(locate([channel], 'key'), `${channel} text is set but ${channel} is not in channels, so it will not be used`, 'warning');
+    if (!channels.includes(channel))
+      report(
+        locate([channel], 'key'),
+        `${channel} text is set but ${channel} is not in channels, so it will not be used`,
+        'warning',
+      );
     // Every part of an override points at its `text:` key; reading `at` is left until a problem needs it.
     const overrideParts = splitThread(override.text, 1).map((p) => ({ ...p, at }));
     overrides[channel] = checkedParts(overrideParts, report, at, `the ${channel} text`);
   }
 
-  const images = (data.images ?? []).map((image, i): ImageRef => imageRef(file, image, locate(['images', i, 'src']), report));
+  const images = (data.images ?? []).map(
+    (image, i): ImageRef => imageRef(file, image, locate(['images', i, 'src']), report),
+  );
   const item: SocialItem = {
     id: data.id ?? idFromPath(file),
     kind: 'social',
@@ -111,8 +146,16 @@ function buildSocial(file: string, data: SocialFrontMatter, split: SplitFile, ct
   return [item];
 }
 
-function buildPost(file: string, data: PostFrontMatter, split: SplitFile, ctx: ItemContext, report: Report, locate: Locate): Item[] {
-  if (split.body.trim() === '') report({ line: split.bodyLine, col: 1 }, 'the post has no text: write it below the closing "---"');
+function buildPost(
+  file: string,
+  data: PostFrontMatter,
+  split: SplitFile,
+  ctx: ItemContext,
+  report: Report,
+  locate: Locate,
+): Item[] {
+  if (split.body.trim() === '')
+    report({ line: split.bodyLine, col: 1 }, 'the post has no text: write it below the closing "---"');
   const slug = slugFromPath(file);
   const post: PostItem = {
     id: data.id ?? idFromPath(file),
@@ -133,7 +176,10 @@ function buildPost(file: string, data: PostFrontMatter, split: SplitFile, ctx: I
 
   const url = `${ctx.siteUrl}/posts/${slug}/`;
   const texts: AnnounceItem['texts'] = {};
-  const written = typeof data.announce === 'string' ? Object.fromEntries(ctx.socialChannels.map((c) => [c, data.announce as string])) : data.announce;
+  const written =
+    typeof data.announce === 'string'
+      ? Object.fromEntries(ctx.socialChannels.map((c) => [c, data.announce as string]))
+      : data.announce;
   for (const [channel, text] of Object.entries(written) as [SocialChannelId, string | undefined][]) {
     if (!text) continue;
     const at = locate(typeof data.announce === 'string' ? ['announce'] : ['announce', channel]);
@@ -142,7 +188,9 @@ function buildPost(file: string, data: PostFrontMatter, split: SplitFile, ctx: I
     texts[channel] = { text: withUrl, at };
   }
   const channels = Object.keys(texts) as SocialChannelId[];
-  warnDisabled(channels, ctx, report, (i) => locate(typeof data.announce === 'string' ? ['announce'] : ['announce', channels[i]!], 'key'));
+  warnDisabled(channels, ctx, report, (i) =>
+    locate(typeof data.announce === 'string' ? ['announce'] : ['announce', channels[i]!], 'key'),
+  );
   const announce: AnnounceItem = {
     id: announceId(post.id),
     kind: 'announce',
@@ -157,10 +205,19 @@ function buildPost(file: string, data: PostFrontMatter, split: SplitFile, ctx: I
   return [post, announce];
 }
 
-function warnDisabled(channels: readonly SocialChannelId[], ctx: ItemContext, report: Report, at: (index: number) => Position) {
+function warnDisabled(
+  channels: readonly SocialChannelId[],
+  ctx: ItemContext,
+  report: Report,
+  at: (index: number) => Position,
+) {
   channels.forEach((channel, i) => {
     if (!ctx.socialChannels.includes(channel)) {
-      report(at(i), `${SOCIAL_RULES[channel].name} is not among the channels in postgate.config.yaml, so nothing will be sent there`, 'warning');
+      report(
+        at(i),
+        `${SOCIAL_RULES[channel].name} is not among the channels in postgate.config.yaml, so nothing will be sent there`,
+        'warning',
+      );
     }
   });
 }
@@ -171,7 +228,11 @@ function checkedParts(parts: Part[], report: Report, emptyAt: Position, what: st
     return [];
   }
   parts.forEach((part, i) => {
-    if (part.text === '') report(part.at, `part ${i + 1} of ${parts.length} of ${what} is empty: remove the extra "---" line or write the part`);
+    if (part.text === '')
+      report(
+        part.at,
+        `part ${i + 1} of ${parts.length} of ${what} is empty: remove the extra "---" line or write the part`,
+      );
   });
   return parts.filter((p) => p.text !== '');
 }
@@ -188,6 +249,7 @@ function outsideMessage(src: string): string {
   if (!drive && /^[a-z][a-z0-9+.-]*:/i.test(src)) {
     return `image ${shown(src)} is an address, not a file in the repository; download the image and save it in the repository, e.g. beside this file`;
   }
-  if (!drive && src.includes('\\')) return `image "${src}" uses "\\" in its path; write paths with "/", e.g. "${src.replaceAll('\\', '/')}"`;
+  if (!drive && src.includes('\\'))
+    return `image "${src}" uses "\\" in its path; write paths with "/", e.g. "${src.replaceAll('\\', '/')}"`;
   return `image ${shown(src)} is outside the repository; images must live in the repository, e.g. beside this file`;
 }

@@ -47,7 +47,9 @@ export function releaseOf(post: ReleasablePost, inputs: ReleaseInputs): Release 
   // was later marked draft or rescheduled, until it is retracted.
   if (at !== undefined) return { shown: true, releasedAt: at, notice: null };
   const notice = noticeFor(post, inputs);
-  return inputs.mode === 'preview' ? { shown: true, releasedAt: null, notice } : { shown: false, releasedAt: null, notice };
+  return inputs.mode === 'preview'
+    ? { shown: true, releasedAt: null, notice }
+    : { shown: false, releasedAt: null, notice };
 }
 
 function noticeFor(post: ReleasablePost, inputs: ReleaseInputs): PreviewNotice {

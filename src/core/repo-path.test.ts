@@ -23,7 +23,14 @@ describe('resolveRepoPath', () => {
     }
   });
   it('refuses URLs, Windows paths and NUL bytes', () => {
-    for (const written of ['https://example.org/a.png', 'data:image/png;base64,AAAA', 'file:///etc/passwd', 'C:\\img\\a.png', 'img\\a.png', 'a\0.png']) {
+    for (const written of [
+      'https://example.org/a.png',
+      'data:image/png;base64,AAAA',
+      'file:///etc/passwd',
+      'C:\\img\\a.png',
+      'img\\a.png',
+      'a\0.png',
+    ]) {
       expect(resolveRepoPath(FROM, written), written).toBeNull();
     }
   });

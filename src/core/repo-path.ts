@@ -7,7 +7,9 @@ import { posix } from 'node:path';
  */
 export function resolveRepoPath(fromFile: string, written: string): string | null {
   if (/^[a-z][a-z0-9+.-]*:/i.test(written) || written.includes('\\') || written.includes('\0')) return null;
-  const joined = written.startsWith('/') ? posix.normalize(written.slice(1)) : posix.join(posix.dirname(fromFile), written);
+  const joined = written.startsWith('/')
+    ? posix.normalize(written.slice(1))
+    : posix.join(posix.dirname(fromFile), written);
   if (joined === '..' || joined.startsWith('../') || posix.isAbsolute(joined) || joined === '.') return null;
   return joined;
 }

@@ -32,12 +32,19 @@ interface Draft extends IssueReport {
   missing?: boolean;
 }
 
-export function describeIssues(issues: readonly Issue[], data: unknown, schema: AnySchema, prefix: PathSegment[] = []): IssueReport[] {
+export function describeIssues(
+  issues: readonly Issue[],
+  data: unknown,
+  schema: AnySchema,
+  prefix: PathSegment[] = [],
+): IssueReport[] {
   const drafts = issues.flatMap((issue) => describe(issue, data, schema, prefix));
   // A misspelled key (publishedAt) also leaves the key it meant missing; "did you mean publishAt?"
   // already says both, so the second message would only make one slip look like two.
   const meant = new Set(drafts.flatMap((d) => (d.suggests ? [label([...d.path.slice(0, -1), d.suggests])] : [])));
-  return drafts.filter((d) => !(d.missing && meant.has(label(d.path)))).map(({ path, want, message }) => ({ path, want, message }));
+  return drafts
+    .filter((d) => !(d.missing && meant.has(label(d.path))))
+    .map(({ path, want, message }) => ({ path, want, message }));
 }
 
 function describe(issue: Issue, data: unknown, schema: AnySchema, prefix: PathSegment[]): Draft[] {
@@ -46,42 +53,88 @@ function describe(issue: Issue, data: unknown, schema: AnySchema, prefix: PathSe
   const name = label(path);
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map((key) => ({ path: [...path, key], want: 'key' as const, ...unknownKey(key, path, schema) }));
+      return issue.keys.map((key) => ({
+        path: [...path, key],
+        want: 'key' as const,
+        ...unknownKey(key, path, schema),
+      }));
     case 'invalid_value': {
       const allowed = issue.values.map(String);
       const isChannel = path.includes('channels');
       const alias = typeof value === 'string' ? CHANNEL_ALIASES[value.toLowerCase()] : undefined;
-      const sameLetters = typeof value === 'string' ? allowed.find((a) => a.toLowerCase() === value.toLowerCase()) : undefined;
+      const sameLetters =
+        typeof value === 'string' ? allowed.find((a) => a.toLowerCase() === value.toLowerCase()) : undefined;
       const guess = alias ?? sameLetters ?? (typeof value === 'string' ? closest(value, allowed) : null);
       if (typeof value !== 'string') {
-        return [{ path, want: 'value', message: `expected ${isChannel ? 'a channel' : name} to be one of ${allowed.join(', ')}, received ${shown(value)}` }];
+        return [
+          {
+            path,
+            want: 'value',
+            message: `expected ${isChannel ? 'a channel' : name} to be one of ${allowed.join(', ')}, received ${shown(value)}`,
+          },
+        ];
       }
       // A social draft is not a blog post; say where a blog post goes instead of only "unknown".
-      const blog = isChannel && value === 'blog' && !allowed.includes('blog') ? '; a social draft does not go to the blog: write a blog post in content/posts/ instead' : '';
-      return [{
-        path,
-        want: 'value',
-        message: `unknown ${isChannel ? 'channel' : `value for ${name}`} ${shown(value)}; expected one of ${allowed.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}${blog}`,
-      }];
+      const blog =
+        isChannel && value === 'blog' && !allowed.includes('blog')
+          ? '; a social draft does not go to the blog: write a blog post in content/posts/ instead'
+          : '';
+      return [
+        {
+          path,
+          want: 'value',
+          message: `unknown ${isChannel ? 'channel' : `value for ${name}`} ${shown(value)}; expected one of ${allowed.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}${blog}`,
+        },
+      ];
     }
     case 'invalid_union': {
       // Report the branch that matches the kind of value written (text or mapping), not every branch.
-      const wanted = Array.isArray(value) ? 'array' : typeof value === 'object' && value !== null ? 'object' : typeof value;
-      const branch = issue.errors.find((errors) => !errors.some((e) => e.code === 'invalid_type' && e.path.length === 0 && e.expected !== wanted));
+      const wanted = Array.isArray(value)
+        ? 'array'
+        : typeof value === 'object' && value !== null
+          ? 'object'
+          : typeof value;
+      const branch = issue.errors.find(
+        (errors) => !errors.some((e) => e.code === 'invalid_type' && e.path.length === 0 && e.expected !== wanted),
+      );
       if (branch && value !== undefined) return describeIssues(branch, data, schema, path);
-      return [{ path, want: 'value', message: `expected ${name} as text, or as a mapping of channel: text (x, mastodon, bluesky), received ${shown(value)}` }];
+      return [
+        {
+          path,
+          want: 'value',
+          message: `expected ${name} as text, or as a mapping of channel: text (x, mastodon, bluesky), received ${shown(value)}`,
+        },
+      ];
     }
     case 'invalid_type': {
-      if (value === undefined) return [{ path, want: 'key', missing: true, message: `missing ${name}: ${customOr(issue, `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`)}` }];
-      return [{ path, want: 'value', message: `${customOr(issue, `expected ${name} to be ${TYPE_NAMES[issue.expected] ?? issue.expected}`)}, received ${shown(value)}` }];
+      if (value === undefined)
+        return [
+          {
+            path,
+            want: 'key',
+            missing: true,
+            message: `missing ${name}: ${customOr(issue, `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`)}`,
+          },
+        ];
+      return [
+        {
+          path,
+          want: 'value',
+          message: `${customOr(issue, `expected ${name} to be ${TYPE_NAMES[issue.expected] ?? issue.expected}`)}, received ${shown(value)}`,
+        },
+      ];
     }
     default:
-      return [{
-        path,
-        want: 'value',
-        missing: issue.code === 'custom' && value === undefined,
-        message: isDefault(issue) ? `${name}: ${issue.message.toLowerCase()}` : withReceived(issue.message, issue.code, value),
-      }];
+      return [
+        {
+          path,
+          want: 'value',
+          missing: issue.code === 'custom' && value === undefined,
+          message: isDefault(issue)
+            ? `${name}: ${issue.message.toLowerCase()}`
+            : withReceived(issue.message, issue.code, value),
+        },
+      ];
   }
 }
 
@@ -102,7 +155,9 @@ function unknownKey(key: string, path: PathSegment[], schema: AnySchema): { mess
   const known = keysAt(schema, path);
   const where = path.length ? ` in ${label(path)}` : '';
   if (path.length === 0 && key === 'channels' && !known.includes('channels')) {
-    return { message: `unknown key "channels": a blog post goes to the blog; to post about it on social networks, use announce` };
+    return {
+      message: `unknown key "channels": a blog post goes to the blog; to post about it on social networks, use announce`,
+    };
   }
   const hint = KEY_HINTS[key];
   const guess = hint && known.includes(hint) ? hint : closest(key, known);
@@ -129,7 +184,8 @@ function unwrap(node: AnySchema | undefined): AnySchema | undefined {
   while (node) {
     const def = node._zod.def as unknown as Record<string, unknown>;
     if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable') node = def.innerType as AnySchema;
-    else if (def.type === 'union') node = (def.options as AnySchema[]).find((o) => (o._zod.def as { type: string }).type === 'object');
+    else if (def.type === 'union')
+      node = (def.options as AnySchema[]).find((o) => (o._zod.def as { type: string }).type === 'object');
     else if (def.type === 'pipe') node = def.in as AnySchema;
     else return node;
   }
@@ -147,5 +203,8 @@ function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
 
 /** `images[0].alt` */
 export function label(path: readonly PathSegment[]): string {
-  return path.reduce<string>((out, s) => (typeof s === 'number' ? `${out}[${s}]` : out ? `${out}.${s}` : s), '') || 'the front matter';
+  return (
+    path.reduce<string>((out, s) => (typeof s === 'number' ? `${out}[${s}]` : out ? `${out}.${s}` : s), '') ||
+    'the front matter'
+  );
 }

@@ -39,25 +39,52 @@ describe('localStamp', () => {
 
 describe('postTemplate', () => {
   const read = (title: string) =>
-    readItemText('content/posts/new.mdx', 'post', postTemplate({ title, publishAt: localStamp(Date.UTC(2026, 11, 1, 8, 30), ctx.timeZone), author: 'Ann "A." Lee' }), ctx);
+    readItemText(
+      'content/posts/new.mdx',
+      'post',
+      postTemplate({
+        title,
+        publishAt: localStamp(Date.UTC(2026, 11, 1, 8, 30), ctx.timeZone),
+        author: 'Ann "A." Lee',
+      }),
+      ctx,
+    );
 
   it('is a valid draft post as written', () => {
     const { items, problems } = read('Launch day');
     expect(problems).toEqual([]);
     expect(items).toHaveLength(1);
     const post = items[0] as PostItem;
-    expect(post).toMatchObject({ kind: 'post', draft: true, title: 'Launch day', author: 'Ann "A." Lee', publishAt: Date.UTC(2026, 11, 1, 8, 30) });
+    expect(post).toMatchObject({
+      kind: 'post',
+      draft: true,
+      title: 'Launch day',
+      author: 'Ann "A." Lee',
+      publishAt: Date.UTC(2026, 11, 1, 8, 30),
+    });
     expect(post.description).toContain('Launch day');
   });
   it('stays valid whatever characters the title holds', () => {
-    for (const title of ['He said "hi": part #1', 'Back\\slash', "it's", '- dash', '---', '{url} & <b>', 'Ünïcode 日本語 👍', 'Line\nbreak']) {
+    for (const title of [
+      'He said "hi": part #1',
+      'Back\\slash',
+      "it's",
+      '- dash',
+      '---',
+      '{url} & <b>',
+      'Ünïcode 日本語 👍',
+      'Line\nbreak',
+    ]) {
       const { items, problems } = read(title);
       expect(problems, JSON.stringify(title)).toEqual([]);
       expect((items[0] as PostItem).title, JSON.stringify(title)).toBe(title);
     }
   });
   it('shows the announce option in a form that works once uncommented', () => {
-    const text = postTemplate({ title: 'He said "hi"', publishAt: '2026-12-01T09:30', author: 'Ann' }).replace('# announce:', 'announce:');
+    const text = postTemplate({ title: 'He said "hi"', publishAt: '2026-12-01T09:30', author: 'Ann' }).replace(
+      '# announce:',
+      'announce:',
+    );
     const { items, problems } = readItemText('content/posts/new.mdx', 'post', text, ctx);
     expect(problems).toEqual([]);
     expect(items.map((i) => i.kind)).toEqual(['post', 'announce']);
@@ -70,7 +97,12 @@ describe('socialTemplate', () => {
     const { items, problems } = readItemText('content/social/2026-12-01-new.md', 'social', text, ctx);
     expect(problems).toEqual([]);
     const item = items[0] as SocialItem;
-    expect(item).toMatchObject({ kind: 'social', draft: true, channels: ['x', 'bluesky'], publishAt: Date.UTC(2026, 11, 1, 8, 30) });
+    expect(item).toMatchObject({
+      kind: 'social',
+      draft: true,
+      channels: ['x', 'bluesky'],
+      publishAt: Date.UTC(2026, 11, 1, 8, 30),
+    });
     expect(item.parts).toHaveLength(1);
   });
   it('shows the X override in a form that works once uncommented', () => {

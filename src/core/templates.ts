@@ -16,7 +16,13 @@ export function localStamp(epochMs: number, zone: string): string {
 /** "Ünïcode & Co: Launch!" → "unicode-co-launch" */
 export function slugify(title: string): string {
   // Letters that do not decompose into a base letter and an accent, spelled as people would in a URL.
-  const spelled = title.replace(/ß/g, 'ss').replace(/[æÆ]/g, 'ae').replace(/[œŒ]/g, 'oe').replace(/[øØ]/g, 'o').replace(/[łŁ]/g, 'l').replace(/[đĐ]/g, 'd');
+  const spelled = title
+    .replace(/ß/g, 'ss')
+    .replace(/[æÆ]/g, 'ae')
+    .replace(/[œŒ]/g, 'oe')
+    .replace(/[øØ]/g, 'o')
+    .replace(/[łŁ]/g, 'l')
+    .replace(/[đĐ]/g, 'd');
   const slug = spelled
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

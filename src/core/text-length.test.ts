@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { blueskyLength, graphemeCount, graphemes, mastodonLength, SHORT_LINK_LENGTH, utf8Bytes, xLength } from './text-length.ts';
+import {
+  blueskyLength,
+  graphemeCount,
+  graphemes,
+  mastodonLength,
+  SHORT_LINK_LENGTH,
+  utf8Bytes,
+  xLength,
+} from './text-length.ts';
 
 describe('graphemes', () => {
   it('counts what a reader sees as one character as one', () => {
@@ -71,7 +79,9 @@ describe('mastodonLength', () => {
     expect(mastodonLength('mail me@example.org')).toBe(19); // an e-mail address is not a mention
   });
   it('applies both rules in one text', () => {
-    expect(mastodonLength('@alice@mastodon.social read https://example.org/a-long-path-here')).toBe('@alice read '.length + 23);
+    expect(mastodonLength('@alice@mastodon.social read https://example.org/a-long-path-here')).toBe(
+      '@alice read '.length + 23,
+    );
   });
 });
 

@@ -1,12 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { formatLocal, formatOffset, formatUtc, isTimeZone, offsetAt, resolveLocal, wallTimeAt, wallToUtc } from './time-zone.ts';
+import {
+  formatLocal,
+  formatOffset,
+  formatUtc,
+  isTimeZone,
+  offsetAt,
+  resolveLocal,
+  wallTimeAt,
+  wallToUtc,
+} from './time-zone.ts';
 
-const wall = (year: number, month: number, day: number, hour = 0, minute = 0, second = 0) => ({ year, month, day, hour, minute, second });
+const wall = (year: number, month: number, day: number, hour = 0, minute = 0, second = 0) => ({
+  year,
+  month,
+  day,
+  hour,
+  minute,
+  second,
+});
 
 describe('isTimeZone', () => {
   it('accepts IANA names and refuses offsets and inventions', () => {
-    for (const zone of ['Europe/Berlin', 'America/New_York', 'UTC', 'America/Argentina/Buenos_Aires']) expect(isTimeZone(zone), zone).toBe(true);
-    for (const zone of ['+01:00', 'Mars/Olympus', '', 'Europe/', '../etc', 'Europe Berlin']) expect(isTimeZone(zone), zone).toBe(false);
+    for (const zone of ['Europe/Berlin', 'America/New_York', 'UTC', 'America/Argentina/Buenos_Aires'])
+      expect(isTimeZone(zone), zone).toBe(true);
+    for (const zone of ['+01:00', 'Mars/Olympus', '', 'Europe/', '../etc', 'Europe Berlin'])
+      expect(isTimeZone(zone), zone).toBe(false);
   });
 });
 
@@ -40,7 +58,11 @@ describe('wallToUtc', () => {
 
 describe('resolveLocal', () => {
   it('maps an ordinary local time to one instant', () => {
-    expect(resolveLocal('Europe/Berlin', wall(2026, 12, 1, 9, 30))).toEqual({ kind: 'unique', epochMs: Date.UTC(2026, 11, 1, 8, 30), offset: 60 });
+    expect(resolveLocal('Europe/Berlin', wall(2026, 12, 1, 9, 30))).toEqual({
+      kind: 'unique',
+      epochMs: Date.UTC(2026, 11, 1, 8, 30),
+      offset: 60,
+    });
   });
   it('finds no instant in the spring-forward gap', () => {
     expect(resolveLocal('Europe/Berlin', wall(2026, 3, 29, 2, 30))).toEqual({ kind: 'gap', before: 60, after: 120 });
@@ -55,7 +77,11 @@ describe('resolveLocal', () => {
   });
   it('handles zones that change by half an hour', () => {
     // Lord Howe Island moves its clocks by 30 minutes, on 2026-10-04 at 02:00.
-    expect(resolveLocal('Australia/Lord_Howe', wall(2026, 10, 4, 2, 15))).toMatchObject({ kind: 'gap', before: 630, after: 660 });
+    expect(resolveLocal('Australia/Lord_Howe', wall(2026, 10, 4, 2, 15))).toMatchObject({
+      kind: 'gap',
+      before: 630,
+      after: 660,
+    });
   });
 });
 

@@ -17,7 +17,9 @@ describe('tagLink', () => {
   });
   it('ignores www. and letter case on either side', () => {
     expect(params(tagLink('https://www.example.org/p', ctx)).utm_source).toBe('mastodon');
-    expect(params(tagLink('https://Example.ORG/p', { ...ctx, siteUrl: 'https://www.example.org' })).utm_source).toBe('mastodon');
+    expect(params(tagLink('https://Example.ORG/p', { ...ctx, siteUrl: 'https://www.example.org' })).utm_source).toBe(
+      'mastodon',
+    );
   });
   it('keeps existing query parameters and the fragment', () => {
     const tagged = tagLink('https://example.org/p?ref=nl#comments', ctx);
@@ -29,7 +31,12 @@ describe('tagLink', () => {
     expect(tagLink(url, ctx)).toBe(url);
   });
   it('leaves other hosts, subdomains and unparsable links untouched', () => {
-    for (const url of ['https://other.org/p', 'https://blog.example.org/p', 'https://example.org.evil.com/p', 'not a url']) {
+    for (const url of [
+      'https://other.org/p',
+      'https://blog.example.org/p',
+      'https://example.org.evil.com/p',
+      'not a url',
+    ]) {
       expect(tagLink(url, ctx), url).toBe(url);
     }
   });

@@ -14,7 +14,8 @@ const YAML = [
   '  text: Hello X', //             line 10
 ].join('\n');
 
-const at = (path: (string | number)[], want: 'key' | 'value' = 'value', firstLine = 2) => locateInYaml(YAML, path, firstLine, want);
+const at = (path: (string | number)[], want: 'key' | 'value' = 'value', firstLine = 2) =>
+  locateInYaml(YAML, path, firstLine, want);
 
 describe('locateInYaml', () => {
   it('points at a top-level value or its key', () => {

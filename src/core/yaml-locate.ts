@@ -13,7 +13,12 @@ export type PathSegment = string | number;
  * The position is worked out when `line` or `col` is first read, which is only when a problem is
  * reported: items keep positions for every image and override, and valid files never pay for them.
  */
-export function locateInYaml(text: string, path: readonly PathSegment[], firstLine: number, want: 'key' | 'value' = 'value'): Position {
+export function locateInYaml(
+  text: string,
+  path: readonly PathSegment[],
+  firstLine: number,
+  want: 'key' | 'value' = 'value',
+): Position {
   let found: Position | undefined;
   const resolve = () => (found ??= findInYaml(text, path, firstLine, want));
   return {

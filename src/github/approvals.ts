@@ -33,18 +33,33 @@ export class ApprovalChecker {
 
   private async lookUp(file: string): Promise<FileApproval> {
     const { octokit, owner, repo } = this.gh;
-    const { data: commits } = await octokit.rest.repos.listCommits({ owner, repo, sha: this.gh.branch, path: file, per_page: 1, ...requestOptions(this.gh) });
+    const { data: commits } = await octokit.rest.repos.listCommits({
+      owner,
+      repo,
+      sha: this.gh.branch,
+      path: file,
+      per_page: 1,
+      ...requestOptions(this.gh),
+    });
     const last = commits[0];
     if (!last) return { verdict: { ok: false, reason: `${file} is not on ${this.gh.branch}` }, changedAt: 0 };
     const committedAt = Date.parse(last.commit.committer?.date ?? last.commit.author?.date ?? '') || 0;
     let review = this.byCommit.get(last.sha);
-    if (!review) this.byCommit.set(last.sha, (review = this.reviewOf(last.sha, file, last.author?.login ?? last.commit.author?.name ?? 'someone')));
+    if (!review)
+      this.byCommit.set(
+        last.sha,
+        (review = this.reviewOf(last.sha, file, last.author?.login ?? last.commit.author?.name ?? 'someone')),
+      );
     const { verdict, mergedAt } = await review;
     // A change arrives on the branch when its pull request is merged, not when it was written.
     return { verdict: this.required === 0 ? { ok: true } : verdict, changedAt: mergedAt ?? committedAt };
   }
 
-  private async reviewOf(sha: string, file: string, pusher: string): Promise<{ verdict: ApprovalVerdict; mergedAt: number | null }> {
+  private async reviewOf(
+    sha: string,
+    file: string,
+    pusher: string,
+  ): Promise<{ verdict: ApprovalVerdict; mergedAt: number | null }> {
     const { pull, verdict } = await this.pullAndVerdict(sha, file, pusher);
     return { verdict, mergedAt: pull?.merged_at ? Date.parse(pull.merged_at) : null };
   }
@@ -52,11 +67,29 @@ export class ApprovalChecker {
   private async pullAndVerdict(sha: string, file: string, pusher: string) {
     const { octokit, owner, repo } = this.gh;
     const short = sha.slice(0, 7);
-    const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, ...requestOptions(this.gh) });
+    const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+      owner,
+      repo,
+      commit_sha: sha,
+      ...requestOptions(this.gh),
+    });
     const pull = pulls.find((p) => p.merged_at && p.base.ref === this.gh.branch);
-    if (!pull) return { pull, verdict: { ok: false as const, reason: `the last change to ${file} (${short} by ${pusher}) was pushed to ${this.gh.branch} without a reviewed pull request` } };
+    if (!pull)
+      return {
+        pull,
+        verdict: {
+          ok: false as const,
+          reason: `the last change to ${file} (${short} by ${pusher}) was pushed to ${this.gh.branch} without a reviewed pull request`,
+        },
+      };
     const author = pull.user?.login ?? '';
-    const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { owner, repo, pull_number: pull.number, per_page: 100, ...requestOptions(this.gh) });
+    const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
+      owner,
+      repo,
+      pull_number: pull.number,
+      per_page: 100,
+      ...requestOptions(this.gh),
+    });
     // A reviewer's latest decision counts: an approval later replaced by "changes requested" or dismissed does not.
     const latest = new Map<string, (typeof reviews)[number]>();
     for (const review of reviews) {
@@ -68,7 +101,12 @@ export class ApprovalChecker {
     const byOthers = approvals.filter((r) => r.user?.login !== author);
     const onFinal: string[] = [];
     for (const review of byOthers) {
-      if (!review.commit_id || review.commit_id === pull.head.sha || !(await this.changedSince(review.commit_id, pull.head.sha, file))) onFinal.push(review.user!.login);
+      if (
+        !review.commit_id ||
+        review.commit_id === pull.head.sha ||
+        !(await this.changedSince(review.commit_id, pull.head.sha, file))
+      )
+        onFinal.push(review.user!.login);
     }
     if (onFinal.length >= this.required) return { pull, verdict: { ok: true as const } };
     const need = `needs ${this.required} approving review${this.required === 1 ? '' : 's'} on the final version of ${file} from someone other than ${author} (pull request #${pull.number})`;
@@ -82,7 +120,13 @@ export class ApprovalChecker {
   }
 
   private async changedSince(base: string, head: string, file: string): Promise<boolean> {
-    const { data } = await this.gh.octokit.rest.repos.compareCommits({ owner: this.gh.owner, repo: this.gh.repo, base, head, ...requestOptions(this.gh) });
+    const { data } = await this.gh.octokit.rest.repos.compareCommits({
+      owner: this.gh.owner,
+      repo: this.gh.repo,
+      base,
+      head,
+      ...requestOptions(this.gh),
+    });
     return (data.files ?? []).some((f) => f.filename === file || f.previous_filename === file);
   }
 }

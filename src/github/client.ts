@@ -28,7 +28,9 @@ export function githubFromEnv(env: Env, options: { timeoutMs?: number } = {}): G
   if (!token) return null;
   const [owner, repo, ...rest] = (env.GITHUB_REPOSITORY ?? '').split('/');
   if (!owner || !repo || rest.length) {
-    throw new UsageError(`GITHUB_TOKEN is set, so GITHUB_REPOSITORY must name the repository as owner/name (GitHub Actions sets it); received "${env.GITHUB_REPOSITORY ?? ''}"`);
+    throw new UsageError(
+      `GITHUB_TOKEN is set, so GITHUB_REPOSITORY must name the repository as owner/name (GitHub Actions sets it); received "${env.GITHUB_REPOSITORY ?? ''}"`,
+    );
   }
   const octokit = new GitHubClient({
     auth: token,
@@ -41,8 +43,10 @@ export function githubFromEnv(env: Env, options: { timeoutMs?: number } = {}): G
       // GitHub asks clients to space writes (each ledger record is a commit) at least a second
       // apart; POSTGATE_GITHUB_THROTTLE=off lifts that, for tests against a local fake.
       enabled: env.POSTGATE_GITHUB_THROTTLE !== 'off',
-      onRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 1 && retryAfter <= 30,
-      onSecondaryRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 1 && retryAfter <= 30,
+      onRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
+        retryCount < 1 && retryAfter <= 30,
+      onSecondaryRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
+        retryCount < 1 && retryAfter <= 30,
     },
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });
@@ -56,5 +60,7 @@ export function requestOptions(gh: GitHubRepo) {
 
 /** The HTTP status of an Octokit error, if it has one. */
 export function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'status' in error ? Number((error as { status: unknown }).status) : undefined;
+  return typeof error === 'object' && error !== null && 'status' in error
+    ? Number((error as { status: unknown }).status)
+    : undefined;
 }

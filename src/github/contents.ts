@@ -12,8 +12,15 @@ export interface RemoteFile {
 
 export async function readRemoteFile(gh: GitHubRepo, path: string): Promise<RemoteFile | null> {
   try {
-    const { data } = await gh.octokit.rest.repos.getContent({ owner: gh.owner, repo: gh.repo, path, ref: gh.branch, ...requestOptions(gh) });
-    if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) throw new Error(`${path} on ${gh.branch} is not a file`);
+    const { data } = await gh.octokit.rest.repos.getContent({
+      owner: gh.owner,
+      repo: gh.repo,
+      path,
+      ref: gh.branch,
+      ...requestOptions(gh),
+    });
+    if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
+      throw new Error(`${path} on ${gh.branch} is not a file`);
     return { text: Buffer.from(data.content, 'base64').toString('utf8'), sha: data.sha };
   } catch (error) {
     if (statusOf(error) === 404) return null;
@@ -24,7 +31,13 @@ export async function readRemoteFile(gh: GitHubRepo, path: string): Promise<Remo
 export type WriteResult = { ok: true; commit: string } | { ok: false; conflict: true };
 
 /** Creates or replaces a file on the branch; `conflict` when it is no longer the version `sha` names. */
-export async function writeRemoteFile(gh: GitHubRepo, path: string, text: string, sha: string | null, message: string): Promise<WriteResult> {
+export async function writeRemoteFile(
+  gh: GitHubRepo,
+  path: string,
+  text: string,
+  sha: string | null,
+  message: string,
+): Promise<WriteResult> {
   try {
     const { data } = await gh.octokit.rest.repos.createOrUpdateFileContents({
       owner: gh.owner,
@@ -44,9 +57,22 @@ export async function writeRemoteFile(gh: GitHubRepo, path: string, text: string
   }
 }
 
-export async function deleteRemoteFile(gh: GitHubRepo, path: string, sha: string, message: string): Promise<WriteResult> {
+export async function deleteRemoteFile(
+  gh: GitHubRepo,
+  path: string,
+  sha: string,
+  message: string,
+): Promise<WriteResult> {
   try {
-    const { data } = await gh.octokit.rest.repos.deleteFile({ owner: gh.owner, repo: gh.repo, path, branch: gh.branch, message, sha, ...requestOptions(gh) });
+    const { data } = await gh.octokit.rest.repos.deleteFile({
+      owner: gh.owner,
+      repo: gh.repo,
+      path,
+      branch: gh.branch,
+      message,
+      sha,
+      ...requestOptions(gh),
+    });
     return { ok: true, commit: data.commit.sha ?? '' };
   } catch (error) {
     const status = statusOf(error);

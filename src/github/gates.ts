@@ -12,7 +12,9 @@ export class GitHubGates implements Gates {
     this.gh = gh;
     this.description =
       `GitHub mode (${gh.owner}/${gh.repo}): CRISIS is checked on the live ${gh.branch} before every post; ` +
-      (requiredApprovals > 0 ? `each item needs ${requiredApprovals} approving review${requiredApprovals === 1 ? '' : 's'} from someone other than its author` : 'approvals are not required (policies.approvals: 0)');
+      (requiredApprovals > 0
+        ? `each item needs ${requiredApprovals} approving review${requiredApprovals === 1 ? '' : 's'} from someone other than its author`
+        : 'approvals are not required (policies.approvals: 0)');
   }
 
   crisis(): Promise<string | null> {

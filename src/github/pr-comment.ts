@@ -28,19 +28,30 @@ export function commentBody(markdown: string, fullPreviewUrl: string | null): st
 export async function upsertPreviewComment(gh: GitHubRepo, pullNumber: number, body: string): Promise<CommentResult> {
   const target = { owner: gh.owner, repo: gh.repo, issue_number: pullNumber };
   try {
-    const comments = await gh.octokit.paginate(gh.octokit.rest.issues.listComments, { ...target, per_page: 100, ...requestOptions(gh) });
+    const comments = await gh.octokit.paginate(gh.octokit.rest.issues.listComments, {
+      ...target,
+      per_page: 100,
+      ...requestOptions(gh),
+    });
     // Only a comment that starts with the marker is ours: a reply quoting it starts with "> ".
     const mine = comments.find((c) => (c.body ?? '').trimStart().startsWith(PREVIEW_MARKER));
     if (mine && mine.body === body) return { kind: 'unchanged', id: mine.id, url: mine.html_url };
     if (mine) {
-      const { data } = await gh.octokit.rest.issues.updateComment({ owner: gh.owner, repo: gh.repo, comment_id: mine.id, body, ...requestOptions(gh) });
+      const { data } = await gh.octokit.rest.issues.updateComment({
+        owner: gh.owner,
+        repo: gh.repo,
+        comment_id: mine.id,
+        body,
+        ...requestOptions(gh),
+      });
       return { kind: 'updated', id: data.id, url: data.html_url };
     }
     const { data } = await gh.octokit.rest.issues.createComment({ ...target, body, ...requestOptions(gh) });
     return { kind: 'created', id: data.id, url: data.html_url };
   } catch (error) {
     const status = statusOf(error);
-    if (status === 403 || status === 404) return { kind: 'read-only', status, message: (error as Error).message.split('\n')[0] ?? '' };
+    if (status === 403 || status === 404)
+      return { kind: 'read-only', status, message: (error as Error).message.split('\n')[0] ?? '' };
     throw error;
   }
 }

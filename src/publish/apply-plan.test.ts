@@ -120,7 +120,10 @@ describe('one clock per run', () => {
       const records = parseLedgerText(ledgerText()).records;
       expect(new Set(records.map((r) => r.at))).toEqual(new Set([new Date(NOW).toISOString()]));
       const attempts = records.filter((r) => r.type === 'attempt');
-      expect(attempts.map((r) => r.machineAt)).toEqual([new Date(machineMs).toISOString(), new Date(machineMs).toISOString()]);
+      expect(attempts.map((r) => r.machineAt)).toEqual([
+        new Date(machineMs).toISOString(),
+        new Date(machineMs).toISOString(),
+      ]);
       expect(planPublish(inputs(ledgerText())).verdicts.get(announce.id)?.state).toBe('published');
     });
   }
@@ -131,7 +134,19 @@ describe('one clock per run', () => {
     const first = deps(machineMs);
     await applyReleases(planPublish(inputs('')).actions, first);
     // A run that died after claiming the announcement, before the request's answer.
-    await first.ledger.claim({ v: 1, type: 'attempt', item: announce.id, channel: 'mastodon', part: 0, parts: 1, remoteId: '', url: '', at: new Date(NOW).toISOString(), machineAt: new Date(machineMs).toISOString(), hash: 'h' });
+    await first.ledger.claim({
+      v: 1,
+      type: 'attempt',
+      item: announce.id,
+      channel: 'mastodon',
+      part: 0,
+      parts: 1,
+      remoteId: '',
+      url: '',
+      at: new Date(NOW).toISOString(),
+      machineAt: new Date(machineMs).toISOString(),
+      hash: 'h',
+    });
 
     const finds: FindRequest[] = [];
     const plan = planPublish(inputs(ledgerText()));
@@ -141,8 +156,18 @@ describe('one clock per run', () => {
   });
 
   it('reads the machine time of an attempt written before records carried it from its `at`', () => {
-    const legacy = JSON.stringify({ v: 1, type: 'attempt', item: 'social/a', channel: 'x', part: 0, parts: 1, at: '2026-11-20T10:00:00.000Z' });
+    const legacy = JSON.stringify({
+      v: 1,
+      type: 'attempt',
+      item: 'social/a',
+      channel: 'x',
+      part: 0,
+      parts: 1,
+      at: '2026-11-20T10:00:00.000Z',
+    });
     const summary = summarizeLedger(parseLedgerText(legacy).records);
-    expect(summary.progress.get('social/a\u0000x')?.uncertain.get(0)).toEqual({ machineMs: Date.parse('2026-11-20T10:00:00.000Z') });
+    expect(summary.progress.get('social/a\u0000x')?.uncertain.get(0)).toEqual({
+      machineMs: Date.parse('2026-11-20T10:00:00.000Z'),
+    });
   });
 });

@@ -37,11 +37,25 @@ export async function applyReleases(actions: readonly PublishAction[], deps: App
       crisis = `could not check for a CRISIS (${(error as Error).message})`;
     }
     if (crisis !== null) {
-      results.push({ ...base, outcome: 'held', partsLive: 0, message: crisis.startsWith('could not') ? crisis : `CRISIS: ${crisis}` });
+      results.push({
+        ...base,
+        outcome: 'held',
+        partsLive: 0,
+        message: crisis.startsWith('could not') ? crisis : `CRISIS: ${crisis}`,
+      });
       continue;
     }
     // A release is its record. Claimed first, like every part, so two runs never both release it.
-    const record = { v: 1 as const, item: action.item.id, channel: 'blog', part: 0, parts: 1, remoteId: action.item.slug, url, hash: action.hash };
+    const record = {
+      v: 1 as const,
+      item: action.item.id,
+      channel: 'blog',
+      part: 0,
+      parts: 1,
+      remoteId: action.item.slug,
+      url,
+      hash: action.hash,
+    };
     const at = new Date(deps.now).toISOString();
     const machineAt = new Date(deps.machineClock().machineMs).toISOString();
     if (!(await deps.ledger.claim({ ...record, type: 'attempt', at, machineAt }))) {
@@ -73,7 +87,12 @@ async function runChannelQueue(channelId: SocialChannelId, queue: Send[], deps: 
   const channel = built?.ok ? built.channel : undefined;
   let refused: string | null = null;
   for (const action of queue) {
-    const base = { item: action.item.id, channel: channelId, parts: action.parts.length, partsLive: action.parts.filter((p) => p.sent).length };
+    const base = {
+      item: action.item.id,
+      channel: channelId,
+      parts: action.parts.length,
+      partsLive: action.parts.filter((p) => p.sent).length,
+    };
     if (deps.dryRun) {
       logDryRun(action, deps.log);
       results.push({ ...base, outcome: 'would-send' });
@@ -81,7 +100,11 @@ async function runChannelQueue(channelId: SocialChannelId, queue: Send[], deps: 
     }
     if (!channel) {
       const vars = built && !built.ok ? built.missing : [];
-      results.push({ ...base, outcome: 'not-configured', message: `${channelId} is enabled in postgate.config.yaml but ${vars.join(', ')} ${vars.length === 1 ? 'is' : 'are'} not set` });
+      results.push({
+        ...base,
+        outcome: 'not-configured',
+        message: `${channelId} is enabled in postgate.config.yaml but ${vars.join(', ')} ${vars.length === 1 ? 'is' : 'are'} not set`,
+      });
       continue;
     }
     if (refused) {
@@ -105,7 +128,9 @@ async function runChannelQueue(channelId: SocialChannelId, queue: Send[], deps: 
 
 function logDryRun(action: Send, log: (line: string) => void): void {
   const todo = action.parts.filter((p) => !p.sent);
-  log(`  ${action.channel.padEnd(8)} ${action.item.id}  would send ${todo.length === action.parts.length ? '' : `the remaining `}${todo.length} part${todo.length === 1 ? '' : 's'}${action.images.length ? ` with ${action.images.length} image${action.images.length === 1 ? '' : 's'}` : ''}:`);
+  log(
+    `  ${action.channel.padEnd(8)} ${action.item.id}  would send ${todo.length === action.parts.length ? '' : `the remaining `}${todo.length} part${todo.length === 1 ? '' : 's'}${action.images.length ? ` with ${action.images.length} image${action.images.length === 1 ? '' : 's'}` : ''}:`,
+  );
   for (const part of todo) {
     log(`    part ${part.index + 1}/${action.parts.length}  ${part.length}/${part.max}`);
     for (const line of part.text.split('\n')) log(`      | ${line}`);

@@ -16,7 +16,8 @@ export interface Gates {
 
 export class LocalGates implements Gates {
   readonly mode = 'local' as const;
-  readonly description = 'local mode (no GITHUB_TOKEN): CRISIS is read from the working tree; approvals are not checked';
+  readonly description =
+    'local mode (no GITHUB_TOKEN): CRISIS is read from the working tree; approvals are not checked';
   private readonly root: string;
 
   constructor(root: string) {

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { takenByAnother } from '../core/ledger-claims.ts';
 import { LEDGER_FILE, type LedgerRecord } from '../core/ledger.ts';
@@ -96,7 +106,8 @@ export class LocalLedgerStore implements LedgerStore {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         try {
           const owner = Number(readFileSync(this.lock, 'utf8'));
-          if (Date.now() - statSync(this.lock).mtimeMs > 30_000 || (owner > 0 && !isAlive(owner))) rmSync(this.lock, { force: true });
+          if (Date.now() - statSync(this.lock).mtimeMs > 30_000 || (owner > 0 && !isAlive(owner)))
+            rmSync(this.lock, { force: true });
         } catch {
           // Gone already, or being written: try again.
         }

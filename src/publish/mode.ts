@@ -49,7 +49,12 @@ export async function modeFromEnv(root: string, env: Env, config: Config): Promi
   const { githubFromEnv } = await import('../github/client.ts');
   const gh = githubFromEnv(env);
   if (!gh) return localMode(root);
-  const [{ GitHubGates }, { GitHubLedgerStore, readRemoteLedgerText }, { ApprovalChecker }, { readLiveCrisis, readCrisisHistory }] = await Promise.all([
+  const [
+    { GitHubGates },
+    { GitHubLedgerStore, readRemoteLedgerText },
+    { ApprovalChecker },
+    { readLiveCrisis, readCrisisHistory },
+  ] = await Promise.all([
     import('../github/gates.ts'),
     import('../github/ledger-store.ts'),
     import('../github/approvals.ts'),
@@ -75,7 +80,10 @@ export async function modeFromEnv(root: string, env: Env, config: Config): Promi
             verdicts.set(
               item.id,
               missed
-                ? { ok: false, reason: `due during the CRISIS of ${formatLocal(missed.start, config.site.timeZone)} ("${missed.reason}"); its moment has passed: reschedule or re-approve it in a pull request` }
+                ? {
+                    ok: false,
+                    reason: `due during the CRISIS of ${formatLocal(missed.start, config.site.timeZone)} ("${missed.reason}"); its moment has passed: reschedule or re-approve it in a pull request`,
+                  }
                 : verdict,
             );
           }),

@@ -24,26 +24,45 @@ const LABEL: Record<ActionResult['outcome'], string> = {
 
 function detail(r: ActionResult): string {
   const parts = r.parts > 1 ? `${r.partsLive}/${r.parts} parts live` : '';
-  return [parts, r.message ?? (r.outcome === 'sent' || r.outcome === 'released' ? r.url : '')].filter(Boolean).join('; ');
+  return [parts, r.message ?? (r.outcome === 'sent' || r.outcome === 'released' ? r.url : '')]
+    .filter(Boolean)
+    .join('; ');
 }
 
 export function summaryText(results: readonly ActionResult[], held: readonly HeldItem[]): string[] {
   if (results.length === 0 && held.length === 0) return ['Nothing is due.'];
-  const rows = [['RESULT', 'CHANNEL', 'ITEM', 'DETAIL'], ...results.map((r) => [LABEL[r.outcome], r.channel, r.item, detail(r)]), ...held.map((h) => [h.state, '-', h.item, h.reason])];
+  const rows = [
+    ['RESULT', 'CHANNEL', 'ITEM', 'DETAIL'],
+    ...results.map((r) => [LABEL[r.outcome], r.channel, r.item, detail(r)]),
+    ...held.map((h) => [h.state, '-', h.item, h.reason]),
+  ];
   const widths = [0, 1, 2].map((c) => Math.max(...rows.map((row) => row[c]!.length)));
-  return rows.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function summaryMarkdown(title: string, notes: readonly string[], results: readonly ActionResult[], held: readonly HeldItem[]): string {
+export function summaryMarkdown(
+  title: string,
+  notes: readonly string[],
+  results: readonly ActionResult[],
+  held: readonly HeldItem[],
+): string {
   const lines = [`## ${title}`, '', ...notes.map((n) => `> ${n}`), ...(notes.length ? [''] : [])];
   if (results.length === 0 && held.length === 0) return [...lines, 'Nothing is due.', ''].join('\n');
   if (results.length) {
     lines.push('| Result | Channel | Item | Detail |', '|---|---|---|---|');
     for (const r of results) {
-      const link = (r.outcome === 'sent' || r.outcome === 'released') && r.url ? `[${escapeCell(r.url)}](${r.url})` : '';
-      lines.push(`| ${LABEL[r.outcome]} | ${r.channel} | \`${escapeCell(r.item)}\` | ${escapeCell([r.parts > 1 ? `${r.partsLive}/${r.parts} parts live` : '', r.message ?? link].filter(Boolean).join('; '))} |`);
+      const link =
+        (r.outcome === 'sent' || r.outcome === 'released') && r.url ? `[${escapeCell(r.url)}](${r.url})` : '';
+      lines.push(
+        `| ${LABEL[r.outcome]} | ${r.channel} | \`${escapeCell(r.item)}\` | ${escapeCell([r.parts > 1 ? `${r.partsLive}/${r.parts} parts live` : '', r.message ?? link].filter(Boolean).join('; '))} |`,
+      );
     }
     lines.push('');
   }

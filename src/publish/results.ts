@@ -1,7 +1,16 @@
 import type { ChannelId } from '../core/channels.ts';
 
 /** What happened to one item on one channel in a run. */
-export type Outcome = 'sent' | 'released' | 'retracted' | 'failed' | 'deferred' | 'held' | 'would-send' | 'would-release' | 'not-configured';
+export type Outcome =
+  | 'sent'
+  | 'released'
+  | 'retracted'
+  | 'failed'
+  | 'deferred'
+  | 'held'
+  | 'would-send'
+  | 'would-release'
+  | 'not-configured';
 
 export interface ActionResult {
   item: string;

@@ -38,9 +38,23 @@ export async function retractItem(id: string, summary: LedgerSummary, deps: Retr
     const parts = [...progress.sent].sort(([a], [b]) => b - a);
     const base = { item, channel: channelId as ActionResult['channel'], parts: progress.parts };
     const done = async () => {
-      await deps.ledger.append({ v: 1, type: 'retracted', item, channel: channelId, part: 0, parts: progress.parts, remoteId: '', url: '', at: new Date(deps.now).toISOString(), hash: '' });
+      await deps.ledger.append({
+        v: 1,
+        type: 'retracted',
+        item,
+        channel: channelId,
+        part: 0,
+        parts: progress.parts,
+        remoteId: '',
+        url: '',
+        at: new Date(deps.now).toISOString(),
+        hash: '',
+      });
     };
-    if (progress.uncertain.size) deps.log(`  ${channelId.padEnd(8)} ${item}  warning: ${progress.uncertain.size} part(s) were being sent when a run stopped; if they exist, delete them by hand`);
+    if (progress.uncertain.size)
+      deps.log(
+        `  ${channelId.padEnd(8)} ${item}  warning: ${progress.uncertain.size} part(s) were being sent when a run stopped; if they exist, delete them by hand`,
+      );
     if (deps.dryRun) {
       deps.log(`  ${channelId.padEnd(8)} ${item}  would delete ${parts.length} post${parts.length === 1 ? '' : 's'}`);
       results.push({ ...base, outcome: 'would-send', partsLive: parts.length, message: 'would be retracted' });
@@ -55,10 +69,19 @@ export async function retractItem(id: string, summary: LedgerSummary, deps: Retr
     if (!isSocialChannel(channelId)) continue;
     const built = await deps.channel(channelId);
     if (!built.ok) {
-      results.push({ ...base, outcome: 'failed', partsLive: parts.length, message: `cannot delete: ${built.missing.join(', ')} not set` });
+      results.push({
+        ...base,
+        outcome: 'failed',
+        partsLive: parts.length,
+        message: `cannot delete: ${built.missing.join(', ')} not set`,
+      });
       continue;
     }
-    const failure = await deleteAll(built.channel, parts.map(([, p]) => ({ id: p.remoteId, url: p.url, ...(p.cid ? { cid: p.cid } : {}) })), deps);
+    const failure = await deleteAll(
+      built.channel,
+      parts.map(([, p]) => ({ id: p.remoteId, url: p.url, ...(p.cid ? { cid: p.cid } : {}) })),
+      deps,
+    );
     if (failure) {
       results.push({ ...base, outcome: 'failed', partsLive: parts.length, message: failure });
       continue;

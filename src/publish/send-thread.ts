@@ -94,10 +94,21 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
     const notBefore = attemptedAt === null ? 0 : attemptedAt.machineMs - 60_000;
     try {
       crashPoint(`before ${action.channel} find for ${item.id} part ${part.index + 1}`);
-      return await channel.find({ itemId: item.id, part: part.index, text: part.text, key: part.key, dueAt: action.dueAt, notBefore, signal: AbortSignal.timeout(deps.timeoutMs) });
+      return await channel.find({
+        itemId: item.id,
+        part: part.index,
+        text: part.text,
+        key: part.key,
+        dueAt: action.dueAt,
+        notBefore,
+        signal: AbortSignal.timeout(deps.timeoutMs),
+      });
     } catch (error) {
       // Cannot tell whether it is live: sending could post it twice. Leave the attempt open.
-      throw new Stop({ outcome: 'failed', message: `could not confirm whether part ${part.index + 1} went out (${describe(error)}); not sending it again until the network answers` });
+      throw new Stop({
+        outcome: 'failed',
+        message: `could not confirm whether part ${part.index + 1} went out (${describe(error)}); not sending it again until the network answers`,
+      });
     }
   };
 
@@ -140,7 +151,10 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
     for (let attempt = 1; ; attempt++) {
       // Claiming the part is what keeps two runs from both sending it.
       if (!(await claim(part))) {
-        throw new Stop({ outcome: 'held', message: `another run is sending part ${part.index + 1} right now; left to it` });
+        throw new Stop({
+          outcome: 'held',
+          message: `another run is sending part ${part.index + 1} right now; left to it`,
+        });
       }
       try {
         crashPoint(`before ${action.channel} request for ${item.id} part ${part.index + 1}`);
@@ -172,7 +186,10 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
             continue;
           }
           await record('failed', part, { error: error.message, failure: 'rate-limited' });
-          throw new Stop({ outcome: 'deferred', message: `${error.message}; rate limited for ${Number.isFinite(wait) ? `${Math.ceil(wait / 1000)} s` : 'an unknown time'}, left for the next run` });
+          throw new Stop({
+            outcome: 'deferred',
+            message: `${error.message}; rate limited for ${Number.isFinite(wait) ? `${Math.ceil(wait / 1000)} s` : 'an unknown time'}, left for the next run`,
+          });
         }
         if (error.maybeSent || error.kind === 'unavailable') {
           const found = await findPart(part, firstAttemptAt);
@@ -199,7 +216,10 @@ async function stopIfCrisis(gates: Gates): Promise<void> {
     reason = await gates.crisis();
   } catch (error) {
     // Fail closed: if we cannot tell whether there is a crisis, we do not post.
-    throw new Stop({ outcome: 'held', message: `could not check for a CRISIS (${describe(error)}); nothing more is sent` });
+    throw new Stop({
+      outcome: 'held',
+      message: `could not check for a CRISIS (${describe(error)}); nothing more is sent`,
+    });
   }
   if (reason !== null) throw new Stop({ outcome: 'held', message: `CRISIS: ${reason}` });
 }

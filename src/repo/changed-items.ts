@@ -35,16 +35,32 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 export async function changedItems(root: string, env: Env, baseFlag?: string): Promise<ChangeSet> {
   const run = (args: string[]) => git(root, env, args);
-  if (!run(['rev-parse', '--is-inside-work-tree']).ok) throw new EnvironmentError(`preview compares with git, and ${root} is not in a git repository`);
-  if (!run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).ok) throw new EnvironmentError('preview compares commits, and this repository has no commit checked out yet');
+  if (!run(['rev-parse', '--is-inside-work-tree']).ok)
+    throw new EnvironmentError(`preview compares with git, and ${root} is not in a git repository`);
+  if (!run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).ok)
+    throw new EnvironmentError('preview compares commits, and this repository has no commit checked out yet');
   const base = resolveBase(run, env, baseFlag);
   const mb = run(['merge-base', base, 'HEAD']);
   if (!mb.ok) {
-    if (mb.status === 1) throw new EnvironmentError(`${base} and HEAD have no commit in common, so the pull request's changes cannot be told apart; the clone is probably shallow: git fetch --unshallow (in GitHub Actions: actions/checkout with fetch-depth: 0)`);
+    if (mb.status === 1)
+      throw new EnvironmentError(
+        `${base} and HEAD have no commit in common, so the pull request's changes cannot be told apart; the clone is probably shallow: git fetch --unshallow (in GitHub Actions: actions/checkout with fetch-depth: 0)`,
+      );
     throw gitFailed('git merge-base', mb);
   }
   const mergeBase = mb.stdout.trim();
-  const diff = run(['diff', '--name-status', '-M', '-z', '--relative', '--no-color', mergeBase, 'HEAD', '--', 'content/']);
+  const diff = run([
+    'diff',
+    '--name-status',
+    '-M',
+    '-z',
+    '--relative',
+    '--no-color',
+    mergeBase,
+    'HEAD',
+    '--',
+    'content/',
+  ]);
   if (!diff.ok) throw gitFailed('git diff', diff);
 
   const repo = await loadRepository(root);
@@ -70,7 +86,11 @@ export async function changedItems(root: string, env: Env, baseFlag?: string): P
   const itemsByFile = Map.groupBy(repo.items, (i) => i.file);
   const problemsByFile = Map.groupBy(repo.problems, (p) => p.file);
   const itemsOf = (path: string) => itemsByFile.get(path) ?? [];
-  const current = (path: string, afterText = headText(path)) => ({ after: itemsOf(path), afterText, problems: problemsByFile.get(path) ?? [] });
+  const current = (path: string, afterText = headText(path)) => ({
+    after: itemsOf(path),
+    afterText,
+    problems: problemsByFile.get(path) ?? [],
+  });
 
   const changes: ItemChange[] = [];
   const assets = new Set<string>();
@@ -78,28 +98,64 @@ export async function changedItems(root: string, env: Env, baseFlag?: string): P
     const [kindOld, kindNew] = [contentKind(entry.from), contentKind(entry.to)];
     const status = entry.status[0];
     if (status === 'D') {
-      if (kindOld) changes.push({ change: 'removed', file: entry.from, kind: kindOld, before: baseItems(entry.from, kindOld), after: null, beforeText: baseText(entry.from), problems: [] });
+      if (kindOld)
+        changes.push({
+          change: 'removed',
+          file: entry.from,
+          kind: kindOld,
+          before: baseItems(entry.from, kindOld),
+          after: null,
+          beforeText: baseText(entry.from),
+          problems: [],
+        });
       continue;
     }
     if (!kindNew) {
       assets.add(entry.to);
-      if (status === 'R' && kindOld) changes.push({ change: 'removed', file: entry.from, kind: kindOld, before: baseItems(entry.from, kindOld), after: null, beforeText: baseText(entry.from), problems: [] });
+      if (status === 'R' && kindOld)
+        changes.push({
+          change: 'removed',
+          file: entry.from,
+          kind: kindOld,
+          before: baseItems(entry.from, kindOld),
+          after: null,
+          beforeText: baseText(entry.from),
+          problems: [],
+        });
       continue;
     }
     if (status === 'A' || status === 'C' || (status === 'R' && !kindOld)) {
       changes.push({ change: 'added', file: entry.to, kind: kindNew, before: null, ...current(entry.to) });
     } else {
       const previous = status === 'R' ? entry.from : entry.to;
-      changes.push({ change: 'edited', file: entry.to, ...(status === 'R' ? { previousFile: entry.from } : {}), kind: kindNew, before: baseItems(previous, kindNew) ?? [], beforeText: baseText(previous), ...current(entry.to) });
+      changes.push({
+        change: 'edited',
+        file: entry.to,
+        ...(status === 'R' ? { previousFile: entry.from } : {}),
+        kind: kindNew,
+        before: baseItems(previous, kindNew) ?? [],
+        beforeText: baseText(previous),
+        ...current(entry.to),
+      });
     }
   }
 
   // An image replaced in place changes what its items send, though their files did not change.
-  const imagesOf = (items: readonly Item[]) => items.flatMap((i) => (i.kind === 'social' ? i.images : i.kind === 'post' && i.cover ? [i.cover] : [])).flatMap((img) => (img.path ? [img.path] : []));
+  const imagesOf = (items: readonly Item[]) =>
+    items
+      .flatMap((i) => (i.kind === 'social' ? i.images : i.kind === 'post' && i.cover ? [i.cover] : []))
+      .flatMap((img) => (img.path ? [img.path] : []));
   const listed = new Set(changes.map((c) => c.file));
   for (const { file, kind } of repo.files) {
     if (listed.has(file) || !imagesOf(itemsOf(file)).some((p) => assets.has(p))) continue;
-    changes.push({ change: 'edited', file, kind, before: baseItems(file, kind) ?? [], beforeText: baseText(file), ...current(file) });
+    changes.push({
+      change: 'edited',
+      file,
+      kind,
+      before: baseItems(file, kind) ?? [],
+      beforeText: baseText(file),
+      ...current(file),
+    });
   }
   // A changed config can change what unchanged files publish: a new time zone moves every local
   // time, a new site address changes every announcement's link. Those files are edits too.
@@ -109,7 +165,15 @@ export async function changedItems(root: string, env: Env, baseFlag?: string): P
       const text = noted.has(file) ? null : headText(file);
       if (text === null) continue;
       const before = readItemText(file, kind, text, baseCtx).items;
-      if (differences(before, itemsOf(file), { zone: ctx.timeZone, siteUrl: ctx.siteUrl, bodyChanged: false, changedImages: [] }).length === 0) continue;
+      if (
+        differences(before, itemsOf(file), {
+          zone: ctx.timeZone,
+          siteUrl: ctx.siteUrl,
+          bodyChanged: false,
+          changedImages: [],
+        }).length === 0
+      )
+        continue;
       changes.push({ change: 'edited', file, kind, before, beforeText: text, byConfig: true, ...current(file, text) });
     }
   }
@@ -119,7 +183,12 @@ export async function changedItems(root: string, env: Env, baseFlag?: string): P
   }
   changes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const status = run(['status', '--porcelain', '-z', '--untracked-files=all', '--', 'content/']);
-  const uncommitted = status.ok ? status.stdout.split('\0').filter((entry) => /^.. /.test(entry)).map((entry) => entry.slice(3)) : [];
+  const uncommitted = status.ok
+    ? status.stdout
+        .split('\0')
+        .filter((entry) => /^.. /.test(entry))
+        .map((entry) => entry.slice(3))
+    : [];
   return { base, mergeBase, changes, repo, ledger: await mergedLedger(root, run, base), uncommitted };
 }
 
@@ -136,18 +205,23 @@ function configAt(run: (args: string[]) => GitResult, commit: string): Config | 
 
 /** The base named by --base; on GitHub Actions the pull request's base branch; else origin/main, then main. */
 function resolveBase(run: (args: string[]) => GitResult, env: Env, flag: string | undefined): string {
-  if (flag !== undefined && (flag === '' || flag.startsWith('-'))) throw new UsageError(`preview: --base expects a branch, tag or commit, e.g. origin/main; received "${flag}"`);
+  if (flag !== undefined && (flag === '' || flag.startsWith('-')))
+    throw new UsageError(`preview: --base expects a branch, tag or commit, e.g. origin/main; received "${flag}"`);
   const exists = (ref: string) => run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).ok;
   const named = flag ?? (env.GITHUB_BASE_REF ? `origin/${env.GITHUB_BASE_REF}` : undefined);
   if (named !== undefined) {
     if (exists(named)) return named;
     const branch = named.replace(/^origin\//, '');
-    const how = named.startsWith('origin/') ? `fetch it first: git fetch origin ${branch}` : `name an existing branch, tag or commit, or fetch it: git fetch origin ${branch}`;
+    const how = named.startsWith('origin/')
+      ? `fetch it first: git fetch origin ${branch}`
+      : `name an existing branch, tag or commit, or fetch it: git fetch origin ${branch}`;
     const actions = env.GITHUB_ACTIONS ? ' (in GitHub Actions: actions/checkout with fetch-depth: 0)' : '';
     throw new EnvironmentError(`the base to compare with, ${named}, is not in this clone; ${how}${actions}`);
   }
   for (const candidate of ['origin/main', 'main']) if (exists(candidate)) return candidate;
-  throw new EnvironmentError('found neither origin/main nor main to compare with; fetch the base branch (git fetch origin main) or name the base with --base REF');
+  throw new EnvironmentError(
+    'found neither origin/main nor main to compare with; fetch the base branch (git fetch origin main) or name the base with --base REF',
+  );
 }
 
 /**
@@ -208,7 +282,8 @@ function git(root: string, env: Env, args: string[]): GitResult {
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
   });
-  if (result.error) throw new EnvironmentError(`could not run git (${result.error.message}); preview needs git on the PATH`);
+  if (result.error)
+    throw new EnvironmentError(`could not run git (${result.error.message}); preview needs git on the PATH`);
   return { ok: result.status === 0, status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -46,7 +46,10 @@ export async function listContentFiles(root: string): Promise<Listing> {
     }
     // If the folder itself leads out of the repository, every file in it gets its real path checked.
     const folderOutside = isOutside(realpathSync.native(root), realpathSync.native(join(root, dir)));
-    const listed = entries.map((entry) => ({ entry, file: relative(root, join(entry.parentPath, entry.name)).split(sep).join('/') }));
+    const listed = entries.map((entry) => ({
+      entry,
+      file: relative(root, join(entry.parentPath, entry.name)).split(sep).join('/'),
+    }));
     for (const { entry, file } of listed.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
       if (file.split('/').some((segment) => segment.startsWith('.') || segment.startsWith('_'))) continue;
       if (accept.test(entry.name)) files.push({ file, kind, mayLink: folderOutside || !entry.isFile() });

@@ -8,7 +8,10 @@ import { join } from 'node:path';
 export const CRISIS_FILE = 'CRISIS';
 
 export function crisisReason(text: string): string {
-  const first = text.replace(/^\uFEFF/, '').split(/\r?\n/).find((l) => l.trim() !== '');
+  const first = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .find((l) => l.trim() !== '');
   return first?.trim() || 'no reason given';
 }
 

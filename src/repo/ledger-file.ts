@@ -7,7 +7,9 @@ import { problem, type Problem } from '../core/problem.ts';
  * Reads the ledger. A line that cannot be read is reported, never skipped silently: a lost record
  * could mean a post sent twice.
  */
-export async function readLedger(root: string): Promise<{ records: LedgerRecord[]; problems: Problem[]; text: string }> {
+export async function readLedger(
+  root: string,
+): Promise<{ records: LedgerRecord[]; problems: Problem[]; text: string }> {
   let text: string;
   try {
     text = await readFile(join(root, LEDGER_FILE), 'utf8');
@@ -27,12 +29,27 @@ export function parseLedgerText(text: string): { records: LedgerRecord[]; proble
     try {
       json = JSON.parse(line);
     } catch {
-      problems.push(problem(LEDGER_FILE, { line: i + 1, col: 1 }, 'error', 'this ledger line is not valid JSON; restore it from git history (git log -p content/ledger.jsonl)'));
+      problems.push(
+        problem(
+          LEDGER_FILE,
+          { line: i + 1, col: 1 },
+          'error',
+          'this ledger line is not valid JSON; restore it from git history (git log -p content/ledger.jsonl)',
+        ),
+      );
       return;
     }
     const parsed = ledgerRecordSchema.safeParse(json);
     if (parsed.success) records.push(parsed.data);
-    else problems.push(problem(LEDGER_FILE, { line: i + 1, col: 1 }, 'error', `this ledger line is not a record Postgate wrote (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}); restore it from git history`));
+    else
+      problems.push(
+        problem(
+          LEDGER_FILE,
+          { line: i + 1, col: 1 },
+          'error',
+          `this ledger line is not a record Postgate wrote (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}); restore it from git history`,
+        ),
+      );
   });
   return { records, problems };
 }

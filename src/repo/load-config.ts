@@ -15,7 +15,12 @@ export async function loadConfig(root: string): Promise<Config> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     throw new ContentError(`${CONFIG_FILE} not found`, [
-      problem(CONFIG_FILE, { line: 1, col: 1 }, 'error', `${CONFIG_FILE} not found in ${root}: run Postgate at the root of your repository`),
+      problem(
+        CONFIG_FILE,
+        { line: 1, col: 1 },
+        'error',
+        `${CONFIG_FILE} not found in ${root}: run Postgate at the root of your repository`,
+      ),
     ]);
   }
   return parseConfig(text);
@@ -23,7 +28,8 @@ export async function loadConfig(root: string): Promise<Config> {
 
 export function parseConfig(text: string): Config {
   const yaml = readYamlMapping(text.replace(/\r\n?/g, '\n'), 1);
-  if (!yaml.ok) throw new ContentError(`${CONFIG_FILE} is not valid`, [problem(CONFIG_FILE, yaml.at, 'error', yaml.message)]);
+  if (!yaml.ok)
+    throw new ContentError(`${CONFIG_FILE} is not valid`, [problem(CONFIG_FILE, yaml.at, 'error', yaml.message)]);
   const parsed = configSchema.safeParse(yaml.value);
   if (parsed.success) return parsed.data;
   const problems = describeIssues(parsed.error.issues, yaml.value, configSchema).map((issue) =>

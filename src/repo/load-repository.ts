@@ -45,9 +45,19 @@ export async function readBasics(root: string, loaded?: Config): Promise<Reposit
   const [listing, ledger, crisis] = await Promise.all([listContentFiles(root), readLedger(root), readCrisisFile(root)]);
   const problems = [
     ...ledger.problems,
-    ...listing.ignored.map((file) => problem(file, { line: 1, col: 1 }, 'warning', 'ignored: posts end in .md or .mdx, social drafts in .md')),
+    ...listing.ignored.map((file) =>
+      problem(file, { line: 1, col: 1 }, 'warning', 'ignored: posts end in .md or .mdx, social drafts in .md'),
+    ),
   ];
-  return { root, realRoot: realpathSync.native(root), config, files: listing.files, problems, ledger: summarizeLedger(ledger.records), crisis };
+  return {
+    root,
+    realRoot: realpathSync.native(root),
+    config,
+    files: listing.files,
+    problems,
+    ledger: summarizeLedger(ledger.records),
+    crisis,
+  };
 }
 
 /**
@@ -55,11 +65,23 @@ export async function readBasics(root: string, loaded?: Config): Promise<Reposit
  * @param options.dueBy  when set, only items due by then get the checks of images and lengths:
  *   what `publish` needs, since nothing else can be sent in this run. `check` and `queue` check all.
  */
-export async function loadRepository(root: string, options: { dueBy?: number; config?: Config } = {}): Promise<Repository> {
+export async function loadRepository(
+  root: string,
+  options: { dueBy?: number; config?: Config } = {},
+): Promise<Repository> {
   const basics = await readBasics(root, options.config);
   const { dueBy } = options;
-  const fullCheck = dueBy === undefined ? undefined : (item: Item) => item.publishAt !== null && item.publishAt <= dueBy;
+  const fullCheck =
+    dueBy === undefined ? undefined : (item: Item) => item.publishAt !== null && item.publishAt <= dueBy;
   const content = readContent(root, basics.realRoot, basics.files, basics.config, undefined, fullCheck);
   const problems = [...basics.problems, ...content.problems, ...checkDuplicateIds(content.items, content.idAt)];
-  return { root, config: basics.config, files: basics.files, items: content.items, problems: problems.sort(byLocation), ledger: basics.ledger, crisis: basics.crisis };
+  return {
+    root,
+    config: basics.config,
+    files: basics.files,
+    items: content.items,
+    problems: problems.sort(byLocation),
+    ledger: basics.ledger,
+    crisis: basics.crisis,
+  };
 }

@@ -19,13 +19,22 @@ export function collectionSources() {
   const { timeZone } = siteConfig().site;
   const command = siteCommand();
   const postFrontMatter = postSchema({ timeZone });
-  const postPolicy: LoadPolicy = command === 'build' ? { select: releasedPostFiles(postFrontMatter) } : command === 'dev' ? { skipInvalid: true } : {};
+  const postPolicy: LoadPolicy =
+    command === 'build'
+      ? { select: releasedPostFiles(postFrontMatter) }
+      : command === 'dev'
+        ? { skipInvalid: true }
+        : {};
   // The site shows no social drafts: the published build does not read them at all.
-  const socialPolicy: LoadPolicy = command === 'build' ? { select: () => [] } : command === 'dev' ? { skipInvalid: true } : {};
+  const socialPolicy: LoadPolicy =
+    command === 'build' ? { select: () => [] } : command === 'dev' ? { skipInvalid: true } : {};
   return {
     posts: {
       // A post's entry id is its slug (the path under content/posts without extension), as in the publisher's URLs.
-      loader: strictGlob({ base: './content/posts', pattern: '**/[^_.]*.{md,mdx}', generateId: ({ entry }) => slugFromPath(entry) }, postPolicy),
+      loader: strictGlob(
+        { base: './content/posts', pattern: '**/[^_.]*.{md,mdx}', generateId: ({ entry }) => slugFromPath(entry) },
+        postPolicy,
+      ),
       schema: postFrontMatter,
     },
     social: {

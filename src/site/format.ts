@@ -45,19 +45,42 @@ export function readingMinutes(body: string): number {
 
 /** A tag's address: `Food banks` → `food-banks`. Letters of every script are kept. */
 export function tagSlug(tag: string): string {
-  return tag.trim().toLowerCase().normalize('NFC').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '') || 'tag';
+  return (
+    tag
+      .trim()
+      .toLowerCase()
+      .normalize('NFC')
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
+      .replace(/^-+|-+$/g, '') || 'tag'
+  );
 }
 
 /** The preview banner's text. */
-export function noticeText(notice: PreviewNotice, timeZone: string, language: string): { title: string; detail: string } {
+export function noticeText(
+  notice: PreviewNotice,
+  timeZone: string,
+  language: string,
+): { title: string; detail: string } {
   switch (notice.kind) {
     case 'draft':
-      return { title: 'Draft', detail: 'A draft is never published. Remove "draft: true" and give it a publishAt to schedule it.' };
+      return {
+        title: 'Draft',
+        detail: 'A draft is never published. Remove "draft: true" and give it a publishAt to schedule it.',
+      };
     case 'scheduled':
-      return { title: `Scheduled for ${formatLocalTime(notice.at, timeZone, language)}`, detail: 'It appears on the published site when the publisher releases it.' };
+      return {
+        title: `Scheduled for ${formatLocalTime(notice.at, timeZone, language)}`,
+        detail: 'It appears on the published site when the publisher releases it.',
+      };
     case 'unreleased':
       return notice.crisis === null
-        ? { title: 'Not released yet', detail: `Due since ${formatLocalTime(notice.dueAt, timeZone, language)}; it appears on the published site when the publisher releases it.` }
-        : { title: 'Not released yet', detail: `Held by CRISIS: ${notice.crisis}. Nothing is published until the CRISIS file is removed.` };
+        ? {
+            title: 'Not released yet',
+            detail: `Due since ${formatLocalTime(notice.dueAt, timeZone, language)}; it appears on the published site when the publisher releases it.`,
+          }
+        : {
+            title: 'Not released yet',
+            detail: `Held by CRISIS: ${notice.crisis}. Nothing is published until the CRISIS file is removed.`,
+          };
   }
 }

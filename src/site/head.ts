@@ -45,15 +45,30 @@ export function headTags(meta: PageMeta): HeadTags {
     { property: 'og:locale', content: config.site.language.replace('-', '_') },
   ];
   if (description) og.push({ property: 'og:description', content: description });
-  const named = [{ name: 'twitter:card', content: post?.cover ? 'summary_large_image' : 'summary' }, { name: 'twitter:title', content: meta.title ?? config.site.title }];
+  const named = [
+    { name: 'twitter:card', content: post?.cover ? 'summary_large_image' : 'summary' },
+    { name: 'twitter:title', content: meta.title ?? config.site.title },
+  ];
   if (description) named.push({ name: 'twitter:description', content: description });
   if (post?.cover) {
     const cover = post.cover;
-    og.push({ property: 'og:image', content: absolute(cover.path) }, { property: 'og:image:type', content: cover.type }, { property: 'og:image:alt', content: cover.alt });
-    if (cover.width && cover.height) og.push({ property: 'og:image:width', content: String(cover.width) }, { property: 'og:image:height', content: String(cover.height) });
-    named.push({ name: 'twitter:image', content: absolute(cover.path) }, { name: 'twitter:image:alt', content: cover.alt });
+    og.push(
+      { property: 'og:image', content: absolute(cover.path) },
+      { property: 'og:image:type', content: cover.type },
+      { property: 'og:image:alt', content: cover.alt },
+    );
+    if (cover.width && cover.height)
+      og.push(
+        { property: 'og:image:width', content: String(cover.width) },
+        { property: 'og:image:height', content: String(cover.height) },
+      );
+    named.push(
+      { name: 'twitter:image', content: absolute(cover.path) },
+      { name: 'twitter:image:alt', content: cover.alt },
+    );
   }
-  if (post?.releasedAt) og.push({ property: 'article:published_time', content: new Date(post.releasedAt).toISOString() });
+  if (post?.releasedAt)
+    og.push({ property: 'article:published_time', content: new Date(post.releasedAt).toISOString() });
   for (const tag of post?.tags ?? []) og.push({ property: 'article:tag', content: tag.name });
   if (post) named.push({ name: 'author', content: post.author });
   return {

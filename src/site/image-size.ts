@@ -10,9 +10,12 @@ export interface ImageSize {
 export function imageSize(bytes: Uint8Array): ImageSize | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const ascii = (start: number, end: number) => String.fromCharCode(...bytes.subarray(start, end));
-  if (bytes.length >= 24 && bytes[0] === 0x89 && ascii(1, 4) === 'PNG') return { width: view.getUint32(16), height: view.getUint32(20) };
-  if (bytes.length >= 10 && ascii(0, 4) === 'GIF8') return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
-  if (bytes.length >= 30 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return webpSize(bytes, view, ascii(12, 16));
+  if (bytes.length >= 24 && bytes[0] === 0x89 && ascii(1, 4) === 'PNG')
+    return { width: view.getUint32(16), height: view.getUint32(20) };
+  if (bytes.length >= 10 && ascii(0, 4) === 'GIF8')
+    return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
+  if (bytes.length >= 30 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP')
+    return webpSize(bytes, view, ascii(12, 16));
   if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8) return jpegSize(bytes, view);
   return null;
 }
@@ -21,7 +24,10 @@ function webpSize(bytes: Uint8Array, view: DataView, chunk: string): ImageSize |
   if (chunk === 'VP8 ') return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
   if (chunk === 'VP8L') {
     const b = (i: number) => bytes[21 + i]!;
-    return { width: 1 + (((b(1) & 0x3f) << 8) | b(0)), height: 1 + (((b(3) & 0x0f) << 10) | (b(2) << 2) | ((b(1) & 0xc0) >> 6)) };
+    return {
+      width: 1 + (((b(1) & 0x3f) << 8) | b(0)),
+      height: 1 + (((b(3) & 0x0f) << 10) | (b(2) << 2) | ((b(1) & 0xc0) >> 6)),
+    };
   }
   if (chunk === 'VP8X') {
     const u24 = (i: number) => bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16);

@@ -40,7 +40,10 @@ export function postgateSite(address: SiteAddress): AstroIntegration {
 /** The same rewrite for a unified (remark/rehype) processor, should a site switch to one. */
 function rehypeSiteLinks(plugin: SiteLinksPlugin) {
   type Node = { type: string; tagName: string; properties?: Record<string, unknown>; children?: Node[] };
-  const ctx = { setProperty: (node: { properties?: Record<string, unknown> }, key: string, value: unknown) => void ((node.properties ??= {})[key] = value) };
+  const ctx = {
+    setProperty: (node: { properties?: Record<string, unknown> }, key: string, value: unknown) =>
+      void ((node.properties ??= {})[key] = value),
+  };
   const walk = (node: Node): void => {
     if (node.type === 'element' && node.tagName === 'a') plugin.element.visit(node, ctx);
     node.children?.forEach(walk);

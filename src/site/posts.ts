@@ -125,7 +125,15 @@ function coverOf(slug: string, postFile: string, cover: { src: string; alt: stri
   }
   const size = imageSize(bytes);
   const mediaPath = `${slug}/${basename(file)}`;
-  return { file, path: withBase(`/media/${mediaPath}`, siteAddress()), mediaPath, alt: cover.alt, type: MIME[type], width: size?.width ?? null, height: size?.height ?? null };
+  return {
+    file,
+    path: withBase(`/media/${mediaPath}`, siteAddress()),
+    mediaPath,
+    alt: cover.alt,
+    type: MIME[type],
+    width: size?.width ?? null,
+    height: size?.height ?? null,
+  };
 }
 
 /** The tags of the shown posts, by slug, each with its posts (newest first). */

@@ -11,7 +11,11 @@ import { siteLedger } from './site-ledger.ts';
  * in the build log, so nobody is surprised when it is fixed and released later.
  */
 interface Validator {
-  safeParse(data: unknown): { success: true } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+  safeParse(
+    data: unknown,
+  ):
+    | { success: true }
+    | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
 }
 
 export function releasedPostFiles(schema: Validator) {
@@ -27,9 +31,14 @@ export function releasedPostFiles(schema: Validator) {
       }
       held++;
       const problem = frontMatter === null ? 'its front matter cannot be read' : firstIssue(schema, frontMatter);
-      if (problem) context.logger.warn(`${file} is not released and has errors (${problem}); it is left out of the site. npm run postgate -- check shows every problem.`);
+      if (problem)
+        context.logger.warn(
+          `${file} is not released and has errors (${problem}); it is left out of the site. npm run postgate -- check shows every problem.`,
+        );
     }
-    context.logger.info(`${kept.length} released post${kept.length === 1 ? '' : 's'} on the site; ${held} not released yet (drafts, scheduled, held) left out`);
+    context.logger.info(
+      `${kept.length} released post${kept.length === 1 ? '' : 's'} on the site; ${held} not released yet (drafts, scheduled, held) left out`,
+    );
     return kept;
   };
 }

@@ -12,7 +12,10 @@ export function siteConfig(): Config {
     cached = parseConfig(readFileSync(CONFIG_FILE, 'utf8'));
   } catch (error) {
     // Astro prints only the message: put the located problems in it.
-    if (error instanceof ContentError) throw new Error(`${error.message}:\n${error.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.severity}: ${p.message}`).join('\n')}`);
+    if (error instanceof ContentError)
+      throw new Error(
+        `${error.message}:\n${error.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.severity}: ${p.message}`).join('\n')}`,
+      );
     throw error;
   }
   return cached;

@@ -10,7 +10,14 @@ import type { SiteAddress } from './site-config.ts';
 export function siteHref(href: string, address: SiteAddress): string {
   const base = address.base === '/' ? '' : address.base;
   if (href.startsWith('/') && !href.startsWith('//')) {
-    if (base === '' || href === base || href.startsWith(`${base}/`) || href.startsWith(`${base}?`) || href.startsWith(`${base}#`)) return href;
+    if (
+      base === '' ||
+      href === base ||
+      href.startsWith(`${base}/`) ||
+      href.startsWith(`${base}?`) ||
+      href.startsWith(`${base}#`)
+    )
+      return href;
     return `${base}${href}`;
   }
   if (!/^https?:\/\//i.test(href)) return href;

@@ -52,7 +52,12 @@ export function strictGlob(options: GlobOptions & { base: string }, policy: Load
           file: relative(root, join(baseDir, entry)).split(sep).join('/'),
           frontMatter: readFrontMatter(join(baseDir, entry)),
         }));
-        const selected = new Set(await policy.select(candidates.map(({ file, frontMatter }) => ({ file, frontMatter })), context));
+        const selected = new Set(
+          await policy.select(
+            candidates.map(({ file, frontMatter }) => ({ file, frontMatter })),
+            context,
+          ),
+        );
         const kept = candidates.filter((c) => selected.has(c.file)).map((c) => escapeGlob(c.entry));
         if (kept.length === 0) {
           context.store.clear();
@@ -75,7 +80,9 @@ export function strictGlob(options: GlobOptions & { base: string }, policy: Load
         ...context,
         store,
         // parseData is generic in the entry's data type; the strict reading is the same data, re-read.
-        parseData: async <TData extends Record<string, unknown>>(props: Parameters<typeof context.parseData<TData>>[0]) => {
+        parseData: async <TData extends Record<string, unknown>>(
+          props: Parameters<typeof context.parseData<TData>>[0],
+        ) => {
           const data = (props.filePath ? (readFrontMatter(props.filePath) ?? props.data) : props.data) as TData;
           try {
             const parsed = await context.parseData<TData>({ ...props, data });
@@ -85,7 +92,9 @@ export function strictGlob(options: GlobOptions & { base: string }, policy: Load
             if (!policy.skipInvalid) throw error;
             skipped.add(props.id);
             const file = props.filePath ? relative(root, props.filePath) : props.id;
-            context.logger.error(`${file} has errors and is left out of the preview (npm run postgate -- check shows them all):\n${(error as Error).message}`);
+            context.logger.error(
+              `${file} has errors and is left out of the preview (npm run postgate -- check shows them all):\n${(error as Error).message}`,
+            );
             return data;
           }
         },

@@ -22,19 +22,48 @@ afterEach(async () => {
 });
 
 function channel(options: { timeoutMs?: number; password?: string; service?: string } = {}): BlueskyChannel {
-  return new BlueskyChannel({ service: options.service ?? fake.url, handle: fake.handle, appPassword: options.password ?? fake.password, timeoutMs: options.timeoutMs ?? 3000 });
+  return new BlueskyChannel({
+    service: options.service ?? fake.url,
+    handle: fake.handle,
+    appPassword: options.password ?? fake.password,
+    timeoutMs: options.timeoutMs ?? 3000,
+  });
 }
 
 function post(overrides: Partial<PostRequest> = {}): PostRequest {
-  return { itemId: 'launch', part: 0, parts: 1, text: 'We doubled sign-ups.', images: [], replyTo: null, threadRoot: null, key: 'launch:bluesky:0:h1', dueAt: DUE, linkCard: null, signal: never(), ...overrides };
+  return {
+    itemId: 'launch',
+    part: 0,
+    parts: 1,
+    text: 'We doubled sign-ups.',
+    images: [],
+    replyTo: null,
+    threadRoot: null,
+    key: 'launch:bluesky:0:h1',
+    dueAt: DUE,
+    linkCard: null,
+    signal: never(),
+    ...overrides,
+  };
 }
 
 function findRequest(request: PostRequest): FindRequest {
-  return { itemId: request.itemId, part: request.part, text: request.text, key: request.key, dueAt: request.dueAt, notBefore: Date.now(), signal: never() };
+  return {
+    itemId: request.itemId,
+    part: request.part,
+    text: request.text,
+    key: request.key,
+    dueAt: request.dueAt,
+    notBefore: Date.now(),
+    signal: never(),
+  };
 }
 
 async function failure(promise: Promise<unknown>): Promise<ChannelError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ChannelError);
   return error as ChannelError;
 }
@@ -50,8 +79,16 @@ describe('BlueskyChannel.publish', () => {
     const remote = await channel().publish(post({ text }));
 
     const rkey = recordKeyFor('launch:bluesky:0:h1', DUE);
-    expect(remote).toEqual({ id: `at://${fake.did}/app.bsky.feed.post/${rkey}`, cid: expect.stringMatching(CID), url: `https://bsky.app/profile/${fake.handle}/post/${rkey}` });
-    const record = stored(remote).record as { text: string; createdAt: string; facets: { index: { byteStart: number; byteEnd: number }; features: { $type: string; uri: string }[] }[] };
+    expect(remote).toEqual({
+      id: `at://${fake.did}/app.bsky.feed.post/${rkey}`,
+      cid: expect.stringMatching(CID),
+      url: `https://bsky.app/profile/${fake.handle}/post/${rkey}`,
+    });
+    const record = stored(remote).record as {
+      text: string;
+      createdAt: string;
+      facets: { index: { byteStart: number; byteEnd: number }; features: { $type: string; uri: string }[] }[];
+    };
     expect(record.text).toBe(text);
     expect(record.facets).toHaveLength(1);
     const { byteStart, byteEnd } = record.facets[0]!.index;
@@ -71,13 +108,23 @@ describe('BlueskyChannel.publish', () => {
   it('threads three parts: each replies to the previous one, all under the first', async () => {
     const bluesky = channel();
     const first = await bluesky.publish(post({ text: 'Part one', parts: 3, key: 'thread:0' }));
-    const second = await bluesky.publish(post({ text: 'Part two', part: 1, parts: 3, key: 'thread:1', replyTo: first, threadRoot: first }));
-    const third = await bluesky.publish(post({ text: 'Part three', part: 2, parts: 3, key: 'thread:2', replyTo: second, threadRoot: first }));
+    const second = await bluesky.publish(
+      post({ text: 'Part two', part: 1, parts: 3, key: 'thread:1', replyTo: first, threadRoot: first }),
+    );
+    const third = await bluesky.publish(
+      post({ text: 'Part three', part: 2, parts: 3, key: 'thread:2', replyTo: second, threadRoot: first }),
+    );
 
     expect(new Set([first.id, second.id, third.id]).size).toBe(3);
     expect(stored(first).record.reply).toBeUndefined();
-    expect(stored(second).record.reply).toEqual({ root: { uri: first.id, cid: first.cid }, parent: { uri: first.id, cid: first.cid } });
-    expect(stored(third).record.reply).toEqual({ root: { uri: first.id, cid: first.cid }, parent: { uri: second.id, cid: second.cid } });
+    expect(stored(second).record.reply).toEqual({
+      root: { uri: first.id, cid: first.cid },
+      parent: { uri: first.id, cid: first.cid },
+    });
+    expect(stored(third).record.reply).toEqual({
+      root: { uri: first.id, cid: first.cid },
+      parent: { uri: second.id, cid: second.cid },
+    });
     expect(fake.sessionsCreated).toBe(1);
   });
 
@@ -85,28 +132,44 @@ describe('BlueskyChannel.publish', () => {
     const bluesky = channel();
     const first = await bluesky.publish(post({ text: 'Part one', key: 'thread:0' }));
     const withoutCid = { id: first.id, url: first.url };
-    const second = await bluesky.publish(post({ text: 'Part two', part: 1, key: 'thread:1', replyTo: withoutCid, threadRoot: withoutCid }));
-    expect(stored(second).record.reply).toEqual({ root: { uri: first.id, cid: first.cid }, parent: { uri: first.id, cid: first.cid } });
+    const second = await bluesky.publish(
+      post({ text: 'Part two', part: 1, key: 'thread:1', replyTo: withoutCid, threadRoot: withoutCid }),
+    );
+    expect(stored(second).record.reply).toEqual({
+      root: { uri: first.id, cid: first.cid },
+      parent: { uri: first.id, cid: first.cid },
+    });
   });
 
   it('uploads images and embeds them with their alt text (the image wins over a link card)', async () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
     const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 9, 9]);
-    const remote = await channel().publish(post({
-      images: [
-        { path: 'content/social/chart.png', mime: 'image/png', alt: 'Bar chart of sign-ups per week', bytes: png },
-        { path: 'content/social/team.jpg', mime: 'image/jpeg', alt: 'The team', bytes: jpeg },
-      ],
-      linkCard: { url: 'https://example.org/posts/launch', title: 'Launch', description: 'How we did it' },
-    }));
+    const remote = await channel().publish(
+      post({
+        images: [
+          { path: 'content/social/chart.png', mime: 'image/png', alt: 'Bar chart of sign-ups per week', bytes: png },
+          { path: 'content/social/team.jpg', mime: 'image/jpeg', alt: 'The team', bytes: jpeg },
+        ],
+        linkCard: { url: 'https://example.org/posts/launch', title: 'Launch', description: 'How we did it' },
+      }),
+    );
 
-    expect(fake.blobs.map((b) => [b.mimeType, [...b.bytes]])).toEqual([['image/png', [...png]], ['image/jpeg', [...jpeg]]]);
+    expect(fake.blobs.map((b) => [b.mimeType, [...b.bytes]])).toEqual([
+      ['image/png', [...png]],
+      ['image/jpeg', [...jpeg]],
+    ]);
     expect(fake.blobs[0]!.cid).toMatch(RAW_CID);
     expect(stored(remote).record.embed).toEqual({
       $type: 'app.bsky.embed.images',
       images: [
-        { image: { $type: 'blob', ref: { $link: fake.blobs[0]!.cid }, mimeType: 'image/png', size: png.length }, alt: 'Bar chart of sign-ups per week' },
-        { image: { $type: 'blob', ref: { $link: fake.blobs[1]!.cid }, mimeType: 'image/jpeg', size: jpeg.length }, alt: 'The team' },
+        {
+          image: { $type: 'blob', ref: { $link: fake.blobs[0]!.cid }, mimeType: 'image/png', size: png.length },
+          alt: 'Bar chart of sign-ups per week',
+        },
+        {
+          image: { $type: 'blob', ref: { $link: fake.blobs[1]!.cid }, mimeType: 'image/jpeg', size: jpeg.length },
+          alt: 'The team',
+        },
       ],
     });
   });
@@ -114,7 +177,10 @@ describe('BlueskyChannel.publish', () => {
   it('adds a link card when there is no image, without a thumbnail and without fetching anything', async () => {
     const card = { url: 'https://example.org/posts/launch', title: 'Launch', description: 'How we doubled sign-ups' };
     const remote = await channel().publish(post({ text: 'New on the blog', linkCard: card }));
-    expect(stored(remote).record.embed).toEqual({ $type: 'app.bsky.embed.external', external: { uri: card.url, title: card.title, description: card.description } });
+    expect(stored(remote).record.embed).toEqual({
+      $type: 'app.bsky.embed.external',
+      external: { uri: card.url, title: card.title, description: card.description },
+    });
     expect(fake.blobs).toEqual([]);
   });
 
@@ -155,7 +221,11 @@ describe('BlueskyChannel.publish', () => {
 describe('the session', () => {
   it('logs in once for concurrent first calls', async () => {
     const bluesky = channel();
-    await Promise.all([bluesky.publish(post({ key: 'a' })), bluesky.publish(post({ key: 'b' })), bluesky.find(findRequest(post({ key: 'c' })))]);
+    await Promise.all([
+      bluesky.publish(post({ key: 'a' })),
+      bluesky.publish(post({ key: 'b' })),
+      bluesky.find(findRequest(post({ key: 'c' }))),
+    ]);
     expect(fake.sessionsCreated).toBe(1);
     expect(fake.livePosts).toHaveLength(2);
   });
@@ -186,7 +256,9 @@ describe('record keys', () => {
   });
 
   it('differ for every part of a long thread and every item due at the same moment', () => {
-    const keys = new Set(Array.from({ length: 500 }, (_, i) => recordKeyFor(`item-${i % 20}:bluesky:${Math.floor(i / 20)}`, DUE)));
+    const keys = new Set(
+      Array.from({ length: 500 }, (_, i) => recordKeyFor(`item-${i % 20}:bluesky:${Math.floor(i / 20)}`, DUE)),
+    );
     expect(keys.size).toBe(500);
   });
 });
@@ -205,11 +277,18 @@ describe('BlueskyChannel.find', () => {
     expect(fake.livePosts).toHaveLength(1);
 
     const found = await channel().find(findRequest(request));
-    expect(found).toEqual({ id: fake.records[0]!.uri, cid: fake.records[0]!.cid, url: expect.stringContaining(fake.records[0]!.rkey) });
+    expect(found).toEqual({
+      id: fake.records[0]!.uri,
+      cid: fake.records[0]!.cid,
+      url: expect.stringContaining(fake.records[0]!.rkey),
+    });
   });
 
   it('recognises its own post when the create answered 500 after taking effect', async () => {
-    fake.server.inject({ match: /createRecord/, respondAfterHandling: { status: 500, body: { error: 'InternalServerError', message: 'Internal Server Error' } } });
+    fake.server.inject({
+      match: /createRecord/,
+      respondAfterHandling: { status: 500, body: { error: 'InternalServerError', message: 'Internal Server Error' } },
+    });
     const request = post();
     const remote = await channel().publish(request);
     expect(remote.id).toBe(fake.records[0]!.uri);
@@ -224,7 +303,10 @@ describe('BlueskyChannel.find', () => {
   });
 
   it('throws on errors other than "not found"', async () => {
-    fake.server.inject({ match: /getRecord/, respond: { status: 502, body: { error: 'UpstreamFailure', message: 'Bad gateway' } } });
+    fake.server.inject({
+      match: /getRecord/,
+      respond: { status: 502, body: { error: 'UpstreamFailure', message: 'Bad gateway' } },
+    });
     const error = await failure(channel().find(findRequest(post())));
     expect(error.kind).toBe('unavailable');
     expect(error.status).toBe(502);
@@ -252,7 +334,14 @@ describe('BlueskyChannel.retract', () => {
 describe('failures', () => {
   it('429 with ratelimit-reset is rate-limited, with the wait until the reset', async () => {
     const reset = Math.floor(Date.now() / 1000) + 30;
-    fake.server.inject({ match: /createRecord/, respond: { status: 429, headers: { 'ratelimit-reset': String(reset) }, body: { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' } } });
+    fake.server.inject({
+      match: /createRecord/,
+      respond: {
+        status: 429,
+        headers: { 'ratelimit-reset': String(reset) },
+        body: { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' },
+      },
+    });
     const error = await failure(channel().publish(post()));
     expect(error.kind).toBe('rate-limited');
     expect(error.status).toBe(429);
@@ -262,7 +351,10 @@ describe('failures', () => {
   });
 
   it('500 is unavailable, and the post is known not to exist', async () => {
-    fake.server.inject({ match: /createRecord/, respond: { status: 500, body: { error: 'InternalServerError', message: 'Internal Server Error' } } });
+    fake.server.inject({
+      match: /createRecord/,
+      respond: { status: 500, body: { error: 'InternalServerError', message: 'Internal Server Error' } },
+    });
     const error = await failure(channel().publish(post()));
     expect(error.kind).toBe('unavailable');
     expect(error.maybeSent).toBe(false);
@@ -270,7 +362,10 @@ describe('failures', () => {
   });
 
   it('a 502 whose body is not JSON is still unavailable with its real status', async () => {
-    fake.server.inject({ match: /createRecord/, respond: { status: 502, headers: { 'content-type': 'application/json' }, body: '<html>bad gateway</html>' } });
+    fake.server.inject({
+      match: /createRecord/,
+      respond: { status: 502, headers: { 'content-type': 'application/json' }, body: '<html>bad gateway</html>' },
+    });
     const error = await failure(channel().publish(post()));
     expect(error.kind).toBe('unavailable');
     expect(error.status).toBe(502);
@@ -334,10 +429,15 @@ describe('failures', () => {
   });
 
   it('a 400 from the PDS is rejected with its message', async () => {
-    fake.server.inject({ match: /createRecord/, respond: { status: 400, body: { error: 'InvalidRecord', message: 'Invalid app.bsky.feed.post record: nope' } } });
+    fake.server.inject({
+      match: /createRecord/,
+      respond: { status: 400, body: { error: 'InvalidRecord', message: 'Invalid app.bsky.feed.post record: nope' } },
+    });
     const error = await failure(channel().publish(post()));
     expect(error.kind).toBe('rejected');
-    expect(error.message).toBe('Bluesky: could not create the post: Invalid app.bsky.feed.post record: nope (HTTP 400)');
+    expect(error.message).toBe(
+      'Bluesky: could not create the post: Invalid app.bsky.feed.post record: nope (HTTP 400)',
+    );
   });
 
   it('never lets an echoed password or token into the message', async () => {
@@ -350,7 +450,13 @@ describe('failures', () => {
     const bluesky = channel();
     await bluesky.publish(post({ key: 'first' }));
     const token = fake.accessJwt;
-    fake.server.inject({ match: /createRecord/, respond: { status: 400, body: { error: 'InvalidRequest', message: `bad request: Bearer ${token} with ${fake.password}` } } });
+    fake.server.inject({
+      match: /createRecord/,
+      respond: {
+        status: 400,
+        body: { error: 'InvalidRequest', message: `bad request: Bearer ${token} with ${fake.password}` },
+      },
+    });
     const error = await failure(bluesky.publish(post({ key: 'second' })));
     expect(error.kind).toBe('rejected');
     expect(error.message).toContain('[redacted]');
@@ -365,11 +471,18 @@ describe('blueskyFromEnv', () => {
     const result = blueskyFromEnv({ BLUESKY_HANDLE: 'brand.example.com', BLUESKY_APP_PASSWORD: '  ' });
     expect(result).toEqual({ ok: false, missing: ['BLUESKY_APP_PASSWORD'] });
     expect(JSON.stringify(result)).not.toContain('brand.example.com');
-    expect(blueskyFromEnv({ BLUESKY_SERVICE: 'ftp://x', BLUESKY_HANDLE: 'a', BLUESKY_APP_PASSWORD: 'b' })).toEqual({ ok: false, missing: ['BLUESKY_SERVICE (not an http or https URL)'] });
+    expect(blueskyFromEnv({ BLUESKY_SERVICE: 'ftp://x', BLUESKY_HANDLE: 'a', BLUESKY_APP_PASSWORD: 'b' })).toEqual({
+      ok: false,
+      missing: ['BLUESKY_SERVICE (not an http or https URL)'],
+    });
   });
 
   it('builds a channel that talks to BLUESKY_SERVICE', async () => {
-    const result = blueskyFromEnv({ BLUESKY_SERVICE: fake.url, BLUESKY_HANDLE: `@${fake.handle}`, BLUESKY_APP_PASSWORD: fake.password });
+    const result = blueskyFromEnv({
+      BLUESKY_SERVICE: fake.url,
+      BLUESKY_HANDLE: `@${fake.handle}`,
+      BLUESKY_APP_PASSWORD: fake.password,
+    });
     if (!result.ok) throw new Error(`missing ${result.missing.join(', ')}`);
     expect(result.channel.id).toBe('bluesky');
     expect(result.channel.rules.maxLength).toBe(300);

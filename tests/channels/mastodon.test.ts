@@ -16,7 +16,13 @@ afterEach(async () => {
 });
 
 function channel(options: Partial<MastodonOptions> = {}): MastodonChannel {
-  return new MastodonChannel({ url: fake.url, token: fake.token, timeoutMs: 2_000, mediaPollIntervalMs: 5, ...options });
+  return new MastodonChannel({
+    url: fake.url,
+    token: fake.token,
+    timeoutMs: 2_000,
+    mediaPollIntervalMs: 5,
+    ...options,
+  });
 }
 
 function post(overrides: Partial<PostRequest> = {}): PostRequest {
@@ -37,10 +43,24 @@ function post(overrides: Partial<PostRequest> = {}): PostRequest {
 }
 
 function findRequest(overrides: Partial<FindRequest> = {}): FindRequest {
-  return { itemId: 'social/launch', part: 0, text: 'We doubled sign-ups in six weeks.', key: 'social/launch:mastodon:0:4f9a', dueAt: Date.now(), notBefore: Date.now() - 5 * 60_000, signal: new AbortController().signal, ...overrides };
+  return {
+    itemId: 'social/launch',
+    part: 0,
+    text: 'We doubled sign-ups in six weeks.',
+    key: 'social/launch:mastodon:0:4f9a',
+    dueAt: Date.now(),
+    notBefore: Date.now() - 5 * 60_000,
+    signal: new AbortController().signal,
+    ...overrides,
+  };
 }
 
-const PNG: ImageUpload = { path: 'content/social/launch-chart.png', mime: 'image/png', alt: 'Bar chart of sign-ups per week, doubling since October', bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]) };
+const PNG: ImageUpload = {
+  path: 'content/social/launch-chart.png',
+  mime: 'image/png',
+  alt: 'Bar chart of sign-ups per week, doubling since October',
+  bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]),
+};
 
 async function failure(promise: Promise<unknown>): Promise<ChannelError> {
   try {
@@ -71,8 +91,12 @@ describe('MastodonChannel.publish', () => {
   it('makes a 3-part thread a reply chain, each creation with its own Idempotency-Key', async () => {
     const mastodon = channel();
     const first = await mastodon.publish(post({ parts: 3, text: 'Part one', key: 'k0' }));
-    const second = await mastodon.publish(post({ part: 1, parts: 3, text: 'Part two', key: 'k1', replyTo: first, threadRoot: first }));
-    const third = await mastodon.publish(post({ part: 2, parts: 3, text: 'Part three', key: 'k2', replyTo: second, threadRoot: first }));
+    const second = await mastodon.publish(
+      post({ part: 1, parts: 3, text: 'Part two', key: 'k1', replyTo: first, threadRoot: first }),
+    );
+    const third = await mastodon.publish(
+      post({ part: 2, parts: 3, text: 'Part three', key: 'k2', replyTo: second, threadRoot: first }),
+    );
     expect(fake.live.map((s) => [s.text, s.in_reply_to_id])).toEqual([
       ['Part one', null],
       ['Part two', first.id],
@@ -119,14 +143,18 @@ describe('MastodonChannel.publish', () => {
     expect(second.id).toBe(first.id);
     expect(fake.live).toHaveLength(1);
     expect(statusCreations()).toHaveLength(2);
-    for (const request of statusCreations()) expect(request.headers['idempotency-key']).toBe('social/launch:mastodon:0:4f9a');
+    for (const request of statusCreations())
+      expect(request.headers['idempotency-key']).toBe('social/launch:mastodon:0:4f9a');
   });
 });
 
 describe('MastodonChannel failures', () => {
   it('maps 429 with X-RateLimit-Reset to rate-limited with the wait', async () => {
     const reset = new Date(Date.now() + 30_000).toISOString();
-    fake.server.inject({ match: CREATE, respond: { status: 429, headers: { 'x-ratelimit-reset': reset }, body: { error: 'Too many requests' } } });
+    fake.server.inject({
+      match: CREATE,
+      respond: { status: 429, headers: { 'x-ratelimit-reset': reset }, body: { error: 'Too many requests' } },
+    });
     const error = await failure(channel().publish(post()));
     expect(error.kind).toBe('rate-limited');
     expect(error.status).toBe(429);
@@ -140,8 +168,13 @@ describe('MastodonChannel failures', () => {
     const withBody = await failure(channel().publish(post()));
     expect(withBody.kind).toBe('unavailable');
     expect(withBody.status).toBe(500);
-    expect(withBody.message).toBe('Mastodon: the server failed while posting the status: Internal server error (HTTP 500)');
-    fake.server.inject({ match: CREATE, respond: { status: 502, body: '<html>Bad gateway</html>', headers: { 'content-type': 'text/html' } } });
+    expect(withBody.message).toBe(
+      'Mastodon: the server failed while posting the status: Internal server error (HTTP 500)',
+    );
+    fake.server.inject({
+      match: CREATE,
+      respond: { status: 502, body: '<html>Bad gateway</html>', headers: { 'content-type': 'text/html' } },
+    });
     expect((await failure(channel().publish(post()))).kind).toBe('unavailable');
     expect(fake.live).toHaveLength(0);
   });
@@ -150,7 +183,9 @@ describe('MastodonChannel failures', () => {
     const gone = new FakeMastodon();
     const url = await gone.start();
     await gone.stop();
-    const error = await failure(new MastodonChannel({ url, token: 'whatever-token', timeoutMs: 2_000 }).publish(post()));
+    const error = await failure(
+      new MastodonChannel({ url, token: 'whatever-token', timeoutMs: 2_000 }).publish(post()),
+    );
     expect(error.kind).toBe('unavailable');
     expect(error.maybeSent).toBe(false);
   });
@@ -187,8 +222,13 @@ describe('MastodonChannel failures', () => {
     const error = await failure(channel({ token: 'not-the-token-1234' }).publish(post()));
     expect(error.kind).toBe('auth');
     expect(error.status).toBe(401);
-    expect(error.message).toBe('Mastodon: the access token was refused while posting the status: The access token is invalid (HTTP 401)');
-    fake.server.inject({ match: CREATE, respond: { status: 403, body: { error: 'This action is outside the authorized scopes' } } });
+    expect(error.message).toBe(
+      'Mastodon: the access token was refused while posting the status: The access token is invalid (HTTP 401)',
+    );
+    fake.server.inject({
+      match: CREATE,
+      respond: { status: 403, body: { error: 'This action is outside the authorized scopes' } },
+    });
     expect((await failure(channel().publish(post()))).kind).toBe('auth');
     expect(fake.live).toHaveLength(0);
   });
@@ -197,7 +237,9 @@ describe('MastodonChannel failures', () => {
     const error = await failure(channel().publish(post({ text: 'x'.repeat(501) })));
     expect(error.kind).toBe('rejected');
     expect(error.status).toBe(422);
-    expect(error.message).toBe('Mastodon: posting the status was rejected: Validation failed: Text character limit of 500 exceeded (HTTP 422)');
+    expect(error.message).toBe(
+      'Mastodon: posting the status was rejected: Validation failed: Text character limit of 500 exceeded (HTTP 422)',
+    );
   });
 
   it('never lets an echoed token reach the message', async () => {
@@ -236,7 +278,8 @@ describe('MastodonChannel.find', () => {
   });
 
   it('matches the rendered HTML of text with links, entities, line breaks, hashtags and mentions', async () => {
-    const text = 'Launch & <b>news</b> "today"\nsecond line\n\nRead https://www.example.org/posts/a-rather-long-path-for-the-launch?utm_source=mastodon #Launch with @friend@example.social';
+    const text =
+      'Launch & <b>news</b> "today"\nsecond line\n\nRead https://www.example.org/posts/a-rather-long-path-for-the-launch?utm_source=mastodon #Launch with @friend@example.social';
     const remote = await channel().publish(post({ text }));
     const content = fake.live[0]!.content;
     expect(content).toContain('&amp; &lt;b&gt;');
@@ -267,7 +310,10 @@ describe('MastodonChannel.find', () => {
   });
 
   it('throws instead of returning null when the list cannot be read', async () => {
-    fake.server.inject({ match: /^GET \/api\/v1\/accounts\/[^/]+\/statuses$/, respond: { status: 503, body: { error: 'Service Unavailable' } } });
+    fake.server.inject({
+      match: /^GET \/api\/v1\/accounts\/[^/]+\/statuses$/,
+      respond: { status: 503, body: { error: 'Service Unavailable' } },
+    });
     const error = await failure(channel().find(findRequest()));
     expect(error.kind).toBe('unavailable');
     expect(error.status).toBe(503);
@@ -281,7 +327,9 @@ describe('MastodonChannel.retract', () => {
     await mastodon.retract(remote, new AbortController().signal);
     expect(fake.statuses[0]!.deleted).toBe(true);
     await expect(mastodon.retract(remote, new AbortController().signal)).resolves.toBeUndefined();
-    expect(fake.server.requests.filter((r) => r.method === 'DELETE' && r.path === `/api/v1/statuses/${remote.id}`)).toHaveLength(2);
+    expect(
+      fake.server.requests.filter((r) => r.method === 'DELETE' && r.path === `/api/v1/statuses/${remote.id}`),
+    ).toHaveLength(2);
   });
 
   it('reports a server failure instead of counting it as deleted', async () => {
@@ -295,7 +343,10 @@ describe('MastodonChannel.retract', () => {
 describe('mastodonFromEnv', () => {
   it('lists the missing variables by name', () => {
     expect(mastodonFromEnv({})).toEqual({ ok: false, missing: ['MASTODON_URL', 'MASTODON_TOKEN'] });
-    expect(mastodonFromEnv({ MASTODON_URL: 'https://mastodon.example', MASTODON_TOKEN: '  ' })).toEqual({ ok: false, missing: ['MASTODON_TOKEN'] });
+    expect(mastodonFromEnv({ MASTODON_URL: 'https://mastodon.example', MASTODON_TOKEN: '  ' })).toEqual({
+      ok: false,
+      missing: ['MASTODON_TOKEN'],
+    });
     const unusable = mastodonFromEnv({ MASTODON_URL: 'mastodon.example', MASTODON_TOKEN: 'secret-token-value' });
     expect(unusable).toEqual({ ok: false, missing: ['MASTODON_URL'] });
     expect(JSON.stringify(unusable)).not.toContain('secret-token-value');

@@ -18,11 +18,28 @@ afterEach(async () => {
 });
 
 function channel(options: { timeoutMs?: number; credentials?: Partial<FakeX['credentials']> } = {}): XChannel {
-  return new XChannel({ credentials: { ...fake.credentials, ...options.credentials }, apiUrl: fake.url, timeoutMs: options.timeoutMs ?? 5_000 });
+  return new XChannel({
+    credentials: { ...fake.credentials, ...options.credentials },
+    apiUrl: fake.url,
+    timeoutMs: options.timeoutMs ?? 5_000,
+  });
 }
 
 function post(text: string, extra: Partial<PostRequest> = {}): PostRequest {
-  return { itemId: 'social/launch', part: 0, parts: 1, text, images: [], replyTo: null, threadRoot: null, key: 'social/launch:x:0', dueAt: Date.now(), linkCard: null, signal: new AbortController().signal, ...extra };
+  return {
+    itemId: 'social/launch',
+    part: 0,
+    parts: 1,
+    text,
+    images: [],
+    replyTo: null,
+    threadRoot: null,
+    key: 'social/launch:x:0',
+    dueAt: Date.now(),
+    linkCard: null,
+    signal: new AbortController().signal,
+    ...extra,
+  };
 }
 
 function png(size: number, alt: string): ImageUpload {
@@ -34,7 +51,10 @@ function png(size: number, alt: string): ImageUpload {
 }
 
 async function failure(promise: Promise<unknown>): Promise<ChannelError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ChannelError);
   return error as ChannelError;
 }
@@ -62,7 +82,9 @@ describe('XChannel publishing', () => {
     const parts = ['Part one', 'Part two', 'Part three'];
     const sent: RemotePost[] = [];
     for (const [i, text] of parts.entries()) {
-      sent.push(await x.publish(post(text, { part: i, parts: 3, replyTo: sent.at(-1) ?? null, threadRoot: sent[0] ?? null })));
+      sent.push(
+        await x.publish(post(text, { part: i, parts: 3, replyTo: sent.at(-1) ?? null, threadRoot: sent[0] ?? null })),
+      );
     }
     expect(fake.posts.map((p) => [p.id, p.text, p.replyTo])).toEqual([
       [sent[0]!.id, 'Part one', null],
@@ -122,7 +144,10 @@ describe('XChannel find', () => {
     const x = channel();
     const text = 'Q&A   tonight: https://example.org/posts/launch?utm_source=x and example.com';
     const notBefore = Date.now();
-    fake.server.inject({ match: /^POST \/2\/tweets$/, respondAfterHandling: { status: 500, body: { title: 'Internal Server Error' } } });
+    fake.server.inject({
+      match: /^POST \/2\/tweets$/,
+      respondAfterHandling: { status: 500, body: { title: 'Internal Server Error' } },
+    });
     const error = await failure(x.publish(post(text, { images: [png(100, 'Chart')] })));
     expect(error.kind).toBe('unavailable');
     expect(error.maybeSent).toBe(true);
@@ -131,7 +156,9 @@ describe('XChannel find', () => {
     const shown = fake.rendered(fake.posts[0]!);
     expect(shown).toMatch(/^Q&amp;A {3}tonight: https:\/\/t\.co\/\S+ and https:\/\/t\.co\/\S+ https:\/\/t\.co\/\S+$/);
 
-    const found = await x.find(find('Q&A tonight: https://example.org/posts/launch?utm_source=x and example.com', notBefore));
+    const found = await x.find(
+      find('Q&A tonight: https://example.org/posts/launch?utm_source=x and example.com', notBefore),
+    );
     expect(found).toEqual({ id: fake.posts[0]!.id, url: `https://x.com/postgate_demo/status/${fake.posts[0]!.id}` });
   });
 
@@ -167,7 +194,15 @@ describe('XChannel find', () => {
     const x = channel();
     const notBefore = Date.now();
     for (let i = 0; i < 105; i++) {
-      fake.posts.push({ id: String(1_800_000_000_000_000_000n + BigInt(i)), authorId: fake.user.id, text: `Post ${i}`, replyTo: null, mediaIds: [], createdAt: notBefore + i, deleted: false });
+      fake.posts.push({
+        id: String(1_800_000_000_000_000_000n + BigInt(i)),
+        authorId: fake.user.id,
+        text: `Post ${i}`,
+        replyTo: null,
+        mediaIds: [],
+        createdAt: notBefore + i,
+        deleted: false,
+      });
     }
     expect((await x.find(find('Post 0', notBefore)))?.id).toBe(fake.posts[0]!.id);
     expect(requestsTo(/^GET \/2\/users\/\d+\/tweets$/)).toHaveLength(2);
@@ -177,10 +212,15 @@ describe('XChannel find', () => {
     const x = channel();
     await x.publish(post('Here'));
     expect((await x.find(find('Here', 0)))?.id).toBe(fake.posts[0]!.id); // notBefore 0 is clamped to X's earliest start_time
-    fake.server.inject({ match: /tweets$/, respond: { status: 503, body: { title: 'Service Unavailable', detail: 'Over capacity' } } });
+    fake.server.inject({
+      match: /tweets$/,
+      respond: { status: 503, body: { title: 'Service Unavailable', detail: 'Over capacity' } },
+    });
     const error = await failure(x.find(find('Here', 0)));
     expect(error.kind).toBe('unavailable');
-    expect(error.message).toBe('X: server error while reading the timeline: Service Unavailable: Over capacity (HTTP 503)');
+    expect(error.message).toBe(
+      'X: server error while reading the timeline: Service Unavailable: Over capacity (HTTP 503)',
+    );
   });
 });
 
@@ -206,21 +246,35 @@ describe('XChannel retract', () => {
 describe('XChannel failures', () => {
   it('reports 429 as rate-limited with the wait until x-rate-limit-reset', async () => {
     const reset = Math.floor(Date.now() / 1000) + 120;
-    fake.server.inject({ match: /^POST \/2\/tweets$/, respond: { status: 429, headers: { 'x-rate-limit-reset': String(reset) }, body: { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 } } });
+    fake.server.inject({
+      match: /^POST \/2\/tweets$/,
+      respond: {
+        status: 429,
+        headers: { 'x-rate-limit-reset': String(reset) },
+        body: { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 },
+      },
+    });
     const error = await failure(channel().publish(post('Busy')));
     expect(error.kind).toBe('rate-limited');
     expect(error.status).toBe(429);
     expect(error.retryAfterMs).toBeGreaterThan(110_000);
     expect(error.retryAfterMs).toBeLessThanOrEqual(120_000);
-    expect(error.message).toMatch(/^X: rate limit reached while creating the post, resets in 1[12]\d s: Too Many Requests \(HTTP 429\)$/);
+    expect(error.message).toMatch(
+      /^X: rate limit reached while creating the post, resets in 1[12]\d s: Too Many Requests \(HTTP 429\)$/,
+    );
   });
 
   it('reports 500 as unavailable', async () => {
-    fake.server.inject({ match: /^POST \/2\/tweets$/, respond: { status: 500, body: { title: 'Internal Server Error', detail: 'Something broke' } } });
+    fake.server.inject({
+      match: /^POST \/2\/tweets$/,
+      respond: { status: 500, body: { title: 'Internal Server Error', detail: 'Something broke' } },
+    });
     const error = await failure(channel().publish(post('Nothing stored')));
     expect(error.kind).toBe('unavailable');
     expect(error.status).toBe(500);
-    expect(error.message).toBe('X: server error while creating the post: Internal Server Error: Something broke (HTTP 500)');
+    expect(error.message).toBe(
+      'X: server error while creating the post: Internal Server Error: Something broke (HTTP 500)',
+    );
     expect(fake.posts).toHaveLength(0);
   });
 
@@ -247,7 +301,9 @@ describe('XChannel failures', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     const started = Date.now();
-    const error = await failure(channel({ timeoutMs: 10_000 }).publish(post('Cancelled', { signal: controller.signal })));
+    const error = await failure(
+      channel({ timeoutMs: 10_000 }).publish(post('Cancelled', { signal: controller.signal })),
+    );
     expect(error.kind).toBe('timeout');
     expect(error.message).toBe('X: cancelled while creating the post');
     expect(Date.now() - started).toBeLessThan(8_000);
@@ -262,7 +318,9 @@ describe('XChannel failures', () => {
   });
 
   it('reports refused credentials as auth', async () => {
-    const error = await failure(channel({ credentials: { accessSecret: 'not-the-right-secret' } }).publish(post('Nope')));
+    const error = await failure(
+      channel({ credentials: { accessSecret: 'not-the-right-secret' } }).publish(post('Nope')),
+    );
     expect(error.kind).toBe('auth');
     expect(error.status).toBe(401);
     expect(fake.posts).toHaveLength(0);
@@ -271,7 +329,12 @@ describe('XChannel failures', () => {
   });
 
   it("reports X's 403 for an app without write permission as auth", async () => {
-    const body = { title: 'Forbidden', type: 'about:blank', status: 403, detail: 'Your client app is not configured with the appropriate oauth1 app permissions for this endpoint.' };
+    const body = {
+      title: 'Forbidden',
+      type: 'about:blank',
+      status: 403,
+      detail: 'Your client app is not configured with the appropriate oauth1 app permissions for this endpoint.',
+    };
     fake.server.inject({ match: /^POST \/2\/tweets$/, respond: { status: 403, body } });
     expect((await failure(channel().publish(post('Read-only app')))).kind).toBe('auth');
   });
@@ -293,7 +356,8 @@ describe('XChannel failures', () => {
     const refused = await failure(channel({ credentials: { apiSecret: 'wrong-secret-value' } }).publish(post('Echo')));
     expect(refused.kind).toBe('auth');
     expect(refused.message).toContain('[redacted]'); // the echo did reach the message path
-    for (const secret of [apiKey, accessToken, 'wrong-secret-value', fake.credentials.accessSecret]) expect(refused.message).not.toContain(secret);
+    for (const secret of [apiKey, accessToken, 'wrong-secret-value', fake.credentials.accessSecret])
+      expect(refused.message).not.toContain(secret);
 
     const x = channel();
     await x.publish(post('Echo twice'));
@@ -312,7 +376,10 @@ describe('xFromEnv', () => {
   });
 
   it('refuses an X_API_URL that is not an origin', () => {
-    expect(xFromEnv({ ...fake.env(), X_API_URL: 'http://127.0.0.1:1/2/' })).toEqual({ ok: false, missing: ['X_API_URL'] });
+    expect(xFromEnv({ ...fake.env(), X_API_URL: 'http://127.0.0.1:1/2/' })).toEqual({
+      ok: false,
+      missing: ['X_API_URL'],
+    });
     expect(xFromEnv({ ...fake.env(), X_API_URL: 'ftp://example.org' })).toEqual({ ok: false, missing: ['X_API_URL'] });
   });
 
@@ -337,10 +404,17 @@ describe('FakeX', () => {
       { appKey: c.apiKey, appSecret: c.apiSecret, accessToken: c.accessToken, accessSecret: c.accessSecret },
       {
         httpAgent: agent,
-        plugins: [{ onBeforeRequestConfig: ({ params }) => void (params.url = params.url.replace('https://api.x.com', origin)) }],
+        plugins: [
+          {
+            onBeforeRequestConfig: ({ params }) => void (params.url = params.url.replace('https://api.x.com', origin)),
+          },
+        ],
       },
     );
-    const error = await client.v2.me().then(() => undefined, (e: { code?: number }) => e);
+    const error = await client.v2.me().then(
+      () => undefined,
+      (e: { code?: number }) => e,
+    );
     expect(error?.code).toBe(401);
     expect(requestsTo(/^GET \/2\/users\/me$/)).toHaveLength(1);
   });

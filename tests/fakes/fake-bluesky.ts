@@ -102,7 +102,13 @@ export class FakeBluesky extends FakeService {
   private newSession(): FakeResponse {
     this.accessJwt = `fake-access.${randomBytes(12).toString('hex')}`;
     this.refreshJwt = `fake-refresh.${randomBytes(12).toString('hex')}`;
-    return ok({ did: this.did, handle: this.handle, accessJwt: this.accessJwt, refreshJwt: this.refreshJwt, active: true });
+    return ok({
+      did: this.did,
+      handle: this.handle,
+      accessJwt: this.accessJwt,
+      refreshJwt: this.refreshJwt,
+      active: true,
+    });
   }
 
   private authorized(request: RecordedRequest): FakeResponse | undefined {
@@ -112,14 +118,25 @@ export class FakeBluesky extends FakeService {
   private bearer(request: RecordedRequest, token: string): FakeResponse | undefined {
     const header = request.headers.authorization ?? '';
     if (token && header === `Bearer ${token}`) return undefined;
-    if (this.expiredAccessJwt && header === `Bearer ${this.expiredAccessJwt}`) return this.error(request, 400, 'ExpiredToken', 'Token has expired');
-    return this.error(request, 401, 'AuthenticationRequired', header ? 'Token could not be verified' : 'Authentication Required');
+    if (this.expiredAccessJwt && header === `Bearer ${this.expiredAccessJwt}`)
+      return this.error(request, 400, 'ExpiredToken', 'Token has expired');
+    return this.error(
+      request,
+      401,
+      'AuthenticationRequired',
+      header ? 'Token could not be verified' : 'Authentication Required',
+    );
   }
 
   private uploadBlob(request: RecordedRequest): FakeResponse {
     const mimeType = request.headers['content-type'] ?? 'application/octet-stream';
     if (request.body.length === 0) return this.error(request, 400, 'InvalidRequest', 'Request body is empty');
-    const blob: StoredBlob = { cid: cidFor(0x55, request.body), mimeType, size: request.body.length, bytes: request.body };
+    const blob: StoredBlob = {
+      cid: cidFor(0x55, request.body),
+      mimeType,
+      size: request.body.length,
+      bytes: request.body,
+    };
     this.blobs.push(blob);
     return ok({ blob: { $type: 'blob', ref: { $link: blob.cid }, mimeType, size: blob.size } });
   }
@@ -127,18 +144,37 @@ export class FakeBluesky extends FakeService {
   private createRecord(request: RecordedRequest): FakeResponse {
     const body = jsonBody(request);
     const record = body.record as Record<string, unknown> | undefined;
-    if (body.repo !== this.did && body.repo !== this.handle) return this.error(request, 400, 'InvalidRequest', `Could not find repo: ${String(body.repo)}`);
-    if (body.collection !== POST) return this.error(request, 400, 'InvalidRequest', `Postgate's fake only takes ${POST}, got ${String(body.collection)}`);
+    if (body.repo !== this.did && body.repo !== this.handle)
+      return this.error(request, 400, 'InvalidRequest', `Could not find repo: ${String(body.repo)}`);
+    if (body.collection !== POST)
+      return this.error(
+        request,
+        400,
+        'InvalidRequest',
+        `Postgate's fake only takes ${POST}, got ${String(body.collection)}`,
+      );
     const rkey = typeof body.rkey === 'string' ? body.rkey : undefined;
-    if (rkey !== undefined && !TID.test(rkey)) return this.error(request, 400, 'InvalidRequest', `Invalid record key for ${POST}: ${rkey} is not a TID`);
+    if (rkey !== undefined && !TID.test(rkey))
+      return this.error(request, 400, 'InvalidRequest', `Invalid record key for ${POST}: ${rkey} is not a TID`);
     const problem = postProblem(record, this.blobs);
     if (problem) return this.error(request, 400, 'InvalidRequest', `Invalid ${POST} record: ${problem}`);
     const key = rkey ?? nextTid();
     // The real PDS throws inside its repo tree here ("There is already a value at key") and answers 500.
     if (this.live(key)) return this.error(request, 500, 'InternalServerError', 'Internal Server Error');
-    const stored: StoredRecord = { rkey: key, uri: `at://${this.did}/${POST}/${key}`, cid: cidFor(0x71, Buffer.from(JSON.stringify(record))), record: record!, deleted: false };
+    const stored: StoredRecord = {
+      rkey: key,
+      uri: `at://${this.did}/${POST}/${key}`,
+      cid: cidFor(0x71, Buffer.from(JSON.stringify(record))),
+      record: record!,
+      deleted: false,
+    };
     this.records.push(stored);
-    return ok({ uri: stored.uri, cid: stored.cid, commit: { cid: cidFor(0x71, Buffer.from(`commit ${stored.cid}`)), rev: nextTid() }, validationStatus: 'valid' });
+    return ok({
+      uri: stored.uri,
+      cid: stored.cid,
+      commit: { cid: cidFor(0x71, Buffer.from(`commit ${stored.cid}`)), rev: nextTid() },
+      validationStatus: 'valid',
+    });
   }
 
   private getRecord(request: RecordedRequest): FakeResponse {
@@ -146,13 +182,15 @@ export class FakeBluesky extends FakeService {
     const collection = request.query.get('collection');
     const rkey = request.query.get('rkey') ?? '';
     const found = (repo === this.did || repo === this.handle) && collection === POST ? this.live(rkey) : undefined;
-    if (!found) return this.error(request, 400, 'RecordNotFound', `Could not locate record: at://${repo}/${collection}/${rkey}`);
+    if (!found)
+      return this.error(request, 400, 'RecordNotFound', `Could not locate record: at://${repo}/${collection}/${rkey}`);
     return ok({ uri: found.uri, cid: found.cid, value: found.record });
   }
 
   private deleteRecord(request: RecordedRequest): FakeResponse {
     const body = jsonBody(request);
-    if (body.repo !== this.did && body.repo !== this.handle) return this.error(request, 400, 'InvalidRequest', `Could not find repo: ${String(body.repo)}`);
+    if (body.repo !== this.did && body.repo !== this.handle)
+      return this.error(request, 400, 'InvalidRequest', `Could not find repo: ${String(body.repo)}`);
     const found = body.collection === POST ? this.live(String(body.rkey)) : undefined;
     // Deleting what is not there is a no-op for the real PDS too.
     if (found) found.deleted = true;
@@ -166,7 +204,13 @@ export class FakeBluesky extends FakeService {
   private error(request: RecordedRequest, status: number, error: string, message: string): FakeResponse {
     if (!this.echoCredentials) return { status, body: { error, message } };
     const password = request.path.endsWith('createSession') ? String(jsonBody(request).password ?? '') : '';
-    return { status, body: { error, message: `${message} (received authorization "${request.headers.authorization ?? ''}", password "${password}")` } };
+    return {
+      status,
+      body: {
+        error,
+        message: `${message} (received authorization "${request.headers.authorization ?? ''}", password "${password}")`,
+      },
+    };
   }
 }
 
@@ -187,7 +231,8 @@ function postProblem(record: Record<string, unknown> | undefined, blobs: StoredB
   if (graphemes > 300) return `Record/text must not be longer than 300 graphemes (${graphemes})`;
   const bytes = Buffer.byteLength(text);
   for (const facet of (record.facets ?? []) as { index: { byteStart: number; byteEnd: number } }[]) {
-    if (facet.index.byteEnd > bytes || facet.index.byteStart > facet.index.byteEnd) return `facet ${facet.index.byteStart}-${facet.index.byteEnd} lies outside the text (${bytes} bytes)`;
+    if (facet.index.byteEnd > bytes || facet.index.byteStart > facet.index.byteEnd)
+      return `facet ${facet.index.byteStart}-${facet.index.byteEnd} lies outside the text (${bytes} bytes)`;
   }
   const embed = record.embed as { images?: { image: { ref: { $link: string } } }[] } | undefined;
   for (const image of embed?.images ?? []) {

@@ -38,7 +38,14 @@ async function readFile(path: string, ref?: string): Promise<{ text: string; sha
 }
 
 function writeFile(path: string, text: string, sha?: string, message = `Update ${path}`) {
-  return octokit.rest.repos.createOrUpdateFileContents({ ...repo, path, message, content: Buffer.from(text).toString('base64'), branch: 'main', ...(sha ? { sha } : {}) });
+  return octokit.rest.repos.createOrUpdateFileContents({
+    ...repo,
+    path,
+    message,
+    content: Buffer.from(text).toString('base64'),
+    branch: 'main',
+    ...(sha ? { sha } : {}),
+  });
 }
 
 describe('FakeGitHub contents', () => {
@@ -62,7 +69,9 @@ describe('FakeGitHub contents', () => {
     const raw = await octokit.rest.repos.getContent({ ...repo, path: 'README.md', mediaType: { format: 'raw' } });
     expect(raw.data).toBe('# journal\n');
     // Octokit sends the path as one segment with its slashes encoded.
-    expect(fake.server.requests.map((r) => r.path)).toContain(`/repos/riverside/journal/contents/content%2Fsocial%2F%C3%A9%20launch.md`);
+    expect(fake.server.requests.map((r) => r.path)).toContain(
+      `/repos/riverside/journal/contents/content%2Fsocial%2F%C3%A9%20launch.md`,
+    );
   });
 
   it('creates (201) and updates (200) with the right sha; a missing sha is 422, a stale one 409', async () => {
@@ -86,7 +95,10 @@ describe('FakeGitHub contents', () => {
 
   it('lets exactly one of two racing writers win; the loser re-reads and keeps both changes', async () => {
     const { text, sha } = await readFile('content/ledger.jsonl');
-    const results = await Promise.allSettled([writeFile('content/ledger.jsonl', `${text}{"id":"a"}\n`, sha), writeFile('content/ledger.jsonl', `${text}{"id":"b"}\n`, sha)]);
+    const results = await Promise.allSettled([
+      writeFile('content/ledger.jsonl', `${text}{"id":"a"}\n`, sha),
+      writeFile('content/ledger.jsonl', `${text}{"id":"b"}\n`, sha),
+    ]);
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r) => r.status === 'rejected');
     expect(won).toHaveLength(1);
@@ -103,11 +115,25 @@ describe('FakeGitHub contents', () => {
 
   it('deletes with the same compare-and-swap', async () => {
     fake.commit({ files: { CRISIS: 'Flood\n' } });
-    expect((await failure(octokit.rest.repos.deleteFile({ ...repo, path: 'CRISIS', message: 'off', sha: blobSha('old\n') }))).status).toBe(409);
-    const deleted = await octokit.rest.repos.deleteFile({ ...repo, path: 'CRISIS', message: 'Crisis over', sha: blobSha('Flood\n') });
+    expect(
+      (await failure(octokit.rest.repos.deleteFile({ ...repo, path: 'CRISIS', message: 'off', sha: blobSha('old\n') })))
+        .status,
+    ).toBe(409);
+    const deleted = await octokit.rest.repos.deleteFile({
+      ...repo,
+      path: 'CRISIS',
+      message: 'Crisis over',
+      sha: blobSha('Flood\n'),
+    });
     expect(deleted.status).toBe(200);
     expect(fake.fileAt('main', 'CRISIS')).toBeNull();
-    expect((await failure(octokit.rest.repos.deleteFile({ ...repo, path: 'CRISIS', message: 'again', sha: blobSha('Flood\n') }))).status).toBe(404);
+    expect(
+      (
+        await failure(
+          octokit.rest.repos.deleteFile({ ...repo, path: 'CRISIS', message: 'again', sha: blobSha('Flood\n') }),
+        )
+      ).status,
+    ).toBe(404);
   });
 });
 
@@ -139,7 +165,9 @@ describe('FakeGitHub history', () => {
   it('answers refs and the repository', async () => {
     fake.commit({ branch: 'feature/launch', files: { 'x.md': 'x' } });
     expect((await octokit.rest.git.getRef({ ...repo, ref: 'heads/main' })).data.object.sha).toBe(fake.head());
-    expect((await octokit.rest.git.getRef({ ...repo, ref: 'heads/feature/launch' })).data.object.sha).toBe(fake.head('feature/launch'));
+    expect((await octokit.rest.git.getRef({ ...repo, ref: 'heads/feature/launch' })).data.object.sha).toBe(
+      fake.head('feature/launch'),
+    );
     expect((await failure(octokit.rest.git.getRef({ ...repo, ref: 'heads/nope' }))).status).toBe(404);
     expect((await octokit.rest.repos.get(repo)).data.default_branch).toBe('main');
   });
@@ -147,43 +175,79 @@ describe('FakeGitHub history', () => {
 
 describe('FakeGitHub pull requests', () => {
   function proposeLaunch(): { number: number; branchCommit: string } {
-    const branchCommit = fake.commit({ branch: 'launch', files: { 'content/social/launch.md': 'We launched\n' }, author: 'intern' });
+    const branchCommit = fake.commit({
+      branch: 'launch',
+      files: { 'content/social/launch.md': 'We launched\n' },
+      author: 'intern',
+    });
     const number = fake.openPullRequest({ author: 'intern', branch: 'launch', title: 'Launch post' });
     fake.review(number, { user: 'riverside', state: 'APPROVED' });
     return { number, branchCommit };
   }
 
-  it.each(['merge', 'squash'] as const)('finds a PR merged by %s from the merge commit and from the last commit to the file', async (method) => {
-    const { number, branchCommit } = proposeLaunch();
-    const mergeSha = fake.merge(number, { method });
-    expect(fake.fileAt('main', 'content/social/launch.md')).toBe('We launched\n');
-    expect(fake.commits.get(mergeSha)!.parents).toHaveLength(method === 'merge' ? 2 : 1);
+  it.each(['merge', 'squash'] as const)(
+    'finds a PR merged by %s from the merge commit and from the last commit to the file',
+    async (method) => {
+      const { number, branchCommit } = proposeLaunch();
+      const mergeSha = fake.merge(number, { method });
+      expect(fake.fileAt('main', 'content/social/launch.md')).toBe('We launched\n');
+      expect(fake.commits.get(mergeSha)!.parents).toHaveLength(method === 'merge' ? 2 : 1);
 
-    const fromMerge = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: mergeSha });
-    expect(fromMerge.data).toHaveLength(1);
-    expect(fromMerge.data[0]).toMatchObject({ number, state: 'closed', merge_commit_sha: mergeSha, user: { login: 'intern' }, base: { ref: 'main' }, head: { sha: branchCommit } });
-    expect(fromMerge.data[0]!.merged_at).toEqual(expect.any(String));
+      const fromMerge = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+        ...repo,
+        commit_sha: mergeSha,
+      });
+      expect(fromMerge.data).toHaveLength(1);
+      expect(fromMerge.data[0]).toMatchObject({
+        number,
+        state: 'closed',
+        merge_commit_sha: mergeSha,
+        user: { login: 'intern' },
+        base: { ref: 'main' },
+        head: { sha: branchCommit },
+      });
+      expect(fromMerge.data[0]!.merged_at).toEqual(expect.any(String));
 
-    // As git log does, a merge commit that only brings the branch's change is skipped for the branch commit.
-    const [last] = (await octokit.rest.repos.listCommits({ ...repo, sha: 'main', path: 'content/social/launch.md', per_page: 1 })).data;
-    expect(last!.sha).toBe(method === 'merge' ? branchCommit : mergeSha);
-    const fromLast = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: last!.sha });
-    expect(fromLast.data.map((p) => p.number)).toEqual([number]);
+      // As git log does, a merge commit that only brings the branch's change is skipped for the branch commit.
+      const [last] = (
+        await octokit.rest.repos.listCommits({ ...repo, sha: 'main', path: 'content/social/launch.md', per_page: 1 })
+      ).data;
+      expect(last!.sha).toBe(method === 'merge' ? branchCommit : mergeSha);
+      const fromLast = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+        ...repo,
+        commit_sha: last!.sha,
+      });
+      expect(fromLast.data.map((p) => p.number)).toEqual([number]);
 
-    const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...repo, pull_number: number, per_page: 100 });
-    expect(reviews.map((r) => [r.user?.login, r.state, r.commit_id])).toEqual([['riverside', 'APPROVED', branchCommit]]);
-    expect((await octokit.rest.pulls.get({ ...repo, pull_number: number })).data.merged).toBe(true);
-    expect((await octokit.rest.pulls.listCommits({ ...repo, pull_number: number })).data.map((c) => c.sha)).toEqual([branchCommit]);
-  });
+      const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
+        ...repo,
+        pull_number: number,
+        per_page: 100,
+      });
+      expect(reviews.map((r) => [r.user?.login, r.state, r.commit_id])).toEqual([
+        ['riverside', 'APPROVED', branchCommit],
+      ]);
+      expect((await octokit.rest.pulls.get({ ...repo, pull_number: number })).data.merged).toBe(true);
+      expect((await octokit.rest.pulls.listCommits({ ...repo, pull_number: number })).data.map((c) => c.sha)).toEqual([
+        branchCommit,
+      ]);
+    },
+  );
 
   it('finds no pull request for a direct push to main', async () => {
     const pushed = fake.commit({ files: { 'content/social/sneaky.md': 'hi' }, author: 'intern' });
-    expect((await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: pushed })).data).toEqual([]);
+    expect(
+      (await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: pushed })).data,
+    ).toEqual([]);
   });
 
   it("gives a review the PR head at review time, and moves the PR's head with its branch", async () => {
     const { number, branchCommit } = proposeLaunch();
-    const fixup = fake.commit({ branch: 'launch', files: { 'content/social/launch.md': 'We launched!\n' }, author: 'intern' });
+    const fixup = fake.commit({
+      branch: 'launch',
+      files: { 'content/social/launch.md': 'We launched!\n' },
+      author: 'intern',
+    });
     fake.review(number, { user: 'editor', state: 'CHANGES_REQUESTED' });
     fake.review(number, { user: 'editor', state: 'COMMENTED', commitId: branchCommit });
 
@@ -196,7 +260,11 @@ describe('FakeGitHub pull requests', () => {
     const { data: pull } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
     expect(pull).toMatchObject({ state: 'open', merged_at: null, head: { ref: 'launch', sha: fixup }, commits: 2 });
     // An open PR is found from its commits (they are not on main yet).
-    expect((await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: fixup })).data.map((p) => p.number)).toEqual([number]);
+    expect(
+      (await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: fixup })).data.map(
+        (p) => p.number,
+      ),
+    ).toEqual([number]);
   });
 
   it('compares two commits: exactly the files changed on head since base', async () => {
@@ -213,7 +281,10 @@ describe('FakeGitHub pull requests', () => {
       ['e.md', 'added'],
     ]);
     expect(data).toMatchObject({ status: 'ahead', ahead_by: 2, behind_by: 0 });
-    expect((await octokit.rest.repos.compareCommits({ ...repo, base: head, head })).data).toMatchObject({ status: 'identical', files: [] });
+    expect((await octokit.rest.repos.compareCommits({ ...repo, base: head, head })).data).toMatchObject({
+      status: 'identical',
+      files: [],
+    });
 
     // Three dots, as GitHub: a branch compared with a main that moved on shows only the branch's changes.
     fake.commit({ branch: 'topic', files: { 't.md': 't' } });
@@ -228,17 +299,26 @@ describe('FakeGitHub access and faults', () => {
   it('refuses a bad token with 401 and answers 404 for another repository or an unknown route', async () => {
     expect((await failure(client('ghs_wrong').rest.repos.get(repo))).status).toBe(401);
     expect((await failure(octokit.rest.repos.get({ owner: 'riverside', repo: 'other' }))).status).toBe(404);
-    expect((await failure(octokit.rest.repos.getContent({ owner: 'someone', repo: 'journal', path: 'README.md' }))).status).toBe(404);
+    expect(
+      (await failure(octokit.rest.repos.getContent({ owner: 'someone', repo: 'journal', path: 'README.md' }))).status,
+    ).toBe(404);
     const unknown = await failure(octokit.request('GET /repos/{owner}/{repo}/issues', repo));
     expect(unknown.status).toBe(404);
-    const bearer = await fetch(`${fake.url}/repos/riverside/journal`, { headers: { authorization: `Bearer ${fake.token}` } });
+    const bearer = await fetch(`${fake.url}/repos/riverside/journal`, {
+      headers: { authorization: `Bearer ${fake.token}` },
+    });
     expect(bearer.status).toBe(200);
-    const missing = await fetch(`${fake.url}/repos/riverside/journal/branches/main`, { headers: { authorization: `token ${fake.token}` } });
+    const missing = await fetch(`${fake.url}/repos/riverside/journal/branches/main`, {
+      headers: { authorization: `token ${fake.token}` },
+    });
     expect(await missing.json()).toMatchObject({ message: 'Not Found', documentation_url: expect.any(String) });
   });
 
   it('honours injected faults: a lost success still takes effect', async () => {
-    fake.server.inject({ match: /^PUT \/repos\/riverside\/journal\/contents\/CRISIS$/, respondAfterHandling: { status: 502, body: { message: 'Server Error' } } });
+    fake.server.inject({
+      match: /^PUT \/repos\/riverside\/journal\/contents\/CRISIS$/,
+      respondAfterHandling: { status: 502, body: { message: 'Server Error' } },
+    });
     expect((await failure(writeFile('CRISIS', 'Storm\n'))).status).toBe(502);
     expect(fake.fileAt('main', 'CRISIS')).toBe('Storm\n');
     fake.server.inject({ match: /^GET /, respond: { status: 503, body: { message: 'Unavailable' } } });

@@ -79,7 +79,8 @@ const WEB_FLOW: Omit<FakePerson, 'date'> = { login: 'web-flow', name: 'GitHub', 
 
 const sha1 = (text: string | Buffer) => createHash('sha1').update(text).digest('hex');
 /** Git's blob id of a file's content, as the contents API reports it. */
-export const blobSha = (content: string) => sha1(Buffer.concat([Buffer.from(`blob ${Buffer.byteLength(content)}\0`), Buffer.from(content)]));
+export const blobSha = (content: string) =>
+  sha1(Buffer.concat([Buffer.from(`blob ${Buffer.byteLength(content)}\0`), Buffer.from(content)]));
 const isoDate = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const emailOf = (login: string) => `${login}@users.noreply.github.com`;
 const loginOf = (email: string) => /^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$/.exec(email)?.[1] ?? null;
@@ -122,14 +123,25 @@ export class FakeGitHub extends FakeService {
     this.repo = options.repo ?? 'journal';
     this.token = options.token ?? 'ghs_fakeGitHubToken7Qm2Xw9Lp4';
     this.now = () => (this.clockMs += 60_000);
-    const root = this.createCommit([], new Map(Object.entries(options.files ?? { 'README.md': `# ${this.repo}\n` })), this.person(this.owner), 'Initial commit');
+    const root = this.createCommit(
+      [],
+      new Map(Object.entries(options.files ?? { 'README.md': `# ${this.repo}\n` })),
+      this.person(this.owner),
+      'Initial commit',
+    );
     this.refs.set('main', root);
   }
 
   // ---- Test-facing helpers (no HTTP) ----
 
   /** A direct push of one commit on top of `branch` (created from main if missing); null deletes a file. */
-  commit(options: { branch?: string; files: Record<string, string | null>; author?: string; message?: string; date?: string }): string {
+  commit(options: {
+    branch?: string;
+    files: Record<string, string | null>;
+    author?: string;
+    message?: string;
+    date?: string;
+  }): string {
     const branch = options.branch ?? 'main';
     const parent = this.refs.get(branch) ?? this.head('main');
     const tree = new Map(this.commitOf(parent).tree);
@@ -138,7 +150,12 @@ export class FakeGitHub extends FakeService {
       else tree.set(path, content);
     }
     const author = this.person(options.author ?? this.owner, options.date);
-    const sha = this.createCommit([parent], tree, author, options.message ?? `Update ${Object.keys(options.files).join(', ')}`);
+    const sha = this.createCommit(
+      [parent],
+      tree,
+      author,
+      options.message ?? `Update ${Object.keys(options.files).join(', ')}`,
+    );
     this.advance(branch, sha);
     return sha;
   }
@@ -168,7 +185,14 @@ export class FakeGitHub extends FakeService {
   /** A submitted review, by default on the pull request's head as it is now. Returns the review id. */
   review(number: number, options: { user: string; state: FakeReviewState; commitId?: string }): number {
     const pull = this.pull(number);
-    const review: FakeReview = { id: ++this.reviewIds, pullNumber: number, user: { login: options.user }, state: options.state, commit_id: options.commitId ?? pull.head.sha, submitted_at: isoDate(this.now()) };
+    const review: FakeReview = {
+      id: ++this.reviewIds,
+      pullNumber: number,
+      user: { login: options.user },
+      state: options.state,
+      commit_id: options.commitId ?? pull.head.sha,
+      submitted_at: isoDate(this.now()),
+    };
     this.reviews.push(review);
     return review.id;
   }
@@ -177,7 +201,14 @@ export class FakeGitHub extends FakeService {
   comment(number: number, options: { user: string; body: string }): number {
     this.pull(number);
     const date = isoDate(this.now());
-    const comment: FakeIssueComment = { id: ++this.commentIds, issueNumber: number, user: { login: options.user }, body: options.body, created_at: date, updated_at: date };
+    const comment: FakeIssueComment = {
+      id: ++this.commentIds,
+      issueNumber: number,
+      user: { login: options.user },
+      body: options.body,
+      created_at: date,
+      updated_at: date,
+    };
     this.comments.push(comment);
     return comment.id;
   }
@@ -215,8 +246,20 @@ export class FakeGitHub extends FakeService {
     const committer = { ...WEB_FLOW, date: isoDate(date) };
     const sha =
       (options.method ?? 'merge') === 'squash'
-        ? this.createCommit([main], tree, this.person(pull.user.login, isoDate(date)), `${pull.title} (#${number})`, committer)
-        : this.createCommit([main, pull.head.sha], tree, this.person(by, isoDate(date)), `Merge pull request #${number} from ${this.owner}/${pull.head.ref}\n\n${pull.title}`, committer);
+        ? this.createCommit(
+            [main],
+            tree,
+            this.person(pull.user.login, isoDate(date)),
+            `${pull.title} (#${number})`,
+            committer,
+          )
+        : this.createCommit(
+            [main, pull.head.sha],
+            tree,
+            this.person(by, isoDate(date)),
+            `Merge pull request #${number} from ${this.owner}/${pull.head.ref}\n\n${pull.title}`,
+            committer,
+          );
     Object.assign(pull, { state: 'closed', merged_at: isoDate(date), merge_commit_sha: sha, merged_by: by });
     this.advance('main', sha);
     return sha;
@@ -254,7 +297,13 @@ export class FakeGitHub extends FakeService {
     return { login, name: login, email: emailOf(login), date: date ?? isoDate(this.now()) };
   }
 
-  private createCommit(parents: string[], tree: Map<string, string>, author: FakePerson, message: string, committer: FakePerson = author): string {
+  private createCommit(
+    parents: string[],
+    tree: Map<string, string>,
+    author: FakePerson,
+    message: string,
+    committer: FakePerson = author,
+  ): string {
     const seq = this.sequence++;
     const sha = sha1(`fake commit ${seq}\n${parents.join(' ')}\n${message}`);
     this.commits.set(sha, { sha, parents, author, committer, message, tree, seq });
@@ -301,12 +350,16 @@ export class FakeGitHub extends FakeService {
   /** Commits reachable from head but not from base, oldest first. */
   private commitsBetween(base: string, head: string): string[] {
     const excluded = this.ancestors(base);
-    return [...this.ancestors(head)].filter((sha) => !excluded.has(sha)).sort((a, b) => this.commitOf(a).seq - this.commitOf(b).seq);
+    return [...this.ancestors(head)]
+      .filter((sha) => !excluded.has(sha))
+      .sort((a, b) => this.commitOf(a).seq - this.commitOf(b).seq);
   }
 
   private mergeBase(a: string, b: string): string | undefined {
     const ofA = this.ancestors(a);
-    return [...this.ancestors(b)].filter((sha) => ofA.has(sha)).sort((x, y) => this.commitOf(y).seq - this.commitOf(x).seq)[0];
+    return [...this.ancestors(b)]
+      .filter((sha) => ofA.has(sha))
+      .sort((x, y) => this.commitOf(y).seq - this.commitOf(x).seq)[0];
   }
 
   /** git log's default history simplification: follow a parent the path is unchanged from, list the rest. */
@@ -341,7 +394,11 @@ export class FakeGitHub extends FakeService {
     if (auth?.[1] !== this.token) return error(401, 'Bad credentials');
     const segments = request.path.split('/');
     if (segments[1] !== 'repos' || segments.length < 4) return error(404, 'Not Found');
-    if (decode(segments[2]!).toLowerCase() !== this.owner.toLowerCase() || decode(segments[3]!).toLowerCase() !== this.repo.toLowerCase()) return error(404, 'Not Found');
+    if (
+      decode(segments[2]!).toLowerCase() !== this.owner.toLowerCase() ||
+      decode(segments[3]!).toLowerCase() !== this.repo.toLowerCase()
+    )
+      return error(404, 'Not Found');
     const rest = segments.slice(4);
     if (rest.at(-1) === '') rest.pop();
     const [section = '', id, sub] = rest;
@@ -366,8 +423,16 @@ export class FakeGitHub extends FakeService {
       const pull = this.pulls.find((p) => p.number === Number(id));
       if (!pull) return error(404, 'Not Found');
       if (rest.length === 2) return { status: 200, body: this.pullJson(pull) };
-      if (rest.length === 3 && sub === 'reviews') return this.paginate(request, this.reviews.filter((r) => r.pullNumber === pull.number).map((r) => this.reviewJson(r)));
-      if (rest.length === 3 && sub === 'commits') return this.paginate(request, pull.commits.map((sha) => this.commitJson(this.commitOf(sha))));
+      if (rest.length === 3 && sub === 'reviews')
+        return this.paginate(
+          request,
+          this.reviews.filter((r) => r.pullNumber === pull.number).map((r) => this.reviewJson(r)),
+        );
+      if (rest.length === 3 && sub === 'commits')
+        return this.paginate(
+          request,
+          pull.commits.map((sha) => this.commitJson(this.commitOf(sha))),
+        );
     }
     if (section === 'compare' && method === 'GET' && rest.length >= 2) return this.compare(tail(1));
     if (section === 'issues' && rest.length === 3) {
@@ -380,7 +445,11 @@ export class FakeGitHub extends FakeService {
   /** GET (paginated, oldest first) and POST `/issues/{number}/comments`; pull requests are issues too. */
   private issueComments(request: RecordedRequest, number: number): FakeResponse {
     if (!this.pulls.some((p) => p.number === number)) return error(404, 'Not Found');
-    if (request.method === 'GET') return this.paginate(request, this.commentsOn(number).map((c) => this.commentJson(c)));
+    if (request.method === 'GET')
+      return this.paginate(
+        request,
+        this.commentsOn(number).map((c) => this.commentJson(c)),
+      );
     if (request.method !== 'POST') return error(404, 'Not Found');
     if (this.refuseCommentWrites) return error(403, 'Resource not accessible by integration');
     const body = jsonBody(request).body;
@@ -411,7 +480,14 @@ export class FakeGitHub extends FakeService {
     const branch = /^heads\/(.+)$/.exec(ref)?.[1];
     const sha = branch === undefined ? undefined : this.refs.get(branch);
     if (!sha) return error(404, 'Not Found');
-    return { status: 200, body: { ref: `refs/${ref}`, url: `${this.apiBase()}/git/refs/${ref}`, object: { sha, type: 'commit', url: `${this.apiBase()}/git/commits/${sha}` } } };
+    return {
+      status: 200,
+      body: {
+        ref: `refs/${ref}`,
+        url: `${this.apiBase()}/git/refs/${ref}`,
+        object: { sha, type: 'commit', url: `${this.apiBase()}/git/commits/${sha}` },
+      },
+    };
   }
 
   private getContents(request: RecordedRequest, path: string): FakeResponse {
@@ -432,7 +508,14 @@ export class FakeGitHub extends FakeService {
       const [name, ...deeper] = file.slice(prefix.length).split('/');
       const entryPath = prefix + name!;
       if (deeper.length === 0) entries.set(name!, this.fileJson(entryPath, text, ref));
-      else if (!entries.has(name!)) entries.set(name!, { type: 'dir', name, path: entryPath, sha: sha1(pathState(tree, entryPath) ?? ''), size: 0 });
+      else if (!entries.has(name!))
+        entries.set(name!, {
+          type: 'dir',
+          name,
+          path: entryPath,
+          sha: sha1(pathState(tree, entryPath) ?? ''),
+          size: 0,
+        });
     }
     if (entries.size === 0) return error(404, 'Not Found');
     return { status: 200, body: [...entries.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, entry]) => entry) };
@@ -461,14 +544,22 @@ export class FakeGitHub extends FakeService {
     const current = this.commitOf(parent).tree.get(path);
     const expected = typeof body.sha === 'string' ? body.sha : undefined;
     if (content === null && current === undefined) return error(404, 'Not Found');
-    if (current !== undefined && expected === undefined) return error(422, 'Invalid request.\n\n"sha" wasn\'t supplied.');
-    if (expected !== undefined && (current === undefined || blobSha(current) !== expected)) return error(409, `${path} does not match ${expected}`);
+    if (current !== undefined && expected === undefined)
+      return error(422, 'Invalid request.\n\n"sha" wasn\'t supplied.');
+    if (expected !== undefined && (current === undefined || blobSha(current) !== expected))
+      return error(409, `${path} does not match ${expected}`);
 
     const date = isoDate(this.now());
-    const given = (value: unknown) => (value && typeof value === 'object' ? (value as { name?: unknown; email?: unknown; date?: unknown }) : undefined);
+    const given = (value: unknown) =>
+      value && typeof value === 'object' ? (value as { name?: unknown; email?: unknown; date?: unknown }) : undefined;
     const personFrom = (value: ReturnType<typeof given>): FakePerson => {
       if (typeof value?.name !== 'string' || typeof value.email !== 'string') return this.person(this.actor, date);
-      return { login: loginOf(value.email), name: value.name, email: value.email, date: typeof value.date === 'string' ? value.date : date };
+      return {
+        login: loginOf(value.email),
+        name: value.name,
+        email: value.email,
+        date: typeof value.date === 'string' ? value.date : date,
+      };
     };
     const committer = personFrom(given(body.committer));
     const author = given(body.author) ? personFrom(given(body.author)) : committer;
@@ -479,7 +570,10 @@ export class FakeGitHub extends FakeService {
     this.advance(branch, sha);
     const commit = this.commitJson(this.commitOf(sha));
     if (content === null) return { status: 200, body: { content: null, commit } };
-    return { status: current === undefined ? 201 : 200, body: { content: this.fileJson(path, content, branch), commit } };
+    return {
+      status: current === undefined ? 201 : 200,
+      body: { content: this.fileJson(path, content, branch), commit },
+    };
   }
 
   private listCommits(request: RecordedRequest): FakeResponse {
@@ -493,7 +587,10 @@ export class FakeGitHub extends FakeService {
       const at = Date.parse(c.committer.date);
       return !(at < since) && !(at > until);
     });
-    return this.paginate(request, commits.map((c) => this.commitJson(c)));
+    return this.paginate(
+      request,
+      commits.map((c) => this.commitJson(c)),
+    );
   }
 
   private getCommit(request: RecordedRequest, ref: string): FakeResponse {
@@ -502,7 +599,13 @@ export class FakeGitHub extends FakeService {
     if (/\.sha\b/.test(header(request, 'accept') ?? '')) return { status: 200, body: sha };
     const commit = this.commitOf(sha);
     const parent = commit.parents[0];
-    return { status: 200, body: { ...this.commitJson(commit), files: diffTrees(parent ? this.commitOf(parent).tree : new Map(), commit.tree) } };
+    return {
+      status: 200,
+      body: {
+        ...this.commitJson(commit),
+        files: diffTrees(parent ? this.commitOf(parent).tree : new Map(), commit.tree),
+      },
+    };
   }
 
   /** As GitHub: for a commit on main, the merged pull request that brought it; otherwise any that contain it. */
@@ -510,8 +613,13 @@ export class FakeGitHub extends FakeService {
     const sha = this.resolve(ref);
     if (!sha) return error(422, `No commit found for SHA: ${ref}`);
     const onMain = this.ancestors(this.head('main')).has(sha);
-    const pulls = this.pulls.filter((p) => (p.merge_commit_sha === sha || p.commits.includes(sha)) && (!onMain || p.merged_at !== null));
-    return this.paginate(request, pulls.sort((a, b) => b.number - a.number).map((p) => this.pullJson(p)));
+    const pulls = this.pulls.filter(
+      (p) => (p.merge_commit_sha === sha || p.commits.includes(sha)) && (!onMain || p.merged_at !== null),
+    );
+    return this.paginate(
+      request,
+      pulls.sort((a, b) => b.number - a.number).map((p) => this.pullJson(p)),
+    );
   }
 
   private compare(basehead: string): FakeResponse {
@@ -523,7 +631,14 @@ export class FakeGitHub extends FakeService {
     const mergeBase = this.mergeBase(base, head);
     const ahead = this.commitsBetween(base, head);
     const behind = this.commitsBetween(head, base);
-    const status = ahead.length === 0 && behind.length === 0 ? 'identical' : behind.length === 0 ? 'ahead' : ahead.length === 0 ? 'behind' : 'diverged';
+    const status =
+      ahead.length === 0 && behind.length === 0
+        ? 'identical'
+        : behind.length === 0
+          ? 'ahead'
+          : ahead.length === 0
+            ? 'behind'
+            : 'diverged';
     return {
       status: 200,
       body: {
@@ -550,7 +665,11 @@ export class FakeGitHub extends FakeService {
     };
     const links = page < last ? [link(page + 1, 'next'), link(last, 'last')] : [];
     if (page > 1) links.push(link(1, 'first'), link(page - 1, 'prev'));
-    return { status: 200, headers: links.length ? { link: links.join(', ') } : {}, body: items.slice((page - 1) * perPage, page * perPage) };
+    return {
+      status: 200,
+      headers: links.length ? { link: links.join(', ') } : {},
+      body: items.slice((page - 1) * perPage, page * perPage),
+    };
   }
 
   // ---- JSON shaped like GitHub's ----
@@ -560,7 +679,9 @@ export class FakeGitHub extends FakeService {
   }
 
   private user(login: string | null): Record<string, unknown> | null {
-    return login === null ? null : { login, type: login.endsWith('[bot]') ? 'Bot' : 'User', html_url: `https://github.com/${login}` };
+    return login === null
+      ? null
+      : { login, type: login.endsWith('[bot]') ? 'Bot' : 'User', html_url: `https://github.com/${login}` };
   }
 
   private repoJson(): Record<string, unknown> {
@@ -597,7 +718,12 @@ export class FakeGitHub extends FakeService {
       sha: commit.sha,
       url: `${this.apiBase()}/commits/${commit.sha}`,
       html_url: `https://github.com/${this.owner}/${this.repo}/commit/${commit.sha}`,
-      commit: { author: signature(commit.author), committer: signature(commit.committer), message: commit.message, tree: { sha: sha1([...commit.tree].sort().join('\n')) } },
+      commit: {
+        author: signature(commit.author),
+        committer: signature(commit.committer),
+        message: commit.message,
+        tree: { sha: sha1([...commit.tree].sort().join('\n')) },
+      },
       author: this.user(commit.author.login),
       committer: this.user(commit.committer.login),
       parents: commit.parents.map((sha) => ({ sha, url: `${this.apiBase()}/commits/${sha}` })),

@@ -36,7 +36,13 @@ const ACCOUNT_ID = '109000000000000001';
 const USERNAME = 'postgate';
 const VISIBILITIES = new Set(['public', 'unlisted', 'private', 'direct']);
 
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const escapeHtml = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 export class FakeMastodon extends FakeService {
   /** The only token this instance accepts. */
@@ -76,7 +82,11 @@ export class FakeMastodon extends FakeService {
   }
 
   /** A status the account posted earlier, e.g. by hand, at `createdAt` (epoch ms). */
-  addStatus(text: string, createdAt = this.now(), options: { inReplyToId?: string; visibility?: string } = {}): FakeStatus {
+  addStatus(
+    text: string,
+    createdAt = this.now(),
+    options: { inReplyToId?: string; visibility?: string } = {},
+  ): FakeStatus {
     const status: FakeStatus = {
       id: this.nextId(createdAt),
       text,
@@ -99,10 +109,13 @@ export class FakeMastodon extends FakeService {
 
   protected async route(request: RecordedRequest): Promise<FakeResponse> {
     const { method, path } = request;
-    if (request.headers.authorization !== `Bearer ${this.token}`) return this.error(request, 401, 'The access token is invalid');
+    if (request.headers.authorization !== `Bearer ${this.token}`)
+      return this.error(request, 401, 'The access token is invalid');
     let m: RegExpMatchArray | null;
-    if (method === 'GET' && path === '/api/v1/accounts/verify_credentials') return { status: 200, body: this.account() };
-    if (method === 'GET' && (m = path.match(/^\/api\/v1\/accounts\/([^/]+)\/statuses$/))) return this.listStatuses(request, decodeURIComponent(m[1]!));
+    if (method === 'GET' && path === '/api/v1/accounts/verify_credentials')
+      return { status: 200, body: this.account() };
+    if (method === 'GET' && (m = path.match(/^\/api\/v1\/accounts\/([^/]+)\/statuses$/)))
+      return this.listStatuses(request, decodeURIComponent(m[1]!));
     if (method === 'POST' && path === '/api/v1/statuses') return this.createStatus(request);
     if ((m = path.match(/^\/api\/v1\/statuses\/([^/]+)$/))) {
       const status = this.statuses.find((s) => s.id === decodeURIComponent(m![1]!) && !s.deleted);
@@ -115,12 +128,15 @@ export class FakeMastodon extends FakeService {
       }
     }
     if (method === 'POST' && path === '/api/v2/media') return this.uploadMedia(request);
-    if (method === 'GET' && (m = path.match(/^\/api\/v1\/media\/([^/]+)$/))) return this.pollMedia(request, decodeURIComponent(m[1]!));
+    if (method === 'GET' && (m = path.match(/^\/api\/v1\/media\/([^/]+)$/)))
+      return this.pollMedia(request, decodeURIComponent(m[1]!));
     return this.error(request, 404, 'Not Found');
   }
 
   private error(request: RecordedRequest, status: number, message: string): FakeResponse {
-    const echo = this.echoAuthorization ? ` (request sent Authorization: ${request.headers.authorization ?? 'nothing'})` : '';
+    const echo = this.echoAuthorization
+      ? ` (request sent Authorization: ${request.headers.authorization ?? 'nothing'})`
+      : '';
     return { status, body: { error: `${message}${echo}` } };
   }
 
@@ -134,16 +150,21 @@ export class FakeMastodon extends FakeService {
     const mediaIds = (Array.isArray(body.media_ids) ? body.media_ids : []).map(String);
     const inReplyTo = body.in_reply_to_id == null || body.in_reply_to_id === '' ? null : String(body.in_reply_to_id);
     const visibility = typeof body.visibility === 'string' ? body.visibility : 'public';
-    if (text.trim() === '' && mediaIds.length === 0) return this.error(request, 422, "Validation failed: Text can't be blank");
-    if (lengthOnMastodon(text) > 500) return this.error(request, 422, 'Validation failed: Text character limit of 500 exceeded');
-    if (!VISIBILITIES.has(visibility)) return this.error(request, 422, 'Validation failed: Visibility is not included in the list');
+    if (text.trim() === '' && mediaIds.length === 0)
+      return this.error(request, 422, "Validation failed: Text can't be blank");
+    if (lengthOnMastodon(text) > 500)
+      return this.error(request, 422, 'Validation failed: Text character limit of 500 exceeded');
+    if (!VISIBILITIES.has(visibility))
+      return this.error(request, 422, 'Validation failed: Visibility is not included in the list');
     if (inReplyTo !== null && !this.statuses.some((s) => s.id === inReplyTo && !s.deleted)) {
       return this.error(request, 404, 'The post you are trying to reply to does not appear to exist.');
     }
     if (mediaIds.length > 4) return this.error(request, 422, 'Cannot attach more than 4 files.');
     const media = mediaIds.map((id) => this.media.find((item) => item.id === id && item.statusId === null));
-    if (media.some((item) => item === undefined)) return this.error(request, 422, `Media attachments not found: ${mediaIds.join(', ')}`);
-    if (media.some((item) => !item!.processed)) return this.error(request, 422, 'Cannot attach files that have not finished processing. Try again in a moment!');
+    if (media.some((item) => item === undefined))
+      return this.error(request, 422, `Media attachments not found: ${mediaIds.join(', ')}`);
+    if (media.some((item) => !item!.processed))
+      return this.error(request, 422, 'Cannot attach files that have not finished processing. Try again in a moment!');
 
     const status = this.addStatus(text, this.now(), { visibility, ...(inReplyTo ? { inReplyToId: inReplyTo } : {}) });
     status.idempotencyKey = key;
@@ -161,7 +182,12 @@ export class FakeMastodon extends FakeService {
     const [maxId, sinceId, minId] = [bound('max_id'), bound('since_id'), bound('min_id')];
     const matching = this.live
       .filter((s) => !(q.get('exclude_replies') === 'true' && s.in_reply_to_id !== null))
-      .filter((s) => (maxId === undefined || BigInt(s.id) < maxId) && (sinceId === undefined || BigInt(s.id) > sinceId) && (minId === undefined || BigInt(s.id) > minId))
+      .filter(
+        (s) =>
+          (maxId === undefined || BigInt(s.id) < maxId) &&
+          (sinceId === undefined || BigInt(s.id) > sinceId) &&
+          (minId === undefined || BigInt(s.id) > minId),
+      )
       .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
     // min_id pages forward from that id: the statuses just after it, still newest first.
     const page = minId === undefined ? matching.slice(0, limit) : matching.slice(-limit);
@@ -169,18 +195,29 @@ export class FakeMastodon extends FakeService {
     const base = `${this.url}/api/v1/accounts/${accountId}/statuses?limit=${limit}`;
     if (page.length === limit) links.push(`<${base}&max_id=${page.at(-1)!.id}>; rel="next"`);
     if (page.length > 0) links.push(`<${base}&min_id=${page[0]!.id}>; rel="prev"`);
-    return { status: 200, headers: links.length ? { link: links.join(', ') } : {}, body: page.map((s) => this.statusJson(s)) };
+    return {
+      status: 200,
+      headers: links.length ? { link: links.join(', ') } : {},
+      body: page.map((s) => this.statusJson(s)),
+    };
   }
 
   private async uploadMedia(request: RecordedRequest): Promise<FakeResponse> {
     const contentType = header(request, 'content-type') ?? '';
-    if (!contentType.startsWith('multipart/form-data')) return this.error(request, 422, "Validation failed: File can't be blank");
-    const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(request.body) }).formData();
+    if (!contentType.startsWith('multipart/form-data'))
+      return this.error(request, 422, "Validation failed: File can't be blank");
+    const form = await new Request('http://fake/', {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: new Uint8Array(request.body),
+    }).formData();
     const file = form.get('file');
     const description = form.get('description');
     if (!(file instanceof File)) return this.error(request, 422, "Validation failed: File can't be blank");
-    if (!/^(image|video|audio)\//.test(file.type)) return this.error(request, 422, 'Validation failed: File content type is invalid, File is invalid');
-    if (typeof description === 'string' && description.length > 1500) return this.error(request, 422, 'Validation failed: Description is too long (maximum is 1500 characters)');
+    if (!/^(image|video|audio)\//.test(file.type))
+      return this.error(request, 422, 'Validation failed: File content type is invalid, File is invalid');
+    if (typeof description === 'string' && description.length > 1500)
+      return this.error(request, 422, 'Validation failed: Description is too long (maximum is 1500 characters)');
     const item: FakeMedia = {
       id: this.nextId(this.now()),
       description: typeof description === 'string' ? description : null,
@@ -203,12 +240,28 @@ export class FakeMastodon extends FakeService {
   }
 
   private account(): Record<string, unknown> {
-    return { id: ACCOUNT_ID, username: USERNAME, acct: USERNAME, display_name: 'Postgate', url: `${this.url}/@${USERNAME}`, created_at: '2022-11-01T00:00:00.000Z' };
+    return {
+      id: ACCOUNT_ID,
+      username: USERNAME,
+      acct: USERNAME,
+      display_name: 'Postgate',
+      url: `${this.url}/@${USERNAME}`,
+      created_at: '2022-11-01T00:00:00.000Z',
+    };
   }
 
   private mediaJson(item: FakeMedia): Record<string, unknown> {
     const url = `${this.url}/system/media_attachments/${item.id}/original/${encodeURIComponent(item.filename)}`;
-    return { id: item.id, type: 'image', url: item.processed ? url : null, preview_url: item.processed ? url : null, remote_url: null, meta: {}, description: item.description, blurhash: null };
+    return {
+      id: item.id,
+      type: 'image',
+      url: item.processed ? url : null,
+      preview_url: item.processed ? url : null,
+      remote_url: null,
+      meta: {},
+      description: item.description,
+      blurhash: null,
+    };
   }
 
   private statusJson(status: FakeStatus): Record<string, unknown> {
@@ -249,7 +302,8 @@ function header(request: RecordedRequest, name: string): string | undefined {
 /** The fields of a JSON or form-encoded body (`media_ids[]` collected into `media_ids`). */
 function parseFields(request: RecordedRequest): Record<string, unknown> {
   const text = request.body.toString('utf8');
-  if ((header(request, 'content-type') ?? '').includes('application/json')) return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  if ((header(request, 'content-type') ?? '').includes('application/json'))
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
   const fields: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(text)) {
     if (key.endsWith('[]')) ((fields[key.slice(0, -2)] ??= []) as string[]).push(value);
@@ -266,11 +320,23 @@ function lengthOnMastodon(text: string): number {
 
 /** Mastodon's HTML for a plain-text status: paragraphs, <br />, and links, hashtags and mentions. */
 export function renderContent(text: string, instance: string): string {
-  const paragraphs = text.replace(/\r\n?/g, '\n').trim().split(/\n{2,}/);
-  return paragraphs.map((p) => `<p>${p.split('\n').map((line) => linkify(line, instance)).join('<br />')}</p>`).join('');
+  const paragraphs = text
+    .replace(/\r\n?/g, '\n')
+    .trim()
+    .split(/\n{2,}/);
+  return paragraphs
+    .map(
+      (p) =>
+        `<p>${p
+          .split('\n')
+          .map((line) => linkify(line, instance))
+          .join('<br />')}</p>`,
+    )
+    .join('');
 }
 
-const TOKEN = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'}])|(?<=^|[^\p{L}\p{N}_/&])#([\p{L}\p{N}_]+)|(?<=^|[^\p{L}\p{N}_/@])@([\p{L}\p{N}_]+)(?:@([\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+))?/gu;
+const TOKEN =
+  /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'}])|(?<=^|[^\p{L}\p{N}_/&])#([\p{L}\p{N}_]+)|(?<=^|[^\p{L}\p{N}_/@])@([\p{L}\p{N}_]+)(?:@([\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+))?/gu;
 
 function linkify(line: string, instance: string): string {
   let out = '';
@@ -280,7 +346,8 @@ function linkify(line: string, instance: string): string {
     last = match.index + match[0].length;
     const [, url, tag, user, domain] = match;
     if (url) out += linkHtml(url);
-    else if (tag) out += `<a href="${instance}/tags/${encodeURIComponent(tag.toLowerCase())}" class="mention hashtag" rel="tag">#<span>${escapeHtml(tag)}</span></a>`;
+    else if (tag)
+      out += `<a href="${instance}/tags/${encodeURIComponent(tag.toLowerCase())}" class="mention hashtag" rel="tag">#<span>${escapeHtml(tag)}</span></a>`;
     else {
       const profile = domain ? `https://${domain}/@${user}` : `${instance}/@${user}`;
       out += `<span class="h-card" translate="no"><a href="${escapeHtml(profile)}" class="u-url mention">@<span>${escapeHtml(user!)}</span></a></span>`;

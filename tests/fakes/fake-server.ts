@@ -101,7 +101,14 @@ export class FakeServer {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://fake');
-    const request: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks), at: Date.now() };
+    const request: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: Buffer.concat(chunks),
+      at: Date.now(),
+    };
     this.requests.push(request);
     const fault = this.takeFault(`${request.method} ${request.path}`);
     if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
@@ -127,8 +134,12 @@ export class FakeServer {
 
   private send(res: ServerResponse, response: FakeResponse): void {
     const isRaw = typeof response.body === 'string' || Buffer.isBuffer(response.body);
-    const body = response.body === undefined ? '' : isRaw ? (response.body as string | Buffer) : JSON.stringify(response.body);
-    res.writeHead(response.status, { 'content-type': isRaw ? 'text/plain' : 'application/json; charset=utf-8', ...response.headers });
+    const body =
+      response.body === undefined ? '' : isRaw ? (response.body as string | Buffer) : JSON.stringify(response.body);
+    res.writeHead(response.status, {
+      'content-type': isRaw ? 'text/plain' : 'application/json; charset=utf-8',
+      ...response.headers,
+    });
     res.end(body);
   }
 }

@@ -65,7 +65,13 @@ export class FakeX extends FakeService {
   /** The environment xFromEnv needs to reach this fake. */
   env(): Record<string, string> {
     const c = this.credentials;
-    return { X_API_KEY: c.apiKey, X_API_SECRET: c.apiSecret, X_ACCESS_TOKEN: c.accessToken, X_ACCESS_SECRET: c.accessSecret, X_API_URL: this.url };
+    return {
+      X_API_KEY: c.apiKey,
+      X_API_SECRET: c.apiSecret,
+      X_ACCESS_TOKEN: c.accessToken,
+      X_ACCESS_SECRET: c.accessSecret,
+      X_API_URL: this.url,
+    };
   }
 
   livePosts(): FakeXPost[] {
@@ -92,32 +98,60 @@ export class FakeX extends FakeService {
     if ((m = /^POST \/2\/media\/upload\/(\d+)\/append$/.exec(route))) return this.appendMedia(request, m[1]!);
     if ((m = /^POST \/2\/media\/upload\/(\d+)\/finalize$/.exec(route))) return this.finalizeMedia(request, m[1]!);
     if (route === 'POST /2/media/metadata') return this.mediaMetadata(request);
-    return this.problem(request, 404, 'Not Found Error', `No route ${route}`, 'https://api.twitter.com/2/problems/resource-not-found');
+    return this.problem(
+      request,
+      404,
+      'Not Found Error',
+      `No route ${route}`,
+      'https://api.twitter.com/2/problems/resource-not-found',
+    );
   }
 
   private createPost(request: RecordedRequest): FakeResponse {
-    const body = jsonBody(request) as { text?: unknown; reply?: { in_reply_to_tweet_id?: unknown }; media?: { media_ids?: unknown } };
+    const body = jsonBody(request) as {
+      text?: unknown;
+      reply?: { in_reply_to_tweet_id?: unknown };
+      media?: { media_ids?: unknown };
+    };
     const text = typeof body.text === 'string' ? body.text : '';
     const mediaIds = Array.isArray(body.media?.media_ids) ? body.media.media_ids.map(String) : [];
     if (!text && !mediaIds.length) return this.invalid(request, 'text', 'Either text or media is required.');
     if (xLength(text) > 280) return this.invalid(request, 'text', 'The text is too long.');
-    if (mediaIds.length > 4 || mediaIds.some((id) => !this.media.get(id)?.bytes)) return this.invalid(request, 'media.media_ids', 'Your media IDs are invalid.');
+    if (mediaIds.length > 4 || mediaIds.some((id) => !this.media.get(id)?.bytes))
+      return this.invalid(request, 'media.media_ids', 'Your media IDs are invalid.');
     const replyTo = body.reply?.in_reply_to_tweet_id === undefined ? null : String(body.reply.in_reply_to_tweet_id);
     if (replyTo !== null && !this.livePosts().some((p) => p.id === replyTo)) {
-      return this.problem(request, 403, 'Forbidden', 'You attempted to reply to a Tweet that is deleted or not visible to you.');
+      return this.problem(
+        request,
+        403,
+        'Forbidden',
+        'You attempted to reply to a Tweet that is deleted or not visible to you.',
+      );
     }
     if (this.livePosts().some((p) => p.authorId === this.user.id && p.text === text)) {
       return this.problem(request, 403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.');
     }
-    const post: FakeXPost = { id: this.nextId(), authorId: this.user.id, text, replyTo, mediaIds, createdAt: this.clock(), deleted: false };
+    const post: FakeXPost = {
+      id: this.nextId(),
+      authorId: this.user.id,
+      text,
+      replyTo,
+      mediaIds,
+      createdAt: this.clock(),
+      deleted: false,
+    };
     this.posts.push(post);
-    return { status: 201, body: { data: { id: post.id, text: this.rendered(post), edit_history_tweet_ids: [post.id] } } };
+    return {
+      status: 201,
+      body: { data: { id: post.id, text: this.rendered(post), edit_history_tweet_ids: [post.id] } },
+    };
   }
 
   private timeline(request: RecordedRequest, userId: string): FakeResponse {
     const q = request.query;
     const max = Number(q.get('max_results') ?? 10);
-    if (!Number.isInteger(max) || max < 5 || max > 100) return this.invalid(request, 'max_results', 'max_results must be between 5 and 100.');
+    if (!Number.isInteger(max) || max < 5 || max > 100)
+      return this.invalid(request, 'max_results', 'max_results must be between 5 and 100.');
     const bound = (name: string) => {
       const value = q.get(name);
       if (value === null) return undefined;
@@ -125,13 +159,20 @@ export class FakeX extends FakeService {
     };
     const start = bound('start_time');
     const end = bound('end_time');
-    if (Number.isNaN(start) || Number.isNaN(end)) return this.invalid(request, 'start_time', 'Times must be YYYY-MM-DDTHH:mm:ssZ.');
-    if (start !== undefined && start < Date.UTC(2010, 10, 6, 0, 0, 1)) return this.invalid(request, 'start_time', 'start_time must be on or after 2010-11-06T00:00:01Z.');
+    if (Number.isNaN(start) || Number.isNaN(end))
+      return this.invalid(request, 'start_time', 'Times must be YYYY-MM-DDTHH:mm:ssZ.');
+    if (start !== undefined && start < Date.UTC(2010, 10, 6, 0, 0, 1))
+      return this.invalid(request, 'start_time', 'start_time must be on or after 2010-11-06T00:00:01Z.');
     const fields = new Set((q.get('tweet.fields') ?? '').split(',').filter(Boolean));
     // X keeps whole seconds.
     const seconds = (ms: number) => Math.floor(ms / 1000) * 1000;
     const matching = this.livePosts()
-      .filter((p) => p.authorId === userId && (start === undefined || seconds(p.createdAt) >= start) && (end === undefined || seconds(p.createdAt) < end))
+      .filter(
+        (p) =>
+          p.authorId === userId &&
+          (start === undefined || seconds(p.createdAt) >= start) &&
+          (end === undefined || seconds(p.createdAt) < end),
+      )
       .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
     const offset = Number(q.get('pagination_token') ?? 0);
     const page = matching.slice(offset, offset + max);
@@ -149,8 +190,16 @@ export class FakeX extends FakeService {
 
   private deletePost(request: RecordedRequest, id: string): FakeResponse {
     const post = this.posts.find((p) => p.id === id && !p.deleted);
-    if (!post) return this.problem(request, 404, 'Not Found Error', `Could not find tweet with id: [${id}].`, 'https://api.twitter.com/2/problems/resource-not-found');
-    if (post.authorId !== this.user.id) return this.problem(request, 403, 'Forbidden', 'You are not allowed to delete this Tweet.');
+    if (!post)
+      return this.problem(
+        request,
+        404,
+        'Not Found Error',
+        `Could not find tweet with id: [${id}].`,
+        'https://api.twitter.com/2/problems/resource-not-found',
+      );
+    if (post.authorId !== this.user.id)
+      return this.problem(request, 403, 'Forbidden', 'You are not allowed to delete this Tweet.');
     post.deleted = true;
     return { status: 200, body: { data: { deleted: true } } };
   }
@@ -159,8 +208,10 @@ export class FakeX extends FakeService {
     const body = jsonBody(request) as { media_type?: unknown; total_bytes?: unknown };
     const mediaType = String(body.media_type ?? '');
     const totalBytes = Number(body.total_bytes);
-    if (!/^image\/(png|jpeg|gif|webp)$/.test(mediaType)) return this.invalid(request, 'media_type', `Unsupported media type ${mediaType}.`);
-    if (!Number.isInteger(totalBytes) || totalBytes <= 0 || totalBytes > MAX_IMAGE_BYTES) return this.invalid(request, 'total_bytes', 'Invalid total_bytes.');
+    if (!/^image\/(png|jpeg|gif|webp)$/.test(mediaType))
+      return this.invalid(request, 'media_type', `Unsupported media type ${mediaType}.`);
+    if (!Number.isInteger(totalBytes) || totalBytes <= 0 || totalBytes > MAX_IMAGE_BYTES)
+      return this.invalid(request, 'total_bytes', 'Invalid total_bytes.');
     const id = this.nextId();
     this.media.set(id, { id, mediaType, totalBytes, chunks: new Map(), bytes: null, altText: null });
     return { status: 200, body: { data: { id, media_key: `3_${id}`, expires_after_secs: 86400 } } };
@@ -172,7 +223,8 @@ export class FakeX extends FakeService {
     const fields = multipart(request);
     const index = Number(fields.get('segment_index')?.toString());
     const chunk = fields.get('media');
-    if (!Number.isInteger(index) || !chunk) return this.invalid(request, 'media', 'segment_index and media are required.');
+    if (!Number.isInteger(index) || !chunk)
+      return this.invalid(request, 'media', 'segment_index and media are required.');
     media.chunks.set(index, chunk);
     return { status: 200, body: { data: { expires_at: Math.floor(Date.now() / 1000) + 86400 } } };
   }
@@ -181,7 +233,8 @@ export class FakeX extends FakeService {
     const media = this.media.get(id);
     if (!media) return this.invalid(request, 'id', 'Unknown media id.');
     const bytes = Buffer.concat([...media.chunks.entries()].sort(([a], [b]) => a - b).map(([, chunk]) => chunk));
-    if (bytes.length !== media.totalBytes) return this.invalid(request, 'id', `Received ${bytes.length} bytes, expected ${media.totalBytes}.`);
+    if (bytes.length !== media.totalBytes)
+      return this.invalid(request, 'id', `Received ${bytes.length} bytes, expected ${media.totalBytes}.`);
     media.bytes = bytes;
     return { status: 200, body: { data: { id, media_key: `3_${id}`, size: bytes.length, expires_after_secs: 86400 } } };
   }
@@ -191,7 +244,8 @@ export class FakeX extends FakeService {
     const media = this.media.get(String(body.id));
     const alt = body.metadata?.alt_text?.text;
     if (!media) return this.invalid(request, 'id', 'Unknown media id.');
-    if (typeof alt !== 'string' || alt.length > 1000) return this.invalid(request, 'metadata.alt_text.text', 'Alt text must be at most 1000 characters.');
+    if (typeof alt !== 'string' || alt.length > 1000)
+      return this.invalid(request, 'metadata.alt_text.text', 'Alt text must be at most 1000 characters.');
     media.altText = alt;
     return { status: 200, body: { data: { id: media.id, associated_metadata: { alt_text: { text: alt } } } } };
   }
@@ -201,9 +255,14 @@ export class FakeX extends FakeService {
     const header = request.headers.authorization;
     if (!header?.startsWith('OAuth ')) return 'no OAuth Authorization header';
     const oauth = new Map<string, string>();
-    for (const [, key, value] of header.slice(6).matchAll(/([\w-]+)="([^"]*)"/g)) oauth.set(decodeURIComponent(key!), decodeURIComponent(value!));
+    for (const [, key, value] of header.slice(6).matchAll(/([\w-]+)="([^"]*)"/g))
+      oauth.set(decodeURIComponent(key!), decodeURIComponent(value!));
     if (oauth.get('oauth_signature_method') !== 'HMAC-SHA1') return 'signature method is not HMAC-SHA1';
-    if (oauth.get('oauth_consumer_key') !== this.credentials.apiKey || oauth.get('oauth_token') !== this.credentials.accessToken) return 'unknown consumer key or token';
+    if (
+      oauth.get('oauth_consumer_key') !== this.credentials.apiKey ||
+      oauth.get('oauth_token') !== this.credentials.accessToken
+    )
+      return 'unknown consumer key or token';
     const timestamp = Number(oauth.get('oauth_timestamp'));
     if (!(Math.abs(timestamp - Date.now() / 1000) < 300)) return 'timestamp out of range';
     const nonce = `${oauth.get('oauth_nonce')}:${timestamp}`;
@@ -215,9 +274,15 @@ export class FakeX extends FakeService {
     if (String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
       params.push(...new URLSearchParams(request.body.toString('utf8')).entries());
     }
-    const encoded = params.map(([k, v]) => [percentEncode(k), percentEncode(v)] as const).sort(([ak, av], [bk, bv]) => (ak === bk ? compare(av, bv) : compare(ak, bk)));
+    const encoded = params
+      .map(([k, v]) => [percentEncode(k), percentEncode(v)] as const)
+      .sort(([ak, av], [bk, bv]) => (ak === bk ? compare(av, bv) : compare(ak, bk)));
     const host = request.path.startsWith('/1.1/media/') ? 'upload.x.com' : 'api.x.com';
-    const base = [request.method, percentEncode(`https://${host}${request.path}`), percentEncode(encoded.map(([k, v]) => `${k}=${v}`).join('&'))].join('&');
+    const base = [
+      request.method,
+      percentEncode(`https://${host}${request.path}`),
+      percentEncode(encoded.map(([k, v]) => `${k}=${v}`).join('&')),
+    ].join('&');
     const key = `${percentEncode(this.credentials.apiSecret)}&${percentEncode(this.credentials.accessSecret)}`;
     const expected = createHmac('sha1', key).update(base).digest();
     const given = Buffer.from(oauth.get('oauth_signature') ?? '', 'base64');
@@ -226,14 +291,31 @@ export class FakeX extends FakeService {
     return null;
   }
 
-  private problem(request: RecordedRequest, status: number, title: string, detail: string, type = 'about:blank'): FakeResponse {
-    const echoed = this.echoAuthorization ? ` (request had Authorization: ${request.headers.authorization ?? 'none'})` : '';
+  private problem(
+    request: RecordedRequest,
+    status: number,
+    title: string,
+    detail: string,
+    type = 'about:blank',
+  ): FakeResponse {
+    const echoed = this.echoAuthorization
+      ? ` (request had Authorization: ${request.headers.authorization ?? 'none'})`
+      : '';
     return { status, body: { title, detail: detail + echoed, type, status } };
   }
 
   private invalid(request: RecordedRequest, parameter: string, message: string): FakeResponse {
-    const response = this.problem(request, 400, 'Invalid Request', 'One or more parameters to your request was invalid.', 'https://api.twitter.com/2/problems/invalid-request');
-    return { ...response, body: { ...(response.body as object), errors: [{ parameters: { [parameter]: [] }, message }] } };
+    const response = this.problem(
+      request,
+      400,
+      'Invalid Request',
+      'One or more parameters to your request was invalid.',
+      'https://api.twitter.com/2/problems/invalid-request',
+    );
+    return {
+      ...response,
+      body: { ...(response.body as object), errors: [{ parameters: { [parameter]: [] }, message }] },
+    };
   }
 
   private nextId(): string {

@@ -14,9 +14,17 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): CliResult {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+): CliResult {
   const env = cleanEnv(options.env);
-  const result = spawnSync(process.execPath, [ENTRY, ...args], { cwd: options.cwd ?? REPO_ROOT, env, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [ENTRY, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -51,7 +59,11 @@ export function runCliAsync(
   options: { cwd?: string; env?: Record<string, string | undefined>; started?: (child: ChildProcess) => void } = {},
 ): Promise<CliResult & { signal: NodeJS.Signals | null }> {
   const env = cleanEnv(options.env);
-  return spawnAsync(process.execPath, [ENTRY, ...args], { cwd: options.cwd ?? REPO_ROOT, env, ...(options.started ? { started: options.started } : {}) });
+  return spawnAsync(process.execPath, [ENTRY, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env,
+    ...(options.started ? { started: options.started } : {}),
+  });
 }
 
 /** A scratch copy of the example repository (config and content) to change freely. */

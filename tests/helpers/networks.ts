@@ -28,10 +28,21 @@ export async function startNetworks(): Promise<Networks> {
   };
   const c = x.credentials;
   const secrets = [c.apiKey, c.apiSecret, c.accessToken, c.accessSecret, mastodon.token, bluesky.password];
-  return { x, mastodon, bluesky, env, secrets, stop: async () => void (await Promise.all([x.stop(), mastodon.stop(), bluesky.stop()])) };
+  return {
+    x,
+    mastodon,
+    bluesky,
+    env,
+    secrets,
+    stop: async () => void (await Promise.all([x.stop(), mastodon.stop(), bluesky.stop()])),
+  };
 }
 
 /** Live posts per network, for "exactly once" assertions. */
 export function liveCounts(n: Networks) {
-  return { x: n.x.livePosts().length, mastodon: n.mastodon.statuses.filter((s) => !s.deleted).length, bluesky: n.bluesky.records.filter((r) => !r.deleted).length };
+  return {
+    x: n.x.livePosts().length,
+    mastodon: n.mastodon.statuses.filter((s) => !s.deleted).length,
+    bluesky: n.bluesky.records.filter((r) => !r.deleted).length,
+  };
 }

@@ -31,8 +31,20 @@ describe('the published build', () => {
   });
 
   it('leaves out a retracted post and keeps the others', () => {
-    const retraction = JSON.stringify({ v: 1, type: 'retracted', item: 'posts/winter-appeal', channel: 'blog', part: 0, parts: 1, at: '2026-12-03T10:00:00Z' });
-    const dir = copy([released('welcome', '2026-11-20T09:00:03Z'), released('winter-appeal', '2026-12-03T07:00:05Z'), retraction]);
+    const retraction = JSON.stringify({
+      v: 1,
+      type: 'retracted',
+      item: 'posts/winter-appeal',
+      channel: 'blog',
+      part: 0,
+      parts: 1,
+      at: '2026-12-03T10:00:00Z',
+    });
+    const dir = copy([
+      released('welcome', '2026-11-20T09:00:03Z'),
+      released('winter-appeal', '2026-12-03T07:00:05Z'),
+      retraction,
+    ]);
     const r = astro(dir, ['build']);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(existsSync(join(dir, 'dist/posts/welcome/index.html'))).toBe(true);

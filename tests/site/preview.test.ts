@@ -16,11 +16,16 @@ let log = '';
 
 beforeAll(async () => {
   dir = siteCopy();
-  writeFileSync(join(dir, 'content/posts/annual-report.md'), '---\ntitle: Annual report\ndescription: Our year in numbers.\ndraft: true\n---\n\nNumbers to come.\n');
+  writeFileSync(
+    join(dir, 'content/posts/annual-report.md'),
+    '---\ntitle: Annual report\ndescription: Our year in numbers.\ndraft: true\n---\n\nNumbers to come.\n',
+  );
   writeFileSync(join(dir, 'content/posts/broken.md'), '---\ntitle: Broken\npublishAt: tomorrow\n---\n\nText.\n');
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
-  server = astroAsync(dir, ['dev', '--host', '127.0.0.1', '--port', String(port)], { POSTGATE_NOW: '2026-11-25T12:00:00Z' });
+  server = astroAsync(dir, ['dev', '--host', '127.0.0.1', '--port', String(port)], {
+    POSTGATE_NOW: '2026-11-25T12:00:00Z',
+  });
   server.stdout!.setEncoding('utf8').on('data', (d: string) => (log += d));
   server.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
   const deadline = Date.now() + 45_000;

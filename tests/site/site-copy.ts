@@ -17,7 +17,8 @@ export function siteCopy(options: { url?: string } = {}): string {
   }
   mkdirSync(join(dir, 'node_modules'));
   for (const entry of readdirSync(join(REPO_ROOT, 'node_modules'))) {
-    if (entry !== '.astro' && entry !== '.vite') symlinkSync(join(REPO_ROOT, 'node_modules', entry), join(dir, 'node_modules', entry));
+    if (entry !== '.astro' && entry !== '.vite')
+      symlinkSync(join(REPO_ROOT, 'node_modules', entry), join(dir, 'node_modules', entry));
   }
   if (options.url) {
     const config = join(dir, 'postgate.config.yaml');
@@ -28,17 +29,37 @@ export function siteCopy(options: { url?: string } = {}): string {
 
 /** A ledger line as the publisher writes it when it releases a post. */
 export function releaseRecord(item: string, url: string, at: string): string {
-  return JSON.stringify({ v: 1, type: 'sent', item, channel: 'blog', part: 0, parts: 1, remoteId: item.replace(/^posts\//, ''), url, at, hash: `h-${item}` });
+  return JSON.stringify({
+    v: 1,
+    type: 'sent',
+    item,
+    channel: 'blog',
+    part: 0,
+    parts: 1,
+    remoteId: item.replace(/^posts\//, ''),
+    url,
+    at,
+    hash: `h-${item}`,
+  });
 }
 
 const astroEnv = (extra: Record<string, string> = {}) => cleanEnv({ ASTRO_TELEMETRY_DISABLED: '1', ...extra });
 
 export function astro(dir: string, args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [join(dir, 'node_modules/astro/bin/astro.mjs'), ...args], { cwd: dir, encoding: 'utf8', env: astroEnv(env), timeout: 120_000 });
+  return spawnSync(process.execPath, [join(dir, 'node_modules/astro/bin/astro.mjs'), ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: astroEnv(env),
+    timeout: 120_000,
+  });
 }
 
 export function astroAsync(dir: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [join(dir, 'node_modules/astro/bin/astro.mjs'), ...args], { cwd: dir, env: astroEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [join(dir, 'node_modules/astro/bin/astro.mjs'), ...args], {
+    cwd: dir,
+    env: astroEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 export function freePort(): Promise<number> {

@@ -30,7 +30,16 @@ describe('siteHref: links inside posts', () => {
   });
 
   it('leaves every other link exactly as written', () => {
-    for (const href of ['https://city.example/food', 'http://example.org.evil.test/', '//cdn.example/x.png', 'mailto:hello@example.org', '#plan', '../welcome/', 'welcome/', 'https://user.github.io/other-repo/']) {
+    for (const href of [
+      'https://city.example/food',
+      'http://example.org.evil.test/',
+      '//cdn.example/x.png',
+      'mailto:hello@example.org',
+      '#plan',
+      '../welcome/',
+      'welcome/',
+      'https://user.github.io/other-repo/',
+    ]) {
       expect(siteHref(href, href.includes('github') ? project : root)).toBe(href);
     }
   });
@@ -44,16 +53,24 @@ describe('siteHref: links inside posts', () => {
 
 describe('format', () => {
   it('writes a moment in the site zone with its offset', () => {
-    expect(formatLocalTime(Date.UTC(2026, 11, 3, 7, 0), 'Europe/Berlin', 'en')).toBe('Thursday, December 3, 2026 at 08:00 GMT+1');
-    expect(noticeText({ kind: 'scheduled', at: Date.UTC(2026, 6, 1, 7, 30) }, 'Europe/Berlin', 'en').title).toBe('Scheduled for Wednesday, July 1, 2026 at 09:30 GMT+2');
+    expect(formatLocalTime(Date.UTC(2026, 11, 3, 7, 0), 'Europe/Berlin', 'en')).toBe(
+      'Thursday, December 3, 2026 at 08:00 GMT+1',
+    );
+    expect(noticeText({ kind: 'scheduled', at: Date.UTC(2026, 6, 1, 7, 30) }, 'Europe/Berlin', 'en').title).toBe(
+      'Scheduled for Wednesday, July 1, 2026 at 09:30 GMT+2',
+    );
     expect(noticeText({ kind: 'draft' }, 'UTC', 'en').title).toBe('Draft');
-    expect(noticeText({ kind: 'unreleased', dueAt: 0, crisis: 'Floods' }, 'UTC', 'en').detail).toContain('CRISIS: Floods');
+    expect(noticeText({ kind: 'unreleased', dueAt: 0, crisis: 'Floods' }, 'UTC', 'en').detail).toContain(
+      'CRISIS: Floods',
+    );
   });
 
   it('estimates reading time from the words, not the markup', () => {
     expect(readingMinutes('Hello.')).toBe(1);
     expect(readingMinutes(Array.from({ length: 690 }, () => 'word').join(' '))).toBe(3);
-    expect(readingMinutes(`import Chart from '../chart.astro';\n\n<Chart data={[1, 2]} />\n\n${'word '.repeat(460)}`)).toBe(2);
+    expect(
+      readingMinutes(`import Chart from '../chart.astro';\n\n<Chart data={[1, 2]} />\n\n${'word '.repeat(460)}`),
+    ).toBe(2);
   });
 
   it('turns tags into addresses', () => {
@@ -65,9 +82,17 @@ describe('format', () => {
 
 describe('imageSize', () => {
   it('reads PNG, GIF, JPEG and WebP sizes from their headers', () => {
-    expect(imageSize(readFileSync(join(REPO_ROOT, 'content/posts/winter-appeal-cover.png')))).toEqual({ width: 1200, height: 630 });
-    expect(imageSize(Uint8Array.from([...Buffer.from('GIF89a'), 0x20, 0x03, 0x58, 0x02]))).toEqual({ width: 800, height: 600 });
-    const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0, 0, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x01, 0xe0, 0x02, 0x80, 0x03, 0, 0, 0, 0]);
+    expect(imageSize(readFileSync(join(REPO_ROOT, 'content/posts/winter-appeal-cover.png')))).toEqual({
+      width: 1200,
+      height: 630,
+    });
+    expect(imageSize(Uint8Array.from([...Buffer.from('GIF89a'), 0x20, 0x03, 0x58, 0x02]))).toEqual({
+      width: 800,
+      height: 600,
+    });
+    const jpeg = Uint8Array.from([
+      0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0, 0, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x01, 0xe0, 0x02, 0x80, 0x03, 0, 0, 0, 0,
+    ]);
     expect(imageSize(jpeg)).toEqual({ width: 640, height: 480 });
     const webp = new Uint8Array(30);
     webp.set(Buffer.from('RIFF'), 0);

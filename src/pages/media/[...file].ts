@@ -10,7 +10,9 @@ import { sitePosts, type Cover } from '../../site/posts.ts';
  */
 export const getStaticPaths = (async () => {
   const posts = await sitePosts();
-  return posts.flatMap((post) => (post.cover ? [{ params: { file: post.cover.mediaPath }, props: { cover: post.cover } }] : []));
+  return posts.flatMap((post) =>
+    post.cover ? [{ params: { file: post.cover.mediaPath }, props: { cover: post.cover } }] : [],
+  );
 }) satisfies GetStaticPaths;
 
 export const GET: APIRoute = ({ props }) => {
