@@ -1,19 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { takenByAnother } from '../core/ledger-claims.ts';
 import { LEDGER_FILE, type LedgerRecord } from '../core/ledger.ts';
 import { crashPoint } from './crash-points.ts';
+import { withFileLock } from './file-lock.ts';
 
 /**
  * Where ledger records go. Locally, the file in the working tree; on GitHub, a commit per record
@@ -37,15 +28,6 @@ export interface LedgerStore {
   claim(record: LedgerRecord): Promise<boolean>;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export class LocalLedgerStore implements LedgerStore {
   private readonly path: string;
   private readonly lock: string;
@@ -66,7 +48,8 @@ export class LocalLedgerStore implements LedgerStore {
 
   async claim(record: LedgerRecord): Promise<boolean> {
     const line = ledgerLine(record);
-    return this.withLock(() => {
+    // Check-then-append under a lock file beside the ledger (file-lock.ts says when it is stale).
+    return withFileLock(this.lock, () => {
       const lines = existsSync(this.path) ? readFileSync(this.path, 'utf8').split('\n') : [];
       if (takenByAnother(lines, record, this.ours, this.knownAtStart)) return false;
       this.ours.add(line);
@@ -88,37 +71,5 @@ export class LocalLedgerStore implements LedgerStore {
       closeSync(fd);
     }
     crashPoint(`after ledger write`);
-  }
-
-  /**
-   * A lock file beside the ledger, for check-then-append. It holds its owner's process id: a lock
-   * whose process is gone (a crashed run) is taken over at once; one older than 30 s, too.
-   */
-  private async withLock<T>(work: () => T): Promise<T> {
-    mkdirSync(dirname(this.lock), { recursive: true });
-    for (let tries = 0; ; tries++) {
-      try {
-        const fd = openSync(this.lock, 'wx');
-        writeSync(fd, String(process.pid));
-        closeSync(fd);
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        try {
-          const owner = Number(readFileSync(this.lock, 'utf8'));
-          if (Date.now() - statSync(this.lock).mtimeMs > 30_000 || (owner > 0 && !isAlive(owner)))
-            rmSync(this.lock, { force: true });
-        } catch {
-          // Gone already, or being written: try again.
-        }
-        if (tries > 1500) throw new Error(`the ledger is locked by another run (${this.lock})`);
-        await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 10));
-      }
-    }
-    try {
-      return work();
-    } finally {
-      rmSync(this.lock, { force: true });
-    }
   }
 }
