@@ -27,7 +27,8 @@ async function approvedGitHub(dir: string): Promise<FakeGitHub> {
     author: 'writer',
   });
   const pr = gh.openPullRequest({ author: 'writer', branch: 'content', title: 'Content' });
-  gh.review(pr, { user: 'owner', state: 'APPROVED' });
+  gh.collaborators.set('owner', 'write');
+      gh.review(pr, { user: 'owner', state: 'APPROVED' });
   gh.merge(pr);
   return gh;
 }

@@ -35,6 +35,7 @@ export async function raceSection(
         author: 'writer',
       });
       const pr = gh.openPullRequest({ author: 'writer', branch: 'content', title: 'Content' });
+      gh.collaborators.set('owner', 'write');
       gh.review(pr, { user: 'owner', state: 'APPROVED' });
       gh.merge(pr);
       const [ra, rb] = await Promise.all([publishOnce(a, n, gh), publishOnce(b, n, gh)]);

@@ -11,6 +11,8 @@ export function publishOnce(dir: string, n: Networks, gh: FakeGitHub | null, ext
         GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
         GITHUB_API_URL: gh.url,
         POSTGATE_GITHUB_THROTTLE: 'off',
+        // The scenario's approver (see approvedGitHub): named as the repository variable names them.
+        POSTGATE_APPROVERS: 'owner',
       }
     : {};
   return runCliAsync(['publish'], {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from './fakes/fake-github.ts';
@@ -15,11 +15,15 @@ let gh: FakeGitHub;
 let dir: string;
 const THANKS = 'content/social/2026-12-01-volunteer-thanks.md';
 const THREAD = 'content/social/2026-12-02-signups-thread.md';
+const CHART = 'content/social/volunteer-chart.png';
 const source = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
+const image = (path: string) => readFileSync(join(REPO_ROOT, path));
 
 beforeEach(async () => {
   n = await startNetworks();
   gh = new FakeGitHub({ files: { 'postgate.config.yaml': source('postgate.config.yaml') } });
+  // Amira approves: named in the POSTGATE_APPROVERS variable, with write access.
+  gh.collaborators.set('amira', 'write');
   await gh.start();
   dir = exampleRepoCopy();
 });
@@ -33,6 +37,7 @@ const githubEnv = (throttle = false) => ({
   GITHUB_TOKEN: gh.token,
   GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
   GITHUB_API_URL: gh.url,
+  POSTGATE_APPROVERS: 'amira',
   ...(throttle ? {} : { POSTGATE_GITHUB_THROTTLE: 'off' }),
 });
 const run = (args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) =>
@@ -48,7 +53,7 @@ const remoteLedger = () =>
 
 /** A pull request by `author` bringing `files`, reviewed as told, then merged. */
 function mergeReviewed(
-  files: Record<string, string>,
+  files: Record<string, string | Buffer>,
   author: string,
   reviewers: { user: string; state?: 'APPROVED' | 'CHANGES_REQUESTED' }[],
   branch = `add-${Object.keys(files).length}-${Math.random().toString(36).slice(2, 7)}`,
@@ -101,22 +106,20 @@ describe('approvals, enforced in code', () => {
     mergeReviewed({ [THANKS]: source(THANKS) }, 'intern', [{ user: 'intern' }]);
     const r = await publish('2026-12-01T09:00:00Z');
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
-    expect(r.stdout).toContain('only intern, its author, approved it');
+    expect(r.stdout).toContain("intern's approval does not count: the pull request is theirs");
   });
 
   it('holds an item whose approval was given before the file changed again', async () => {
     gh.commit({ branch: 'thanks', files: { [THANKS]: source(THANKS) }, author: 'intern' });
     const pr = gh.openPullRequest({ author: 'intern', branch: 'thanks', title: 'Thanks' });
     gh.review(pr, { user: 'amira', state: 'APPROVED' });
-    gh.commit({
-      branch: 'thanks',
-      files: { [THANKS]: source(THANKS).replace('48 volunteers', '480 volunteers') },
-      author: 'intern',
-    });
+    const changed = source(THANKS).replace('48 volunteers', '480 volunteers');
+    gh.commit({ branch: 'thanks', files: { [THANKS]: changed }, author: 'intern' });
     gh.merge(pr, { by: 'intern' });
+    writeFileSync(join(dir, THANKS), changed); // the run checks out main
     const r = await publish('2026-12-01T09:00:00Z');
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
-    expect(r.stdout).toContain('1 approval was given before the file changed again');
+    expect(r.stdout).toContain(`changed after approval: ${THANKS}`);
   });
 
   it('counts an approval on the final version even if other files changed after it', async () => {
@@ -148,7 +151,7 @@ describe('CRISIS on the live main', () => {
   });
 
   it('stops a thread between two parts when CRISIS is committed mid-run', async () => {
-    mergeReviewed({ [THREAD]: source(THREAD) }, 'intern', [{ user: 'amira' }]);
+    mergeReviewed({ [THREAD]: source(THREAD), [CHART]: image(CHART) }, 'intern', [{ user: 'amira' }]);
     for (const fake of [n.x, n.mastodon, n.bluesky]) fake.server.latencyMs = 250;
     const r = await runCliAsync(['publish', '--now', '2026-12-02T12:30:00Z'], {
       cwd: dir,
@@ -190,11 +193,10 @@ describe('CRISIS on the live main', () => {
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
 
     gh.now = () => Date.parse('2026-12-01T10:40:00Z');
-    mergeReviewed(
-      { [THANKS]: source(THANKS).replace('last weekend', 'last weekend, and through the storm') },
-      'intern',
-      [{ user: 'amira' }],
-    );
+    const reworded = source(THANKS).replace('last weekend', 'last weekend, and through the storm');
+    mergeReviewed({ [THANKS]: reworded }, 'intern', [{ user: 'amira' }]);
+    // The run checks out main as it now is.
+    writeFileSync(join(dir, THANKS), reworded);
     expect((await publish('2026-12-01T10:45:00Z')).status).toBe(0);
     expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
   });

@@ -103,6 +103,7 @@ describe('the publish workflow, run locally', () => {
     gh = new FakeGitHub({
       files: { 'postgate.config.yaml': readFileSync(join(REPO_ROOT, 'postgate.config.yaml'), 'utf8') },
     });
+    gh.collaborators.set('amira', 'write');
     await gh.start();
   });
   afterEach(async () => {
@@ -153,6 +154,7 @@ describe('the publish workflow, run locally', () => {
       'github.token': gh.token,
       ...Object.fromEntries(Object.entries(n.env).map(([k, v]) => [`secrets.${k}`, v])),
       'vars.MASTODON_URL': n.env.MASTODON_URL!,
+      'vars.POSTGATE_APPROVERS': 'amira',
       'vars.BLUESKY_HANDLE': n.env.BLUESKY_HANDLE!,
       "steps.modules.outputs.cache-hit != 'true'": 'false',
     };

@@ -13,7 +13,12 @@ export type ImageFact =
   | { kind: 'file'; bytes: number; type: ImageType | null }
   | { kind: 'missing' }
   | { kind: 'not-a-file' }
-  | { kind: 'outside' };
+  | { kind: 'outside' }
+  | { kind: 'link' };
+
+/** Why a symbolic link is refused, for content and images alike. */
+export const LINK_REFUSED =
+  'is a symbolic link: Postgate sends only files stored in the repository, because an approval binds their bytes and a link can point elsewhere without changing';
 
 export function checkLengths(item: Item, options: ComposeOptions): Problem[] {
   if (item.kind === 'post') return [];
@@ -135,6 +140,8 @@ function checkImageFile(file: string, image: ImageRef, facts: ReadonlyMap<string
     ];
   if (fact.kind === 'not-a-file')
     return [problem(file, image.at, 'error', `image ${JSON.stringify(image.src)} is a folder, not a file`)];
+  if (fact.kind === 'link')
+    return [problem(file, image.at, 'error', `image ${JSON.stringify(image.src)} ${LINK_REFUSED}`)];
   if (fact.kind === 'outside') {
     return [
       problem(

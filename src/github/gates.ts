@@ -1,6 +1,7 @@
+import type { CrisisNearMiss } from '../core/crisis-name.ts';
 import type { Gates } from '../publish/gates.ts';
 import type { GitHubRepo } from './client.ts';
-import { readLiveCrisisReason } from './live-crisis.ts';
+import { readLiveCrisisReason, readLiveNearMisses } from './live-crisis.ts';
 
 /** The gates in a GitHub Actions run: CRISIS on the live branch, asked before every post. */
 export class GitHubGates implements Gates {
@@ -12,12 +13,14 @@ export class GitHubGates implements Gates {
     this.gh = gh;
     this.description =
       `GitHub mode (${gh.owner}/${gh.repo}): CRISIS is checked on the live ${gh.branch} before every post; ` +
-      (requiredApprovals > 0
-        ? `each item needs ${requiredApprovals} approving review${requiredApprovals === 1 ? '' : 's'} from someone other than its author`
-        : 'approvals are not required (policies.approvals: 0)');
+      `each item needs ${Math.max(1, requiredApprovals)} approver${requiredApprovals > 1 ? 's' : ''}' approval of the exact bytes that go out`;
   }
 
   crisis(): Promise<string | null> {
     return readLiveCrisisReason(this.gh);
+  }
+
+  nearMisses(): Promise<CrisisNearMiss[]> {
+    return readLiveNearMisses(this.gh);
   }
 }

@@ -1,9 +1,7 @@
 import type { Env } from '../channels/channel.ts';
 import type { Config } from '../core/config-schema.ts';
-import { missedInCrisis } from '../core/crisis-window.ts';
 import type { Item } from '../core/item.ts';
 import type { ApprovalVerdict } from '../core/item-state.ts';
-import { formatLocal } from '../core/time-zone.ts';
 import { readLedger } from '../repo/ledger-file.ts';
 import { LocalGates, type Gates } from './gates.ts';
 import { LocalLedgerStore, type LedgerStore } from './ledger-store.ts';
@@ -46,54 +44,29 @@ export function localMode(root: string): PublishingMode {
 }
 
 export async function modeFromEnv(root: string, env: Env, config: Config): Promise<PublishingMode> {
-  const { githubFromEnv } = await import('../github/client.ts');
+  const { githubFromEnv, refuseLocalModeInActions } = await import('../github/client.ts');
   const gh = githubFromEnv(env);
-  if (!gh) return localMode(root);
+  if (!gh) {
+    refuseLocalModeInActions(env);
+    return localMode(root);
+  }
   const [
     { GitHubGates },
     { GitHubLedgerStore, readRemoteLedgerText },
-    { ApprovalChecker },
-    { readLiveCrisis, readCrisisHistory },
+    { approvalVerdicts },
+    { readLiveCrisis },
   ] = await Promise.all([
     import('../github/gates.ts'),
     import('../github/ledger-store.ts'),
-    import('../github/approvals.ts'),
+    import('../github/approval-gate.ts'),
     import('../github/live-crisis.ts'),
   ]);
   const required = config.policies.approvals;
-  const checker = new ApprovalChecker(gh, required);
   return {
     gates: new GitHubGates(gh, required),
     ledgerText: () => readRemoteLedgerText(gh),
     store: (text) => new GitHubLedgerStore(gh, root, text),
     crisisAtStart: () => readLiveCrisis(gh),
-    async approvals(items, now) {
-      const verdicts = new Map<string, ApprovalVerdict>();
-      const candidates = items.filter((i) => !i.draft && i.publishAt !== null && i.publishAt <= now);
-      if (candidates.length === 0) return verdicts;
-      try {
-        const periods = await readCrisisHistory(gh);
-        await Promise.all(
-          candidates.map(async (item) => {
-            const { verdict, changedAt } = await checker.check(item.file);
-            const missed = verdict.ok ? missedInCrisis(item.publishAt!, changedAt, periods) : null;
-            verdicts.set(
-              item.id,
-              missed
-                ? {
-                    ok: false,
-                    reason: `due during the CRISIS of ${formatLocal(missed.start, config.site.timeZone)} ("${missed.reason}"); its moment has passed: reschedule or re-approve it in a pull request`,
-                  }
-                : verdict,
-            );
-          }),
-        );
-      } catch (error) {
-        // Fail closed: what cannot be shown to be approved does not go out.
-        const reason = `could not check approvals on GitHub (${(error as Error).message}); nothing is sent until it can`;
-        for (const item of candidates) verdicts.set(item.id, { ok: false, reason });
-      }
-      return verdicts;
-    },
+    approvals: (items, now) => approvalVerdicts(gh, root, env, config, items, now),
   };
 }

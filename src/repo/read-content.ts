@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkImages, checkLengths, type ImageFact } from '../core/check-items.ts';
 import { socialChannelsOf, type Config } from '../core/config-schema.ts';
@@ -78,6 +78,10 @@ function imageFact(realRoot: string, path: string): ImageFact {
   let stat: Stats;
   let real: string;
   try {
+    if (lstatSync(path).isSymbolicLink()) {
+      // Outside the repository is the worse news, and says where to look.
+      return isOutside(realRoot, realpathSync.native(path)) ? { kind: 'outside' } : { kind: 'link' };
+    }
     stat = statSync(path);
     real = realpathSync.native(path);
   } catch {

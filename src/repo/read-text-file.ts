@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
+import { LINK_REFUSED } from '../core/check-items.ts';
 import type { Position } from '../core/problem.ts';
 
 /**
@@ -32,6 +33,7 @@ export function readTextFile(path: string, realRoot: string, maxBytes: number, w
         at: START,
         message: 'the file is a link to a file outside the repository; content must live in the repository',
       };
+    if (mayLink && lstatSync(path).isSymbolicLink()) return { ok: false, at: START, message: `the file ${LINK_REFUSED}` };
     const fd = openSync(real, 'r');
     try {
       const stat = fstatSync(fd);

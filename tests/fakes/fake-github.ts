@@ -24,8 +24,8 @@ export interface FakeCommit {
   author: FakePerson;
   committer: FakePerson;
   message: string;
-  /** The full tree: path → content. */
-  tree: ReadonlyMap<string, string>;
+  /** The full tree: path → content (text, or the bytes of an image). */
+  tree: ReadonlyMap<string, FakeFile>;
   /** Creation order; parents are always created before their children. */
   seq: number;
 }
@@ -52,9 +52,16 @@ export interface FakeReview {
   pullNumber: number;
   user: { login: string };
   state: FakeReviewState;
-  commit_id: string;
+  /** GitHub documents it as nullable: a review whose commit is unknown (e.g. gone after a force-push). */
+  commit_id: string | null;
   submitted_at: string;
 }
+
+/** A file's content: text, or bytes (an image) that must not be decoded. */
+export type FakeFile = string | Buffer;
+
+/** A repository permission as `GET /collaborators/{user}/permission` reports it. */
+export type FakePermission = 'admin' | 'write' | 'read' | 'none';
 
 /** A comment on a pull request's conversation (GitHub's issue comments). */
 export interface FakeIssueComment {
@@ -71,7 +78,7 @@ export interface FakeGitHubOptions {
   repo?: string;
   token?: string;
   /** The first commit on main. */
-  files?: Record<string, string>;
+  files?: Record<string, FakeFile>;
 }
 
 const DOCS = 'https://docs.github.com/rest';
@@ -79,8 +86,11 @@ const WEB_FLOW: Omit<FakePerson, 'date'> = { login: 'web-flow', name: 'GitHub', 
 
 const sha1 = (text: string | Buffer) => createHash('sha1').update(text).digest('hex');
 /** Git's blob id of a file's content, as the contents API reports it. */
-export const blobSha = (content: string) =>
+export const blobSha = (content: FakeFile) =>
   sha1(Buffer.concat([Buffer.from(`blob ${Buffer.byteLength(content)}\0`), Buffer.from(content)]));
+/** The same file content (by its bytes, whether held as text or as bytes). */
+const sameFile = (a: FakeFile | undefined, b: FakeFile | undefined) =>
+  a === b || (a !== undefined && b !== undefined && Buffer.from(a).equals(Buffer.from(b)));
 const isoDate = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const emailOf = (login: string) => `${login}@users.noreply.github.com`;
 const loginOf = (email: string) => /^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$/.exec(email)?.[1] ?? null;
@@ -106,6 +116,11 @@ export class FakeGitHub extends FakeService {
   readonly reviews: FakeReview[] = [];
   readonly comments: FakeIssueComment[] = [];
   /**
+   * Who has access, by login. The owner is an admin; anyone else not listed reads a public
+   * repository ('read'), as GitHub answers for accounts without access.
+   */
+  readonly collaborators = new Map<string, FakePermission>();
+  /**
    * Answer comment writes (POST, PATCH) with 403 "Resource not accessible by integration", as GitHub
    * does for the read-only token of a pull request from a fork. Reads still work.
    */
@@ -130,6 +145,7 @@ export class FakeGitHub extends FakeService {
       'Initial commit',
     );
     this.refs.set('main', root);
+    this.collaborators.set(this.owner, 'admin');
   }
 
   // ---- Test-facing helpers (no HTTP) ----
@@ -137,7 +153,7 @@ export class FakeGitHub extends FakeService {
   /** A direct push of one commit on top of `branch` (created from main if missing); null deletes a file. */
   commit(options: {
     branch?: string;
-    files: Record<string, string | null>;
+    files: Record<string, FakeFile | null>;
     author?: string;
     message?: string;
     date?: string;
@@ -158,6 +174,12 @@ export class FakeGitHub extends FakeService {
     );
     this.advance(branch, sha);
     return sha;
+  }
+
+  /** `git push --force`: moves a branch to any commit, e.g. back to an ancestor after a review. */
+  forcePush(branch: string, sha: string): void {
+    this.commitOf(sha);
+    this.advance(branch, sha);
   }
 
   /** Opens a pull request from `branch` into main: its commits are the branch's commits not on main. */
@@ -183,14 +205,14 @@ export class FakeGitHub extends FakeService {
   }
 
   /** A submitted review, by default on the pull request's head as it is now. Returns the review id. */
-  review(number: number, options: { user: string; state: FakeReviewState; commitId?: string }): number {
+  review(number: number, options: { user: string; state: FakeReviewState; commitId?: string | null }): number {
     const pull = this.pull(number);
     const review: FakeReview = {
       id: ++this.reviewIds,
       pullNumber: number,
       user: { login: options.user },
       state: options.state,
-      commit_id: options.commitId ?? pull.head.sha,
+      commit_id: options.commitId === undefined ? pull.head.sha : options.commitId,
       submitted_at: isoDate(this.now()),
     };
     this.reviews.push(review);
@@ -237,7 +259,7 @@ export class FakeGitHub extends FakeService {
     const tree = new Map(this.commitOf(main).tree);
     for (const path of new Set([...forkPoint.keys(), ...headTree.keys()])) {
       const content = headTree.get(path);
-      if (content === forkPoint.get(path)) continue;
+      if (sameFile(content, forkPoint.get(path))) continue;
       if (content === undefined) tree.delete(path);
       else tree.set(path, content);
     }
@@ -269,7 +291,7 @@ export class FakeGitHub extends FakeService {
   fileAt(ref: string, path: string): string | null {
     const sha = this.resolve(ref);
     if (!sha) throw new Error(`unknown ref ${ref}`);
-    return this.commitOf(sha).tree.get(path) ?? null;
+    return this.commitOf(sha).tree.get(path)?.toString() ?? null;
   }
 
   head(branch = 'main'): string {
@@ -299,7 +321,7 @@ export class FakeGitHub extends FakeService {
 
   private createCommit(
     parents: string[],
-    tree: Map<string, string>,
+    tree: Map<string, FakeFile>,
     author: FakePerson,
     message: string,
     committer: FakePerson = author,
@@ -435,6 +457,10 @@ export class FakeGitHub extends FakeService {
         );
     }
     if (section === 'compare' && method === 'GET' && rest.length >= 2) return this.compare(tail(1));
+    if (section === 'collaborators' && method === 'GET') {
+      if (rest.length === 1) return this.listCollaborators(request);
+      if (rest.length === 3 && sub === 'permission') return this.permissionOf(decode(id!));
+    }
     if (section === 'issues' && rest.length === 3) {
       if (id === 'comments' && sub && /^\d+$/.test(sub)) return this.issueComment(request, Number(sub));
       if (id && /^\d+$/.test(id) && sub === 'comments') return this.issueComments(request, Number(id));
@@ -474,6 +500,26 @@ export class FakeGitHub extends FakeService {
     comment.body = body as string;
     comment.updated_at = isoDate(this.now());
     return { status: 200, body: this.commentJson(comment) };
+  }
+
+  /** `GET /collaborators?permission=…`: people with at least that permission (GitHub's filter). */
+  private listCollaborators(request: RecordedRequest): FakeResponse {
+    const order: FakePermission[] = ['none', 'read', 'write', 'admin'];
+    const least = order.indexOf((request.query.get('permission') as FakePermission | null) ?? 'read');
+    const people = [...this.collaborators].filter(([, p]) => order.indexOf(p) >= Math.max(1, least));
+    return this.paginate(
+      request,
+      people.map(([login, p]) => ({
+        ...this.user(login),
+        permissions: { admin: p === 'admin', maintain: p === 'admin', push: p !== 'read', triage: true, pull: true },
+        role_name: p,
+      })),
+    );
+  }
+
+  private permissionOf(login: string): FakeResponse {
+    const permission = this.collaborators.get(login) ?? 'read';
+    return { status: 200, body: { permission, role_name: permission, user: this.user(login) } };
   }
 
   private getRef(ref: string): FakeResponse {
@@ -697,7 +743,7 @@ export class FakeGitHub extends FakeService {
     };
   }
 
-  private fileJson(path: string, content: string, ref: string): Record<string, unknown> {
+  private fileJson(path: string, content: FakeFile, ref: string): Record<string, unknown> {
     const sha = blobSha(content);
     return {
       type: 'file',
@@ -783,24 +829,26 @@ export class FakeGitHub extends FakeService {
 
   private association(login: string): string {
     if (login === this.owner) return 'OWNER';
+    const permission = this.collaborators.get(login);
+    if (permission === 'admin' || permission === 'write') return 'COLLABORATOR';
     return this.history(this.head('main')).some((c) => c.author.login === login) ? 'CONTRIBUTOR' : 'NONE';
   }
 }
 
 /** A path's state in a tree: a file's content, a directory's whole subtree, or undefined if absent. */
-function pathState(tree: ReadonlyMap<string, string>, path: string): string | undefined {
+function pathState(tree: ReadonlyMap<string, FakeFile>, path: string): string | undefined {
   const file = tree.get(path);
-  if (file !== undefined) return `file\0${file}`;
+  if (file !== undefined) return `file\0${blobSha(file)}`;
   const prefix = `${path}/`;
   const entries = [...tree].filter(([p]) => p.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1));
   return entries.length ? `dir\0${JSON.stringify(entries)}` : undefined;
 }
 
-function diffTrees(from: ReadonlyMap<string, string>, to: ReadonlyMap<string, string>): Record<string, unknown>[] {
+function diffTrees(from: ReadonlyMap<string, FakeFile>, to: ReadonlyMap<string, FakeFile>): Record<string, unknown>[] {
   const files: Record<string, unknown>[] = [];
   for (const filename of [...new Set([...from.keys(), ...to.keys()])].sort()) {
     const [before, after] = [from.get(filename), to.get(filename)];
-    if (before === after) continue;
+    if (sameFile(before, after)) continue;
     const status = before === undefined ? 'added' : after === undefined ? 'removed' : 'modified';
     files.push({ filename, status, sha: blobSha(after ?? before!) });
   }
