@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -102,6 +102,21 @@ describe('postgate check', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(
       'content/posts/leak.mdx:1:1: error: the file is a link to a file outside the repository',
+    );
+  });
+
+  it('refuses a content file or an image that is a symbolic link inside the repository', () => {
+    const dir = exampleRepoCopy();
+    // An approval binds bytes: a link's target could change while the link itself stays the same.
+    symlinkSync('2026-12-01-volunteer-thanks.md', join(dir, 'content/social/linked.md'));
+    const thread = join(dir, 'content/social/2026-12-02-signups-thread.md');
+    writeFileSync(thread, readFileSync(thread, 'utf8').replace('./volunteer-chart.png', './linked-chart.png'));
+    symlinkSync('volunteer-chart.png', join(dir, 'content/social/linked-chart.png'));
+    const r = runCli(['check'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('content/social/linked.md:1:1: error: the file is a symbolic link');
+    expect(r.stdout).toMatch(
+      /content\/social\/2026-12-02-signups-thread\.md:\d+:\d+: error: image "\.\/linked-chart\.png" is a symbolic link/,
     );
   });
 

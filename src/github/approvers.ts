@@ -92,7 +92,12 @@ export class PullRequestApprovals {
     let result = this.access.get(login);
     if (!result) {
       result = this.gh.octokit.rest.repos
-        .getCollaboratorPermissionLevel({ owner: this.gh.owner, repo: this.gh.repo, username: login, ...requestOptions(this.gh) })
+        .getCollaboratorPermissionLevel({
+          owner: this.gh.owner,
+          repo: this.gh.repo,
+          username: login,
+          ...requestOptions(this.gh),
+        })
         .then(({ data }) => WRITE.has(data.permission) || WRITE.has(data.role_name ?? ''));
       this.access.set(login, result);
     }

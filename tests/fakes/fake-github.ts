@@ -8,7 +8,8 @@ import { FakeService, jsonBody, type FakeResponse, type RecordedRequest } from '
  * Postgate depends on it: the contents API is compare-and-swap on the file's blob sha, `commits?path=`
  * follows git's history simplification (a merge that only brings a branch's change is skipped and the
  * branch commit listed), `commits/{sha}/pulls` finds the merged pull request that brought a commit to
- * main, compare diffs from the merge base, and lists paginate with a Link header.
+ * main, compare diffs from the merge base, and lists paginate with a Link header (a commit's files
+ * too: 300 to a page, 3000 in all).
  */
 export interface FakePerson {
   /** The GitHub account the commit is linked to; null when its email belongs to nobody (as on GitHub). */
@@ -18,11 +19,22 @@ export interface FakePerson {
   date: string;
 }
 
+/** The `commit.verification` object of GitHub's commit JSON. */
+export interface FakeVerification {
+  verified: boolean;
+  reason: 'valid' | 'unsigned';
+  signature: string | null;
+  payload: string | null;
+  verified_at: string | null;
+}
+
 export interface FakeCommit {
   sha: string;
   parents: string[];
   author: FakePerson;
   committer: FakePerson;
+  /** GitHub's signature check: signed by GitHub itself for web merges and a token's API writes; unsigned for a push. */
+  verification: FakeVerification;
   message: string;
   /** The full tree: path → content (text, or the bytes of an image). */
   tree: ReadonlyMap<string, FakeFile>;
@@ -82,7 +94,22 @@ export interface FakeGitHubOptions {
 }
 
 const DOCS = 'https://docs.github.com/rest';
+// GitHub's paging of a commit's files (GET /commits/{ref}): 300 to a page, 3000 in all.
+const COMMIT_FILES_PER_PAGE = 300;
+const COMMIT_FILES_LIMIT = 3000;
 const WEB_FLOW: Omit<FakePerson, 'date'> = { login: 'web-flow', name: 'GitHub', email: 'noreply@github.com' };
+const UNSIGNED: FakeVerification = { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null };
+/** GitHub's own signature (web-flow's key): on merges in the web UI and on a token's contents API writes. */
+const signedByGitHub = (date: string, message: string): FakeVerification => ({
+  verified: true,
+  reason: 'valid',
+  signature: '-----BEGIN PGP SIGNATURE-----\n\nwsBcBAABCAAQBQJfake\n-----END PGP SIGNATURE-----\n',
+  payload: `committer GitHub <noreply@github.com>\n\n${message}`,
+  verified_at: date,
+});
+/** The contents API inlines a file up to 1 MB (above: `content: ""`, `encoding: "none"`); the blobs API serves up to 100 MB. */
+const INLINE_LIMIT = 1024 * 1024;
+const BLOB_LIMIT = 100 * 1024 * 1024;
 
 const sha1 = (text: string | Buffer) => createHash('sha1').update(text).digest('hex');
 /** Git's blob id of a file's content, as the contents API reports it. */
@@ -92,7 +119,10 @@ export const blobSha = (content: FakeFile) =>
 const sameFile = (a: FakeFile | undefined, b: FakeFile | undefined) =>
   a === b || (a !== undefined && b !== undefined && Buffer.from(a).equals(Buffer.from(b)));
 const isoDate = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-const emailOf = (login: string) => `${login}@users.noreply.github.com`;
+const emailOf = (login: string) =>
+  login === 'github-actions[bot]'
+    ? '41898282+github-actions[bot]@users.noreply.github.com'
+    : `${login}@users.noreply.github.com`;
 const loginOf = (email: string) => /^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$/.exec(email)?.[1] ?? null;
 const decode = (raw: string) => {
   try {
@@ -115,6 +145,8 @@ export class FakeGitHub extends FakeService {
   readonly pulls: FakePullRequest[] = [];
   readonly reviews: FakeReview[] = [];
   readonly comments: FakeIssueComment[] = [];
+  /** Every file content ever committed, by its git blob id (`GET /git/blobs/{sha}`). */
+  private readonly blobs = new Map<string, FakeFile>();
   /**
    * Who has access, by login. The owner is an admin; anyone else not listed reads a public
    * repository ('read'), as GitHub answers for accounts without access.
@@ -150,11 +182,18 @@ export class FakeGitHub extends FakeService {
 
   // ---- Test-facing helpers (no HTTP) ----
 
-  /** A direct push of one commit on top of `branch` (created from main if missing); null deletes a file. */
+  /**
+   * A direct push of one commit on top of `branch` (created from main if missing); null deletes a file.
+   * A push is never signed by GitHub, whatever names it carries (`committer: 'web-flow'` claims
+   * GitHub's). `asToken` makes the commit as the workflow token's contents API write does instead:
+   * authored by `actor`, committed and signed by GitHub (web-flow).
+   */
   commit(options: {
     branch?: string;
     files: Record<string, FakeFile | null>;
     author?: string;
+    committer?: string;
+    asToken?: boolean;
     message?: string;
     date?: string;
   }): string {
@@ -165,12 +204,21 @@ export class FakeGitHub extends FakeService {
       if (content === null) tree.delete(path);
       else tree.set(path, content);
     }
-    const author = this.person(options.author ?? this.owner, options.date);
+    const author = this.person(options.asToken ? this.actor : (options.author ?? this.owner), options.date);
+    const committer =
+      options.asToken || options.committer === 'web-flow'
+        ? { ...WEB_FLOW, date: author.date }
+        : options.committer
+          ? this.person(options.committer, author.date)
+          : author;
+    const message = options.message ?? `Update ${Object.keys(options.files).join(', ')}`;
     const sha = this.createCommit(
       [parent],
       tree,
       author,
-      options.message ?? `Update ${Object.keys(options.files).join(', ')}`,
+      message,
+      committer,
+      options.asToken ? signedByGitHub(author.date, message) : UNSIGNED,
     );
     this.advance(branch, sha);
     return sha;
@@ -274,6 +322,7 @@ export class FakeGitHub extends FakeService {
             this.person(pull.user.login, isoDate(date)),
             `${pull.title} (#${number})`,
             committer,
+            signedByGitHub(committer.date, `${pull.title} (#${number})`),
           )
         : this.createCommit(
             [main, pull.head.sha],
@@ -281,6 +330,7 @@ export class FakeGitHub extends FakeService {
             this.person(by, isoDate(date)),
             `Merge pull request #${number} from ${this.owner}/${pull.head.ref}\n\n${pull.title}`,
             committer,
+            signedByGitHub(committer.date, `Merge pull request #${number}`),
           );
     Object.assign(pull, { state: 'closed', merged_at: isoDate(date), merge_commit_sha: sha, merged_by: by });
     this.advance('main', sha);
@@ -325,10 +375,14 @@ export class FakeGitHub extends FakeService {
     author: FakePerson,
     message: string,
     committer: FakePerson = author,
+    verification: FakeVerification = UNSIGNED,
   ): string {
     const seq = this.sequence++;
     const sha = sha1(`fake commit ${seq}\n${parents.join(' ')}\n${message}`);
-    this.commits.set(sha, { sha, parents, author, committer, message, tree, seq });
+    this.commits.set(sha, { sha, parents, author, committer, verification, message, tree, seq });
+    // The git database, for the blobs API: each content new in this commit, by its blob id.
+    const before = parents[0] === undefined ? undefined : this.commits.get(parents[0])?.tree;
+    for (const [path, content] of tree) if (before?.get(path) !== content) this.blobs.set(blobSha(content), content);
     return sha;
   }
 
@@ -431,6 +485,9 @@ export class FakeGitHub extends FakeService {
 
     if (rest.length === 0 && method === 'GET') return { status: 200, body: this.repoJson() };
     if (section === 'git' && (id === 'ref' || id === 'refs') && method === 'GET') return this.getRef(tail(2));
+    if (section === 'git' && id === 'blobs' && rest.length === 3 && method === 'GET') return this.getBlob(request, sub!);
+    if (section === 'git' && id === 'trees' && method === 'GET' && rest.length >= 3)
+      return this.getTree(request, tail(2));
     if (section === 'contents') {
       if (method === 'GET') return this.getContents(request, tail(1));
       if (method === 'PUT') return this.putContents(request, tail(1));
@@ -536,6 +593,26 @@ export class FakeGitHub extends FakeService {
     };
   }
 
+  /** `GET /git/blobs/{sha}`: any blob up to 100 MB, base64 (or raw bytes with the raw media type). */
+  private getBlob(request: RecordedRequest, sha: string): FakeResponse {
+    const content = this.blobs.get(sha.toLowerCase());
+    if (content === undefined) return error(404, 'Not Found');
+    const size = Buffer.byteLength(content);
+    if (size > BLOB_LIMIT) return error(403, 'This API returns blobs up to 100 MB in size.');
+    if (/\.raw\b/.test(header(request, 'accept') ?? '')) return { status: 200, body: content };
+    return {
+      status: 200,
+      body: {
+        sha,
+        node_id: `B_${sha}`,
+        size,
+        url: `${this.apiBase()}/git/blobs/${sha}`,
+        content: Buffer.from(content).toString('base64').replace(/.{60}/g, '$&\n'),
+        encoding: 'base64',
+      },
+    };
+  }
+
   private getContents(request: RecordedRequest, path: string): FakeResponse {
     const ref = request.query.get('ref') ?? 'main';
     const sha = this.resolve(ref);
@@ -544,6 +621,8 @@ export class FakeGitHub extends FakeService {
     const content = tree.get(path);
     if (content !== undefined) {
       if (/\.raw\b/.test(header(request, 'accept') ?? '')) return { status: 200, body: content };
+      if (Buffer.byteLength(content) > INLINE_LIMIT)
+        return { status: 200, body: { ...this.fileJson(path, content, ref), content: '', encoding: 'none' } };
       const encoded = Buffer.from(content).toString('base64').replace(/.{60}/g, '$&\n');
       return { status: 200, body: { ...this.fileJson(path, content, ref), content: encoded, encoding: 'base64' } };
     }
@@ -607,12 +686,22 @@ export class FakeGitHub extends FakeService {
         date: typeof value.date === 'string' ? value.date : date,
       };
     };
-    const committer = personFrom(given(body.committer));
-    const author = given(body.author) ? personFrom(given(body.author)) : committer;
+    // As GitHub: a token's write without a custom author or committer is authored by the token's
+    // account and committed and signed by GitHub (web-flow); with either given, it is not signed.
+    const custom = given(body.committer) !== undefined || given(body.author) !== undefined;
+    const committer = custom ? personFrom(given(body.committer)) : { ...WEB_FLOW, date };
+    const author = given(body.author) ? personFrom(given(body.author)) : custom ? committer : this.person(this.actor, date);
     const tree = new Map(this.commitOf(parent).tree);
     if (content === null) tree.delete(path);
     else tree.set(path, content);
-    const sha = this.createCommit([parent], tree, author, body.message as string, committer);
+    const sha = this.createCommit(
+      [parent],
+      tree,
+      author,
+      body.message as string,
+      committer,
+      custom ? UNSIGNED : signedByGitHub(date, body.message as string),
+    );
     this.advance(branch, sha);
     const commit = this.commitJson(this.commitOf(sha));
     if (content === null) return { status: 200, body: { content: null, commit } };
@@ -645,11 +734,50 @@ export class FakeGitHub extends FakeService {
     if (/\.sha\b/.test(header(request, 'accept') ?? '')) return { status: 200, body: sha };
     const commit = this.commitOf(sha);
     const parent = commit.parents[0];
+    // As GitHub documents: the files 300 to a page (per_page may ask fewer), with Link headers to
+    // the other pages, and no more than 3000 files in all; every page repeats the commit itself.
+    const files = diffTrees(parent ? this.commitOf(parent).tree : new Map(), commit.tree).slice(
+      0,
+      COMMIT_FILES_LIMIT,
+    );
+    const perPage = Math.min(COMMIT_FILES_PER_PAGE, Math.max(1, Number(request.query.get('per_page')) || 300));
+    const page = Math.max(1, Math.floor(Number(request.query.get('page')) || 1));
+    const { headers } = this.paginate(request, files, perPage);
+    return {
+      status: 200,
+      headers,
+      body: { ...this.commitJson(commit), files: files.slice((page - 1) * perPage, page * perPage) },
+    };
+  }
+
+  /** `GET /git/trees/{branch or sha}` (`?recursive=1` for every path below): the tree of that commit. */
+  private getTree(request: RecordedRequest, ref: string): FakeResponse {
+    const sha = this.resolve(ref);
+    if (!sha) return error(404, 'Not Found');
+    const recursive = ['1', 'true'].includes(request.query.get('recursive') ?? '');
+    const tree = this.commitOf(sha).tree;
+    const entries = new Map<string, Record<string, unknown>>();
+    for (const [file, text] of tree) {
+      const segments = file.split('/');
+      const depth = recursive ? segments.length : 1;
+      for (let i = 1; i <= depth; i++) {
+        const path = segments.slice(0, i).join('/');
+        if (entries.has(path)) continue;
+        entries.set(
+          path,
+          i === segments.length
+            ? { path, mode: '100644', type: 'blob', sha: blobSha(text), size: Buffer.byteLength(text) }
+            : { path, mode: '040000', type: 'tree', sha: sha1(pathState(tree, path) ?? '') },
+        );
+      }
+    }
     return {
       status: 200,
       body: {
-        ...this.commitJson(commit),
-        files: diffTrees(parent ? this.commitOf(parent).tree : new Map(), commit.tree),
+        sha: sha1([...tree].sort().join('\n')),
+        url: `${this.apiBase()}/git/trees/${sha}`,
+        tree: [...entries.values()].sort((a, b) => ((a.path as string) < (b.path as string) ? -1 : 1)),
+        truncated: false,
       },
     };
   }
@@ -700,8 +828,8 @@ export class FakeGitHub extends FakeService {
     };
   }
 
-  private paginate(request: RecordedRequest, items: unknown[]): FakeResponse {
-    const perPage = Math.min(100, Math.max(1, Number(request.query.get('per_page')) || 30));
+  private paginate(request: RecordedRequest, items: unknown[], pageSize?: number): FakeResponse {
+    const perPage = pageSize ?? Math.min(100, Math.max(1, Number(request.query.get('per_page')) || 30));
     const page = Math.max(1, Math.floor(Number(request.query.get('page')) || 1));
     const last = Math.max(1, Math.ceil(items.length / perPage));
     const link = (n: number, rel: string) => {
@@ -769,6 +897,7 @@ export class FakeGitHub extends FakeService {
         committer: signature(commit.committer),
         message: commit.message,
         tree: { sha: sha1([...commit.tree].sort().join('\n')) },
+        verification: { ...commit.verification },
       },
       author: this.user(commit.author.login),
       committer: this.user(commit.committer.login),
