@@ -2,6 +2,7 @@ import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { Env } from '../channels/channel.ts';
+import { assertSecureBaseUrls } from '../core/base-url.ts';
 import { UsageError } from '../core/errors.ts';
 
 /**
@@ -32,6 +33,8 @@ export function githubFromEnv(env: Env, options: { timeoutMs?: number } = {}): G
       `GITHUB_TOKEN is set, so GITHUB_REPOSITORY must name the repository as owner/name (GitHub Actions sets it); received "${env.GITHUB_REPOSITORY ?? ''}"`,
     );
   }
+  // The token must never travel in clear text: http:// only to this machine (a test's fake).
+  assertSecureBaseUrls(env, ['GITHUB_API_URL']);
   const octokit = new GitHubClient({
     auth: token,
     baseUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
@@ -51,6 +54,21 @@ export function githubFromEnv(env: Env, options: { timeoutMs?: number } = {}): G
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });
   return { octokit, owner, repo, branch: 'main', timeoutMs: options.timeoutMs ?? 15_000 };
+}
+
+/**
+ * Inside GitHub Actions, the live branch is the truth: CRISIS as committed a minute ago, the
+ * approvals, the ledger every run shares. A workflow step that forgot to pass GITHUB_TOKEN would
+ * otherwise fall back to local mode without a word, so publish and retract refuse instead.
+ */
+export function refuseLocalModeInActions(env: Env): void {
+  if (env.GITHUB_ACTIONS !== 'true' || env.GITHUB_TOKEN) return;
+  throw new UsageError(
+    'GITHUB_TOKEN is not set in this GitHub Actions step (GITHUB_ACTIONS=true). The workflow must pass it: ' +
+      `env: GITHUB_TOKEN: \${{ github.token }}. Without it the run would fall back to local mode: CRISIS read from ` +
+      'this checkout instead of the live main, no approvals checked, and the ledger written where no later run sees it. ' +
+      'Nothing was done.',
+  );
 }
 
 /** Options every request gets: its own timeout. */
