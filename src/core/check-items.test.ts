@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { measureFor, SOCIAL_CHANNEL_IDS, SOCIAL_RULES } from './channels.ts';
-import { checkLengths } from './check-items.ts';
+import { checkDuplicateIds, checkLengths } from './check-items.ts';
 import { composeParts } from './compose.ts';
 import type { SocialItem } from './item.ts';
 
@@ -43,5 +43,43 @@ describe('checkLengths', () => {
       expect.stringMatching(/^the post is too long for Bluesky: \d+ graphemes, the limit is 300/),
     ]);
     expect(checkLengths(item(text), { siteUrl: 'https://example.org', utm: false })).toEqual([]);
+  });
+});
+
+describe('checkDuplicateIds', () => {
+  const at = { line: 2, col: 5 };
+  const item = (file: string, id: string, draft = false) => ({ id, file, draft });
+
+  it("holds only a draft that declares a scheduled item's id, never the item (no hostage)", () => {
+    const problems = checkDuplicateIds(
+      [item('content/social/launch.md', 'social/launch'), item('content/social/copy.md', 'social/launch', true)],
+      new Map([['content/social/copy.md', at]]),
+    );
+    expect(problems.map((p) => [p.file, p.line, p.message])).toEqual([
+      [
+        'content/social/copy.md',
+        2,
+        'duplicate id "social/launch": content/social/launch.md has it already and keeps it; give this file another id',
+      ],
+    ]);
+  });
+
+  it('keeps the id with the file it comes from when a newcomer declares it with id:', () => {
+    const problems = checkDuplicateIds(
+      [item('content/social/launch.md', 'social/launch'), item('content/social/new.md', 'social/launch')],
+      new Map([['content/social/new.md', at]]),
+    );
+    expect(problems.map((p) => p.file)).toEqual(['content/social/new.md']);
+  });
+
+  it('holds every file when nothing tells the newcomer apart', () => {
+    const problems = checkDuplicateIds(
+      [item('content/social/a.md', 'launch-day'), item('content/social/b.md', 'launch-day')],
+      new Map([
+        ['content/social/a.md', at],
+        ['content/social/b.md', at],
+      ]),
+    );
+    expect(problems.map((p) => p.file)).toEqual(['content/social/a.md', 'content/social/b.md']);
   });
 });

@@ -165,40 +165,43 @@ function checkImageFile(file: string, image: ImageRef, facts: ReadonlyMap<string
 }
 
 /**
- * Two items with one id would share one ledger history. Every file that claims the id is named, at
- * its `id:` line when it sets one (`idAt`, by file), so either can be fixed.
+ * Two items with one id would share one ledger history. Each held file is told at its `id:` line
+ * when it sets one (`idAt`, by file). Only the newcomer is held, so that a new file cannot take a
+ * published or approved item hostage by declaring its id. The file that keeps the id is the only
+ * one that is not a draft, else the only one whose id comes from its own path (the others declare
+ * it with `id:`); when neither tells them apart, every one of them is held.
  */
 export function checkDuplicateIds(
-  items: readonly Pick<Item, 'id' | 'file'>[],
+  items: readonly Pick<Item, 'id' | 'file' | 'draft'>[],
   idAt: ReadonlyMap<string, Position> = new Map(),
 ): Problem[] {
-  const filesById = new Map<string, string[]>();
+  const byId = new Map<string, Map<string, boolean>>(); // id → file → is a draft
   for (const item of items) {
-    const files = filesById.get(item.id) ?? [];
-    if (!files.includes(item.file)) files.push(item.file);
-    filesById.set(item.id, files);
+    const files = byId.get(item.id) ?? new Map<string, boolean>();
+    files.set(item.file, (files.get(item.file) ?? true) && item.draft);
+    byId.set(item.id, files);
   }
   const problems: Problem[] = [];
   const reported = new Set<string>();
-  for (const [id, files] of filesById) {
-    if (files.length < 2) continue;
+  for (const [id, drafts] of byId) {
+    if (drafts.size < 2) continue;
+    const files = [...drafts.keys()];
+    const keeper = onlyOne(files.filter((f) => !drafts.get(f))) ?? onlyOne(files.filter((f) => !idAt.has(f)));
     for (const file of files) {
-      if (reported.has(file)) continue; // a post's announcement shares its fate: one message per file
+      if (file === keeper || reported.has(file)) continue; // a post's announcement shares its fate
       reported.add(file);
-      const others = files.filter((f) => f !== file).join(', ');
       const at = idAt.get(file);
-      const fix = at
-        ? 'give one of them another id'
-        : 'its id comes from its path; rename or remove one of them, or give one its own id (id: ...)';
-      problems.push(
-        problem(
-          file,
-          at ?? START,
-          'error',
-          `duplicate id "${id}": ${others} ${files.length > 2 ? 'have' : 'has'} it too; ${fix}`,
-        ),
-      );
+      const message = keeper
+        ? `duplicate id "${id}": ${keeper} has it already and keeps it; give this file another id`
+        : `duplicate id "${id}": ${files.filter((f) => f !== file).join(', ')} ${files.length > 2 ? 'have' : 'has'} it too; ${
+            at
+              ? 'give one of them another id'
+              : 'its id comes from its path; rename or remove one of them, or give one its own id (id: ...)'
+          }`;
+      problems.push(problem(file, at ?? START, 'error', message));
     }
   }
   return problems;
 }
+
+const onlyOne = <T>(list: readonly T[]): T | undefined => (list.length === 1 ? list[0] : undefined);
