@@ -229,3 +229,49 @@ describe('what is approved is bytes', () => {
     expect(heldLine(r.stdout, 'sneaky')).toContain('content/social/sneaky.md is not on main');
   });
 });
+
+describe('one commit: the checkout is what the gates read', () => {
+  const actions = (sha: string, ref = 'refs/heads/main') => ({
+    GITHUB_ACTIONS: 'true',
+    GITHUB_REF: ref,
+    GITHUB_SHA: sha,
+  });
+
+  it('refuses a run dispatched on another branch, and sends nothing', async () => {
+    const pr = open({ [THANKS]: text(THANKS) });
+    gh.review(pr, { user: 'amira', state: 'APPROVED' });
+    gh.merge(pr);
+    const sneaky = gh.commit({ branch: 'sneaky', files: { 'notes.txt': 'x' }, author: 'intern' });
+    const r = await publish(DUE_THANKS, actions(sneaky, 'refs/heads/sneaky'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('publish runs only on main, and this run is on refs/heads/sneaky');
+    nothingSent();
+  });
+
+  it('refuses a checkout that main has moved on from, and says to rerun', async () => {
+    const pr = open({ [THANKS]: text(THANKS) });
+    gh.review(pr, { user: 'amira', state: 'APPROVED' });
+    const checkedOut = gh.merge(pr);
+    gh.commit({ files: { [THANKS]: text(THANKS).replace('48', '4800') }, author: 'intern' });
+    const r = await publish(DUE_THANKS, actions(checkedOut));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /main moved on since this run checked out [0-9a-f]{7}: [0-9a-f]{7} changed content\/social/,
+    );
+    expect(r.stderr).toContain('rerun the workflow');
+    nothingSent();
+  });
+
+  it("runs on when only the publisher's own ledger commits came after the checkout", async () => {
+    const pr = open({ [THANKS]: text(THANKS), 'content/posts/welcome.mdx': text('content/posts/welcome.mdx') });
+    gh.review(pr, { user: 'amira', state: 'APPROVED' });
+    const checkedOut = gh.merge(pr);
+    // An earlier run released the welcome post: a ledger commit on main after this checkout.
+    expect((await publish('2026-11-20T09:30:00Z', actions(checkedOut))).status).toBe(0);
+    expect(gh.head('main')).not.toBe(checkedOut);
+    const r = await publish(DUE_THANKS, actions(checkedOut));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
+  });
+});
