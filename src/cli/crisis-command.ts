@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.ts';
-import { CRISIS_FILE, readCrisisFile } from '../repo/crisis-file.ts';
+import { nearMissLine, showPath } from '../core/crisis-name.ts';
+import { CRISIS_FILE, readLocalCrisis, readLocalNearMisses } from '../repo/crisis-file.ts';
 import { parseCommandArgs } from './args.ts';
 import { EXIT, type Command, type Io } from './command.ts';
 
@@ -15,12 +16,15 @@ export const crisisCommand: Command = {
   on "reason"  writes the file CRISIS (its first line is the reason) and commits it. While it is on
                main, nothing is published anywhere, the blog included; the publisher checks before
                every single post. Items that fall due meanwhile wait for a new approval afterwards.
-  off          removes CRISIS and commits that.
-  status       says whether there is a crisis: in this checkout, and with GITHUB_TOKEN on the live main.
+  off          removes every CRISIS file at the root and commits that.
+  status       says whether there is a crisis: in this checkout, and with GITHUB_TOKEN on the live main;
+               warns about files that look like CRISIS but stop nothing (CRSIS, content/CRISIS).
 
 With GITHUB_TOKEN and GITHUB_REPOSITORY set, on and off commit straight to main through the GitHub
 API, so they take effect at once; without, they commit here and you push. From a phone: in the
 GitHub app, open the repository, add a file named CRISIS with the reason, and commit to main.
+Any file at the root named crisis in any case, with or without an extension (Crisis, crisis.md,
+CRISIS.txt), counts; a CRISIS in a folder or a misspelled one does not, and is warned about.
 
 Options:
   -h, --help   show this help`,
@@ -56,17 +60,26 @@ Options:
 
 type Gh = ReturnType<typeof import('../github/client.ts').githubFromEnv>;
 
+const named = (path: string) => (path === CRISIS_FILE ? '' : ` (${showPath(path)})`);
+
 async function status(io: Io, gh: Gh): Promise<number> {
-  const local = await readCrisisFile(io.cwd);
-  io.out(local === null ? 'This checkout: no CRISIS.' : `This checkout: CRISIS: ${local}`);
+  const [local, misses] = await Promise.all([readLocalCrisis(io.cwd), readLocalNearMisses(io.cwd)]);
+  io.out(local === null ? 'This checkout: no CRISIS.' : `This checkout: CRISIS: ${local.reason}${named(local.path)}`);
+  for (const miss of misses) io.out(`  warning: ${nearMissLine(miss)}`);
   if (gh) {
-    const { readLiveCrisis } = await import('../github/live-crisis.ts');
-    const live = await readLiveCrisis(gh);
+    const { readLiveCrisis, readLiveNearMisses } = await import('../github/live-crisis.ts');
+    const [live, liveMisses] = await Promise.all([
+      readLiveCrisis(gh),
+      readLiveNearMisses(gh).catch((error: unknown) => (error as Error).message),
+    ]);
     io.out(
       live === null
         ? `Live ${gh.branch} on GitHub: no CRISIS; publishing runs as scheduled.`
-        : `Live ${gh.branch} on GitHub: CRISIS: ${live.reason}${live.author ? ` (${live.author}, ${live.at})` : ''}; nothing is published.`,
+        : `Live ${gh.branch} on GitHub: CRISIS: ${live.reason}${named(live.path)}${live.author ? ` (${live.author}, ${live.at})` : ''}; nothing is published.`,
     );
+    if (typeof liveMisses === 'string')
+      io.out(`  warning: could not look for misplaced or misspelled CRISIS files on ${gh.branch} (${liveMisses})`);
+    else for (const miss of liveMisses) io.out(`  warning: ${nearMissLine(miss)}`);
   } else {
     io.out('Without GITHUB_TOKEN the live main on GitHub was not checked.');
   }
@@ -90,48 +103,72 @@ async function turnOn(io: Io, gh: Gh, reason: string): Promise<number> {
     throw new UsageError('crisis on: main kept changing; try again');
   }
   io.out(`Wrote ${CRISIS_FILE}: "${reason}".`);
-  if (gitCommit(io, ['add', CRISIS_FILE], `CRISIS: ${reason}`))
+  if (gitCommit(io, ['add', CRISIS_FILE], `CRISIS: ${reason}`, [CRISIS_FILE]))
     io.out('Committed. Push it to main now to stop the scheduled publisher: git push');
   return EXIT.ok;
 }
 
+/** Removes every CRISIS at the root (`CRISIS`, `crisis.md`, ...): the crisis lasts while any of them is there. */
 async function turnOff(io: Io, gh: Gh): Promise<number> {
-  const had = existsSync(join(io.cwd, CRISIS_FILE));
-  rmSync(join(io.cwd, CRISIS_FILE), { force: true });
+  const local = await readLocalCrisis(io.cwd);
+  const localPaths = local?.paths ?? [];
+  const localFolders = localPaths.filter((p) => statSync(join(io.cwd, p), { throwIfNoEntry: false })?.isDirectory());
+  const localFiles = localPaths.filter((p) => !localFolders.includes(p));
+  for (const path of localFiles) rmSync(join(io.cwd, path), { force: true });
   if (gh) {
     const { readRemoteFile, deleteRemoteFile } = await import('../github/contents.ts');
-    const current = await readRemoteFile(gh, CRISIS_FILE);
-    if (current === null) {
+    const { liveCrisisEntries } = await import('../github/live-crisis.ts');
+    const entries = await liveCrisisEntries(gh);
+    if (entries.length === 0) {
       io.out(`There is no CRISIS on ${gh.owner}/${gh.repo} ${gh.branch}.`);
       return EXIT.ok;
     }
-    const removed = await deleteRemoteFile(gh, CRISIS_FILE, current.sha, 'End of CRISIS');
-    if (!removed.ok) throw new UsageError('crisis off: CRISIS changed while removing it; try again');
+    const folders = entries.filter((e) => e.type === 'dir').map((e) => e.path);
+    for (const entry of entries.filter((e) => e.type === 'file')) {
+      const current = await readRemoteFile(gh, entry.path);
+      if (current === null) continue;
+      const removed = await deleteRemoteFile(gh, entry.path, current.sha, 'End of CRISIS');
+      if (!removed.ok) throw new UsageError(`crisis off: ${showPath(entry.path)} changed while removing it; try again`);
+    }
+    if (folders.length) return foldersLeft(io, folders, `${gh.owner}/${gh.repo} ${gh.branch}`);
     io.out(
-      `CRISIS is off: removed from ${gh.owner}/${gh.repo} ${gh.branch}. Items that fell due during it wait for a new approval.`,
+      `CRISIS is off: removed ${entries.map((e) => showPath(e.path)).join(', ')} from ${gh.owner}/${gh.repo} ${gh.branch}. Items that fell due during it wait for a new approval.`,
     );
     return EXIT.ok;
   }
-  if (!had) {
+  if (localPaths.length === 0) {
     io.out('There is no CRISIS in this checkout.');
     return EXIT.ok;
   }
-  io.out(`Removed ${CRISIS_FILE}.`);
-  if (gitCommit(io, ['rm', '--cached', '--quiet', '--ignore-unmatch', CRISIS_FILE], 'End of CRISIS'))
-    io.out('Committed. Push it to main to resume publishing: git push');
+  if (localFiles.length) {
+    io.out(`Removed ${localFiles.map(showPath).join(', ')}.`);
+    if (
+      gitCommit(io, ['rm', '--cached', '--quiet', '--ignore-unmatch', '--', ...localFiles], 'End of CRISIS', localFiles)
+    )
+      io.out(localFolders.length ? 'Committed.' : 'Committed. Push it to main to resume publishing: git push');
+  }
+  if (localFolders.length) return foldersLeft(io, localFolders, 'this checkout');
   return EXIT.ok;
 }
 
-/** Commits with git when this is a git checkout; says so (and returns false) when it cannot. */
-function gitCommit(io: Io, stage: string[], message: string): boolean {
+/** A folder named CRISIS is a crisis too, but removing a folder is for a person to do. */
+function foldersLeft(io: Io, folders: string[], where: string): number {
+  io.out(
+    `The CRISIS is not over: ${folders.map((f) => `${showPath(f)}/`).join(', ')} in ${where} ${folders.length === 1 ? 'is a folder' : 'are folders'} named like CRISIS; remove ${folders.length === 1 ? 'it' : 'them'} yourself.`,
+  );
+  return EXIT.problems;
+}
+
+/** Commits `paths` with git when this is a git checkout; says so (and returns false) when it cannot. */
+function gitCommit(io: Io, stage: string[], message: string, paths: string[]): boolean {
   try {
     execFileSync('git', stage, { cwd: io.cwd, stdio: 'pipe' });
-    execFileSync('git', ['commit', '--quiet', '-m', message, '--', CRISIS_FILE], { cwd: io.cwd, stdio: 'pipe' });
+    execFileSync('git', ['commit', '--quiet', '-m', message, '--', ...paths], { cwd: io.cwd, stdio: 'pipe' });
     return true;
   } catch (error) {
     const detail = (error as { stderr?: Buffer }).stderr?.toString().trim().split('\n')[0] ?? '';
     io.out(
-      `Not committed${detail ? ` (git: ${detail})` : ''}: commit ${CRISIS_FILE} to main yourself, or set GITHUB_TOKEN to commit it through the API.`,
+      `Not committed${detail ? ` (git: ${detail})` : ''}: commit ${paths.map(showPath).join(', ')} to main yourself, or set GITHUB_TOKEN to commit it through the API.`,
     );
     return false;
   }

@@ -5,6 +5,8 @@ import { channelLoader } from '../channels/from-env.ts';
 import { redactSecrets } from '../channels/channel-error.ts';
 import { socialChannelsOf } from '../core/config-schema.ts';
 import { machineTime } from '../core/clock.ts';
+import { assertSecureBaseUrls } from '../core/base-url.ts';
+import { nearMissLine } from '../core/crisis-name.ts';
 import { EnvironmentError, UsageError } from '../core/errors.ts';
 import { MIME, sniffImageType } from '../core/media.ts';
 import { planPublish, type PlanInputs } from '../core/plan.ts';
@@ -42,6 +44,8 @@ Environment (credentials are read here only, and never printed):
   X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET, X_API_URL (default https://api.x.com)
   MASTODON_URL, MASTODON_TOKEN
   BLUESKY_HANDLE, BLUESKY_APP_PASSWORD, BLUESKY_SERVICE (default https://bsky.social)
+  GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL   the gates on the live main (required in GitHub Actions)
+  The URLs must be https://; http:// is accepted only for this machine (127.0.0.1, ::1, localhost).
   GITHUB_STEP_SUMMARY   when set (GitHub Actions), the summary is appended there as Markdown
   POSTGATE_TIMEOUT_MS   per request (default 30000)
 
@@ -53,6 +57,8 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       io.out(this.usage);
       return EXIT.ok;
     }
+    // Before any request: no credential may travel in clear text.
+    assertSecureBaseUrls(io.env);
     const secrets = SECRET_VARIABLES.map((name) => io.env[name]);
     const out = (line: string) => io.out(redactSecrets(line, secrets));
     const timeoutMs = positiveInt(io.env.POSTGATE_TIMEOUT_MS, 'POSTGATE_TIMEOUT_MS', 30_000);
@@ -80,6 +86,13 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       notes.push(
         `${errorFiles.size} file${errorFiles.size === 1 ? ' has' : 's have'} errors and ${errorFiles.size === 1 ? 'is' : 'are'} held; run check for details.`,
       );
+
+    // Files named like CRISIS that stop nothing: said in the log and the job summary, never silently.
+    try {
+      for (const miss of (await gates.nearMisses?.()) ?? []) notes.push(`Warning: ${nearMissLine(miss)}.`);
+    } catch (error) {
+      notes.push(`Warning: could not look for misspelled or misplaced CRISIS files (${(error as Error).message}).`);
+    }
 
     out(`Publishing at ${formatLocal(now, zone)} (${zone})`);
     for (const note of notes) out(`  ${note}`);

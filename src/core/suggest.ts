@@ -18,7 +18,7 @@ export function closest(word: string, candidates: readonly string[]): string | n
 }
 
 /** Levenshtein distance with transpositions counted as one edit (Damerau, optimal string alignment). */
-function distance(a: string, b: string): number {
+export function distance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
   const d: number[][] = Array.from({ length: rows }, (_, i) =>

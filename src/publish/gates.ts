@@ -1,4 +1,5 @@
-import { readCrisisFile } from '../repo/crisis-file.ts';
+import type { CrisisNearMiss } from '../core/crisis-name.ts';
+import { readCrisisFile, readLocalNearMisses } from '../repo/crisis-file.ts';
 
 /**
  * The checks between "due" and "sent" that need the outside world. The publisher asks `crisis()`
@@ -12,6 +13,8 @@ export interface Gates {
   readonly description: string;
   /** The CRISIS reason, or null. Throws when it cannot tell: callers treat that as a crisis (fail closed). */
   crisis(): Promise<string | null>;
+  /** Files named like CRISIS that stop nothing (misspelled, or not at the root): asked once per run, for the summary. */
+  nearMisses?(): Promise<CrisisNearMiss[]>;
 }
 
 export class LocalGates implements Gates {
@@ -26,5 +29,9 @@ export class LocalGates implements Gates {
 
   crisis(): Promise<string | null> {
     return readCrisisFile(this.root);
+  }
+
+  nearMisses(): Promise<CrisisNearMiss[]> {
+    return readLocalNearMisses(this.root);
   }
 }

@@ -1,5 +1,6 @@
 import { checkDuplicateIds } from '../core/check-items.ts';
-import { byLocation, type Problem } from '../core/problem.ts';
+import { byLocation, problem, START, type Problem } from '../core/problem.ts';
+import { readLocalCrisis, readLocalNearMisses } from './crisis-file.ts';
 import { readBasics } from './load-repository.ts';
 import { readContent } from './read-content.ts';
 
@@ -15,8 +16,29 @@ export interface CheckResult {
 }
 
 export async function checkRepository(root: string): Promise<CheckResult> {
-  const basics = await readBasics(root);
+  const [basics, crisis] = await Promise.all([readBasics(root), crisisProblems(root)]);
   const content = readContent(root, basics.realRoot, basics.files, basics.config, ({ id, file }) => ({ id, file }));
-  const problems = [...basics.problems, ...content.problems, ...checkDuplicateIds(content.items, content.idAt)];
+  const problems = [
+    ...basics.problems,
+    ...crisis,
+    ...content.problems,
+    ...checkDuplicateIds(content.items, content.idAt),
+  ];
   return { files: basics.files.length, problems: problems.sort(byLocation) };
+}
+
+/** Warnings about CRISIS: the files that are one (so nobody is surprised), and those that look like one but are not. */
+async function crisisProblems(root: string): Promise<Problem[]> {
+  const [crisis, misses] = await Promise.all([readLocalCrisis(root), readLocalNearMisses(root)]);
+  return [
+    ...(crisis?.paths ?? []).map((path) =>
+      problem(
+        path,
+        START,
+        'warning',
+        `this is a CRISIS ("${crisis!.reason}"): on main it stops every post and the blog until it is removed`,
+      ),
+    ),
+    ...misses.map((m) => problem(m.path, START, 'warning', m.message)),
+  ];
 }
