@@ -1,3 +1,4 @@
+import { insecureBaseUrlProblem } from '../core/base-url.ts';
 import type { SocialChannelId } from '../core/channels.ts';
 import type { ChannelFromEnv, Env } from './channel.ts';
 
@@ -11,7 +12,20 @@ const LOADERS: Record<SocialChannelId, (env: Env) => Promise<ChannelFromEnv>> = 
   bluesky: async (env) => (await import('./bluesky.ts')).blueskyFromEnv(env),
 };
 
-export function loadChannel(id: SocialChannelId, env: Env): Promise<ChannelFromEnv> {
+/** The variable naming each network's server: credentials go there, so it must not be plain http elsewhere. */
+const BASE_URL: Record<SocialChannelId, string> = {
+  x: 'X_API_URL',
+  mastodon: 'MASTODON_URL',
+  bluesky: 'BLUESKY_SERVICE',
+};
+
+export async function loadChannel(id: SocialChannelId, env: Env): Promise<ChannelFromEnv> {
+  const name = BASE_URL[id];
+  if (insecureBaseUrlProblem(name, env[name]) !== null)
+    return {
+      ok: false,
+      missing: [`${name} (http:// is accepted only for this machine: credentials would travel in clear text)`],
+    };
   return LOADERS[id](env);
 }
 

@@ -17,6 +17,9 @@ export interface QueueRow {
   file: string;
 }
 
+const LOCAL_VIEW_IN_ACTIONS =
+  'Local view: GITHUB_TOKEN is not set in this GitHub Actions step, so this is the queue of this checkout (its CRISIS and ledger), not of the live main, and approvals are not checked.';
+
 export const queueCommand: Command = {
   name: 'queue',
   usage: `Usage: postgate queue [--now ISO] [--json]
@@ -95,7 +98,10 @@ Options:
     }
     rows.sort((a, b) => a.sortAt - b.sortAt || a.id.localeCompare(b.id));
 
+    // In GitHub Actions without a token, say plainly what this is (on stderr with --json, to keep it parseable).
+    const localViewInActions = io.env.GITHUB_ACTIONS === 'true' && !io.env.GITHUB_TOKEN;
     if (values.json) {
+      if (localViewInActions) io.err(LOCAL_VIEW_IN_ACTIONS);
       io.out(
         JSON.stringify(
           rows.map(({ sortAt: _, ...row }) => row),
@@ -105,7 +111,9 @@ Options:
       );
       return EXIT.ok;
     }
-    io.out(`Queue at ${formatLocal(now, zone)} (${zone})${repo.crisis !== null ? ` — CRISIS: ${repo.crisis}` : ''}\n`);
+    io.out(`Queue at ${formatLocal(now, zone)} (${zone})${repo.crisis !== null ? ` — CRISIS: ${repo.crisis}` : ''}`);
+    if (localViewInActions) io.out(LOCAL_VIEW_IN_ACTIONS);
+    io.out('');
     if (rows.length === 0) io.out('Nothing yet. Write one with: npm run postgate -- new post "Title"  or  new social');
     const table = rows.map((r) => [
       r.state,

@@ -1,6 +1,7 @@
 import { channelLoader } from '../channels/from-env.ts';
 import { SECRET_VARIABLES } from '../channels/credentials.ts';
 import { redactSecrets } from '../channels/channel-error.ts';
+import { assertSecureBaseUrls } from '../core/base-url.ts';
 import { UsageError } from '../core/errors.ts';
 import { summarizeLedger } from '../core/ledger.ts';
 import { parseLedgerText } from '../repo/ledger-file.ts';
@@ -40,6 +41,8 @@ Exit status: 0 everything was deleted, 1 something could not be (run it again), 
     }
     if (positionals.length !== 1)
       throw new UsageError('retract: give exactly one item id, e.g. postgate retract social/2026-12-01-launch');
+    // Before any request: no credential may travel in clear text.
+    assertSecureBaseUrls(io.env);
     const secrets = SECRET_VARIABLES.map((name) => io.env[name]);
     const out = (line: string) => io.out(redactSecrets(line, secrets));
     const config = await loadConfig(io.cwd);
