@@ -293,6 +293,33 @@ describe('FakeGitHub pull requests', () => {
     expect(diverged.data).toMatchObject({ status: 'diverged', ahead_by: 1, behind_by: 1 });
     expect(diverged.data.files?.map((f) => f.filename)).toEqual(['t.md']);
   });
+
+  it('lists at most 300 files in a comparison, as GitHub documents, without saying more were left out', async () => {
+    const base = fake.head('main');
+    const head = fake.commit({ files: Object.fromEntries(Array.from({ length: 301 }, (_, i) => [`f${i}.md`, 'x'])) });
+    const { data } = await octokit.rest.repos.compareCommits({ ...repo, base, head });
+    expect(data.files).toHaveLength(300);
+  });
+
+  it('answers review and permission questions as GitHub does', async () => {
+    fake.collaborators.set('amira', 'write');
+    fake.commit({ branch: 'p', files: { 'p.md': 'p' }, author: 'intern' });
+    const pr = fake.openPullRequest({ author: 'intern', branch: 'p', title: 'P' });
+    fake.review(pr, { user: 'amira', state: 'APPROVED', commitId: null });
+    fake.review(pr, { user: 'passer-by', state: 'APPROVED' });
+    const { data: reviews } = await octokit.rest.pulls.listReviews({ ...repo, pull_number: pr });
+    expect(reviews.map((r) => [r.user?.login, r.commit_id, r.author_association])).toEqual([
+      ['amira', null, 'COLLABORATOR'],
+      ['passer-by', fake.head('p'), 'NONE'],
+    ]);
+    const level = async (username: string) =>
+      (await octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username })).data.permission;
+    expect([await level('riverside'), await level('amira'), await level('passer-by')]).toEqual([
+      'admin',
+      'write',
+      'read',
+    ]);
+  });
 });
 
 describe('FakeGitHub access and faults', () => {

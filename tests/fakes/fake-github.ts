@@ -823,7 +823,8 @@ export class FakeGitHub extends FakeService {
         base_commit: this.commitJson(this.commitOf(base)),
         merge_base_commit: mergeBase ? this.commitJson(this.commitOf(mergeBase)) : null,
         commits: ahead.map((sha) => this.commitJson(this.commitOf(sha))),
-        files: diffTrees(mergeBase ? this.commitOf(mergeBase).tree : new Map(), this.commitOf(head).tree),
+        // GitHub lists at most 300 files in a comparison, without saying that more were left out.
+        files: diffTrees(mergeBase ? this.commitOf(mergeBase).tree : new Map(), this.commitOf(head).tree).slice(0, 300),
       },
     };
   }
