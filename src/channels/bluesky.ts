@@ -193,7 +193,7 @@ function collision(rkey: string, post: RemotePost): ChannelError {
 }
 
 /** Builds the channel from BLUESKY_SERVICE, BLUESKY_HANDLE and BLUESKY_APP_PASSWORD. */
-export function blueskyFromEnv(env: Env): ChannelFromEnv {
+export function blueskyFromEnv(env: Env, options: { timeoutMs?: number } = {}): ChannelFromEnv {
   const service = env.BLUESKY_SERVICE?.trim() || DEFAULT_BLUESKY_SERVICE;
   const handle = env.BLUESKY_HANDLE?.trim().replace(/^@/, '');
   const appPassword = env.BLUESKY_APP_PASSWORD?.trim();
@@ -202,7 +202,7 @@ export function blueskyFromEnv(env: Env): ChannelFromEnv {
   if (!handle) missing.push('BLUESKY_HANDLE');
   if (!appPassword) missing.push('BLUESKY_APP_PASSWORD');
   if (missing.length > 0 || !handle || !appPassword) return { ok: false, missing };
-  return { ok: true, channel: new BlueskyChannel({ service, handle, appPassword }) };
+  return { ok: true, channel: new BlueskyChannel({ ...options, service, handle, appPassword }) };
 }
 
 function isHttpUrl(value: string): boolean {

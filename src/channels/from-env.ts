@@ -3,13 +3,22 @@ import type { SocialChannelId } from '../core/channels.ts';
 import type { ChannelFromEnv, Env } from './channel.ts';
 
 /**
+ * What a run decides for every network alike. The per-request limit comes from the command
+ * (POSTGATE_TIMEOUT_MS): each client library's own default would otherwise win, and a frozen
+ * server would be reported against a limit the user never set.
+ */
+export interface ChannelOptions {
+  timeoutMs?: number;
+}
+
+/**
  * Builds a network's channel from the environment, loading its client library only then: a run
  * with nothing due for a network never pays for its library (@atproto/api alone takes ~200 ms).
  */
-const LOADERS: Record<SocialChannelId, (env: Env) => Promise<ChannelFromEnv>> = {
-  x: async (env) => (await import('./x.ts')).xFromEnv(env),
-  mastodon: async (env) => (await import('./mastodon.ts')).mastodonFromEnv(env),
-  bluesky: async (env) => (await import('./bluesky.ts')).blueskyFromEnv(env),
+const LOADERS: Record<SocialChannelId, (env: Env, options: ChannelOptions) => Promise<ChannelFromEnv>> = {
+  x: async (env, options) => (await import('./x.ts')).xFromEnv(env, options),
+  mastodon: async (env, options) => (await import('./mastodon.ts')).mastodonFromEnv(env, options),
+  bluesky: async (env, options) => (await import('./bluesky.ts')).blueskyFromEnv(env, options),
 };
 
 /** The variable naming each network's server: credentials go there, so it must not be plain http elsewhere. */
@@ -19,25 +28,32 @@ const BASE_URL: Record<SocialChannelId, string> = {
   bluesky: 'BLUESKY_SERVICE',
 };
 
-export async function loadChannel(id: SocialChannelId, env: Env): Promise<ChannelFromEnv> {
+export async function loadChannel(
+  id: SocialChannelId,
+  env: Env,
+  options: ChannelOptions = {},
+): Promise<ChannelFromEnv> {
   const name = BASE_URL[id];
   if (insecureBaseUrlProblem(name, env[name]) !== null)
     return {
       ok: false,
       missing: [`${name} (http:// is accepted only for this machine: credentials would travel in clear text)`],
     };
-  return LOADERS[id](env);
+  return LOADERS[id](env, options);
 }
 
 /**
  * A loader for a run: each network's channel is built once, on first use. Importing this module is
  * cheap; the client libraries load only when a channel is asked for.
  */
-export function channelLoader(env: Env): (id: SocialChannelId) => Promise<ChannelFromEnv> {
+export function channelLoader(
+  env: Env,
+  options: ChannelOptions = {},
+): (id: SocialChannelId) => Promise<ChannelFromEnv> {
   const built = new Map<SocialChannelId, Promise<ChannelFromEnv>>();
   return (id) => {
     let channel = built.get(id);
-    if (!channel) built.set(id, (channel = loadChannel(id, env)));
+    if (!channel) built.set(id, (channel = loadChannel(id, env, options)));
     return channel;
   };
 }

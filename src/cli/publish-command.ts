@@ -135,7 +135,8 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
 
     const deps: ApplyDeps = {
       // A network's client library loads when its queue first needs it, and only then.
-      channel: channelLoader(io.env),
+      // The same per-request limit for every network as for the run's own deadline on each request.
+      channel: channelLoader(io.env, { timeoutMs }),
       siteUrl: config.site.url,
       dryRun,
       gates,

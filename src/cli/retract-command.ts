@@ -53,11 +53,12 @@ Exit status: 0 everything was deleted, 1 something could not be (run it again), 
     if (ids.length === 0)
       throw new UsageError(`retract: nothing in the ledger for "${positionals[0]}"; queue lists the ids`);
 
+    const timeoutMs = 30_000;
     const deps = {
       ledger: mode.store(ledgerText),
-      channel: channelLoader(io.env),
+      channel: channelLoader(io.env, { timeoutMs }),
       now: resolveNow(undefined, io.env, config.site.timeZone),
-      timeoutMs: 30_000,
+      timeoutMs,
       dryRun: values['dry-run'] === true,
       log: out,
     };
