@@ -33,6 +33,8 @@ export class BlueskyClient {
   private readonly handle: string;
   private readonly appPassword: string;
   private readonly timeoutMs: number;
+  /** The service's origin, for messages. */
+  private readonly service: string;
   /** Every token the session has held: a PDS may echo one in an error body. */
   private readonly tokens = new Set<string>();
   private readonly scopes = new AsyncLocalStorage<StepScope>();
@@ -42,6 +44,7 @@ export class BlueskyClient {
     this.handle = options.handle;
     this.appPassword = options.appPassword;
     this.timeoutMs = options.timeoutMs ?? 20_000;
+    this.service = URL.parse(options.service)?.origin ?? options.service;
     this.agent = new AtpAgent({
       service: options.service,
       fetch: (input, init) => this.fetchInStep(input, init),
@@ -87,6 +90,7 @@ export class BlueskyClient {
     } catch (error) {
       throw toChannelError(error, {
         action,
+        service: this.service,
         response: scope.last,
         aborted: scope.signal.aborted,
         timeoutMs: this.timeoutMs,

@@ -10,6 +10,8 @@ export interface HttpOutcome {
 export interface StepFailure {
   /** What the step was doing, for the message: "create the post". */
   action: string;
+  /** The service's origin, for messages: no path, no user info. */
+  service: string;
   response: HttpOutcome | undefined;
   /** The caller's signal or the step's deadline fired. */
   aborted: boolean;
@@ -57,12 +59,19 @@ export function toChannelError(error: unknown, step: StepFailure): ChannelError 
   const status = step.response?.status ?? (xrpc && xrpc.status >= 100 ? xrpc.status : undefined);
   if (status === undefined) {
     const code = networkCode(error);
-    const maybeSent = step.mayCreate && !(code && NEVER_SENT.has(code));
+    // No connection, so no request: whatever the step was, nothing reached the service.
+    if (code && NEVER_SENT.has(code))
+      return new ChannelError(
+        'bluesky',
+        'unavailable',
+        say(`could not reach the service at ${step.service} to ${step.action} (${code}): nothing was sent`),
+        { maybeSent: false },
+      );
     return new ChannelError(
       'bluesky',
       'unavailable',
       say(`could not ${step.action}: ${code ?? messageOf(error)} (no HTTP answer)`),
-      { maybeSent },
+      { maybeSent: step.mayCreate },
     );
   }
   if (status >= 200 && status < 300) {

@@ -13,7 +13,9 @@ import { crashPoint } from './crash-points.ts';
  * The rules that make it exactly-once:
  * - an `attempt` record is durable before each request, a `sent` record right after its answer;
  * - a part whose attempt has no outcome, or whose request failed in a way that may have posted it
- *   (timeout, lost answer, 5xx), is looked for (`find`) before it is sent again;
+ *   (timeout, lost answer, 5xx: the channel says `maybeSent`), is looked for (`find`) before it is
+ *   sent again; a failure that proves nothing went out (a refused connection, a failed log in) is
+ *   retried or recorded as `failed` without looking;
  * - when the network cannot say, nothing is resent and the attempt stays open for the next run;
  * - CRISIS is asked before every single request.
  */
@@ -191,18 +193,22 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
             message: `${error.message}; rate limited for ${Number.isFinite(wait) ? `${Math.ceil(wait / 1000)} s` : 'an unknown time'}, left for the next run`,
           });
         }
-        if (error.maybeSent || error.kind === 'unavailable') {
+        // Only a failure that may have posted it calls for a look; one that proves nothing went
+        // out (the log in failed, the connection was refused) is a plain failure: looking would
+        // fail the same way and leave the attempt open as if the post might exist.
+        if (error.maybeSent) {
           const found = await findPart(part, firstAttemptAt);
           if (found) {
             await recordSent(part, found);
             return found;
           }
-          if (!last) {
-            await deps.sleep(deps.retryBaseMs * 3 ** (attempt - 1));
-            await stopIfCrisis(deps.gates);
-            continue;
-          }
         }
+        if ((error.maybeSent || error.kind === 'unavailable') && !last) {
+          await deps.sleep(deps.retryBaseMs * 3 ** (attempt - 1));
+          await stopIfCrisis(deps.gates);
+          continue;
+        }
+        // The outcome that closes this attempt: known not to be live, so the next run sends it.
         await record('failed', part, { error: error.message, failure: error.kind });
         throw new Stop({ outcome: 'failed', message: error.message, failure: error.kind });
       }

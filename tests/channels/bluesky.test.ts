@@ -377,6 +377,26 @@ describe('failures', () => {
     const error = await failure(channel({ service: url }).publish(post()));
     expect(error.kind).toBe('unavailable');
     expect(error.maybeSent).toBe(false);
+    expect(error.message).toBe(
+      `Bluesky: could not reach the service at ${url} to log in (ECONNREFUSED): nothing was sent`,
+    );
+    await fake.start(); // for afterEach
+  });
+
+  it('a refused connection on the create itself, after logging in, is certainly not sent either', async () => {
+    const bluesky = channel();
+    await bluesky.publish(post({ key: 'launch:bluesky:0:earlier' }));
+    const url = fake.url;
+    await fake.stop();
+    // Time for the client to see its kept-alive connection closed: a request written on it would
+    // fail as a reset (UND_ERR_SOCKET), after which the post may well exist.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const error = await failure(bluesky.publish(post()));
+    expect(error.kind).toBe('unavailable');
+    expect(error.maybeSent).toBe(false);
+    expect(error.message).toBe(
+      `Bluesky: could not reach the service at ${url} to create the post (ECONNREFUSED): nothing was sent`,
+    );
     await fake.start(); // for afterEach
   });
 
