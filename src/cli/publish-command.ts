@@ -7,12 +7,12 @@ import { socialChannelsOf } from '../core/config-schema.ts';
 import { machineTime } from '../core/clock.ts';
 import { assertSecureBaseUrls } from '../core/base-url.ts';
 import { nearMissLine } from '../core/crisis-name.ts';
-import { EnvironmentError, UsageError } from '../core/errors.ts';
+import { ContentError, EnvironmentError, UsageError } from '../core/errors.ts';
 import { MIME, sniffImageType } from '../core/media.ts';
 import { planPublish, type PlanInputs } from '../core/plan.ts';
 import { formatLocal } from '../core/time-zone.ts';
-import { summarizeLedger } from '../core/ledger.ts';
-import { parseLedgerText } from '../repo/ledger-file.ts';
+import { LEDGER_FILE, summarizeLedger } from '../core/ledger.ts';
+import { readableLedgerRecords } from '../repo/ledger-file.ts';
 import { loadConfig } from '../repo/load-config.ts';
 import { loadRepository } from '../repo/load-repository.ts';
 import { applyReleases, applySends, type ApplyDeps } from '../publish/apply-plan.ts';
@@ -81,7 +81,9 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
         'No credentials for any network are set: this is a dry run. Nothing is sent and nothing is recorded.',
       );
     else if (dryRun) notes.unshift('Dry run: nothing is sent and nothing is recorded.');
-    const errorFiles = new Set(repo.problems.filter((p) => p.severity === 'error').map((p) => p.file));
+    // The ledger is not an item to hold: it is read whole below, or the run stops.
+    const itemProblems = repo.problems.filter((p) => p.file !== LEDGER_FILE);
+    const errorFiles = new Set(itemProblems.filter((p) => p.severity === 'error').map((p) => p.file));
     if (errorFiles.size)
       notes.push(
         `${errorFiles.size} file${errorFiles.size === 1 ? ' has' : 's have'} errors and ${errorFiles.size === 1 ? 'is' : 'are'} held; run check for details.`,
@@ -111,15 +113,17 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     try {
       ledgerText = await mode.ledgerText();
     } catch (error) {
+      // A ledger that was tampered with stops the run, crisis or not: it must be seen.
+      if (error instanceof ContentError) throw error;
       // Without the ledger nothing can be known to be unsent; in a crisis nothing is sent anyway.
       if (crisis === null)
         throw new EnvironmentError(`could not read the ledger (${(error as Error).message}); nothing was sent`);
     }
-    const ledger = summarizeLedger(parseLedgerText(ledgerText).records);
+    const ledger = summarizeLedger(readableLedgerRecords(ledgerText));
     const approvals = crisis === null ? await mode.approvals(repo.items, now) : new Map();
 
     const firstError = new Map<string, string>();
-    for (const p of repo.problems)
+    for (const p of itemProblems)
       if (p.severity === 'error' && !firstError.has(p.file)) firstError.set(p.file, `${p.line}:${p.col} ${p.message}`);
     const planInputs: PlanInputs = {
       items: repo.items,
@@ -165,7 +169,7 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
         .filter((r) => r.outcome === 'released' || r.outcome === 'would-release')
         .map((r) => r.item);
       if (released.length) {
-        const after = dryRun ? ledger : summarizeLedger(parseLedgerText(await mode.ledgerText()).records);
+        const after = dryRun ? ledger : summarizeLedger(readableLedgerRecords(await mode.ledgerText()));
         if (dryRun) for (const id of released) after.releasedAt.set(id, now);
         plan = planPublish({ ...planInputs, ledger: after });
       }

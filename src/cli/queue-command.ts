@@ -1,11 +1,13 @@
 import { idFromPath, channelsOf } from '../core/item.ts';
 import type { ItemState } from '../core/item-state.ts';
+import { LEDGER_FILE } from '../core/ledger.ts';
 import { planPublish } from '../core/plan.ts';
 import { formatLocal, formatUtc } from '../core/time-zone.ts';
 import { loadRepository } from '../repo/load-repository.ts';
 import { parseCommandArgs } from './args.ts';
 import { resolveNow } from './clock.ts';
 import { EXIT, type Command } from './command.ts';
+import { problemLine } from './problem-format.ts';
 
 export interface QueueRow {
   id: string;
@@ -48,6 +50,17 @@ Options:
     const repo = await loadRepository(io.cwd);
     const zone = repo.config.site.timeZone;
     const now = resolveNow(values.now, io.env, zone);
+
+    // A ledger line that cannot be read stops publish and retract; here it is an error, and the
+    // states below may be wrong (a retraction or a sent record may be the line that is lost).
+    const ledgerErrors = repo.problems.filter((p) => p.file === LEDGER_FILE && p.severity === 'error');
+    const ledgerNote = ledgerErrors.length
+      ? [
+          ...ledgerErrors.map(problemLine),
+          `error: the ledger cannot be read, so the states below may be wrong; publish and retract stop until it is restored`,
+        ]
+      : [];
+    const status = ledgerErrors.length ? EXIT.problems : EXIT.ok;
 
     const firstError = new Map<string, string>();
     for (const p of repo.problems)
@@ -109,7 +122,8 @@ Options:
           2,
         ),
       );
-      return EXIT.ok;
+      for (const line of ledgerNote) io.err(line);
+      return status;
     }
     io.out(`Queue at ${formatLocal(now, zone)} (${zone})${repo.crisis !== null ? ` — CRISIS: ${repo.crisis}` : ''}`);
     if (localViewInActions) io.out(LOCAL_VIEW_IN_ACTIONS);
@@ -133,6 +147,7 @@ Options:
       io.out(line(table[i]!));
       if (r.reason) io.out(`${' '.repeat(widths[0]! + 2)}↳ ${r.reason}`);
     });
-    return EXIT.ok;
+    for (const line of ledgerNote) io.out(line);
+    return status;
   },
 };

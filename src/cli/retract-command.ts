@@ -4,7 +4,7 @@ import { redactSecrets } from '../channels/channel-error.ts';
 import { assertSecureBaseUrls } from '../core/base-url.ts';
 import { UsageError } from '../core/errors.ts';
 import { summarizeLedger } from '../core/ledger.ts';
-import { parseLedgerText } from '../repo/ledger-file.ts';
+import { readableLedgerRecords } from '../repo/ledger-file.ts';
 import { loadConfig } from '../repo/load-config.ts';
 import { modeFromEnv } from '../publish/mode.ts';
 import { summaryText } from '../publish/report.ts';
@@ -48,7 +48,7 @@ Exit status: 0 everything was deleted, 1 something could not be (run it again), 
     const config = await loadConfig(io.cwd);
     const mode = await modeFromEnv(io.cwd, io.env, config);
     const ledgerText = await mode.ledgerText();
-    const summary = summarizeLedger(parseLedgerText(ledgerText).records);
+    const summary = summarizeLedger(readableLedgerRecords(ledgerText));
     const ids = idsToRetract(summary, positionals[0]!);
     if (ids.length === 0)
       throw new UsageError(`retract: nothing in the ledger for "${positionals[0]}"; queue lists the ids`);

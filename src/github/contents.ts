@@ -1,8 +1,15 @@
+import { createHash } from 'node:crypto';
 import { requestOptions, statusOf, type GitHubRepo } from './client.ts';
 
 /**
  * Files on the live branch through the contents API. Writes are compare-and-swap: an update names
  * the blob it replaces, and GitHub refuses it (409) if the file changed in the meantime.
+ *
+ * Reads are exact or fail. The contents API inlines a file only up to 1 MB: above that it answers
+ * `content: ""` with `encoding: "none"` (and still the blob's sha), so the bytes are fetched from
+ * the git blobs API by that sha (any size up to 100 MB). What comes back must be base64 that
+ * decodes to bytes whose git blob id is that sha, and valid UTF-8; anything else is an error,
+ * never an empty file: an empty ledger written back would forget everything it recorded.
  */
 export interface RemoteFile {
   text: string;
@@ -10,22 +17,60 @@ export interface RemoteFile {
   sha: string;
 }
 
-export async function readRemoteFile(gh: GitHubRepo, path: string): Promise<RemoteFile | null> {
+/** Git's id of a blob with these bytes (`git hash-object`). */
+export function gitBlobSha(bytes: Uint8Array): string {
+  return createHash('sha1').update(`blob ${bytes.byteLength}\0`).update(bytes).digest('hex');
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Strict base64 (GitHub wraps it in lines): null if it is anything else. */
+function decodeBase64(content: string): Buffer | null {
+  const compact = content.replace(/\s+/g, '');
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(compact)) return null;
+  return Buffer.from(compact, 'base64');
+}
+
+function exactText(path: string, content: unknown, encoding: unknown, sha: string): string {
+  if (encoding !== 'base64' || typeof content !== 'string')
+    throw new Error(`${path}: GitHub sent its content as "${String(encoding)}", not base64; it was not read`);
+  const bytes = decodeBase64(content);
+  if (bytes === null) throw new Error(`${path}: GitHub sent content that is not valid base64; it was not read`);
+  if (gitBlobSha(bytes) !== sha)
+    throw new Error(`${path}: the content GitHub sent is not the blob ${sha} it named; it was not read`);
   try {
-    const { data } = await gh.octokit.rest.repos.getContent({
+    return utf8.decode(bytes);
+  } catch {
+    throw new Error(`${path} is not valid UTF-8 text; it was not read`);
+  }
+}
+
+/** The file on the branch (or at `ref`, a commit), or null if it does not exist there. */
+export async function readRemoteFile(gh: GitHubRepo, path: string, ref = gh.branch): Promise<RemoteFile | null> {
+  let data: Awaited<ReturnType<GitHubRepo['octokit']['rest']['repos']['getContent']>>['data'];
+  try {
+    ({ data } = await gh.octokit.rest.repos.getContent({
       owner: gh.owner,
       repo: gh.repo,
       path,
-      ref: gh.branch,
+      ref,
       ...requestOptions(gh),
-    });
-    if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
-      throw new Error(`${path} on ${gh.branch} is not a file`);
-    return { text: Buffer.from(data.content, 'base64').toString('utf8'), sha: data.sha };
+    }));
   } catch (error) {
     if (statusOf(error) === 404) return null;
     throw error;
   }
+  if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
+    throw new Error(`${path} on ${ref} is not a file`);
+  if (data.encoding !== 'none') return { text: exactText(path, data.content, data.encoding, data.sha), sha: data.sha };
+  // Over 1 MB: the same blob, by its sha, from the git database.
+  const { data: blob } = await gh.octokit.rest.git.getBlob({
+    owner: gh.owner,
+    repo: gh.repo,
+    file_sha: data.sha,
+    ...requestOptions(gh),
+  });
+  return { text: exactText(path, blob.content, blob.encoding, data.sha), sha: data.sha };
 }
 
 export type WriteResult = { ok: true; commit: string } | { ok: false; conflict: true };

@@ -6,23 +6,37 @@ import { ledgerLine, type LedgerStore } from '../publish/ledger-store.ts';
 import { crashPoint } from '../publish/crash-points.ts';
 import type { GitHubRepo } from './client.ts';
 import { readRemoteFile, writeRemoteFile } from './contents.ts';
+import { checkpointOf, checkpointTrailer, readVerifiedLedger, type LedgerCheckpoint } from './ledger-history.ts';
 
 /**
  * The ledger on the live branch: every record is a commit, made with compare-and-swap on the
  * ledger file, so two runs can never overwrite each other's records. On a conflict the record is
  * appended to the newer version and tried again. The working tree's copy is kept equal to the
  * branch's, for the site build that may follow in the same job.
+ *
+ * Each write sends the whole file back: exactly the bytes just read (src/github/contents.ts reads
+ * them exactly, at any size, or fails) and the new line. Other runs only ever append, so what this
+ * run has seen must still begin the file; if it does not, someone rewrote the ledger during the
+ * run, and no further part is claimed (an outcome of a part already sent is still recorded). Each
+ * commit names the checkpoint this run verified (src/github/ledger-history.ts), so the next run
+ * checks only the history since.
  */
 export class GitHubLedgerStore implements LedgerStore {
   private readonly gh: GitHubRepo;
   private readonly root: string;
   private readonly ours = new Set<string>();
   private readonly knownAtStart: Set<string>;
+  private readonly checkpoint: LedgerCheckpoint | null;
+  /** The ledger as this run last saw it: every later version must begin with it. */
+  private seen: string;
+  private rewritten = false;
 
   constructor(gh: GitHubRepo, root: string, textAtStart: string) {
     this.gh = gh;
     this.root = root;
     this.knownAtStart = new Set(textAtStart.split('\n'));
+    this.checkpoint = checkpointOf(textAtStart);
+    this.seen = textAtStart;
   }
 
   async append(record: LedgerRecord): Promise<void> {
@@ -35,24 +49,41 @@ export class GitHubLedgerStore implements LedgerStore {
 
   private async commit(record: LedgerRecord, exclusive: boolean): Promise<boolean> {
     const line = ledgerLine(record);
+    let stale = 0;
     for (let attempt = 1; attempt <= 20; attempt++) {
       const current = await readRemoteFile(this.gh, LEDGER_FILE);
       const text = current?.text ?? '';
+      if (!this.rewritten && !text.startsWith(this.seen)) {
+        // An answer older than this run's own last write (parallel channels, a lagging replica)
+        // is read again; a version that still does not extend what was seen is a rewrite.
+        if (++stale < 3) {
+          await backOff(attempt);
+          continue;
+        }
+        this.rewritten = true;
+      }
+      if (this.rewritten && exclusive)
+        throw new Error(
+          `${LEDGER_FILE} on ${this.gh.branch} was rewritten during this run (it no longer begins with what this run read); nothing more is sent`,
+        );
+      stale = 0;
+      if (text.startsWith(this.seen)) this.seen = text;
       const lines = text.split('\n');
       // A retried request whose first answer was lost may have committed already.
       if (lines.includes(line)) return this.mirror(text);
       if (exclusive && takenByAnother(lines, record, this.ours, this.knownAtStart)) return false;
       const next = `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${line}\n`;
-      const message = `ledger: ${record.type} ${record.item} on ${record.channel}${record.parts > 1 ? ` (part ${record.part + 1}/${record.parts})` : ''}`;
+      const message = `ledger: ${record.type} ${record.item} on ${record.channel}${record.parts > 1 ? ` (part ${record.part + 1}/${record.parts})` : ''}${this.checkpoint ? `\n\n${checkpointTrailer(this.checkpoint)}` : ''}`;
       crashPoint(`before ledger commit`);
       const written = await writeRemoteFile(this.gh, LEDGER_FILE, next, current?.sha ?? null, message);
       crashPoint(`after ledger commit`);
       if (written.ok) {
         this.ours.add(line);
+        if (next.startsWith(this.seen)) this.seen = next;
         return this.mirror(next);
       }
       // Someone else committed first: back off a little, re-read, and append to their version.
-      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt) * Math.random()));
+      await backOff(attempt);
     }
     throw new Error('could not commit the ledger: it kept changing under this run (20 conflicts in a row)');
   }
@@ -65,7 +96,13 @@ export class GitHubLedgerStore implements LedgerStore {
   }
 }
 
-/** The ledger as it is on the live branch now (the checkout may be behind another run's commits). */
-export async function readRemoteLedgerText(gh: GitHubRepo): Promise<string> {
-  return (await readRemoteFile(gh, LEDGER_FILE))?.text ?? '';
+const backOff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt) * Math.random()));
+
+/**
+ * The ledger as it is on the live branch now (the checkout may be behind another run's commits),
+ * once its history shows that only the publisher, or a reviewed pull request, wrote it.
+ */
+export async function readRemoteLedgerText(gh: GitHubRepo, approvers?: string): Promise<string> {
+  return (await readVerifiedLedger(gh, approvers)).text;
 }

@@ -64,7 +64,7 @@ export async function modeFromEnv(root: string, env: Env, config: Config): Promi
   const required = config.policies.approvals;
   return {
     gates: new GitHubGates(gh, required),
-    ledgerText: () => readRemoteLedgerText(gh),
+    ledgerText: () => readRemoteLedgerText(gh, env.POSTGATE_APPROVERS),
     store: (text) => new GitHubLedgerStore(gh, root, text),
     crisisAtStart: () => readLiveCrisis(gh),
     approvals: (items, now) => approvalVerdicts(gh, root, env, config, items, now),

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ContentError } from '../core/errors.ts';
 import { LEDGER_FILE, ledgerRecordSchema, type LedgerRecord } from '../core/ledger.ts';
 import { problem, type Problem } from '../core/problem.ts';
 
@@ -52,4 +53,19 @@ export function parseLedgerText(text: string): { records: LedgerRecord[]; proble
       );
   });
   return { records, problems };
+}
+
+/**
+ * The records of the ledger a run acts on. Every line must be read: a line skipped could be the
+ * retraction that keeps an item from going out again, or the record that it went out already, so
+ * one unreadable line stops the whole run (ContentError, with each line's number and what is wrong).
+ */
+export function readableLedgerRecords(text: string): LedgerRecord[] {
+  const { records, problems } = parseLedgerText(text);
+  if (problems.length)
+    throw new ContentError(
+      `${LEDGER_FILE} has ${problems.length} line${problems.length === 1 ? '' : 's'} that cannot be read, so what was published is not known: nothing is sent or retracted until ${problems.length === 1 ? 'it is' : 'they are'} restored (git log -p ${LEDGER_FILE})`,
+      problems,
+    );
+  return records;
 }

@@ -9,7 +9,9 @@ import { FakeService, jsonBody, type FakeResponse, type RecordedRequest } from '
  * follows git's history simplification (a merge that only brings a branch's change is skipped and the
  * branch commit listed), `commits/{sha}/pulls` finds the merged pull request that brought a commit to
  * main, compare diffs from the merge base, and lists paginate with a Link header (a commit's files
- * too: 300 to a page, 3000 in all).
+ * too: 300 to a page, 3000 in all). The contents API inlines a file only up to 1 MB (above, `content:
+ * ""` and `encoding: "none"`; the blobs API serves it), and every commit carries GitHub's
+ * verification: the token's contents API writes are signed by GitHub (web-flow), pushes never are.
  */
 export interface FakePerson {
   /** The GitHub account the commit is linked to; null when its email belongs to nobody (as on GitHub). */
@@ -98,7 +100,13 @@ const DOCS = 'https://docs.github.com/rest';
 const COMMIT_FILES_PER_PAGE = 300;
 const COMMIT_FILES_LIMIT = 3000;
 const WEB_FLOW: Omit<FakePerson, 'date'> = { login: 'web-flow', name: 'GitHub', email: 'noreply@github.com' };
-const UNSIGNED: FakeVerification = { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null };
+const UNSIGNED: FakeVerification = {
+  verified: false,
+  reason: 'unsigned',
+  signature: null,
+  payload: null,
+  verified_at: null,
+};
 /** GitHub's own signature (web-flow's key): on merges in the web UI and on a token's contents API writes. */
 const signedByGitHub = (date: string, message: string): FakeVerification => ({
   verified: true,
@@ -485,7 +493,8 @@ export class FakeGitHub extends FakeService {
 
     if (rest.length === 0 && method === 'GET') return { status: 200, body: this.repoJson() };
     if (section === 'git' && (id === 'ref' || id === 'refs') && method === 'GET') return this.getRef(tail(2));
-    if (section === 'git' && id === 'blobs' && rest.length === 3 && method === 'GET') return this.getBlob(request, sub!);
+    if (section === 'git' && id === 'blobs' && rest.length === 3 && method === 'GET')
+      return this.getBlob(request, sub!);
     if (section === 'git' && id === 'trees' && method === 'GET' && rest.length >= 3)
       return this.getTree(request, tail(2));
     if (section === 'contents') {
@@ -690,7 +699,11 @@ export class FakeGitHub extends FakeService {
     // account and committed and signed by GitHub (web-flow); with either given, it is not signed.
     const custom = given(body.committer) !== undefined || given(body.author) !== undefined;
     const committer = custom ? personFrom(given(body.committer)) : { ...WEB_FLOW, date };
-    const author = given(body.author) ? personFrom(given(body.author)) : custom ? committer : this.person(this.actor, date);
+    const author = given(body.author)
+      ? personFrom(given(body.author))
+      : custom
+        ? committer
+        : this.person(this.actor, date);
     const tree = new Map(this.commitOf(parent).tree);
     if (content === null) tree.delete(path);
     else tree.set(path, content);
