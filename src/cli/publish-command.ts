@@ -69,6 +69,8 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     const now = resolveNow(values.now, io.env, zone);
     const repo = await loadRepository(io.cwd, { dueBy: now, config });
     const mode = await modeFromEnv(io.cwd, io.env, config);
+    // The files on disk are what goes out: they must be the commit the gates read.
+    if (!values['dry-run']) await mode.verifyCheckout();
     const gates = mode.gates;
     const enabledSocial = socialChannelsOf(config);
     const automaticDryRun =

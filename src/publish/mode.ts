@@ -27,6 +27,8 @@ export interface PublishingMode {
   /** Verdicts of the approval gate (and of "due during a past crisis") for items that could go out now. */
   approvals(items: readonly Item[], now: number): Promise<Map<string, ApprovalVerdict>>;
   crisisAtStart(): Promise<CrisisNotice | null>;
+  /** Throws unless the checkout is the commit the gates read (GitHub: main at GITHUB_SHA). */
+  verifyCheckout(): Promise<void>;
 }
 
 export function localMode(root: string): PublishingMode {
@@ -35,6 +37,7 @@ export function localMode(root: string): PublishingMode {
     gates,
     ledgerText: async () => (await readLedger(root)).text,
     store: () => new LocalLedgerStore(root),
+    verifyCheckout: async () => {},
     approvals: async () => new Map(),
     crisisAtStart: async () => {
       const reason = await gates.crisis();
@@ -61,6 +64,7 @@ export async function modeFromEnv(root: string, env: Env, config: Config): Promi
     import('../github/approval-gate.ts'),
     import('../github/live-crisis.ts'),
   ]);
+  const { verifyRunCommit } = await import('../github/run-commit.ts');
   const required = config.policies.approvals;
   return {
     gates: new GitHubGates(gh, required),
@@ -68,5 +72,6 @@ export async function modeFromEnv(root: string, env: Env, config: Config): Promi
     store: (text) => new GitHubLedgerStore(gh, root, text),
     crisisAtStart: () => readLiveCrisis(gh),
     approvals: (items, now) => approvalVerdicts(gh, root, env, config, items, now),
+    verifyCheckout: () => verifyRunCommit(gh, env),
   };
 }

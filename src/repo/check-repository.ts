@@ -17,7 +17,11 @@ export interface CheckResult {
 
 export async function checkRepository(root: string): Promise<CheckResult> {
   const [basics, crisis] = await Promise.all([readBasics(root), crisisProblems(root)]);
-  const content = readContent(root, basics.realRoot, basics.files, basics.config, ({ id, file }) => ({ id, file }));
+  const content = readContent(root, basics.realRoot, basics.files, basics.config, ({ id, file, draft }) => ({
+    id,
+    file,
+    draft,
+  }));
   const problems = [
     ...basics.problems,
     ...crisis,
