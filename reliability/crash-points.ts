@@ -28,7 +28,7 @@ async function approvedGitHub(dir: string): Promise<FakeGitHub> {
   });
   const pr = gh.openPullRequest({ author: 'writer', branch: 'content', title: 'Content' });
   gh.collaborators.set('owner', 'write');
-      gh.review(pr, { user: 'owner', state: 'APPROVED' });
+  gh.review(pr, { user: 'owner', state: 'APPROVED' });
   gh.merge(pr);
   return gh;
 }

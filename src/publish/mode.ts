@@ -53,17 +53,13 @@ export async function modeFromEnv(root: string, env: Env, config: Config): Promi
     refuseLocalModeInActions(env);
     return localMode(root);
   }
-  const [
-    { GitHubGates },
-    { GitHubLedgerStore, readRemoteLedgerText },
-    { approvalVerdicts },
-    { readLiveCrisis },
-  ] = await Promise.all([
-    import('../github/gates.ts'),
-    import('../github/ledger-store.ts'),
-    import('../github/approval-gate.ts'),
-    import('../github/live-crisis.ts'),
-  ]);
+  const [{ GitHubGates }, { GitHubLedgerStore, readRemoteLedgerText }, { approvalVerdicts }, { readLiveCrisis }] =
+    await Promise.all([
+      import('../github/gates.ts'),
+      import('../github/ledger-store.ts'),
+      import('../github/approval-gate.ts'),
+      import('../github/live-crisis.ts'),
+    ]);
   const { verifyRunCommit } = await import('../github/run-commit.ts');
   const required = config.policies.approvals;
   return {

@@ -33,7 +33,8 @@ export function readTextFile(path: string, realRoot: string, maxBytes: number, w
         at: START,
         message: 'the file is a link to a file outside the repository; content must live in the repository',
       };
-    if (mayLink && lstatSync(path).isSymbolicLink()) return { ok: false, at: START, message: `the file ${LINK_REFUSED}` };
+    if (mayLink && lstatSync(path).isSymbolicLink())
+      return { ok: false, at: START, message: `the file ${LINK_REFUSED}` };
     const fd = openSync(real, 'r');
     try {
       const stat = fstatSync(fd);

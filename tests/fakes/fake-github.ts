@@ -749,10 +749,7 @@ export class FakeGitHub extends FakeService {
     const parent = commit.parents[0];
     // As GitHub documents: the files 300 to a page (per_page may ask fewer), with Link headers to
     // the other pages, and no more than 3000 files in all; every page repeats the commit itself.
-    const files = diffTrees(parent ? this.commitOf(parent).tree : new Map(), commit.tree).slice(
-      0,
-      COMMIT_FILES_LIMIT,
-    );
+    const files = diffTrees(parent ? this.commitOf(parent).tree : new Map(), commit.tree).slice(0, COMMIT_FILES_LIMIT);
     const perPage = Math.min(COMMIT_FILES_PER_PAGE, Math.max(1, Number(request.query.get('per_page')) || 300));
     const page = Math.max(1, Math.floor(Number(request.query.get('page')) || 1));
     const { headers } = this.paginate(request, files, perPage);
