@@ -275,3 +275,46 @@ describe('one commit: the checkout is what the gates read', () => {
     expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
   });
 });
+
+describe('queue tells the truth in GitHub mode', () => {
+  const queue = () =>
+    runCliAsync(['queue', '--json', '--now', DUE_THANKS], {
+      cwd: dir,
+      env: {
+        GITHUB_TOKEN: gh.token,
+        GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+        GITHUB_API_URL: gh.url,
+        POSTGATE_APPROVERS: 'amira',
+      },
+    });
+  const stateOf = async (id: string) =>
+    (JSON.parse((await queue()).stdout) as { id: string; state: string; reason?: string }[]).find((r) => r.id === id);
+
+  it('shows as held what publish would hold (a direct push, a self-approval), with the reason', async () => {
+    gh.commit({ files: { [THANKS]: text(THANKS) }, author: 'intern', message: 'quick fix' });
+    expect(await stateOf('social/2026-12-01-volunteer-thanks')).toMatchObject({
+      state: 'held',
+      reason: expect.stringContaining('was pushed to main without a reviewed pull request'),
+    });
+    const pr = open({ [THANKS]: text(THANKS).replace('48', '49') });
+    gh.review(pr, { user: 'intern', state: 'APPROVED' });
+    gh.merge(pr);
+    checkOut({ [THANKS]: text(THANKS).replace('48', '49') });
+    expect(await stateOf('social/2026-12-01-volunteer-thanks')).toMatchObject({
+      state: 'held',
+      reason: expect.stringContaining("intern's approval does not count: the pull request is theirs"),
+    });
+  });
+
+  it('shows a CRISIS on the live main, not on the checkout, and due what publish would send', async () => {
+    const pr = open({ [THANKS]: text(THANKS) });
+    gh.review(pr, { user: 'amira', state: 'APPROVED' });
+    gh.merge(pr);
+    expect((await stateOf('social/2026-12-01-volunteer-thanks'))?.state).toBe('due');
+    gh.commit({ files: { 'Crisis.md': '# Storm warning\n' }, author: 'amira' });
+    expect(await stateOf('social/2026-12-01-volunteer-thanks')).toMatchObject({
+      state: 'held',
+      reason: 'CRISIS: Storm warning',
+    });
+  });
+});

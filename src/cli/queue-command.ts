@@ -1,9 +1,12 @@
 import { idFromPath, channelsOf } from '../core/item.ts';
-import type { ItemState } from '../core/item-state.ts';
-import { LEDGER_FILE } from '../core/ledger.ts';
+import type { ApprovalVerdict, ItemState } from '../core/item-state.ts';
+import { LEDGER_FILE, type LedgerSummary, summarizeLedger } from '../core/ledger.ts';
 import { planPublish } from '../core/plan.ts';
 import { formatLocal, formatUtc } from '../core/time-zone.ts';
-import { loadRepository } from '../repo/load-repository.ts';
+import { readableLedgerRecords } from '../repo/ledger-file.ts';
+import { loadRepository, type Repository } from '../repo/load-repository.ts';
+import { modeFromEnv } from '../publish/mode.ts';
+import type { Env } from '../channels/channel.ts';
 import { parseCommandArgs } from './args.ts';
 import { resolveNow } from './clock.ts';
 import { EXIT, type Command } from './command.ts';
@@ -60,17 +63,21 @@ Options:
           `error: the ledger cannot be read, so the states below may be wrong; publish and retract stop until it is restored`,
         ]
       : [];
-    const status = ledgerErrors.length ? EXIT.problems : EXIT.ok;
 
     const firstError = new Map<string, string>();
     for (const p of repo.problems)
       if (p.severity === 'error' && !firstError.has(p.file)) firstError.set(p.file, `${p.line}:${p.col} ${p.message}`);
+    const live = io.env.GITHUB_TOKEN ? await liveGates(io.cwd, io.env, repo, now) : null;
+    if (live?.ledgerError)
+      ledgerNote.push(`error: ${live.ledgerError}; the states below follow this checkout's ledger`);
+    const crisis = live ? live.crisis : repo.crisis;
     // The publisher's own plan, so the queue shows exactly what a publish run would do.
     const plan = planPublish({
       items: repo.items,
-      ledger: repo.ledger,
+      ledger: live?.ledger ?? repo.ledger,
       now,
-      crisis: repo.crisis,
+      crisis,
+      ...(live ? { approvals: live.approvals } : {}),
       invalid: firstError,
       compose: { siteUrl: repo.config.site.url, utm: repo.config.policies.utm },
       enabled: repo.config.channels,
@@ -110,6 +117,7 @@ Options:
       });
     }
     rows.sort((a, b) => a.sortAt - b.sortAt || a.id.localeCompare(b.id));
+    const status = ledgerNote.length ? EXIT.problems : EXIT.ok;
 
     // In GitHub Actions without a token, say plainly what this is (on stderr with --json, to keep it parseable).
     const localViewInActions = io.env.GITHUB_ACTIONS === 'true' && !io.env.GITHUB_TOKEN;
@@ -125,7 +133,8 @@ Options:
       for (const line of ledgerNote) io.err(line);
       return status;
     }
-    io.out(`Queue at ${formatLocal(now, zone)} (${zone})${repo.crisis !== null ? ` — CRISIS: ${repo.crisis}` : ''}`);
+    const where = live ? ` on the live ${live.branch}` : '';
+    io.out(`Queue at ${formatLocal(now, zone)} (${zone})${where}${crisis !== null ? ` — CRISIS: ${crisis}` : ''}`);
     if (localViewInActions) io.out(LOCAL_VIEW_IN_ACTIONS);
     io.out('');
     if (rows.length === 0) io.out('Nothing yet. Write one with: npm run postgate -- new post "Title"  or  new social');
@@ -151,3 +160,27 @@ Options:
     return status;
   },
 };
+
+/**
+ * In GitHub mode the queue asks what publish asks, so the screen a user trusts agrees with what
+ * will happen: CRISIS on the live main (fail closed), the ledger there, and the approval gate.
+ */
+async function liveGates(root: string, env: Env, repo: Repository, now: number) {
+  const mode = await modeFromEnv(root, env, repo.config);
+  if (mode.gates.mode !== 'github') return null;
+  let crisis: string | null;
+  try {
+    crisis = (await mode.crisisAtStart())?.reason ?? null;
+  } catch (error) {
+    crisis = `could not check for a CRISIS (${(error as Error).message}); nothing is published until it can`;
+  }
+  let ledger: LedgerSummary | undefined;
+  let ledgerError: string | undefined;
+  try {
+    ledger = summarizeLedger(readableLedgerRecords(await mode.ledgerText()));
+  } catch (error) {
+    ledgerError = `the ledger on GitHub cannot be used (${(error as Error).message})`;
+  }
+  const approvals = crisis === null ? await mode.approvals(repo.items, now) : new Map<string, ApprovalVerdict>();
+  return { crisis, ledger, ledgerError, approvals, branch: 'main' };
+}
