@@ -1,5 +1,5 @@
 import { idFromPath, channelsOf } from '../core/item.ts';
-import type { ApprovalVerdict, ItemState } from '../core/item-state.ts';
+import { type ApprovalVerdict, approvalKey, type ItemState } from '../core/item-state.ts';
 import { LEDGER_FILE, type LedgerSummary, summarizeLedger } from '../core/ledger.ts';
 import { planPublish } from '../core/plan.ts';
 import { formatLocal, formatUtc } from '../core/time-zone.ts';
@@ -69,7 +69,7 @@ Options:
       if (p.severity === 'error' && !firstError.has(p.file)) firstError.set(p.file, `${p.line}:${p.col} ${p.message}`);
     const live = io.env.GITHUB_TOKEN ? await liveGates(io.cwd, io.env, repo, now) : null;
     if (live?.ledgerError)
-      ledgerNote.push(`error: ${live.ledgerError}; the states below follow this checkout's ledger`);
+      ledgerNote.push(`error: ${live.ledgerError}; the states below follow this checkout's ledger, and nothing is due`);
     const crisis = live ? live.crisis : repo.crisis;
     // The publisher's own plan, so the queue shows exactly what a publish run would do.
     const plan = planPublish({
@@ -182,5 +182,12 @@ async function liveGates(root: string, env: Env, repo: Repository, now: number) 
     ledgerError = `the ledger on GitHub cannot be used (${(error as Error).message})`;
   }
   const approvals = crisis === null ? await mode.approvals(repo.items, now) : new Map<string, ApprovalVerdict>();
+  // publish stops on a ledger it cannot trust: nothing is due while that is so.
+  if (ledgerError)
+    for (const item of repo.items)
+      approvals.set(approvalKey(item), {
+        ok: false,
+        reason: `${ledgerError}; publish sends nothing until it is resolved`,
+      });
   return { crisis, ledger, ledgerError, approvals, branch: 'main' };
 }

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bindingChanges, boundFiles, boundValues, gitBlobId } from './approval-binding.ts';
-import { configSchema } from './config-schema.ts';
+import { boundFiles, gitBlobId } from './approval-binding.ts';
 import type { PostItem, SocialItem } from './item.ts';
 
-const config = configSchema.parse({ site: { title: 'T', url: 'https://example.org/', timeZone: 'Europe/Berlin' } });
 const at = { line: 1, col: 1 };
 
 describe('approval binding', () => {
@@ -29,28 +27,5 @@ describe('approval binding', () => {
       cover: { src: './c.png', path: 'content/posts/c.png', alt: 'C', at },
     };
     expect(boundFiles(post as unknown as PostItem)).toEqual(['content/posts/p.mdx', 'content/posts/c.png']);
-  });
-
-  it('names every file and config value that differs from what was approved', () => {
-    const values = boundValues(config);
-    expect(values).toMatchObject({ 'site.url': 'https://example.org', 'policies.approvals': '1' });
-    const approved = {
-      files: new Map([
-        ['a.md', '1'],
-        ['a.png', '2'],
-      ]),
-      values,
-    };
-    expect(bindingChanges(approved, approved)).toEqual([]);
-    const current = {
-      files: new Map([
-        ['a.md', '1'],
-        ['a.png', '3'],
-      ]),
-      values: { ...values, 'site.url': 'https://examp1e.org' },
-    };
-    expect(bindingChanges(approved, current)).toEqual(['a.png', 'postgate.config.yaml site.url']);
-    // A file the approved commit did not have is a change too.
-    expect(bindingChanges({ files: new Map(), values }, { files: new Map([['a.md', '1']]), values })).toEqual(['a.md']);
   });
 });

@@ -21,13 +21,19 @@ export interface StateInputs {
   invalid: ReadonlyMap<string, string>;
   /** Items with some parts already out on some channel: a thread that has begun is finished, late or not. */
   started?: ReadonlySet<string>;
-  /** The approval gate's verdict per item id; an item missing here is not gated (local mode). */
+  /**
+   * The approval gate's verdict per item, by `approvalKey` (id and file: two files that claim one
+   * id each get their own verdict); an item missing here is not gated (local mode).
+   */
   approvals?: ReadonlyMap<string, ApprovalVerdict>;
   /** The last failure per item id, from the ledger; `retry: false` when sending again would fail the same way. */
   failures?: ReadonlyMap<string, { error: string; retry: boolean }>;
 }
 
 export type ApprovalVerdict = { ok: true } | { ok: false; reason: string };
+
+/** Where an item's approval verdict is kept: by id and file, never by id alone. */
+export const approvalKey = (item: Pick<Item, 'id' | 'file'>): string => `${item.id}\u0000${item.file}`;
 
 export interface StateVerdict {
   state: ItemState;
@@ -76,7 +82,7 @@ export function itemState(item: Item, inputs: StateInputs): StateVerdict {
       dueAt,
     };
   }
-  const approval = inputs.approvals?.get(item.id);
+  const approval = inputs.approvals?.get(approvalKey(item));
   if (approval && !approval.ok) return { state: 'held', reason: approval.reason, dueAt };
   const failure = inputs.failures?.get(item.id);
   if (failure)

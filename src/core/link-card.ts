@@ -16,13 +16,24 @@ export function linkCardFor(
   siteUrl: string,
   postsBySlug: ReadonlyMap<string, PostItem>,
 ): LinkCardData | null {
+  const first = linkedPosts(text, siteUrl, postsBySlug)[0];
+  return first ? { url: first.url, title: first.post.title, description: first.post.description } : null;
+}
+
+/** The site's own posts a text links to (with a scheme), in order: a link card is made from the first. */
+export function linkedPosts(
+  text: string,
+  siteUrl: string,
+  postsBySlug: ReadonlyMap<string, PostItem>,
+): { url: string; post: PostItem }[] {
   let site: URL;
   try {
     site = new URL(siteUrl);
   } catch {
-    return null;
+    return [];
   }
   const base = site.pathname.replace(/\/+$/, '');
+  const found: { url: string; post: PostItem }[] = [];
   for (const link of findLinks(text)) {
     if (!link.hasScheme) continue;
     let url: URL;
@@ -34,7 +45,7 @@ export function linkCardFor(
     if (url.hostname.replace(/^www\./, '') !== site.hostname.replace(/^www\./, '')) continue;
     const m = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/posts/(.+?)/?$`).exec(url.pathname);
     const post = m ? postsBySlug.get(decodeURIComponent(m[1]!)) : undefined;
-    if (post) return { url: link.url, title: post.title, description: post.description };
+    if (post) found.push({ url: link.url, post });
   }
-  return null;
+  return found;
 }

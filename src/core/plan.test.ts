@@ -3,6 +3,7 @@ import type { ChannelId } from './channels.ts';
 import { partHash } from './content-hash.ts';
 import type { AnnounceItem, PostItem, SocialItem } from './item.ts';
 import { summarizeLedger, type LedgerRecord } from './ledger.ts';
+import { approvalKey } from './item-state.ts';
 import { planPublish, type PlanInputs, type PublishAction } from './plan.ts';
 
 const HOUR = 3_600_000;
@@ -163,7 +164,12 @@ describe('planPublish', () => {
   });
 
   it('holds what the approval gate refuses, and a file with errors', () => {
-    const approvals = new Map([['social/a', { ok: false as const, reason: 'no approving review' }]]);
+    const approvals = new Map([
+      [
+        approvalKey({ id: 'social/a', file: 'content/social/a.md' }),
+        { ok: false as const, reason: 'no approving review' },
+      ],
+    ]);
     const invalid = new Map([['content/social/b.md', '3:1 bad']]);
     const p = plan([social('social/a', ['Hi']), social('social/b', ['Yo'])], [], { approvals, invalid });
     expect(p.actions).toEqual([]);

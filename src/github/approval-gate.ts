@@ -1,9 +1,10 @@
 import type { Env } from '../channels/channel.ts';
-import { boundFiles, boundValues } from '../core/approval-binding.ts';
+import { boundFiles } from '../core/approval-binding.ts';
 import { CONFIG_FILE, type Config } from '../core/config-schema.ts';
 import { missedInCrisis } from '../core/crisis-window.ts';
-import type { Item } from '../core/item.ts';
-import type { ApprovalVerdict } from '../core/item-state.ts';
+import type { Item, PostItem } from '../core/item.ts';
+import { linkedPosts } from '../core/link-card.ts';
+import { type ApprovalVerdict, approvalKey } from '../core/item-state.ts';
 import { formatLocal } from '../core/time-zone.ts';
 import { localBlobIds } from '../repo/local-blobs.ts';
 import { ApprovalChecker } from './approvals.ts';
@@ -29,7 +30,7 @@ export async function approvalVerdicts(
   const candidates = items.filter((i) => !i.draft && i.publishAt !== null && i.publishAt <= now);
   if (candidates.length === 0) return verdicts;
   const holdAll = (reason: string) => {
-    for (const item of candidates) verdicts.set(item.id, { ok: false, reason });
+    for (const item of candidates) verdicts.set(approvalKey(item), { ok: false, reason });
     return verdicts;
   };
   if (config.policies.approvals < 1)
@@ -45,15 +46,16 @@ export async function approvalVerdicts(
     });
     const configVerdict = await checker.checkConfig(localBlobIds(root, [CONFIG_FILE]).get(CONFIG_FILE) ?? '');
     if (!configVerdict.ok) return holdAll(configVerdict.reason);
-    const values = boundValues(config);
     const periods = await readCrisisHistory(gh);
+    const postsBySlug = new Map(items.filter((i): i is PostItem => i.kind === 'post').map((p) => [p.slug, p]));
+    const cardFrom = (text: string) => linkedPosts(text, config.site.url, postsBySlug)[0]?.post;
     await Promise.all(
       candidates.map(async (item) => {
-        const files = localBlobIds(root, boundFiles(item));
-        const { verdict, changedAt } = await checker.check(item.file, { files, values });
+        const files = localBlobIds(root, boundFiles(item, cardFrom));
+        const { verdict, changedAt } = await checker.check(item.file, { files });
         const missed = verdict.ok ? missedInCrisis(item.publishAt!, changedAt, periods) : null;
         verdicts.set(
-          item.id,
+          approvalKey(item),
           missed
             ? {
                 ok: false,

@@ -1,19 +1,19 @@
-import { type Binding, bindingChanges, boundValues } from '../core/approval-binding.ts';
+import type { Binding } from '../core/approval-binding.ts';
 import { CONFIG_FILE } from '../core/config-schema.ts';
 import type { ApprovalVerdict } from '../core/item-state.ts';
-import { parseConfig } from '../repo/load-config.ts';
-import { type Approval, PullRequestApprovals } from './approvers.ts';
+import { PullRequestApprovals } from './approvers.ts';
 import { requestOptions, statusOf, type GitHubRepo } from './client.ts';
 
 /**
- * The approval gate, enforced in code. An item goes out only if enough approvers approved, in a
- * pull request merged into main, a commit at which the item's bytes (its file, its images, the
- * config values it depends on) are exactly what is about to be sent. No diff is trusted: a
- * force-push, a later merge of an unapproved commit, a swapped image or a config pushed to main
- * all leave bytes that no approver saw, and the item is held with what changed.
+ * The approval gate, enforced in code. An item goes out only if every file it sends (its own file,
+ * its images or cover) came to main, in its current bytes, through a merged pull request in which
+ * enough approvers approved a commit holding exactly those bytes. No diff is trusted: a force-push,
+ * a later merge of an unapproved commit, a swapped image, a file renamed or copied on main all leave
+ * bytes that no approver saw, and the item is held with what changed. Each file answers for itself:
+ * an approval in one pull request never vouches for a file another change brought.
  *
- * Which pull requests can hold such an approval: those that brought the last change of each bound
- * file to main (an approved image change, an approved config change, the item's own pull request).
+ * The config is approved the same way, apart (checkConfig): so the values an item is sent with
+ * (site address, time zone, channels, UTM, approval policy) are always ones an approver approved.
  */
 export interface FileApproval {
   verdict: ApprovalVerdict;
@@ -25,7 +25,8 @@ interface LastChange {
   sha: string;
   who: string;
   at: number;
-  isRoot: boolean;
+  /** A repository's first commit as GitHub made it (parentless, committed and signed by GitHub). */
+  createdByGitHub: boolean;
   pull: { number: number; mergedAt: number } | null;
 }
 
@@ -37,7 +38,6 @@ export class ApprovalChecker {
   private readonly approvals: PullRequestApprovals;
   private readonly lastChanges = new Map<string, Promise<LastChange | null>>();
   private readonly blobs = new Map<string, Promise<string | null>>();
-  private readonly configs = new Map<string, Promise<Record<string, string> | null>>();
 
   constructor(gh: GitHubRepo, options: { required: number; approvers: ReadonlySet<string>; ref: string }) {
     this.gh = gh;
@@ -47,14 +47,13 @@ export class ApprovalChecker {
   }
 
   /**
-   * The config file itself: its last change must be approved like content (its bytes at the
-   * reviewed commit are the bytes on main), or be the repository's first commit.
+   * The config file: its last change must be approved like content, or be the repository's first
+   * commit as GitHub made it from the template (an orphan commit merged in later is not).
    */
   async checkConfig(currentBlob: string): Promise<ApprovalVerdict> {
     const last = await this.lastChange(CONFIG_FILE);
-    if (!last || last.isRoot) return { ok: true };
-    const current: Binding = { files: new Map([[CONFIG_FILE, currentBlob]]), values: {} };
-    const verdict = await this.verdictFor(CONFIG_FILE, [last], current, false);
+    if (!last || last.createdByGitHub) return { ok: true };
+    const verdict = await this.fileVerdict(CONFIG_FILE, last, new Map([[CONFIG_FILE, currentBlob]]), CONFIG_FILE);
     if (verdict.ok) return verdict;
     return {
       ok: false,
@@ -65,54 +64,52 @@ export class ApprovalChecker {
   async check(itemFile: string, current: Binding): Promise<FileApproval> {
     const own = await this.lastChange(itemFile);
     if (!own) return { verdict: { ok: false, reason: `${itemFile} is not on ${this.gh.branch}` }, changedAt: 0 };
-    const others = await Promise.all([...current.files.keys(), CONFIG_FILE].map((p) => this.lastChange(p)));
-    const changes = [own, ...others.filter((c): c is LastChange => c !== null)];
-    const verdict = await this.verdictFor(itemFile, changes, current, true);
+    const reasons: string[] = [];
+    for (const path of current.files.keys()) {
+      const change = path === itemFile ? own : await this.lastChange(path);
+      const verdict = change
+        ? await this.fileVerdict(path, change, current.files, itemFile)
+        : { ok: false as const, reason: `${path} is not on ${this.gh.branch}` };
+      if (!verdict.ok) reasons.push(verdict.reason);
+    }
+    const verdict: ApprovalVerdict = reasons.length ? { ok: false, reason: reasons.join('; ') } : { ok: true };
     return { verdict, changedAt: own.pull?.mergedAt ?? own.at };
   }
 
-  private async verdictFor(
-    file: string,
-    changes: LastChange[],
-    current: Binding,
-    withValues: boolean,
+  /**
+   * One file's last change: its pull request must hold enough approvals of commits at which this
+   * file, and the item's own file, are exactly the bytes that go out.
+   */
+  private async fileVerdict(
+    path: string,
+    change: LastChange,
+    current: ReadonlyMap<string, string | null>,
+    itemFile: string,
   ): Promise<ApprovalVerdict> {
-    const pulls = [...new Map(changes.flatMap((c) => (c.pull ? [[c.pull.number, c.pull]] : []))).keys()];
-    const own = changes[0]!;
-    if (pulls.length === 0)
+    if (!change.pull)
       return {
         ok: false,
-        reason: `the last change to ${file} (${own.sha.slice(0, 7)} by ${own.who}) was pushed to ${this.gh.branch} without a reviewed pull request`,
+        reason: `the last change to ${path} (${change.sha.slice(0, 7)} by ${change.who}) was pushed to ${this.gh.branch} without a reviewed pull request`,
       };
+    const number = change.pull.number;
+    const { approvals, notCounted } = await this.approvals.of(number);
     const counted = new Set<string>();
-    const refused: string[] = [];
     const changedAfter = new Set<string>();
-    for (const number of pulls) {
-      const { approvals, notCounted } = await this.approvals.of(number);
-      refused.push(...notCounted);
-      for (const approval of approvals) {
-        const changed = await this.changesSince(approval, current, withValues);
-        if (changed.length === 0) counted.add(approval.login);
-        else for (const c of changed) changedAfter.add(c);
-      }
+    for (const approval of approvals) {
+      const changed: string[] = [];
+      for (const p of new Set([path, itemFile]))
+        if ((await this.blobAt(approval.commit, p)) !== current.get(p)) changed.push(p);
+      if (changed.length === 0) counted.add(approval.login);
+      else for (const c of changed) changedAfter.add(c);
     }
     if (counted.size >= this.required) return { ok: true };
-    const need = `needs ${this.required} approver${this.required === 1 ? '' : 's'}' approval of exactly what goes out (pull request ${pulls.map((p) => `#${p}`).join(', ')})`;
+    const need = `${path} needs ${this.required} approver${this.required === 1 ? '' : 's'}' approval of exactly what goes out (pull request #${number})`;
     const found = [
       counted.size > 0 ? `${counted.size} approval${counted.size === 1 ? '' : 's'} counted` : '',
       changedAfter.size > 0 ? `changed after approval: ${[...changedAfter].join(', ')}` : '',
-      ...refused,
+      ...notCounted,
     ].filter(Boolean);
     return { ok: false, reason: `${need}; ${found.length ? found.join('; ') : 'it has no approving review'}` };
-  }
-
-  /** What differs between the bytes at the approved commit and what goes out now. */
-  private async changesSince(approval: Approval, current: Binding, withValues: boolean): Promise<string[]> {
-    const files = new Map<string, string | null>();
-    for (const path of current.files.keys()) files.set(path, await this.blobAt(approval.commit, path));
-    const values = withValues ? await this.valuesAt(approval.commit) : {};
-    if (values === null) return [`${CONFIG_FILE} (unreadable at the approved commit)`];
-    return bindingChanges({ files, values }, current);
   }
 
   private lastChange(path: string): Promise<LastChange | null> {
@@ -144,7 +141,10 @@ export class ApprovalChecker {
       sha: last.sha,
       who: last.author?.login ?? last.commit.author?.name ?? 'someone',
       at: Date.parse(last.commit.committer?.date ?? last.commit.author?.date ?? '') || 0,
-      isRoot: last.parents.length === 0,
+      createdByGitHub:
+        last.parents.length === 0 &&
+        last.commit.verification?.verified === true &&
+        last.committer?.login === 'web-flow',
       pull: pull ? { number: pull.number, mergedAt: Date.parse(pull.merged_at!) } : null,
     };
   }
@@ -169,30 +169,6 @@ export class ApprovalChecker {
     } catch (error) {
       if (statusOf(error) === 404) return null;
       throw error;
-    }
-  }
-
-  private valuesAt(commit: string): Promise<Record<string, string> | null> {
-    let values = this.configs.get(commit);
-    if (!values) this.configs.set(commit, (values = this.readValues(commit)));
-    return values;
-  }
-
-  private async readValues(commit: string): Promise<Record<string, string> | null> {
-    try {
-      const { data } = await this.gh.octokit.rest.repos.getContent({
-        owner: this.gh.owner,
-        repo: this.gh.repo,
-        path: CONFIG_FILE,
-        ref: commit,
-        mediaType: { format: 'raw' },
-        ...requestOptions(this.gh),
-      });
-      return boundValues(parseConfig(String(data)));
-    } catch (error) {
-      if (statusOf(error) === 404) return null;
-      if (statusOf(error) !== undefined) throw error;
-      return null;
     }
   }
 }
