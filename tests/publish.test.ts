@@ -193,6 +193,17 @@ describe('publish', () => {
     expect(r.status).toBe(0);
     expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
     expect(sentRecords().filter((rec) => rec.item === 'social/2026-12-01-volunteer-thanks')).toHaveLength(3);
+    // A post found rather than answered for is recorded with the exact text that went out, all the same.
+    const texts = Object.fromEntries(
+      sentRecords()
+        .filter((rec) => rec.item === 'social/2026-12-01-volunteer-thanks')
+        .map((rec) => [rec.channel, rec.text]),
+    );
+    expect(texts).toEqual({
+      x: n.x.livePosts()[0]!.text,
+      mastodon: n.mastodon.live[0]!.text,
+      bluesky: n.bluesky.livePosts[0]!.record.text,
+    });
   });
 
   it('after a crash between request and answer, finds the post instead of sending it again', async () => {

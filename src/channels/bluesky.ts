@@ -1,6 +1,6 @@
 import { AtUri } from '@atproto/api';
 import { SOCIAL_RULES } from '../core/channels.ts';
-import type { Channel, ChannelFromEnv, Env, FindRequest, PostRequest, RemotePost } from './channel.ts';
+import type { Channel, ChannelFromEnv, Env, FindRequest, PostRequest, RemotePost, RemoteText } from './channel.ts';
 import { ChannelError } from './channel-error.ts';
 import { BlueskyClient, type BlueskyOptions } from './bluesky-client.ts';
 import { asMaybeSent, isRecordNotFound } from './bluesky-errors.ts';
@@ -83,9 +83,30 @@ export class BlueskyChannel implements Channel {
     // that crashed before writing the ledger.
     const rkey = recordKey(request);
     await this.client.logIn(request.signal);
-    const found = await this.lookUp(rkey, request.signal);
+    const found = await this.lookUpKey(rkey, request.signal);
     if (found && found.text !== request.text) throw collision(rkey, found.post);
     return found?.post ?? null;
+  }
+
+  async lookUp(post: RemotePost, signal: AbortSignal): Promise<RemoteText | null> {
+    const uri = this.parseUri(post.id);
+    await this.client.logIn(signal);
+    const record = await this.client.step('read the post', signal, async (s) => {
+      try {
+        return await this.client.agent.com.atproto.repo.getRecord(
+          { repo: uri.hostname, collection: uri.collection, rkey: uri.rkey },
+          { signal: s },
+        );
+      } catch (error) {
+        if (isRecordNotFound(error)) return null;
+        throw error;
+      }
+    });
+    if (!record) return null;
+    const value = (record.data.value as { text?: unknown } | undefined)?.text;
+    const text = typeof value === 'string' ? value : '';
+    // The record keeps the text exactly as sent, as `find` expects it.
+    return { text, says: (sent) => text === sent };
   }
 
   async retract(post: RemotePost, signal: AbortSignal): Promise<void> {
@@ -107,9 +128,9 @@ export class BlueskyChannel implements Channel {
   private async recoverExisting(error: unknown, rkey: string, request: PostRequest): Promise<RemotePost> {
     if (!(error instanceof ChannelError) || (error.kind !== 'rejected' && error.kind !== 'unavailable')) throw error;
     // A real PDS answers a second record under one key with a 500, so look before failing.
-    let existing: Awaited<ReturnType<BlueskyChannel['lookUp']>>;
+    let existing: Awaited<ReturnType<BlueskyChannel['lookUpKey']>>;
     try {
-      existing = await this.lookUp(rkey, request.signal);
+      existing = await this.lookUpKey(rkey, request.signal);
     } catch {
       throw error.kind === 'unavailable' && error.status !== undefined ? asMaybeSent(error) : error;
     }
@@ -118,7 +139,7 @@ export class BlueskyChannel implements Channel {
     return existing.post;
   }
 
-  private async lookUp(rkey: string, signal: AbortSignal): Promise<{ post: RemotePost; text: string } | null> {
+  private async lookUpKey(rkey: string, signal: AbortSignal): Promise<{ post: RemotePost; text: string } | null> {
     const record = await this.client.step('look up the post', signal, async (s) => {
       try {
         return await this.client.agent.com.atproto.repo.getRecord(

@@ -64,6 +64,17 @@ export interface FindRequest {
   signal: AbortSignal;
 }
 
+/** One of the account's posts, read back from the network. */
+export interface RemoteText {
+  /** The text as the network gives it back (X: links as t.co, &<> escaped; Mastodon: HTML). */
+  text: string;
+  /**
+   * True when it says `sent`, the exact final text Postgate sent, by the same rule `find` uses to
+   * recognise a post (X's t.co links and media link, Mastodon's HTML, Bluesky's record text).
+   */
+  says(sent: string): boolean;
+}
+
 export interface Channel {
   readonly id: SocialChannelId;
   readonly rules: SocialChannelRules;
@@ -74,6 +85,11 @@ export interface Channel {
    * Null means it is known not to exist, so sending is safe.
    */
   find(request: FindRequest): Promise<RemotePost | null>;
+  /**
+   * Reads one post by its id (GET /2/tweets/:id, GET /api/v1/statuses/:id, getRecord). Null means
+   * it is known to be gone (deleted); any other failure throws ChannelError.
+   */
+  lookUp(post: RemotePost, signal: AbortSignal): Promise<RemoteText | null>;
   /** Deletes a post; a post that is already gone counts as deleted. */
   retract(post: RemotePost, signal: AbortSignal): Promise<void>;
 }

@@ -1,7 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRestAPIClient, type mastodon } from 'masto';
 import { SOCIAL_RULES } from '../core/channels.ts';
-import type { Channel, ChannelFromEnv, Env, FindRequest, ImageUpload, PostRequest, RemotePost } from './channel.ts';
+import type {
+  Channel,
+  ChannelFromEnv,
+  Env,
+  FindRequest,
+  ImageUpload,
+  PostRequest,
+  RemotePost,
+  RemoteText,
+} from './channel.ts';
 import { ChannelError } from './channel-error.ts';
 import { malformed, mastodonError } from './mastodon-errors.ts';
 import { contentMatches } from './mastodon-text.ts';
@@ -107,6 +116,24 @@ export class MastodonChannel implements Channel {
       }
       return null;
     });
+  }
+
+  async lookUp(post: RemotePost, signal: AbortSignal): Promise<RemoteText | null> {
+    const client = this.client(signal);
+    const action = `reading status ${post.id}`;
+    let status: unknown;
+    try {
+      status = await client.v1.statuses.$select(post.id).fetch();
+    } catch (error) {
+      const mapped = this.error(error, action, false, signal);
+      // A deleted status is "Record not found".
+      if (mapped.status === 404) return null;
+      throw mapped;
+    }
+    if (!isRecord(status) || typeof status.content !== 'string') throw malformed(action, 'has no content', false);
+    // Mastodon gives back HTML, never the text: compared the way `find` compares it.
+    const html = status.content;
+    return { text: html, says: (sent) => contentMatches(html, sent) };
   }
 
   async retract(post: RemotePost, signal: AbortSignal): Promise<void> {

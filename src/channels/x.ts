@@ -1,16 +1,32 @@
 import { Agent } from 'node:http';
-import type { EUploadMimeType, SendTweetV2Params, TweetV2UserTimelineResult, TwitterApi } from 'twitter-api-v2';
+import type {
+  EUploadMimeType,
+  SendTweetV2Params,
+  TweetV2SingleResult,
+  TweetV2UserTimelineResult,
+  TwitterApi,
+} from 'twitter-api-v2';
 import { SOCIAL_RULES } from '../core/channels.ts';
-import type { Channel, ChannelFromEnv, Env, FindRequest, ImageUpload, PostRequest, RemotePost } from './channel.ts';
+import type {
+  Channel,
+  ChannelFromEnv,
+  Env,
+  FindRequest,
+  ImageUpload,
+  PostRequest,
+  RemotePost,
+  RemoteText,
+} from './channel.ts';
 import { ChannelError } from './channel-error.ts';
 import { createXClient, parseApiOrigin, X_DEFAULT_API_URL, XRequestScope, type XCredentials } from './x-client.ts';
-import { XErrorMapper, type XStep } from './x-errors.ts';
+import { errorText, XErrorMapper, type XStep } from './x-errors.ts';
 import { comparableText, sameText } from './x-text.ts';
 
 /**
  * X (Twitter) through twitter-api-v2, OAuth 1.0a user context: POST /2/tweets to publish (images
  * uploaded with the v2 media endpoints, alt text through media metadata), the user's timeline to
- * find a post whose answer was lost, DELETE /2/tweets/:id to retract.
+ * find a post whose answer was lost, GET /2/tweets/:id to read one back, DELETE /2/tweets/:id to
+ * retract.
  */
 export interface XChannelOptions {
   credentials: XCredentials;
@@ -30,6 +46,8 @@ const TIMELINE_PAGE = 100;
 const TIMELINE_MAX_PAGES = 10;
 /** X refuses a start_time before this (2010-11-06T00:00:01Z). */
 const X_EARLIEST_START = Date.UTC(2010, 10, 6, 0, 0, 1);
+/** The problem X reports, in place of the post, for one that does not exist (any more). */
+const NOT_FOUND = 'https://api.twitter.com/2/problems/resource-not-found';
 
 export class XChannel implements Channel {
   readonly id = 'x' as const;
@@ -127,6 +145,35 @@ export class XChannel implements Channel {
       `X: more than ${TIMELINE_PAGE * TIMELINE_MAX_PAGES} posts since ${startTime}; could not read them all`,
       { maybeSent: false },
     );
+  }
+
+  async lookUp(post: RemotePost, signal: AbortSignal): Promise<RemoteText | null> {
+    if (!/^\d+$/.test(post.id)) throw this.errors.error('rejected', `X: "${post.id}" is not an X post id`);
+    const scope = this.scope(signal);
+    const client = createXClient(this.credentials, this.origin, this.agent, scope);
+    let body: TweetV2SingleResult | undefined;
+    try {
+      body = await this.run(scope, { action: `reading post ${post.id}`, creates: false }, () =>
+        client.v2.singleTweet(post.id),
+      );
+    } catch (error) {
+      if (error instanceof ChannelError && error.status === 404) return null;
+      throw error;
+    }
+    const text = (body as { data?: { text?: unknown } } | undefined)?.data?.text;
+    if (typeof text === 'string') return { text, says: (sent) => sameText(text, comparableText(sent)) };
+    // X answers a deleted post with 200 and, in place of the post, a "resource-not-found" error.
+    const errors = (body as { errors?: unknown } | undefined)?.errors;
+    if (Array.isArray(errors) && errors.some((e) => (e as { type?: unknown } | null)?.type === NOT_FOUND)) return null;
+    const status = scope.current?.status ?? 200;
+    if (Array.isArray(errors) && errors.length)
+      throw this.errors.error('rejected', `X: could not read post ${post.id}: ${errorText(body)} (HTTP ${status})`, {
+        status,
+      });
+    throw this.errors.error('malformed', `X: the answer to reading post ${post.id} has no text (HTTP ${status})`, {
+      status,
+      maybeSent: false,
+    });
   }
 
   async retract(post: RemotePost, signal: AbortSignal): Promise<void> {

@@ -28,6 +28,17 @@ describe('ledgerRecordSchema', () => {
         .success,
     ).toBe(false);
   });
+  it('keeps the text a sent record carries, and still reads records written without one', () => {
+    const base = { v: 1, type: 'sent', item: 'social/a', channel: 'x', part: 0, parts: 1, at: 'now' };
+    const withText = ledgerRecordSchema.parse({ ...base, text: 'Thank you, volunteers!' });
+    expect(withText.text).toBe('Thank you, volunteers!');
+    expect(summarizeLedger([withText]).progress.get('social/a\u0000x')!.sent.get(0)!.text).toBe(
+      'Thank you, volunteers!',
+    );
+    const old = ledgerRecordSchema.parse(base);
+    expect(old.text).toBeUndefined();
+    expect(summarizeLedger([old]).progress.get('social/a\u0000x')!.sent.get(0)).not.toHaveProperty('text');
+  });
 });
 
 describe('summarizeLedger', () => {

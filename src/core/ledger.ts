@@ -7,7 +7,7 @@ import { parseMachineTime, type MachineTime } from './clock.ts';
  *
  * - `attempt`: about to send a part. Written before the request, so that if the process dies
  *   before the answer, the next run knows to look for the post instead of sending it again.
- * - `sent`: a part is live, with the network's id and address.
+ * - `sent`: a part is live, with the network's id and address, and the exact text it went out with.
  * - `failed`: a part could not be sent, with the reason.
  * - `retracted`: an item was deleted from a channel.
  */
@@ -34,6 +34,11 @@ export const ledgerRecordSchema = z.object({
   machineAt: z.string().optional(),
   /** Hash of the part's source text and images: recognises the same post under a new file name. */
   hash: z.string().default(''),
+  /**
+   * On social `sent` records: the exact final text that went out. `retract` checks the post on the
+   * network still says it before deleting it. Records written before it existed have none.
+   */
+  text: z.string().optional(),
   error: z.string().optional(),
   /** For `failed`: the kind of failure (see src/channels/channel-error.ts), e.g. `rejected`. */
   failure: z.string().optional(),
@@ -54,6 +59,8 @@ export interface SentPart {
   cid?: string;
   hash: string;
   at: number;
+  /** The exact text sent, when the record has it. */
+  text?: string;
 }
 
 /** Where one item stands on one channel. */
@@ -113,6 +120,7 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
         hash: r.hash,
         at: Date.parse(r.at),
         ...(r.cid ? { cid: r.cid } : {}),
+        ...(r.text !== undefined ? { text: r.text } : {}),
       });
       if (r.hash) byHash.set(`${r.channel}\u0000${r.hash}`, r.item);
       if (r.channel === 'blog' && !releasedAt.has(r.item)) releasedAt.set(r.item, Date.parse(r.at));

@@ -60,6 +60,7 @@ function recordingChannel(finds: FindRequest[], posts: PostRequest[]): Channel {
       finds.push(request);
       return null;
     },
+    lookUp: async () => null,
     retract: async () => {},
   };
 }

@@ -57,6 +57,7 @@ function run(failures: ChannelError[]) {
       finds.push(request);
       throw new ChannelError('bluesky', 'unavailable', 'Bluesky: could not reach the service to look it up');
     },
+    lookUp: async () => null,
     retract: async () => {},
   };
   const deps: SendDeps = {

@@ -86,7 +86,13 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
       hash: part.hash,
     });
   const recordSent = async (part: PlannedPart, post: RemotePost) => {
-    await record('sent', part, { remoteId: post.id, url: post.url, ...(post.cid ? { cid: post.cid } : {}) });
+    // The exact text, sent now or found: the ledger says what was said, and retract checks it.
+    await record('sent', part, {
+      remoteId: post.id,
+      url: post.url,
+      ...(post.cid ? { cid: post.cid } : {}),
+      text: part.text,
+    });
     deps.log(`  ${action.channel.padEnd(8)} ${item.id}  part ${part.index + 1}/${parts.length}  sent  ${post.url}`);
   };
   // A post that may exist is no older than the first attempt to send it, by the machine's clock

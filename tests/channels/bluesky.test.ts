@@ -331,6 +331,42 @@ describe('BlueskyChannel.retract', () => {
   });
 });
 
+describe('BlueskyChannel.lookUp', () => {
+  /** getRecord requests for exactly this post's repo, collection and record key. */
+  const readsOf = (remote: RemotePost) =>
+    fake.server.requests.filter(
+      (r) =>
+        r.path.endsWith('com.atproto.repo.getRecord') &&
+        `at://${r.query.get('repo')}/${r.query.get('collection')}/${r.query.get('rkey')}` === remote.id,
+    );
+
+  it('reads the record at the at:// address back, with the text exactly as sent', async () => {
+    const bluesky = channel();
+    const remote = await bluesky.publish(post());
+    const found = await bluesky.lookUp(remote, never());
+    expect(found?.text).toBe('We doubled sign-ups.');
+    expect(found?.says('We doubled sign-ups.')).toBe(true);
+    expect(found?.says('We tripled sign-ups.')).toBe(false);
+    expect(readsOf(remote)).toHaveLength(1);
+  });
+
+  it('answers null for a deleted post (RecordNotFound)', async () => {
+    const bluesky = channel();
+    const remote = await bluesky.publish(post());
+    stored(remote).deleted = true;
+    expect(await bluesky.lookUp(remote, never())).toBeNull();
+    expect(readsOf(remote)).toHaveLength(1);
+  });
+
+  it('reports a server failure instead of calling the post gone', async () => {
+    const bluesky = channel();
+    const remote = await bluesky.publish(post());
+    fake.server.inject({ match: /getRecord/, respond: { status: 502, body: { error: 'BadGateway' } } });
+    expect((await failure(bluesky.lookUp(remote, never()))).kind).toBe('unavailable');
+    expect(readsOf(remote)).toHaveLength(1);
+  });
+});
+
 describe('failures', () => {
   it('429 with ratelimit-reset is rate-limited, with the wait until the reset', async () => {
     const reset = Math.floor(Date.now() / 1000) + 30;

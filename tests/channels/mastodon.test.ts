@@ -340,6 +340,35 @@ describe('MastodonChannel.retract', () => {
   });
 });
 
+describe('MastodonChannel.lookUp', () => {
+  it('reads the status back as HTML and recognises the text sent, as find does', async () => {
+    const mastodon = channel();
+    const text =
+      'Thanks @amira@social.example!\n\nAll details: https://example.org/posts/a-rather-long-slug?utm_source=mastodon #volunteers';
+    const remote = await mastodon.publish(post({ text }));
+    const found = await mastodon.lookUp(remote, new AbortController().signal);
+    expect(found?.text).toMatch(/^<p>/);
+    expect(found?.says(text)).toBe(true);
+    expect(found?.says('Thanks @amira@social.example! Details soon.')).toBe(false);
+    expect(
+      fake.server.requests.filter((r) => r.method === 'GET' && r.path === `/api/v1/statuses/${remote.id}`),
+    ).toHaveLength(1);
+  });
+
+  it('answers null for a deleted status (404 Record not found)', async () => {
+    const mastodon = channel();
+    const remote = await mastodon.publish(post());
+    await mastodon.retract(remote, new AbortController().signal);
+    expect(await mastodon.lookUp(remote, new AbortController().signal)).toBeNull();
+  });
+
+  it('reports a server failure instead of calling the status gone', async () => {
+    const remote = await channel().publish(post());
+    fake.server.inject({ match: /^GET \/api\/v1\/statuses\//, respond: { status: 503, body: { error: 'busy' } } });
+    expect((await failure(channel().lookUp(remote, new AbortController().signal))).kind).toBe('unavailable');
+  });
+});
+
 describe('mastodonFromEnv', () => {
   it('lists the missing variables by name', () => {
     expect(mastodonFromEnv({})).toEqual({ ok: false, missing: ['MASTODON_URL', 'MASTODON_TOKEN'] });

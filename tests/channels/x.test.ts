@@ -243,6 +243,34 @@ describe('XChannel retract', () => {
   });
 });
 
+describe('XChannel lookUp', () => {
+  it('reads a post back: links come back as t.co and the media link is added, yet it says what was sent', async () => {
+    const x = channel();
+    const text = 'Sign up at https://example.org/join?utm_source=x & bring a friend <3';
+    const sent = await x.publish(post(text));
+    const found = await x.lookUp(sent, new AbortController().signal);
+    expect(found?.text).toContain('https://t.co/');
+    expect(found?.text).toContain('&amp;');
+    expect(found?.says(text)).toBe(true);
+    expect(found?.says('Sign up at https://example.org/join & bring two friends <3')).toBe(false);
+    expect(requestsTo(new RegExp(`^GET /2/tweets/${sent.id}$`))).toHaveLength(1);
+  });
+
+  it('answers null for a deleted post (X says 200 with a resource-not-found error)', async () => {
+    const x = channel();
+    const sent = await x.publish(post('Soon gone'));
+    fake.posts[0]!.deleted = true;
+    expect(await x.lookUp(sent, new AbortController().signal)).toBeNull();
+  });
+
+  it('reports a failed read instead of calling the post gone', async () => {
+    const x = channel();
+    const sent = await x.publish(post('Still here'));
+    fake.server.inject({ match: /^GET \/2\/tweets\/\d+$/, respond: { status: 503, body: { title: 'Over capacity' } } });
+    expect((await failure(x.lookUp(sent, new AbortController().signal))).kind).toBe('unavailable');
+  });
+});
+
 describe('XChannel failures', () => {
   it('reports 429 as rate-limited with the wait until x-rate-limit-reset', async () => {
     const reset = Math.floor(Date.now() / 1000) + 120;

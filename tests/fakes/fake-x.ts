@@ -93,6 +93,7 @@ export class FakeX extends FakeService {
     if (route === 'GET /2/users/me') return { status: 200, body: { data: this.user } };
     if (route === 'POST /2/tweets') return this.createPost(request);
     if ((m = /^GET \/2\/users\/(\d+)\/tweets$/.exec(route))) return this.timeline(request, m[1]!);
+    if ((m = /^GET \/2\/tweets\/(\d+)$/.exec(route))) return this.readPost(request, m[1]!);
     if ((m = /^DELETE \/2\/tweets\/(\d+)$/.exec(route))) return this.deletePost(request, m[1]!);
     if (route === 'POST /2/media/upload/initialize') return this.initMedia(request);
     if ((m = /^POST \/2\/media\/upload\/(\d+)\/append$/.exec(route))) return this.appendMedia(request, m[1]!);
@@ -186,6 +187,45 @@ export class FakeX extends FakeService {
     if (page.length) Object.assign(meta, { newest_id: page[0]!.id, oldest_id: page.at(-1)!.id });
     if (offset + max < matching.length) meta.next_token = String(offset + max);
     return { status: 200, body: page.length ? { data, meta } : { meta } };
+  }
+
+  /**
+   * GET /2/tweets/:id. Like X, a post that does not exist (deleted, or never made) is not an HTTP
+   * error: the answer is 200 with a "resource-not-found" problem in place of the data.
+   */
+  private readPost(request: RecordedRequest, id: string): FakeResponse {
+    const post = this.posts.find((p) => p.id === id && !p.deleted);
+    if (!post) {
+      return {
+        status: 200,
+        body: {
+          errors: [
+            {
+              value: id,
+              detail: `Could not find tweet with id: [${id}].`,
+              title: 'Not Found Error',
+              resource_type: 'tweet',
+              parameter: 'id',
+              resource_id: id,
+              type: 'https://api.twitter.com/2/problems/resource-not-found',
+            },
+          ],
+        },
+      };
+    }
+    const fields = new Set((request.query.get('tweet.fields') ?? '').split(',').filter(Boolean));
+    return {
+      status: 200,
+      body: {
+        data: {
+          id: post.id,
+          text: this.rendered(post),
+          edit_history_tweet_ids: [post.id],
+          ...(fields.has('created_at') ? { created_at: new Date(post.createdAt).toISOString() } : {}),
+          ...(fields.has('author_id') ? { author_id: post.authorId } : {}),
+        },
+      },
+    };
   }
 
   private deletePost(request: RecordedRequest, id: string): FakeResponse {
