@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { ContentError } from '../core/errors.ts';
 import { LEDGER_FILE } from '../core/ledger.ts';
 import { PullRequestApprovals, resolveApprovers } from './approvers.ts';
-import { requestOptions, type GitHubRepo } from './client.ts';
-import { readRemoteFile } from './contents.ts';
+import { requestOptions, statusOf, type GitHubRepo } from './client.ts';
+import { gitBlobSha, readRemoteFile } from './contents.ts';
 
 /**
  * Only the publisher writes the ledger: before a run trusts it, every commit on the branch that
@@ -15,28 +15,37 @@ import { readRemoteFile } from './contents.ts';
  *   no custom author or committer; or
  * - a pull request's, merged into the branch and approved by an approver, as for content
  *   (src/github/approvers.ts: named, with write access, never a bot, the author or a pusher), on
- *   its final version of the ledger. The reviewed state is a new point known to be good: "a
- *   reviewed pull request accepts" whatever the ledger held then.
+ *   exactly the ledger bytes that were merged (its blob at the approved commit is the one merged),
+ *   and only for what its approver saw: the change from the ledger at the pull request's merge
+ *   base with the branch (as merged) to those bytes. So that merge base's ledger must itself be
+ *   trusted: byte for byte the ledger the branch held, as the publisher wrote it, just before the
+ *   merge (or, after commits outside the publisher, just before the first of them). A pull request
+ *   whose bytes are exactly that trusted ledger (a revert) also accepts those commits.
  *
- * Anything else (a direct push that deletes a `retracted` line, or forges a `sent` one) stops the run.
+ * Anything else (a direct push that deletes a `retracted` line, or forges a `sent` one, and a
+ * reviewed pull request whose diff does not show it) stops the run. The walk does not stop at a
+ * reviewed pull request: it goes on to a checkpoint, or to the ledger's first commit.
  *
  * Cost: every publisher commit carries a checkpoint (trailer below): the newest ledger commit its
  * run verified, with the byte length and SHA-256 of the ledger then. The walk stops there, so a run
  * costs 1 request for main's head, 1 page of commits per 100 ledger commits since the last run's
  * check (usually 1), 1 read of the ledger (2 above 1 MB): 3 or 4 requests for an honest history.
- * Each other commit found costs 1 more (at most 5 are looked at); one that came through a pull
- * request about 6 (the pull request, its reviews and commits, the approvers and their access, a
- * compare) and a read of the ledger at it. A history with no checkpoint (the first run after an
- * upgrade) is walked to its start: one request per 100 commits, at most 100.
+ * Each other commit found costs 1 more (at most 10 are looked at); one that came through a pull
+ * request about 10 (the pull request, its reviews and commits, the approvers and their access, the
+ * ledger's blob at it and at the approved commit, the merge commit, a compare for the merge base
+ * and its blob) and up to 2 reads of the ledger. A history with no checkpoint (the first run after
+ * an upgrade) is walked to its start: one request per 100 commits, at most 100.
  *
  * What the walk cannot see (a merge that takes an older ledger leaves no commit in the file's
- * simplified history) the content shows: the ledger must still begin with the checkpoint's exact
- * bytes, and hold exactly one more line per publisher commit after it.
+ * simplified history) the content shows: the ledger must still begin with the last trusted bytes
+ * (the checkpoint's, or an accepted pull request's), and hold exactly one more line per publisher
+ * commit after them.
  */
 export const PUBLISHER_LOGIN = 'github-actions[bot]';
 const PAGE = 100;
 const MAX_PAGES = 100;
-const MAX_FOREIGN = 5;
+/** Commits not the publisher's looked at, at most (each costs a request, a pull request's about 10). */
+const MAX_EXAMINED = 10;
 const TRAILER = 'Postgate-Ledger-Checked';
 
 export interface LedgerCheckpoint {
@@ -97,6 +106,7 @@ export async function readVerifiedLedger(gh: GitHubRepo, approvers?: string): Pr
   let reviews: Promise<PullRequestApprovals> | undefined;
   const approvals = () =>
     (reviews ??= resolveApprovers(gh, approvers).then((names) => new PullRequestApprovals(gh, names)));
+  const at = new LedgerAt(gh);
   // One commit for everything below: the history listed and the text read are of the same main.
   const { data: ref } = await octokit.rest.git.getRef({
     owner,
@@ -106,15 +116,13 @@ export async function readVerifiedLedger(gh: GitHubRepo, approvers?: string): Pr
   });
   const head = ref.object.sha;
 
+  // The ledger's commits since the anchor, newest first.
   let newest: string | null = null;
   let target: LedgerCheckpoint | null = null;
-  let anchor:
-    | { kind: 'checkpoint'; at: LedgerCheckpoint }
-    | { kind: 'review'; commit: string }
-    | { kind: 'start' }
-    | null = null;
-  let ours = 0;
-  const foreign: Listed[] = [];
+  let anchor: { kind: 'checkpoint'; at: LedgerCheckpoint } | { kind: 'start' } | null = null;
+  const found: Entry[] = [];
+  const reviewed = new Set<number>();
+  let examined = 0;
   walk: for (let page = 1; page <= MAX_PAGES; page++) {
     const { data } = await octokit.rest.repos.listCommits({
       owner,
@@ -132,17 +140,16 @@ export async function readVerifiedLedger(gh: GitHubRepo, approvers?: string): Pr
         break walk;
       }
       if (isPublisherCommit(c)) {
-        ours++;
+        found.push({ kind: 'ours', c });
         target ??= parseTrailer(c.commit.message);
         continue;
       }
-      // Accepted by a review: what the ledger held then was reviewed; nothing older matters.
-      if (await acceptedByReview(gh, c.sha, approvals)) {
-        anchor = { kind: 'review', commit: c.sha };
-        break walk;
-      }
-      foreign.push(c);
-      if (foreign.length >= MAX_FOREIGN) break walk;
+      if (++examined > MAX_EXAMINED) break walk;
+      const review = await reviewOf(gh, c.sha, approvals, reviewed, at);
+      // An earlier commit of a pull request already found: what counts is the bytes it merged.
+      if (review === 'earlier') continue;
+      if (review) reviewed.add(review.pull);
+      found.push(review ? { kind: 'reviewed', c, review } : { kind: 'foreign', c });
     }
     if (data.length < PAGE) {
       anchor = { kind: 'start' };
@@ -150,34 +157,67 @@ export async function readVerifiedLedger(gh: GitHubRepo, approvers?: string): Pr
     }
   }
 
-  if (foreign.length) {
-    const who = foreign.map(
+  const outside = (commits: readonly Listed[], more: boolean) => {
+    const who = commits.map(
       (c) => `${c.sha.slice(0, 7)} (${login(c.author as Account) ?? c.commit.author?.name ?? 'unknown'})`,
     );
+    return stop(
+      `${LEDGER_FILE} was changed by ${who.join(', ')}${more ? ' and perhaps more' : ''} outside the publisher: review it in a pull request, or revert it. A pull request into ${gh.branch} accepts it only by putting back the ledger byte for byte as it was before, approved on those bytes by an approver other than its author; an approval vouches only for the change its diff shows, so make any change you meant afterwards, in a pull request of its own`,
+    );
+  };
+  if (anchor === null) {
+    const foreign = found.filter((e) => e.kind !== 'ours').map((e) => e.c);
+    if (examined > MAX_EXAMINED) throw outside(foreign, true);
     throw stop(
-      `${LEDGER_FILE} was changed by ${who.join(', ')}${foreign.length >= MAX_FOREIGN ? ' and perhaps more' : ''} outside the publisher: review it in a pull request, or revert it. Only a pull request into ${gh.branch} that changes the ledger (reverting the change, or keeping it) and is approved by an approver other than its author accepts it`,
+      `${LEDGER_FILE} has more than ${MAX_PAGES * PAGE} commits since the last checkpoint of its history, more than one run checks; a run of the publisher on a trusted ledger sets a new one`,
     );
   }
-  if (anchor === null)
-    throw stop(
-      `${LEDGER_FILE} has more than ${MAX_PAGES * PAGE} commits since the last checkpoint of its history, more than one run checks; a reviewed pull request that changes the ledger sets a new one`,
-    );
+
+  // Oldest first: what the ledger is trusted to hold (`base`), and the publisher's lines since.
+  let base: { bytes: number; sha256: string; where: string } =
+    anchor.kind === 'checkpoint'
+      ? { ...anchor.at, where: `the publisher's checkpoint ${anchor.at.commit.slice(0, 7)}` }
+      : { bytes: 0, sha256: sha256(new Uint8Array()), where: 'its first commit' };
+  let ours = 0;
+  // Commits outside the publisher since `base`, the commit just before the first, and `ours` then.
+  let pending: Listed[] = [];
+  let before: { commit: string | null; ours: number } | null = null;
+  const extends_ = (bytes: Uint8Array, lines: number) =>
+    bytes.length >= base.bytes &&
+    sha256(bytes.subarray(0, base.bytes)) === base.sha256 &&
+    lineCount(bytes.subarray(base.bytes)) === lines;
+  for (const e of found.reverse()) {
+    if (e.kind === 'ours') {
+      ours++;
+      continue;
+    }
+    if (e.kind === 'reviewed') {
+      // The trusted ledger the pull request may start from: main's just before it was merged, or
+      // just before the commits outside the publisher it would accept; with no publisher line since.
+      const trusted: { commit: string | null; ours: number } = before ?? { commit: e.review.mergedFrom, ours };
+      const start = trusted.commit === null ? null : await at.bytes(trusted.commit);
+      if (start !== null && ours === trusted.ours && extends_(start, trusted.ours)) {
+        const startBlob = gitBlobSha(start);
+        const mergedBlob = await at.blob(e.c.sha);
+        if (mergedBlob === startBlob || (await at.blob(await mergeBase(gh, e.review))) === startBlob) {
+          const merged = await at.bytes(e.c.sha);
+          base = { bytes: merged.length, sha256: sha256(merged), where: `the reviewed commit ${e.c.sha.slice(0, 7)}` };
+          ours = 0;
+          pending = [];
+          before = null;
+          continue;
+        }
+      }
+    }
+    if (pending.length === 0)
+      before = { commit: e.kind === 'reviewed' ? e.review.mergedFrom : (e.c.parents[0]?.sha ?? null), ours };
+    pending.push(e.c);
+  }
+  if (pending.length) throw outside(pending, false);
 
   const file = await readRemoteFile(gh, LEDGER_FILE, head);
   const text = file?.text ?? '';
   const bytes = Buffer.from(text, 'utf8');
-  let base: { bytes: number; sha256: string; where: string };
-  if (anchor.kind === 'checkpoint')
-    base = { ...anchor.at, where: `the publisher's checkpoint ${anchor.at.commit.slice(0, 7)}` };
-  else if (anchor.kind === 'review') {
-    const accepted = Buffer.from((await readRemoteFile(gh, LEDGER_FILE, anchor.commit))?.text ?? '', 'utf8');
-    base = {
-      bytes: accepted.length,
-      sha256: sha256(accepted),
-      where: `the reviewed commit ${anchor.commit.slice(0, 7)}`,
-    };
-  } else base = { bytes: 0, sha256: sha256(new Uint8Array()), where: 'its first commit' };
-
   if (bytes.length < base.bytes || sha256(bytes.subarray(0, base.bytes)) !== base.sha256)
     throw stop(
       `${LEDGER_FILE} on ${gh.branch} no longer begins with what it held at ${base.where}: recorded lines were changed or removed (by a commit made with the workflow's token, or by one the file's history does not list, such as a merge); revert it in a reviewed pull request`,
@@ -193,15 +233,81 @@ export async function readVerifiedLedger(gh: GitHubRepo, approvers?: string): Pr
   return { text, checkpoint };
 }
 
+/** A pull request that changed the ledger, approved on exactly the ledger bytes it merged. */
+interface Review {
+  pull: number;
+  /** The commit the approval names. */
+  approved: string;
+  /** The branch just before the merge (the merge commit's first parent). */
+  mergedFrom: string;
+}
+
+type Entry =
+  | { kind: 'ours'; c: Listed }
+  | { kind: 'foreign'; c: Listed }
+  | { kind: 'reviewed'; c: Listed; review: Review };
+
+/** The ledger at commits, read once each: its bytes (missing reads as empty), or only its blob id. */
+class LedgerAt {
+  private readonly gh: GitHubRepo;
+  private readonly texts = new Map<string, Promise<Buffer>>();
+  private readonly blobs = new Map<string, Promise<string>>();
+
+  constructor(gh: GitHubRepo) {
+    this.gh = gh;
+  }
+
+  bytes(commit: string): Promise<Buffer> {
+    let read = this.texts.get(commit);
+    if (!read)
+      this.texts.set(
+        commit,
+        (read = readRemoteFile(this.gh, LEDGER_FILE, commit).then((f) => Buffer.from(f?.text ?? '', 'utf8'))),
+      );
+    return read;
+  }
+
+  /** Git's blob id of the ledger at a commit (the empty blob's when there is none): one request at any size. */
+  blob(commit: string): Promise<string> {
+    let read = this.blobs.get(commit);
+    if (!read) {
+      read = this.gh.octokit.rest.repos
+        .getContent({
+          owner: this.gh.owner,
+          repo: this.gh.repo,
+          path: LEDGER_FILE,
+          ref: commit,
+          ...requestOptions(this.gh),
+        })
+        .then(
+          ({ data }) => {
+            if (Array.isArray(data) || data.type !== 'file')
+              throw new Error(`${LEDGER_FILE} at ${commit} is not a file`);
+            return data.sha;
+          },
+          (error: unknown) => {
+            if (statusOf(error) === 404) return gitBlobSha(new Uint8Array());
+            throw error;
+          },
+        );
+      this.blobs.set(commit, read);
+    }
+    return read;
+  }
+}
+
 /**
- * Whether `sha` came to the branch through a merged pull request that an approver approved with
- * the ledger as it was merged (on its last commit, or on an earlier one the ledger has not changed since).
+ * The merged pull request that brought `sha` to the branch, if an approver approved it on exactly
+ * the ledger it merged (the ledger's blob at the approved commit is the blob at `sha`); `earlier`
+ * for another commit of a pull request already found.
  */
-async function acceptedByReview(
+async function reviewOf(
   gh: GitHubRepo,
   sha: string,
   approvals: () => Promise<PullRequestApprovals>,
-): Promise<boolean> {
+  seen: ReadonlySet<number>,
+  at: LedgerAt,
+): Promise<Review | 'earlier' | null> {
   const { octokit, owner, repo } = gh;
   const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
     owner,
@@ -210,17 +316,36 @@ async function acceptedByReview(
     ...requestOptions(gh),
   });
   const pull = pulls.find((p) => p.merged_at && p.base.ref === gh.branch);
-  if (!pull) return false;
-  for (const approval of (await (await approvals()).of(pull.number)).approvals) {
-    if (approval.commit === pull.head.sha) return true;
-    const { data } = await octokit.rest.repos.compareCommits({
-      owner,
-      repo,
-      base: approval.commit,
-      head: pull.head.sha,
-      ...requestOptions(gh),
-    });
-    if (!(data.files ?? []).some((f) => f.filename === LEDGER_FILE || f.previous_filename === LEDGER_FILE)) return true;
-  }
-  return false;
+  if (!pull?.merge_commit_sha) return null;
+  if (seen.has(pull.number)) return 'earlier';
+  const merged = await at.blob(sha);
+  let approved: string | null = null;
+  for (const approval of (await (await approvals()).of(pull.number)).approvals)
+    if ((await at.blob(approval.commit)) === merged) {
+      approved = approval.commit;
+      break;
+    }
+  if (approved === null) return null;
+  const { data: merge } = await octokit.rest.repos.getCommit({
+    owner,
+    repo,
+    ref: pull.merge_commit_sha,
+    per_page: 1,
+    ...requestOptions(gh),
+  });
+  const mergedFrom = merge.parents[0]?.sha;
+  return mergedFrom ? { pull: pull.number, approved, mergedFrom } : null;
+}
+
+/** What the approver saw the ledger change from: the merge base of the approved commit with the branch as merged. */
+async function mergeBase(gh: GitHubRepo, review: Review): Promise<string> {
+  const { data } = await gh.octokit.rest.repos.compareCommits({
+    owner: gh.owner,
+    repo: gh.repo,
+    base: review.mergedFrom,
+    head: review.approved,
+    per_page: 1,
+    ...requestOptions(gh),
+  });
+  return data.merge_base_commit.sha;
 }
