@@ -171,4 +171,23 @@ describe('the crisis history on GitHub', () => {
       { start: at('2026-12-01T08:00:00Z'), end: at('2026-12-01T10:00:00Z'), reason: 'Storm' },
     ]);
   });
+
+  it('dates a crisis by when GitHub saw it on main, and counts what it did not read as one', async () => {
+    gh.commit({ files: { 'CRISIS/README.md': 'Storm\n' }, date: '2026-12-01T08:00:00Z' });
+    // Removed at 10:00 by a commit that claims 08:10.
+    gh.commit({ files: { 'CRISIS/README.md': null }, date: '2026-12-01T08:10:00Z', pushedAt: '2026-12-01T10:00:00Z' });
+    expect(await readCrisisHistory(repo())).toEqual([
+      { start: at('2026-12-01T08:00:00Z'), end: at('2026-12-01T10:00:00Z'), reason: 'no reason given' },
+    ]);
+    // 99 more updates of main: with the removal, the 100 it reads at most.
+    for (let i = 0; i < 99; i++) gh.commit({ files: { 'notes.txt': `${i}\n` }, date: '2026-12-01T11:00:00Z' });
+    expect(await readCrisisHistory(repo(), { since: at('2026-12-01T10:30:00Z') })).toEqual([]);
+    expect(await readCrisisHistory(repo())).toEqual([
+      {
+        start: 0,
+        end: at('2026-12-01T10:00:00Z'),
+        reason: expect.stringMatching(/^unknown: the activity of main before/),
+      },
+    ]);
+  });
 });

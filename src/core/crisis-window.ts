@@ -72,3 +72,27 @@ export function crisisPeriodsOfFiles(changes: readonly CrisisFilesChange[]): Cri
   }
   return periods;
 }
+
+/** The state of the root after one commit of the branch: whether any CRISIS entry is there. */
+export interface CrisisState {
+  /** When the commit reached the branch, as well as it is known (epoch ms). */
+  at: number;
+  crisis: boolean;
+  /** The commit message's first line: the reason of a period this state opens. */
+  reason: string;
+}
+
+/**
+ * Periods from the successive states of the branch, oldest first, in the order the branch went
+ * through them (not re-sorted by date: dates are the committer's claim, the order is not).
+ */
+export function crisisPeriodsOfStates(states: readonly CrisisState[]): CrisisPeriod[] {
+  const periods: CrisisPeriod[] = [];
+  let on = false;
+  for (const state of states) {
+    if (state.crisis && !on) periods.push({ start: state.at, end: null, reason: state.reason || 'no reason given' });
+    else if (!state.crisis && on) periods.at(-1)!.end = state.at;
+    on = state.crisis;
+  }
+  return periods;
+}

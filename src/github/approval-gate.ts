@@ -46,7 +46,11 @@ export async function approvalVerdicts(
     });
     const configVerdict = await checker.checkConfig(localBlobIds(root, [CONFIG_FILE]).get(CONFIG_FILE) ?? '');
     if (!configVerdict.ok) return holdAll(configVerdict.reason);
-    const periods = await readCrisisHistory(gh);
+    // Crises matter back to the oldest due time that could still go out: a stale item does not.
+    const since = Math.min(
+      ...candidates.map((i) => (i.staleAfterMs === null ? i.publishAt! : Math.max(i.publishAt!, now - i.staleAfterMs))),
+    );
+    const periods = await readCrisisHistory(gh, { since });
     const postsBySlug = new Map(items.filter((i): i is PostItem => i.kind === 'post').map((p) => [p.slug, p]));
     const cardFrom = (text: string) => linkedPosts(text, config.site.url, postsBySlug)[0]?.post;
     await Promise.all(

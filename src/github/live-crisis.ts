@@ -2,12 +2,11 @@ import {
   crisisEntries,
   crisisNearMisses,
   crisisReason,
-  isCrisisName,
   type CrisisNearMiss,
   type TreeEntry,
 } from '../core/crisis-name.ts';
-import { crisisPeriodsOfFiles, type CrisisPeriod } from '../core/crisis-window.ts';
-import { requestOptions, statusOf, type GitHubRepo } from './client.ts';
+import { crisisPeriodsOfStates, type CrisisPeriod, type CrisisState } from '../core/crisis-window.ts';
+import { requestOptions, type GitHubRepo } from './client.ts';
 import { readRemoteFile } from './contents.ts';
 
 /**
@@ -101,112 +100,108 @@ export async function readLiveNearMisses(gh: GitHubRepo): Promise<CrisisNearMiss
   return crisisNearMisses(entries);
 }
 
-// The names people type, looked up in the history even when no such file exists now.
-const USUAL_NAMES = ['CRISIS', 'Crisis', 'crisis'].flatMap((n) => [n, `${n}.md`, `${n}.txt`]);
-// GitHub lists at most 300 files per page of a commit, and 3000 in all.
-const MAX_FILE_PAGES = 10;
+/** Updates of the branch looked at, at most: each costs one request, for the root it left. */
+const MAX_UPDATES = 100;
+const BATCH = 8;
+const NO_COMMIT = /^0+$/;
+
+export interface CrisisHistoryOptions {
+  /**
+   * The earliest moment a crisis still matters to (epoch ms), e.g. the oldest due time that could
+   * still be sent: the history is read back to the first update of the branch before it.
+   */
+  since?: number;
+}
+
+type Update = Awaited<ReturnType<GitHubRepo['octokit']['rest']['repos']['listActivities']>>['data'][number];
 
 /**
- * Past and present crises on the branch: a crisis is on while any CRISIS file exists at the root.
- * Read from the history (the last 100 changes) of every such name that exists now, of the usual
- * spellings, of those named in recent commit messages ("Delete crisis.MD"), and of any other CRISIS
- * file touched by the commits found.
+ * Past and present crises on the branch: a crisis is on while any entry named like CRISIS
+ * (src/core/crisis-name.ts: any case or extension, a file or a folder) is at the root.
+ *
+ * Read from the branch's activity (`GET /repos/{owner}/{repo}/activity`): every update of the
+ * branch (a push, a merge, a force push, a write through the API) with the commit it left the
+ * branch at, and the time GitHub made it. The root of each such commit is listed
+ * (`GET /git/trees/{commit}`, not recursive), so a crisis is found whatever its name and whatever
+ * the commit messages say, and it starts and ends when it was put on and taken off the branch, not
+ * at the dates its commits claim (an author chooses those: `git commit --date`). Commits pushed
+ * together were never on the branch on their own and do not count.
+ *
+ * Cost: one request per 100 updates and one per update (once per commit), newest first, back to the
+ * first update before `since`, or to the branch's creation; at most 100 updates. When that bound
+ * is reached first, or GitHub keeps no older activity, what came before is unknown and counts as a
+ * crisis (fail closed): an item due then is held until it is approved again.
  */
-export async function readCrisisHistory(gh: GitHubRepo): Promise<CrisisPeriod[]> {
-  const [root, recent] = await Promise.all([listRoot(gh), listCommits(gh)]);
-  const names = new Set([...USUAL_NAMES, ...root.filter((e) => isCrisisName(e.path)).map((e) => e.path)]);
-  const commits = new Map<string, ListedCommit>();
-  for (const c of recent) if (/crisis/i.test(c.commit.message)) commits.set(c.sha, c);
-
-  const searched = new Set<string>();
-  const changes = new Map<string, Map<string, boolean>>();
-  // Two rounds: the names known first, then any others the commits found brought up.
-  for (let round = 0; round < 2; round++) {
-    const todo = [...names].filter((n) => !searched.has(n));
-    for (const name of todo) searched.add(name);
-    for (const listed of await Promise.all(todo.map((path) => listCommits(gh, path))))
-      for (const c of listed) commits.set(c.sha, c);
-    const unread = [...commits.keys()].filter((sha) => !changes.has(sha));
-    const read = await Promise.all(unread.map((sha) => crisisChangesOf(gh, sha, [...searched])));
-    for (const [i, sha] of unread.entries()) changes.set(sha, read[i]!);
-    for (const present of read) for (const path of present.keys()) names.add(path);
-  }
-
-  return crisisPeriodsOfFiles(
-    [...changes]
-      .filter(([, present]) => present.size > 0)
-      .map(([sha, present]) => {
-        const c = commits.get(sha)!;
-        return {
-          at: Date.parse(c.commit.committer?.date ?? c.commit.author?.date ?? ''),
-          reason: c.commit.message.split('\n')[0] ?? '',
-          present,
-        };
-      })
-      .filter((e) => Number.isFinite(e.at)),
-  );
-}
-
-interface ListedCommit {
-  sha: string;
-  commit: { message: string; committer?: { date?: string } | null; author?: { date?: string } | null };
-}
-
-/** The last 100 commits on the branch, or those that changed `path`. */
-async function listCommits(gh: GitHubRepo, path?: string): Promise<ListedCommit[]> {
-  const { data } = await gh.octokit.rest.repos.listCommits({
+export async function readCrisisHistory(gh: GitHubRepo, options: CrisisHistoryOptions = {}): Promise<CrisisPeriod[]> {
+  const { since } = options;
+  const updates: Update[] = []; // newest first
+  let complete = false;
+  pages: for await (const { data } of gh.octokit.paginate.iterator(gh.octokit.rest.repos.listActivities, {
     owner: gh.owner,
     repo: gh.repo,
-    sha: gh.branch,
-    ...(path === undefined ? {} : { path }),
+    ref: `refs/heads/${gh.branch}`,
+    direction: 'desc',
     per_page: 100,
     ...requestOptions(gh),
-  });
-  return data;
-}
+  })) {
+    for (const update of data) {
+      if (updates.length >= MAX_UPDATES) break pages;
+      updates.push(update);
+      if (NO_COMMIT.test(update.before) || (since !== undefined && Date.parse(update.timestamp) < since)) {
+        complete = true;
+        break pages;
+      }
+    }
+  }
+  updates.reverse();
+  const known = updates.filter((u) => !NO_COMMIT.test(u.after) && Number.isFinite(Date.parse(u.timestamp)));
+  if (known.length === 0)
+    throw new Error(`GitHub lists no activity of ${gh.branch}, so its past crises cannot be read`);
 
-/**
- * Which CRISIS files at the root a commit added or removed: root path → exists after it. Pages
- * through the commit's files (GitHub lists 300 per page). When a name the commit is known to have
- * changed is not among them (GitHub stops at 3000 files), asks whether it exists after the commit.
- */
-async function crisisChangesOf(gh: GitHubRepo, sha: string, expected: string[]): Promise<Map<string, boolean>> {
-  const present = new Map<string, boolean>();
-  let complete = false;
-  for (let page = 1; page <= MAX_FILE_PAGES; page++) {
-    const response = await gh.octokit.rest.repos.getCommit({
-      owner: gh.owner,
-      repo: gh.repo,
-      ref: sha,
-      page,
-      ...requestOptions(gh),
+  const roots = new Map<string, Promise<RootEntry[]>>();
+  const rootOf = (commit: string) => {
+    let read = roots.get(commit);
+    if (!read) roots.set(commit, (read = rootCrisisEntries(gh, commit)));
+    return read;
+  };
+  const entries: RootEntry[][] = [];
+  for (let i = 0; i < known.length; i += BATCH)
+    entries.push(...(await Promise.all(known.slice(i, i + BATCH).map((u) => rootOf(u.after)))));
+
+  const states: CrisisState[] = [];
+  if (!complete)
+    states.push({
+      at: since ?? 0,
+      crisis: true,
+      reason: `unknown: the activity of ${gh.branch} before ${known[0]!.timestamp} was not read`,
     });
-    for (const f of response.data.files ?? []) {
-      if (f.status === 'renamed' && f.previous_filename && isRootCrisis(f.previous_filename))
-        present.set(f.previous_filename, false);
-      if (isRootCrisis(f.filename)) present.set(f.filename, f.status !== 'removed');
-    }
-    if (!/<[^>]*>;\s*rel="next"/.test(response.headers.link ?? '')) {
-      complete = true;
-      break;
-    }
-  }
-  if (!complete) {
-    const unknown = expected.filter((path) => !present.has(path));
-    const exists = await Promise.all(unknown.map((path) => existsAt(gh, path, sha)));
-    for (const [i, path] of unknown.entries()) if (exists[i] !== null) present.set(path, exists[i]!);
-  }
-  return present;
+  for (const [i, update] of known.entries())
+    states.push({ at: Date.parse(update.timestamp), crisis: entries[i]!.length > 0, reason: '' });
+  // The reason of each crisis that starts: its CRISIS file, as the live check reads it.
+  const offset = states.length - known.length;
+  await Promise.all(
+    known.map(async (update, i) => {
+      const state = states[offset + i]!;
+      if (!state.crisis || states[offset + i - 1]?.crisis) return;
+      const file = entries[i]!.find((e) => e.type === 'file');
+      const read = file ? await readRemoteFile(gh, file.path, update.after).catch(() => null) : null;
+      state.reason = read ? crisisReason(read.text) : 'no reason given';
+    }),
+  );
+  return crisisPeriodsOfStates(states);
 }
 
-const isRootCrisis = (path: string) => !path.includes('/') && isCrisisName(path);
-
-/** Whether a root entry exists at a commit; null when it cannot tell. */
-async function existsAt(gh: GitHubRepo, path: string, ref: string): Promise<boolean | null> {
-  try {
-    await gh.octokit.rest.repos.getContent({ owner: gh.owner, repo: gh.repo, path, ref, ...requestOptions(gh) });
-    return true;
-  } catch (error) {
-    return statusOf(error) === 404 ? false : null;
-  }
+/** The CRISIS entries at the root of a commit (files, folders, links), the exact name first. */
+async function rootCrisisEntries(gh: GitHubRepo, commit: string): Promise<RootEntry[]> {
+  const { data } = await gh.octokit.rest.git.getTree({
+    owner: gh.owner,
+    repo: gh.repo,
+    tree_sha: commit,
+    ...requestOptions(gh),
+  });
+  return crisisEntries(
+    data.tree
+      .filter((e) => typeof e.path === 'string')
+      .map((e): RootEntry => ({ path: e.path!, type: e.type === 'tree' ? 'dir' : 'file' })),
+  );
 }

@@ -12,6 +12,8 @@ import { FakeService, jsonBody, type FakeResponse, type RecordedRequest } from '
  * too: 300 to a page, 3000 in all). The contents API inlines a file only up to 1 MB (above, `content:
  * ""` and `encoding: "none"`; the blobs API serves it), and every commit carries GitHub's
  * verification: the token's contents API writes are signed by GitHub (web-flow), pushes never are.
+ * `GET /activity` lists every update of a branch (push, force push, merge) at GitHub's own time,
+ * which the commit's date does not set.
  */
 export interface FakePerson {
   /** The GitHub account the commit is linked to; null when its email belongs to nobody (as on GitHub). */
@@ -57,6 +59,17 @@ export interface FakePullRequest {
   merged_by: string | null;
   /** The pull request's commits, oldest first (live while open, frozen when merged). */
   commits: string[];
+}
+
+/** One update of a branch, as `GET /repos/{owner}/{repo}/activity` lists it: its time is GitHub's own. */
+export interface FakeActivity {
+  id: number;
+  before: string;
+  after: string;
+  ref: string;
+  timestamp: string;
+  activity_type: 'push' | 'force_push' | 'branch_creation' | 'pr_merge';
+  actor: string | null;
 }
 
 export type FakeReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
@@ -153,6 +166,11 @@ export class FakeGitHub extends FakeService {
   readonly pulls: FakePullRequest[] = [];
   readonly reviews: FakeReview[] = [];
   readonly comments: FakeIssueComment[] = [];
+  /**
+   * Every update of a branch, oldest first (`GET /activity`), at GitHub's time: never earlier than
+   * the one before. A push is at its commit's date unless the test says when it was pushed.
+   */
+  readonly activities: FakeActivity[] = [];
   /** Every file content ever committed, by its git blob id (`GET /git/blobs/{sha}`). */
   private readonly blobs = new Map<string, FakeFile>();
   /**
@@ -185,6 +203,15 @@ export class FakeGitHub extends FakeService {
       'Initial commit',
     );
     this.refs.set('main', root);
+    this.activities.push({
+      id: 1,
+      before: '0'.repeat(40),
+      after: root,
+      ref: 'refs/heads/main',
+      timestamp: this.commitOf(root).committer.date,
+      activity_type: 'branch_creation',
+      actor: this.owner,
+    });
     this.collaborators.set(this.owner, 'admin');
   }
 
@@ -204,6 +231,8 @@ export class FakeGitHub extends FakeService {
     asToken?: boolean;
     message?: string;
     date?: string;
+    /** When GitHub received the push (the commit's date says what its author chose); by default its date. */
+    pushedAt?: string;
   }): string {
     const branch = options.branch ?? 'main';
     const parent = this.refs.get(branch) ?? this.head('main');
@@ -228,14 +257,18 @@ export class FakeGitHub extends FakeService {
       committer,
       options.asToken ? signedByGitHub(author.date, message) : UNSIGNED,
     );
-    this.advance(branch, sha);
+    this.advance(branch, sha, {
+      type: 'push',
+      at: Date.parse(options.pushedAt ?? committer.date),
+      actor: options.asToken ? this.actor : author.login,
+    });
     return sha;
   }
 
   /** `git push --force`: moves a branch to any commit, e.g. back to an ancestor after a review. */
   forcePush(branch: string, sha: string): void {
     this.commitOf(sha);
-    this.advance(branch, sha);
+    this.advance(branch, sha, { type: 'force_push', at: this.clockMs, actor: null });
   }
 
   /** Opens a pull request from `branch` into main: its commits are the branch's commits not on main. */
@@ -341,7 +374,7 @@ export class FakeGitHub extends FakeService {
             signedByGitHub(committer.date, `Merge pull request #${number}`),
           );
     Object.assign(pull, { state: 'closed', merged_at: isoDate(date), merge_commit_sha: sha, merged_by: by });
-    this.advance('main', sha);
+    this.advance('main', sha, { type: 'pr_merge', at: date, actor: by });
     return sha;
   }
 
@@ -401,7 +434,22 @@ export class FakeGitHub extends FakeService {
   }
 
   /** Moves a branch; open pull requests from it follow, as on GitHub (their old reviews stay on old commits). */
-  private advance(branch: string, sha: string): void {
+  private advance(
+    branch: string,
+    sha: string,
+    push: { type: FakeActivity['activity_type']; at: number; actor: string | null },
+  ): void {
+    const last = this.activities.at(-1);
+    const at = Math.max(push.at, last ? Date.parse(last.timestamp) : Number.NEGATIVE_INFINITY);
+    this.activities.push({
+      id: (last?.id ?? 0) + 1,
+      before: this.refs.get(branch) ?? '0'.repeat(40),
+      after: sha,
+      ref: `refs/heads/${branch}`,
+      timestamp: isoDate(Number.isFinite(at) ? at : this.clockMs),
+      activity_type: this.refs.has(branch) ? push.type : 'branch_creation',
+      actor: push.actor,
+    });
     this.refs.set(branch, sha);
     for (const pull of this.pulls) {
       if (pull.state !== 'open') continue;
@@ -523,6 +571,7 @@ export class FakeGitHub extends FakeService {
         );
     }
     if (section === 'compare' && method === 'GET' && rest.length >= 2) return this.compare(tail(1));
+    if (section === 'activity' && method === 'GET' && rest.length === 1) return this.listActivities(request);
     if (section === 'collaborators' && method === 'GET') {
       if (rest.length === 1) return this.listCollaborators(request);
       if (rest.length === 3 && sub === 'permission') return this.permissionOf(decode(id!));
@@ -715,7 +764,7 @@ export class FakeGitHub extends FakeService {
       committer,
       custom ? UNSIGNED : signedByGitHub(date, body.message as string),
     );
-    this.advance(branch, sha);
+    this.advance(branch, sha, { type: 'push', at: Date.parse(date), actor: this.actor });
     const commit = this.commitJson(this.commitOf(sha));
     if (content === null) return { status: 200, body: { content: null, commit } };
     return {
@@ -837,6 +886,21 @@ export class FakeGitHub extends FakeService {
         files: diffTrees(mergeBase ? this.commitOf(mergeBase).tree : new Map(), this.commitOf(head).tree).slice(0, 300),
       },
     };
+  }
+
+  /** `GET /activity?ref=&activity_type=&direction=`: newest first unless `direction=asc`. */
+  private listActivities(request: RecordedRequest): FakeResponse {
+    const ref = request.query.get('ref');
+    const full = ref === null ? null : ref.startsWith('refs/') ? ref : `refs/heads/${ref}`;
+    const type = request.query.get('activity_type');
+    const found = this.activities.filter(
+      (a) => (full === null || a.ref === full) && (type === null || a.activity_type === type),
+    );
+    if (request.query.get('direction') !== 'asc') found.reverse();
+    return this.paginate(
+      request,
+      found.map((a) => ({ ...a, node_id: `RA_${a.id}`, actor: this.user(a.actor) })),
+    );
   }
 
   private paginate(request: RecordedRequest, items: unknown[], pageSize?: number): FakeResponse {
