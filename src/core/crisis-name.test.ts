@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { crisisEntries, crisisNearMisses, crisisReason, isCrisisName } from './crisis-name.ts';
-import { crisisPeriodsOfFiles } from './crisis-window.ts';
 
 describe('what counts as a CRISIS file', () => {
   it('is forgiving to write: any case, any extension, stray whitespace', () => {
@@ -74,38 +73,5 @@ describe('what counts as a CRISIS file', () => {
     expect(crisisReason('#hashtag stays')).toBe('#hashtag stays');
     expect(crisisReason('\uFEFF')).toBe('no reason given');
     expect(crisisReason('')).toBe('no reason given');
-  });
-});
-
-describe('crisis periods from every CRISIS file', () => {
-  const at = (hh: string) => Date.parse(`2026-12-01T${hh}:00Z`);
-  it('lasts while any of them exists', () => {
-    const periods = crisisPeriodsOfFiles([
-      { at: at('10:00'), reason: 'Delete CRISIS', present: new Map([['CRISIS', false]]) },
-      { at: at('08:00'), reason: 'Storm', present: new Map([['crisis.md', true]]) },
-      { at: at('09:00'), reason: 'Create CRISIS', present: new Map([['CRISIS', true]]) },
-      { at: at('09:30'), reason: 'Delete crisis.md', present: new Map([['crisis.md', false]]) },
-      { at: at('11:00'), reason: 'Again', present: new Map([['Crisis.txt', true]]) },
-    ]);
-    expect(periods).toEqual([
-      { start: at('08:00'), end: at('10:00'), reason: 'Storm' },
-      { start: at('11:00'), end: null, reason: 'Again' },
-    ]);
-  });
-
-  it('ends a crisis in a commit that removes one name and adds nothing', () => {
-    const periods = crisisPeriodsOfFiles([
-      { at: at('08:00'), reason: 'Storm', present: new Map([['CRISIS ', true]]) },
-      {
-        at: at('09:00'),
-        reason: 'renamed',
-        present: new Map([
-          ['CRISIS ', false],
-          ['CRISIS.md', true],
-        ]),
-      },
-      { at: at('10:00'), reason: 'over', present: new Map([['CRISIS.md', false]]) },
-    ]);
-    expect(periods).toEqual([{ start: at('08:00'), end: at('10:00'), reason: 'Storm' }]);
   });
 });

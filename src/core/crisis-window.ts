@@ -43,36 +43,6 @@ export function missedInCrisis(
   return null;
 }
 
-/** A commit that added, changed or removed CRISIS files at the root: which of them exist after it. */
-export interface CrisisFilesChange {
-  at: number;
-  /** The commit message's first line: the reason of a period this change opens. */
-  reason: string;
-  /** Root path → whether it exists after the commit. */
-  present: ReadonlyMap<string, boolean>;
-}
-
-/**
- * Periods from the history of every CRISIS file at the root (`CRISIS`, `crisis.md`, ...): a crisis
- * is on while any of them exists. It starts when the first appears and ends when the last is gone.
- */
-export function crisisPeriodsOfFiles(changes: readonly CrisisFilesChange[]): CrisisPeriod[] {
-  const periods: CrisisPeriod[] = [];
-  const present = new Set<string>();
-  for (const change of [...changes].sort((a, b) => a.at - b.at)) {
-    const before = present.size;
-    for (const [path, exists] of change.present) {
-      if (exists) present.add(path);
-      else present.delete(path);
-    }
-    const open = periods.at(-1);
-    if (before === 0 && present.size > 0)
-      periods.push({ start: change.at, end: null, reason: change.reason || 'no reason given' });
-    else if (before > 0 && present.size === 0 && open && open.end === null) open.end = change.at;
-  }
-  return periods;
-}
-
 /** The state of the root after one commit of the branch: whether any CRISIS entry is there. */
 export interface CrisisState {
   /** When the commit reached the branch, as well as it is known (epoch ms). */

@@ -196,11 +196,16 @@ export class FakeGitHub extends FakeService {
     this.repo = options.repo ?? 'journal';
     this.token = options.token ?? 'ghs_fakeGitHubToken7Qm2Xw9Lp4';
     this.now = () => (this.clockMs += 60_000);
+    // As GitHub makes it for a repository created from a template: authored by the owner,
+    // committed and signed by GitHub itself.
+    const created = isoDate(this.now());
     const root = this.createCommit(
       [],
       new Map(Object.entries(options.files ?? { 'README.md': `# ${this.repo}\n` })),
-      this.person(this.owner),
+      this.person(this.owner, created),
       'Initial commit',
+      { ...WEB_FLOW, date: created },
+      signedByGitHub(created, 'Initial commit'),
     );
     this.refs.set('main', root);
     this.activities.push({
