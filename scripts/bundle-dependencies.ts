@@ -6,10 +6,13 @@
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import {
   BUNDLE_DIR,
+  BUNDLE_FROM_NPM,
   BUNDLED_DEPENDENCIES,
   bundleFileName,
+  DEFAULT_EXPORT_ONLY,
   installedVersion,
   MANIFEST,
   type BundleManifest,
@@ -37,8 +40,24 @@ try {
     if (!version) continue;
     const file = bundleFileName(name);
     const partial = join(dir, `${file}.${process.pid}.partial`);
+    const contents = DEFAULT_EXPORT_ONLY.includes(name)
+      ? `export { default } from ${JSON.stringify(name)};`
+      : `export * from ${JSON.stringify(name)};`;
+    // Modules Node also has built in, taken from the package's own dependencies instead.
+    const fromNpm = new Set(BUNDLE_FROM_NPM[name] ?? []);
+    const fromPackage = createRequire(join(root, 'node_modules', name, 'package.json'));
     await build({
-      stdin: { contents: `export * from ${JSON.stringify(name)};`, resolveDir: root, loader: 'js' },
+      stdin: { contents, resolveDir: root, loader: 'js' },
+      plugins: [
+        {
+          name: 'npm-instead-of-node-builtin',
+          setup(b) {
+            b.onResolve({ filter: /^[a-z]+$/ }, (args) =>
+              fromNpm.has(args.path) ? { path: fromPackage.resolve(`${args.path}/`) } : undefined,
+            );
+          },
+        },
+      ],
       bundle: true,
       format: 'esm',
       platform: 'node',

@@ -204,6 +204,8 @@ export class XChannel implements Channel {
         'rejected',
         `X: the text is ${length} ${this.rules.unit}; X allows ${this.rules.maxLength}`,
       );
+    const refusal = this.rules.refusal?.(request.text);
+    if (refusal) throw this.errors.error('rejected', `X: the text cannot be sent: ${refusal}`);
     if (!request.text.trim() && request.images.length === 0)
       throw this.errors.error('rejected', 'X: the post has neither text nor images');
     if (request.images.length > this.rules.maxImages)

@@ -1,5 +1,7 @@
+import { MASTODON_MAX_LENGTH, mastodonLength } from '../channels/mastodon-text.ts';
+import { X_MAX_LENGTH, xTextRefusal, xWeightedLength } from '../channels/x-text.ts';
 import type { ImageType } from './media.ts';
-import { blueskyLength, mastodonLength, utf8Bytes, xLength } from './text-length.ts';
+import { blueskyLength, utf8Bytes } from './text-length.ts';
 
 /**
  * What each destination accepts. The publisher's channel clients and `check` both read this
@@ -17,12 +19,13 @@ export interface SocialChannelRules {
   maxLength: number;
   /** What the limit counts, for messages: "weighted characters", "graphemes". */
   unit: string;
+  /** The length as the network counts it: X's twitter-text, Mastodon's server rule, graphemes. */
   measure: (text: string) => number;
   /**
-   * True when every link counts as a fixed length whatever it says, so adding UTM parameters to a
-   * link cannot change the measured length (and checking can skip composing the tagged text).
+   * Why the network refuses the text whatever its length (X: a character it never takes), said
+   * so that it follows "... cannot be sent to <network>: ", or null.
    */
-  linksCountFixed: boolean;
+  refusal?: (text: string) => string | null;
   /** A second limit some networks have, in UTF-8 bytes. */
   maxBytes?: number;
   maxImages: number;
@@ -35,10 +38,10 @@ export const SOCIAL_RULES: Record<SocialChannelId, SocialChannelRules> = {
   x: {
     id: 'x',
     name: 'X',
-    maxLength: 280,
+    maxLength: X_MAX_LENGTH,
     unit: 'weighted characters',
-    measure: xLength,
-    linksCountFixed: true,
+    measure: xWeightedLength,
+    refusal: xTextRefusal,
     maxImages: 4,
     maxImageBytes: 5 * 1024 * 1024,
     imageTypes: ['png', 'jpeg', 'gif', 'webp'],
@@ -47,10 +50,9 @@ export const SOCIAL_RULES: Record<SocialChannelId, SocialChannelRules> = {
   mastodon: {
     id: 'mastodon',
     name: 'Mastodon',
-    maxLength: 500,
+    maxLength: MASTODON_MAX_LENGTH,
     unit: 'characters',
     measure: mastodonLength,
-    linksCountFixed: true,
     maxImages: 4,
     maxImageBytes: 16 * 1024 * 1024,
     imageTypes: ['png', 'jpeg', 'gif', 'webp', 'avif'],
@@ -62,7 +64,6 @@ export const SOCIAL_RULES: Record<SocialChannelId, SocialChannelRules> = {
     maxLength: 300,
     unit: 'graphemes',
     measure: blueskyLength,
-    linksCountFixed: false,
     maxBytes: 3000,
     maxImages: 4,
     maxImageBytes: 1_000_000,
@@ -80,21 +81,23 @@ export interface LengthVerdict {
   max: number;
   bytes?: number;
   maxBytes?: number;
+  /** Why the network refuses the text whatever its length (see SocialChannelRules.refusal). */
+  refusal?: string;
   ok: boolean;
 }
 
 export function measureFor(channel: SocialChannelId, text: string): LengthVerdict {
   const rules = SOCIAL_RULES[channel];
   const length = rules.measure(text);
-  if (rules.maxBytes === undefined) return { length, max: rules.maxLength, ok: length <= rules.maxLength };
-  const bytes = utf8Bytes(text);
-  return {
-    length,
-    max: rules.maxLength,
-    bytes,
-    maxBytes: rules.maxBytes,
-    ok: length <= rules.maxLength && bytes <= rules.maxBytes,
-  };
+  const refusal = rules.refusal?.(text) ?? null;
+  const verdict: LengthVerdict = { length, max: rules.maxLength, ok: length <= rules.maxLength && refusal === null };
+  if (refusal !== null) verdict.refusal = refusal;
+  if (rules.maxBytes !== undefined) {
+    verdict.bytes = utf8Bytes(text);
+    verdict.maxBytes = rules.maxBytes;
+    verdict.ok &&= verdict.bytes <= rules.maxBytes;
+  }
+  return verdict;
 }
 
 export function isSocialChannel(id: string): id is SocialChannelId {

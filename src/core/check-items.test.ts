@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureFor, SOCIAL_CHANNEL_IDS, SOCIAL_RULES } from './channels.ts';
+import { measureFor } from './channels.ts';
 import { checkDuplicateIds, checkLengths } from './check-items.ts';
 import { composeParts } from './compose.ts';
 import type { SocialItem } from './item.ts';
@@ -24,14 +24,40 @@ const TEXTS = [
 ];
 
 describe('checkLengths', () => {
-  it('measures X and Mastodon the same with and without UTM tags, which is why it may skip them', () => {
-    for (const channel of SOCIAL_CHANNEL_IDS.filter((c) => SOCIAL_RULES[c].linksCountFixed)) {
+  it('measures the text as sent, links tagged, on X and Mastodon too', () => {
+    // Tagging leaves most links one link, 23 long on both...
+    for (const channel of ['x', 'mastodon'] as const) {
       for (const text of TEXTS) {
         const tagged = composeParts(item(text), channel, { siteUrl: 'https://example.org', utm: true })[0]!.text;
         expect(tagged, text).not.toBe(text);
         expect(measureFor(channel, tagged).length, `${channel}: ${text}`).toBe(measureFor(channel, text).length);
       }
     }
+    // ...but not when the network does not take the tagged link as one: the tags after "]" count.
+    const text = `${'a'.repeat(190)} [https://example.org/posts/a/]`;
+    expect(measureFor('x', text).ok).toBe(true);
+    expect(checkLengths({ ...item(text), channels: ['x'] }, { siteUrl: 'https://example.org', utm: true })).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^the post is too long for X: 314 weighted characters/),
+      }),
+    ]);
+  });
+
+  it('reports a character X refuses, where the post is', () => {
+    const problems = checkLengths(
+      { ...item('Hello\uFEFF world'), channels: ['x', 'mastodon'] },
+      { siteUrl: 'https://example.org', utm: true },
+    );
+    expect(problems).toEqual([
+      {
+        file: 'content/social/a.md',
+        line: 5,
+        col: 1,
+        severity: 'error',
+        message:
+          'the post cannot be sent to X: it contains U+FEFF (zero width no-break space, often a stray byte order mark) after "Hello", and X refuses any post that holds one; delete that invisible character',
+      },
+    ]);
   });
 
   it('counts the UTM tags on Bluesky, where links count in full', () => {

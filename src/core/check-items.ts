@@ -25,8 +25,9 @@ export function checkLengths(item: Item, options: ComposeOptions): Problem[] {
   const problems: Problem[] = [];
   for (const channel of item.channels) {
     const rules = SOCIAL_RULES[channel];
-    // Tagging only lengthens links, which X and Mastodon count as 23 whatever they say.
-    const parts = composeParts(item, channel, rules.linksCountFixed ? { ...options, utm: false } : options);
+    // The text as sent, links tagged: a tag can lengthen what X and Mastodon count when the
+    // network does not take the tagged link as one link ("[https://example.org/a/]?utm_...").
+    const parts = composeParts(item, channel, options);
     parts.forEach((part, i) => {
       const v = measureFor(channel, part.text);
       const which =
@@ -35,6 +36,8 @@ export function checkLengths(item: Item, options: ComposeOptions): Problem[] {
           : item.kind === 'announce'
             ? 'the announcement'
             : 'the post';
+      if (v.refusal !== undefined)
+        problems.push(problem(item.file, part.at, 'error', `${which} cannot be sent to ${rules.name}: ${v.refusal}`));
       if (v.length > v.max) {
         problems.push(
           problem(

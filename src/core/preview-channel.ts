@@ -17,18 +17,21 @@ export interface ChannelContext {
 
 const number = (n: number) => n.toLocaleString('en-US');
 
-/** `117/280`, or `❌ 291/280` when over. */
+/** `117/280`, or `❌ 291/280` when over (`❌ 117/280, refused` when the network refuses the text). */
 export function lengthShort(v: LengthVerdict): string {
   if (v.length > v.max) return `❌ ${number(v.length)}/${number(v.max)}`;
+  if (v.refusal !== undefined) return `❌ ${number(v.length)}/${number(v.max)}, refused`;
   if (v.bytes !== undefined && v.maxBytes !== undefined && v.bytes > v.maxBytes)
     return `❌ ${number(v.bytes)}/${number(v.maxBytes)} bytes`;
   return `${number(v.length)}/${number(v.max)}`;
 }
 
 function lengthLong(v: LengthVerdict, channel: SocialChannelId): string {
-  const unit = SOCIAL_RULES[channel].unit;
+  const { unit, name } = SOCIAL_RULES[channel];
+  const refused = v.refusal === undefined ? '' : `; ${name} refuses it: ${escapeText(v.refusal)}`;
   if (v.length > v.max)
-    return `❌ ${number(v.length)}/${number(v.max)} ${unit}: ${number(v.length - v.max)} over the limit`;
+    return `❌ ${number(v.length)}/${number(v.max)} ${unit}: ${number(v.length - v.max)} over the limit${refused}`;
+  if (refused) return `❌ ${number(v.length)}/${number(v.max)} ${unit}${refused}`;
   if (v.bytes !== undefined && v.maxBytes !== undefined && v.bytes > v.maxBytes)
     return `❌ ${number(v.bytes)}/${number(v.maxBytes)} bytes: ${number(v.bytes - v.maxBytes)} over the limit`;
   return `${number(v.length)}/${number(v.max)} ${unit}`;

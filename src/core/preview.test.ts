@@ -119,6 +119,18 @@ describe('renderPreview', () => {
     expect(md).toContain('<details>\n<summary>Mastodon · 1 post · 290/500</summary>');
   });
 
+  it('marks a text X refuses whatever its length, and says why', () => {
+    const md = preview([
+      added(
+        'content/social/bom.md',
+        social('publishAt: 2026-12-01T10:00\nchannels: [x, mastodon]', 'Hello\uFEFF world'),
+      ),
+    ]);
+    expect(md).toContain('<details open>\n<summary>X · 1 post · ❌ 13/280, refused</summary>');
+    expect(md).toContain('❌ 13/280 weighted characters; X refuses it: it contains U+FEFF');
+    expect(md).toContain('<details>\n<summary>Mastodon · 1 post · 12/500</summary>');
+  });
+
   it('shows a blog post with its announcement, which waits for the post', () => {
     const text =
       '---\ntitle: "Winter *appeal*"\ndescription: Warm meals\npublishAt: 2026-12-03T08:00\ncover:\n  src: ./cover.png\n  alt: A winter sun\nannounce:\n  x: "It is live: {url}"\n---\nBody\n';

@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { mapLinks } from '../../src/core/links.ts';
-import { xLength } from '../../src/core/text-length.ts';
+import twitterText from 'twitter-text';
 import { FakeService, jsonBody, type FakeResponse, type RecordedRequest } from './fake-server.ts';
 
 /**
@@ -117,7 +117,14 @@ export class FakeX extends FakeService {
     const text = typeof body.text === 'string' ? body.text : '';
     const mediaIds = Array.isArray(body.media?.media_ids) ? body.media.media_ids.map(String) : [];
     if (!text && !mediaIds.length) return this.invalid(request, 'text', 'Either text or media is required.');
-    if (xLength(text) > 280) return this.invalid(request, 'text', 'The text is too long.');
+    // X decides with twitter-text, as its apps do: too long, or holding U+FFFE, U+FEFF or U+FFFF.
+    const parsed = twitterText.parseTweet(text);
+    if (text && !parsed.valid)
+      return this.invalid(
+        request,
+        'text',
+        parsed.weightedLength > 280 ? 'The text is too long.' : 'The text is invalid.',
+      );
     if (mediaIds.length > 4 || mediaIds.some((id) => !this.media.get(id)?.bytes))
       return this.invalid(request, 'media.media_ids', 'Your media IDs are invalid.');
     const replyTo = body.reply?.in_reply_to_tweet_id === undefined ? null : String(body.reply.in_reply_to_tweet_id);
