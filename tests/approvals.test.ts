@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from './fakes/fake-github.ts';
+import { githubEnvOf } from './helpers/github-env.ts';
 import { exampleRepoCopy, REPO_ROOT, runCliAsync } from './helpers/cli.ts';
 import { liveCounts, startNetworks, type Networks } from './helpers/networks.ts';
 
@@ -37,15 +38,7 @@ afterEach(async () => {
 const publish = (now: string, env: Record<string, string> = {}) =>
   runCliAsync(['publish', '--now', now], {
     cwd: dir,
-    env: {
-      ...n.env,
-      GITHUB_TOKEN: gh.token,
-      GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-      GITHUB_API_URL: gh.url,
-      POSTGATE_GITHUB_THROTTLE: 'off',
-      POSTGATE_APPROVERS: 'amira',
-      ...env,
-    },
+    env: { ...n.env, ...githubEnvOf(gh, env) },
   });
 /** What the run's checkout holds: main as it is after the test's pushes and merges. */
 const checkOut = (files: Record<string, string | Buffer>) => {
@@ -282,12 +275,7 @@ describe('queue tells the truth in GitHub mode', () => {
   const queue = () =>
     runCliAsync(['queue', '--json', '--now', DUE_THANKS], {
       cwd: dir,
-      env: {
-        GITHUB_TOKEN: gh.token,
-        GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-        GITHUB_API_URL: gh.url,
-        POSTGATE_APPROVERS: 'amira',
-      },
+      env: githubEnvOf(gh),
     });
   const stateOf = async (id: string) =>
     (JSON.parse((await queue()).stdout) as { id: string; state: string; reason?: string }[]).find((r) => r.id === id);

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub, type FakeFile } from './fakes/fake-github.ts';
+import { githubEnvOf } from './helpers/github-env.ts';
 import { exampleRepoCopy, REPO_ROOT, runCliAsync } from './helpers/cli.ts';
 import { liveCounts, startNetworks, type Networks } from './helpers/networks.ts';
 
@@ -32,13 +33,7 @@ afterEach(async () => {
   await Promise.all([n.stop(), gh.stop()]);
 });
 
-const githubEnv = () => ({
-  GITHUB_TOKEN: gh.token,
-  GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-  GITHUB_API_URL: gh.url,
-  POSTGATE_GITHUB_THROTTLE: 'off',
-  POSTGATE_APPROVERS: 'amira',
-});
+const githubEnv = () => githubEnvOf(gh);
 const publish = (now: string, env: Record<string, string> = {}) =>
   runCliAsync(['publish', '--now', now], { cwd: dir, env: { ...n.env, ...githubEnv(), ...env } });
 const queue = (now: string) => runCliAsync(['queue', '--json', '--now', now], { cwd: dir, env: githubEnv() });

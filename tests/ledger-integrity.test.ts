@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blobSha, FakeGitHub } from './fakes/fake-github.ts';
+import { githubEnvOf } from './helpers/github-env.ts';
 import { exampleRepoCopy, REPO_ROOT, runCliAsync } from './helpers/cli.ts';
 import { liveCounts, startNetworks, type Networks } from './helpers/networks.ts';
 
@@ -30,13 +31,7 @@ afterEach(async () => {
   await Promise.all([n.stop(), gh.stop()]);
 });
 
-const githubEnv = () => ({
-  GITHUB_TOKEN: gh.token,
-  GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-  GITHUB_API_URL: gh.url,
-  POSTGATE_APPROVERS: 'amira',
-  POSTGATE_GITHUB_THROTTLE: 'off',
-});
+const githubEnv = () => githubEnvOf(gh);
 const run = (args: string[], github = true) =>
   runCliAsync(args, { cwd: dir, env: { ...n.env, ...(github ? githubEnv() : {}) } });
 const publish = (now: string, github = true) => run(['publish', '--now', now], github);
