@@ -1,7 +1,7 @@
 import { FakeGitHub } from '../tests/fakes/fake-github.ts';
 import { startNetworks } from '../tests/helpers/networks.ts';
 import { publishOnce, publishToCompletion, pool } from './run-cli.ts';
-import { read, SCENARIO_FILES, scenarioRepo, tally } from './scenario.ts';
+import { read, scenarioFiles, scenarioRepo, tally } from './scenario.ts';
 
 /**
  * Crash points: the publisher killed (SIGKILL) at every step boundary in turn, each time on a
@@ -23,7 +23,7 @@ async function approvedGitHub(dir: string): Promise<FakeGitHub> {
   await gh.start();
   gh.commit({
     branch: 'content',
-    files: Object.fromEntries(SCENARIO_FILES.map((f) => [f, read(dir, f)])),
+    files: scenarioFiles(dir),
     author: 'writer',
   });
   const pr = gh.openPullRequest({ author: 'writer', branch: 'content', title: 'Content' });

@@ -1,7 +1,7 @@
 import { FakeGitHub } from '../tests/fakes/fake-github.ts';
 import { startNetworks } from '../tests/helpers/networks.ts';
 import { publishOnce } from './run-cli.ts';
-import { read, SCENARIO_FILES, scenarioRepo, tally } from './scenario.ts';
+import { read, scenarioFiles, scenarioRepo, tally } from './scenario.ts';
 
 /**
  * Races: two publish runs started together, each with its own checkout, over the same content,
@@ -31,7 +31,7 @@ export async function raceSection(
     try {
       gh.commit({
         branch: 'content',
-        files: Object.fromEntries(SCENARIO_FILES.map((f) => [f, read(a, f)])),
+        files: scenarioFiles(a),
         author: 'writer',
       });
       const pr = gh.openPullRequest({ author: 'writer', branch: 'content', title: 'Content' });

@@ -44,7 +44,18 @@ export function scenarioRepo(channels: readonly string[] = ['x', 'mastodon', 'bl
   return dir;
 }
 
-export const SCENARIO_FILES = ['content/social/thread.md', 'content/social/image.md', 'content/posts/launch.mdx'];
+/** The scenario's content, image included: what its approved pull request brings to main. */
+export const SCENARIO_FILES = [
+  'content/social/thread.md',
+  'content/social/image.md',
+  'content/social/chart.png',
+  'content/posts/launch.mdx',
+];
+
+/** The scenario's files as bytes (the image must reach the fake GitHub undecoded). */
+export function scenarioFiles(dir: string): Record<string, Buffer> {
+  return Object.fromEntries(SCENARIO_FILES.map((f) => [f, readFileSync(join(dir, f))]));
+}
 
 export function read(dir: string, path: string): string {
   return readFileSync(join(dir, path), 'utf8');
