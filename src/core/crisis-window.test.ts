@@ -1,28 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { crisisPeriods, missedInCrisis } from './crisis-window.ts';
+import { crisisPeriodsOfStates, missedInCrisis } from './crisis-window.ts';
 
 const T = (h: number) => Date.UTC(2026, 11, 1, h);
+const state = (h: number, crisis: boolean, reason = '') => ({ at: T(h), crisis, reason });
 
-describe('crisisPeriods', () => {
-  it('opens a period when CRISIS appears and closes it when it goes, in time order', () => {
-    const periods = crisisPeriods([
-      { at: T(12), change: 'removed' },
-      { at: T(8), change: 'added', reason: 'Storm' },
-      { at: T(9), change: 'modified' },
-      { at: T(14), change: 'added', reason: 'Again' },
+describe('crisisPeriodsOfStates', () => {
+  it('opens a period when a CRISIS appears and closes it when none is left, in the order main went', () => {
+    const periods = crisisPeriodsOfStates([
+      state(7, false, 'content'),
+      state(8, true, 'Storm'),
+      state(9, true, 'reworded'),
+      state(12, false, 'all clear'),
+      state(14, true, 'Again'),
     ]);
     expect(periods).toEqual([
       { start: T(8), end: T(12), reason: 'Storm' },
       { start: T(14), end: null, reason: 'Again' },
     ]);
   });
+
+  it("keeps the order of the states, not of their dates (a date is the committer's claim)", () => {
+    expect(crisisPeriodsOfStates([state(10, true, 'Storm'), state(9, false)])).toEqual([
+      { start: T(10), end: T(9), reason: 'Storm' },
+    ]);
+    expect(crisisPeriodsOfStates([state(8, true)])).toEqual([{ start: T(8), end: null, reason: 'no reason given' }]);
+  });
 });
 
 describe('missedInCrisis', () => {
-  const periods = crisisPeriods([
-    { at: T(8), change: 'added', reason: 'Storm' },
-    { at: T(12), change: 'removed' },
-  ]);
+  const periods = crisisPeriodsOfStates([state(8, true, 'Storm'), state(12, false)]);
   it('holds an item due during a past crisis that nobody approved again', () => {
     expect(missedInCrisis(T(10), T(6), periods)?.reason).toBe('Storm');
   });
@@ -35,6 +41,6 @@ describe('missedInCrisis', () => {
     expect(missedInCrisis(T(8), T(6), periods)).not.toBeNull();
   });
   it('leaves an ongoing crisis to the live check', () => {
-    expect(missedInCrisis(T(15), T(6), crisisPeriods([{ at: T(14), change: 'added' }]))).toBeNull();
+    expect(missedInCrisis(T(15), T(6), crisisPeriodsOfStates([state(14, true)]))).toBeNull();
   });
 });

@@ -11,22 +11,6 @@ export interface CrisisPeriod {
   reason: string;
 }
 
-/** Builds periods from the history of the CRISIS file, oldest first: each add opens one, each removal closes it. */
-export function crisisPeriods(
-  events: readonly { at: number; change: 'added' | 'removed' | 'modified'; reason?: string }[],
-): CrisisPeriod[] {
-  const periods: CrisisPeriod[] = [];
-  for (const event of [...events].sort((a, b) => a.at - b.at)) {
-    const open = periods.at(-1);
-    if (event.change === 'removed') {
-      if (open && open.end === null) open.end = event.at;
-    } else if (!open || open.end !== null) {
-      periods.push({ start: event.at, end: null, reason: event.reason ?? 'no reason given' });
-    }
-  }
-  return periods;
-}
-
 /**
  * The crisis an item fell due in and that its file was not approved again after, if any.
  * @param changedAt when the item's file last changed on main (the merge of its latest approval)
