@@ -1,30 +1,17 @@
 import { Agent } from 'node:http';
-import type {
-  EUploadMimeType,
-  SendTweetV2Params,
-  TweetV2SingleResult,
-  TweetV2UserTimelineResult,
-  TwitterApi,
-} from 'twitter-api-v2';
+import type { SendTweetV2Params, TweetV2SingleResult, TweetV2UserTimelineResult, TwitterApi } from 'twitter-api-v2';
 import { SOCIAL_RULES } from '../core/channels.ts';
-import type {
-  Channel,
-  ChannelFromEnv,
-  Env,
-  FindRequest,
-  ImageUpload,
-  PostRequest,
-  RemotePost,
-  RemoteText,
-} from './channel.ts';
+import type { Channel, ChannelFromEnv, Env, FindRequest, PostRequest, RemotePost, RemoteText } from './channel.ts';
 import { ChannelError } from './channel-error.ts';
 import { createXClient, parseApiOrigin, X_DEFAULT_API_URL, XRequestScope, type XCredentials } from './x-client.ts';
 import { errorText, XErrorMapper, type XStep } from './x-errors.ts';
+import { defaultMediaProcessing, uploadImages, type XMediaProcessingOptions } from './x-media.ts';
 import { comparableText, sameText } from './x-text.ts';
 
 /**
  * X (Twitter) through twitter-api-v2, OAuth 1.0a user context: POST /2/tweets to publish (images
- * uploaded with the v2 media endpoints, alt text through media metadata), the user's timeline to
+ * uploaded with the v2 media endpoints and processed before the post, see x-media.ts; alt text through
+ * media metadata), the user's timeline to
  * find a post whose answer was lost, GET /2/tweets/:id to read one back, DELETE /2/tweets/:id to
  * retract.
  */
@@ -34,6 +21,8 @@ export interface XChannelOptions {
   apiUrl?: string;
   /** Per request, in ms. */
   timeoutMs?: number;
+  /** How long to wait for X to process uploaded media (GIFs), and the clock that waits. */
+  mediaProcessing?: XMediaProcessingOptions;
 }
 
 interface XAccount {
@@ -57,6 +46,7 @@ export class XChannel implements Channel {
   private readonly timeoutMs: number;
   private readonly agent = new Agent();
   private readonly errors: XErrorMapper;
+  private readonly mediaProcessing: Required<XMediaProcessingOptions>;
   private account: XAccount | undefined;
 
   constructor(options: XChannelOptions) {
@@ -67,6 +57,7 @@ export class XChannel implements Channel {
     this.origin = origin;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.errors = new XErrorMapper(options.credentials);
+    this.mediaProcessing = { ...defaultMediaProcessing, ...options.mediaProcessing };
   }
 
   async publish(request: PostRequest): Promise<RemotePost> {
@@ -74,8 +65,17 @@ export class XChannel implements Channel {
     const scope = this.scope(request.signal);
     const client = createXClient(this.credentials, this.origin, this.agent, scope);
     const account = await this.accountFor(client, scope);
-    const mediaIds: string[] = [];
-    for (const image of request.images) mediaIds.push(await this.upload(client, scope, image));
+    // Every image uploaded and processed (X refuses a post with media still pending) before the post.
+    const mediaIds = await uploadImages(
+      {
+        client,
+        signal: request.signal,
+        errors: this.errors,
+        run: (step, send) => this.run(scope, step, send),
+        processing: this.mediaProcessing,
+      },
+      request.images,
+    );
 
     const payload: SendTweetV2Params = { text: request.text };
     if (request.replyTo) payload.reply = { in_reply_to_tweet_id: request.replyTo.id };
@@ -225,24 +225,6 @@ export class XChannel implements Channel {
           `X: the alt text of ${image.path} is ${image.alt.length} characters; X allows ${this.rules.maxAltLength}`,
         );
     }
-  }
-
-  private async upload(client: TwitterApi, scope: XRequestScope, image: ImageUpload): Promise<string> {
-    const bytes = Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength);
-    const mediaType = image.mime as `${EUploadMimeType}`;
-    const id = await this.run(scope, { action: `uploading ${image.path}`, creates: false }, () =>
-      client.v2.uploadMedia(bytes, { media_type: mediaType }),
-    );
-    if (typeof id !== 'string' || !id)
-      throw this.errors.error('malformed', `X: the answer to uploading ${image.path} has no media id`, {
-        maybeSent: false,
-      });
-    if (image.alt.trim()) {
-      await this.run(scope, { action: `adding the alt text of ${image.path}`, creates: false }, () =>
-        client.v2.createMediaMetadata(id, { alt_text: { text: image.alt } }),
-      );
-    }
-    return id;
   }
 
   /** The account the credentials belong to: its id for the timeline, its name for post URLs. */

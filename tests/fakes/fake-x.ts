@@ -30,10 +30,42 @@ export interface FakeXPost {
 export interface FakeXMedia {
   id: string;
   mediaType: string;
+  /** As given at INIT ("tweet_gif"), or null. */
+  mediaCategory: string | null;
   totalBytes: number;
   chunks: Map<number, Buffer>;
   bytes: Buffer | null;
   altText: string | null;
+  /** Set at FINALIZE for media X processes; null for media ready at once. */
+  processing: FakeXMediaProcessing | null;
+}
+
+/** X's error for media it could not process, e.g. { code: 1, name: 'InvalidMedia', message: 'Unsupported video format' }. */
+export interface FakeXProcessingError {
+  code: number;
+  name: string;
+  message: string;
+}
+
+/**
+ * How X processes one upload after FINALIZE. FINALIZE answers `pending`; the STATUS polls that
+ * follow answer `pending` (the first), then `in_progress`, and the `polls`-th answers the outcome:
+ * `succeeded`, or `failed` with `error`. It advances by polls, not by time: a client that never asks
+ * never gets its media ready, and tests never wait for a clock.
+ */
+export interface FakeXProcessing {
+  polls: number;
+  /** The check_after_secs X suggests while it works (X says 1 or more; 0 keeps a CLI run from sleeping). */
+  checkAfterSecs: number;
+  /** Processing ends in `failed` with this error. */
+  error?: FakeXProcessingError;
+}
+
+export interface FakeXMediaProcessing extends FakeXProcessing {
+  state: 'pending' | 'in_progress' | 'succeeded' | 'failed';
+  /** STATUS requests answered so far. */
+  statusPolls: number;
+  progressPercent: number;
 }
 
 export const FAKE_X_CREDENTIALS: FakeXCredentials = {
@@ -52,6 +84,13 @@ export class FakeX extends FakeService {
   readonly media = new Map<string, FakeXMedia>();
   /** Quote the request's Authorization header in error bodies, as a careless API might. */
   echoAuthorization = false;
+  /**
+   * Which uploads X processes after FINALIZE, and how; null means ready at once. Like X, GIFs are
+   * always processed (default: one STATUS poll, check_after_secs 0). Decide per media type or per
+   * upload: `fake.processingFor = (m) => (m.mediaType === 'image/gif' ? { polls: 3, checkAfterSecs: 1 } : null)`.
+   */
+  processingFor: (media: FakeXMedia) => FakeXProcessing | null = (media) =>
+    media.mediaType === 'image/gif' ? { polls: 1, checkAfterSecs: 0 } : null;
   /** When posts are made (epoch ms); OAuth timestamps are always checked against the real clock. */
   clock: () => number = Date.now;
   private readonly nonces = new Set<string>();
@@ -98,6 +137,7 @@ export class FakeX extends FakeService {
     if (route === 'POST /2/media/upload/initialize') return this.initMedia(request);
     if ((m = /^POST \/2\/media\/upload\/(\d+)\/append$/.exec(route))) return this.appendMedia(request, m[1]!);
     if ((m = /^POST \/2\/media\/upload\/(\d+)\/finalize$/.exec(route))) return this.finalizeMedia(request, m[1]!);
+    if (route === 'GET /2/media/upload') return this.mediaStatus(request);
     if (route === 'POST /2/media/metadata') return this.mediaMetadata(request);
     return this.problem(
       request,
@@ -125,8 +165,10 @@ export class FakeX extends FakeService {
         'text',
         parsed.weightedLength > 280 ? 'The text is too long.' : 'The text is invalid.',
       );
-    if (mediaIds.length > 4 || mediaIds.some((id) => !this.media.get(id)?.bytes))
-      return this.invalid(request, 'media.media_ids', 'Your media IDs are invalid.');
+    // X's answer to media that is unknown, not finalized, or not (yet) processed: abraham/twitteroauth#1222
+    // shows it for a video posted while its processing was still pending.
+    if (mediaIds.length > 4 || mediaIds.some((id) => !this.isReady(id)))
+      return this.invalid(request, 'media.media_ids', 'Your media IDs are invalid.', mediaIds);
     const replyTo = body.reply?.in_reply_to_tweet_id === undefined ? null : String(body.reply.in_reply_to_tweet_id);
     if (replyTo !== null && !this.livePosts().some((p) => p.id === replyTo)) {
       return this.problem(
@@ -252,16 +294,26 @@ export class FakeX extends FakeService {
   }
 
   private initMedia(request: RecordedRequest): FakeResponse {
-    const body = jsonBody(request) as { media_type?: unknown; total_bytes?: unknown };
+    const body = jsonBody(request) as { media_type?: unknown; total_bytes?: unknown; media_category?: unknown };
     const mediaType = String(body.media_type ?? '');
+    const mediaCategory = typeof body.media_category === 'string' ? body.media_category : null;
     const totalBytes = Number(body.total_bytes);
     if (!/^image\/(png|jpeg|gif|webp)$/.test(mediaType))
       return this.invalid(request, 'media_type', `Unsupported media type ${mediaType}.`);
     if (!Number.isInteger(totalBytes) || totalBytes <= 0 || totalBytes > MAX_IMAGE_BYTES)
       return this.invalid(request, 'total_bytes', 'Invalid total_bytes.');
     const id = this.nextId();
-    this.media.set(id, { id, mediaType, totalBytes, chunks: new Map(), bytes: null, altText: null });
-    return { status: 200, body: { data: { id, media_key: `3_${id}`, expires_after_secs: 86400 } } };
+    this.media.set(id, {
+      id,
+      mediaType,
+      mediaCategory,
+      totalBytes,
+      chunks: new Map(),
+      bytes: null,
+      altText: null,
+      processing: null,
+    });
+    return { status: 200, body: { data: { id, media_key: mediaKey(id, mediaType), expires_after_secs: 86400 } } };
   }
 
   private appendMedia(request: RecordedRequest, id: string): FakeResponse {
@@ -283,7 +335,61 @@ export class FakeX extends FakeService {
     if (bytes.length !== media.totalBytes)
       return this.invalid(request, 'id', `Received ${bytes.length} bytes, expected ${media.totalBytes}.`);
     media.bytes = bytes;
-    return { status: 200, body: { data: { id, media_key: `3_${id}`, size: bytes.length, expires_after_secs: 86400 } } };
+    const plan = this.processingFor(media);
+    if (plan) {
+      media.processing = { ...plan, state: 'pending', statusPolls: 0, progressPercent: 0 };
+      if (plan.polls < 1) this.finishProcessing(media.processing);
+    }
+    return { status: 200, body: { data: { ...this.mediaData(media), size: bytes.length } } };
+  }
+
+  /** GET /2/media/upload?command=STATUS&media_id=…: each poll moves processing one step on. */
+  private mediaStatus(request: RecordedRequest): FakeResponse {
+    if (request.query.get('command') !== 'STATUS')
+      return this.invalid(request, 'command', 'command must be STATUS.', [request.query.get('command') ?? '']);
+    const id = request.query.get('media_id') ?? '';
+    const media = this.media.get(id);
+    if (!media?.bytes) return this.invalid(request, 'media_id', 'Unknown or unfinalized media id.', [id]);
+    const processing = media.processing;
+    if (processing && processing.state !== 'succeeded' && processing.state !== 'failed') {
+      processing.statusPolls++;
+      if (processing.statusPolls >= processing.polls) this.finishProcessing(processing);
+      else {
+        processing.state = processing.statusPolls === 1 ? 'pending' : 'in_progress';
+        processing.progressPercent = Math.floor((100 * processing.statusPolls) / processing.polls);
+      }
+    }
+    return { status: 200, body: { data: this.mediaData(media) } };
+  }
+
+  private finishProcessing(processing: FakeXMediaProcessing): void {
+    processing.state = processing.error ? 'failed' : 'succeeded';
+    if (!processing.error) processing.progressPercent = 100;
+  }
+
+  /** The media object of FINALIZE and STATUS answers; processing_info only for media X processes. */
+  private mediaData(media: FakeXMedia): Record<string, unknown> {
+    const data: Record<string, unknown> = {
+      id: media.id,
+      media_key: mediaKey(media.id, media.mediaType),
+      expires_after_secs: 86400,
+    };
+    const p = media.processing;
+    if (!p) return data;
+    const working = p.state === 'pending' || p.state === 'in_progress';
+    data.processing_info = {
+      state: p.state,
+      ...(working ? { check_after_secs: p.checkAfterSecs } : {}),
+      ...(p.state === 'pending' && p.statusPolls === 0 ? {} : { progress_percent: p.progressPercent }),
+      ...(p.state === 'failed' ? { error: { ...p.error } } : {}),
+    };
+    return data;
+  }
+
+  /** Finalized, and processed if X processes it: the only media a post may carry. */
+  isReady(id: string): boolean {
+    const media = this.media.get(id);
+    return !!media?.bytes && (media.processing === null || media.processing.state === 'succeeded');
   }
 
   private mediaMetadata(request: RecordedRequest): FakeResponse {
@@ -351,7 +457,7 @@ export class FakeX extends FakeService {
     return { status, body: { title, detail: detail + echoed, type, status } };
   }
 
-  private invalid(request: RecordedRequest, parameter: string, message: string): FakeResponse {
+  private invalid(request: RecordedRequest, parameter: string, message: string, values: string[] = []): FakeResponse {
     const response = this.problem(
       request,
       400,
@@ -361,7 +467,7 @@ export class FakeX extends FakeService {
     );
     return {
       ...response,
-      body: { ...(response.body as object), errors: [{ parameters: { [parameter]: [] }, message }] },
+      body: { ...(response.body as object), errors: [{ parameters: { [parameter]: values }, message }] },
     };
   }
 
@@ -369,6 +475,11 @@ export class FakeX extends FakeService {
     this.lastId += 1_000_000n + BigInt(Math.floor(Math.random() * 1000));
     return this.lastId.toString();
   }
+}
+
+/** X's media keys start with the media's kind: 3 an image, 16 an animated GIF. */
+function mediaKey(id: string, mediaType: string): string {
+  return `${mediaType === 'image/gif' ? 16 : 3}_${id}`;
 }
 
 function tco(url: string): string {
