@@ -1,5 +1,6 @@
 import { domainToASCII } from 'node:url';
 import twitterText from 'twitter-text';
+import type { LinkSpan } from '../core/links.ts';
 import { graphemeCount } from '../core/text-length.ts';
 
 /**
@@ -155,6 +156,14 @@ interface Entity {
   start: number;
   end: number;
   replacement: string;
+}
+
+/**
+ * The links Mastodon makes clickable in `text`, as UTF-16 offsets into it: its formatter and its
+ * length rule share the same extraction (URLs with a scheme and a real domain, never bare domains).
+ */
+export function mastodonLinkSpans(text: string): LinkSpan[] {
+  return urlEntities(text).map(({ start, end }) => ({ start, end, url: text.slice(start, end) }));
 }
 
 const codePoints = (text: string): number => {

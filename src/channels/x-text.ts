@@ -1,5 +1,5 @@
 import twitterText from 'twitter-text';
-import { mapLinks } from '../core/links.ts';
+import { mapSpans, type LinkSpan } from '../core/links.ts';
 
 /**
  * Post text as X sees it. The length and validity are twitter-text's `parseTweet` (X's official
@@ -44,6 +44,18 @@ export function xWeightedLength(text: string): number {
   return weight;
 }
 
+/**
+ * The links X makes clickable (and counts 23): twitter-text's extractUrlsWithIndices, which finds
+ * links with a real domain, with or without a scheme, as parseTweet does. Offsets are UTF-16.
+ */
+export function xLinkSpans(text: string): LinkSpan[] {
+  // Every link X takes has a domain with a dot (twitter-text's own first test).
+  if (!text.includes('.')) return [];
+  return twitterText
+    .extractUrlsWithIndices(text)
+    .map(({ indices: [start, end] }) => ({ start, end, url: text.slice(start, end) }));
+}
+
 const INVALID_NAMES: Readonly<Record<string, string>> = {
   '\ufeff': 'U+FEFF (zero width no-break space, often a stray byte order mark)',
   '\ufffe': 'U+FFFE (a noncharacter)',
@@ -74,7 +86,8 @@ const LINK = '\u0000link\u0000';
 
 export function comparableText(text: string): string {
   const unescaped = text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-  return mapLinks(unescaped.normalize('NFC'), () => LINK)
+  const normal = unescaped.normalize('NFC');
+  return mapSpans(normal, xLinkSpans(normal), () => LINK)
     .replace(/^(@\w+\s+)+/, '')
     .replace(/\s+/g, ' ')
     .trim();

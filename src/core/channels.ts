@@ -1,5 +1,7 @@
-import { MASTODON_MAX_LENGTH, mastodonLength } from '../channels/mastodon-text.ts';
-import { X_MAX_LENGTH, xTextRefusal, xWeightedLength } from '../channels/x-text.ts';
+import { blueskyLinkSpans } from '../channels/bluesky-text.ts';
+import { MASTODON_MAX_LENGTH, mastodonLength, mastodonLinkSpans } from '../channels/mastodon-text.ts';
+import { X_MAX_LENGTH, xLinkSpans, xTextRefusal, xWeightedLength } from '../channels/x-text.ts';
+import type { LinkSpan } from './links.ts';
 import type { ImageType } from './media.ts';
 import { blueskyLength, utf8Bytes } from './text-length.ts';
 
@@ -26,6 +28,8 @@ export interface SocialChannelRules {
    * so that it follows "... cannot be sent to <network>: ", or null.
    */
   refusal?: (text: string) => string | null;
+  /** The links the network makes clickable, by its own rule: what UTM tags and link cards use. */
+  linkSpans: (text: string) => LinkSpan[];
   /** A second limit some networks have, in UTF-8 bytes. */
   maxBytes?: number;
   maxImages: number;
@@ -42,6 +46,7 @@ export const SOCIAL_RULES: Record<SocialChannelId, SocialChannelRules> = {
     unit: 'weighted characters',
     measure: xWeightedLength,
     refusal: xTextRefusal,
+    linkSpans: xLinkSpans,
     maxImages: 4,
     maxImageBytes: 5 * 1024 * 1024,
     imageTypes: ['png', 'jpeg', 'gif', 'webp'],
@@ -53,6 +58,7 @@ export const SOCIAL_RULES: Record<SocialChannelId, SocialChannelRules> = {
     maxLength: MASTODON_MAX_LENGTH,
     unit: 'characters',
     measure: mastodonLength,
+    linkSpans: mastodonLinkSpans,
     maxImages: 4,
     maxImageBytes: 16 * 1024 * 1024,
     imageTypes: ['png', 'jpeg', 'gif', 'webp', 'avif'],
@@ -64,6 +70,7 @@ export const SOCIAL_RULES: Record<SocialChannelId, SocialChannelRules> = {
     maxLength: 300,
     unit: 'graphemes',
     measure: blueskyLength,
+    linkSpans: blueskyLinkSpans,
     maxBytes: 3000,
     maxImages: 4,
     maxImageBytes: 1_000_000,

@@ -33,12 +33,23 @@ describe('checkLengths', () => {
         expect(measureFor(channel, tagged).length, `${channel}: ${text}`).toBe(measureFor(channel, text).length);
       }
     }
-    // ...but not when the network does not take the tagged link as one: the tags after "]" count.
+    // ...inside brackets too: the tags go into the span X links, before the "]".
     const text = `${'a'.repeat(190)} [https://example.org/posts/a/]`;
-    expect(measureFor('x', text).ok).toBe(true);
-    expect(checkLengths({ ...item(text), channels: ['x'] }, { siteUrl: 'https://example.org', utm: true })).toEqual([
+    expect(checkLengths({ ...item(text), channels: ['x'] }, { siteUrl: 'https://example.org', utm: true })).toEqual([]);
+  });
+
+  it('warns, naming the network and what to write, when a link to the site stays untagged', () => {
+    const problems = checkLengths(
+      { ...item('Read https://example.org/posts/a見て'), channels: ['x', 'mastodon', 'bluesky'] },
+      { siteUrl: 'https://example.org', utm: true },
+    );
+    expect(problems).toEqual([
       expect.objectContaining({
-        message: expect.stringMatching(/^the post is too long for X: 314 weighted characters/),
+        severity: 'warning',
+        line: 5,
+        message: expect.stringMatching(
+          /^a link to the site stays untagged on X: X makes only "https:\/\/example.org\/posts\/a" a link and leaves "見て" after it as text.*put a space after the link/,
+        ),
       }),
     ]);
   });

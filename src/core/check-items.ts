@@ -1,5 +1,5 @@
 import { BLOG_IMAGE_TYPES, BLOG_MAX_IMAGE_BYTES, measureFor, SOCIAL_RULES } from './channels.ts';
-import { composeParts, type ComposeOptions } from './compose.ts';
+import { compose, type ComposeOptions } from './compose.ts';
 import { graphemeCount } from './text-length.ts';
 import type { ImageRef, Item } from './item.ts';
 import { describeBytes, type ImageType } from './media.ts';
@@ -27,7 +27,16 @@ export function checkLengths(item: Item, options: ComposeOptions): Problem[] {
     const rules = SOCIAL_RULES[channel];
     // The text as sent, links tagged: a tag can lengthen what X and Mastodon count when the
     // network does not take the tagged link as one link ("[https://example.org/a/]?utm_...").
-    const parts = composeParts(item, channel, options);
+    const { parts, untagged } = compose(item, channel, options);
+    for (const link of untagged)
+      problems.push(
+        problem(
+          item.file,
+          parts[link.part]!.at,
+          'warning',
+          `a link to the site stays untagged on ${rules.name}: ${link.reason}`,
+        ),
+      );
     parts.forEach((part, i) => {
       const v = measureFor(channel, part.text);
       const which =

@@ -1,7 +1,7 @@
 import type { SocialChannelId } from './channels.ts';
 import type { AnnounceItem, SocialItem } from './item.ts';
 import type { Part } from './thread.ts';
-import { tagLinks } from './utm.ts';
+import { tagLinksExplained, type UntaggedLink } from './utm.ts';
 
 /**
  * The exact text each network receives: the channel's override or the body, split into thread
@@ -12,18 +12,31 @@ export interface ComposeOptions {
   utm: boolean;
 }
 
+/** The parts as sent, and the links to the site that were left untagged (with where and why). */
+export interface Composed {
+  parts: Part[];
+  untagged: (UntaggedLink & { part: number })[];
+}
+
 export function composeParts(
   item: SocialItem | AnnounceItem,
   channel: SocialChannelId,
   options: ComposeOptions,
 ): Part[] {
+  return compose(item, channel, options).parts;
+}
+
+export function compose(item: SocialItem | AnnounceItem, channel: SocialChannelId, options: ComposeOptions): Composed {
   const source =
     item.kind === 'social'
       ? (item.overrides[channel] ?? item.parts)
       : [item.texts[channel]].filter((p): p is Part => !!p);
-  if (!options.utm) return source;
-  return source.map((part) => ({
-    ...part,
-    text: tagLinks(part.text, { siteUrl: options.siteUrl, channel, campaign: item.id }),
-  }));
+  if (!options.utm) return { parts: source, untagged: [] };
+  const untagged: Composed['untagged'] = [];
+  const parts = source.map((part, i) => {
+    const tagged = tagLinksExplained(part.text, { siteUrl: options.siteUrl, channel, campaign: item.id });
+    for (const link of tagged.untagged) untagged.push({ ...link, part: i });
+    return { ...part, text: tagged.text };
+  });
+  return { parts, untagged };
 }

@@ -1,4 +1,4 @@
-import { findLinks } from './links.ts';
+import { blueskyLinkSpans } from '../channels/bluesky-text.ts';
 import type { PostItem } from './item.ts';
 
 /**
@@ -20,7 +20,7 @@ export function linkCardFor(
   return first ? { url: first.url, title: first.post.title, description: first.post.description } : null;
 }
 
-/** The site's own posts a text links to (with a scheme), in order: a link card is made from the first. */
+/** The site's own posts a text links to on Bluesky, in order: a link card is made from the first. */
 export function linkedPosts(
   text: string,
   siteUrl: string,
@@ -34,18 +34,28 @@ export function linkedPosts(
   }
   const base = site.pathname.replace(/\/+$/, '');
   const found: { url: string; post: PostItem }[] = [];
-  for (const link of findLinks(text)) {
-    if (!link.hasScheme) continue;
+  // Only Bluesky makes cards: the links it finds, a bare domain pointing at https://<text> as its facet does.
+  for (const link of blueskyLinkSpans(text)) {
+    const href = /^https?:\/\//i.test(link.url) ? link.url : `https://${link.url}`;
     let url: URL;
     try {
-      url = new URL(link.url);
+      url = new URL(href);
     } catch {
       continue;
     }
     if (url.hostname.replace(/^www\./, '') !== site.hostname.replace(/^www\./, '')) continue;
     const m = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/posts/(.+?)/?$`).exec(url.pathname);
-    const post = m ? postsBySlug.get(decodeURIComponent(m[1]!)) : undefined;
-    if (post) found.push({ url: link.url, post });
+    const post = m ? postsBySlug.get(decoded(m[1]!)) : undefined;
+    if (post) found.push({ url: href, post });
   }
   return found;
+}
+
+/** A path segment decoded, or as written when its escapes are broken (`%E0`): never a throw. */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

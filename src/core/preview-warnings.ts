@@ -1,7 +1,7 @@
 import { formatDuration } from './duration.ts';
 import type { Item } from './item.ts';
 import type { LedgerSummary } from './ledger.ts';
-import { findLinks } from './links.ts';
+import { SOCIAL_CHANNEL_IDS, SOCIAL_RULES } from './channels.ts';
 import { escapeText, inlineCode, localTime, relativeTime, WEEKDAY_NAMES, weekdayOf } from './preview-format.ts';
 import { wallTimeAt } from './time-zone.ts';
 
@@ -46,9 +46,11 @@ export interface PostLink {
 
 /** Links in a social text that lead to one of the site's posts (`https://example.org/posts/<slug>/`). */
 export function postLinksInText(text: string, siteUrl: string): PostLink[] {
-  return findLinks(text).flatMap((l) => {
-    const slug = postSlugOf(l.hasScheme ? l.url : `https://${l.url}`, siteUrl, false);
-    return slug === null ? [] : [{ url: l.url, slug }];
+  // A link any network makes clickable counts: the warning is about where readers can go.
+  const urls = new Set(SOCIAL_CHANNEL_IDS.flatMap((c) => SOCIAL_RULES[c].linkSpans(text).map((l) => l.url)));
+  return [...urls].flatMap((url) => {
+    const slug = postSlugOf(/^https?:\/\//i.test(url) ? url : `https://${url}`, siteUrl, false);
+    return slug === null ? [] : [{ url, slug }];
   });
 }
 

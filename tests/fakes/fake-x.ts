@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { mapLinks } from '../../src/core/links.ts';
+import { xLinkSpans } from '../../src/channels/x-text.ts';
+import { mapSpans } from '../../src/core/links.ts';
 import twitterText from 'twitter-text';
 import { FakeService, jsonBody, type FakeResponse, type RecordedRequest } from './fake-server.ts';
 
@@ -119,7 +120,8 @@ export class FakeX extends FakeService {
 
   /** The text X shows for a post. */
   rendered(post: FakeXPost): string {
-    const text = mapLinks(post.text, (link) => tco(link.url));
+    // X's own rule (twitter-text) decides what becomes a t.co link.
+    const text = mapSpans(post.text, xLinkSpans(post.text), (link) => tco(link.url));
     const withMedia = post.mediaIds.length ? `${text} ${tco(`media:${post.id}`)}` : text;
     return withMedia.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   }
