@@ -7,7 +7,7 @@ import { githubFromEnv } from '../src/github/client.ts';
 import { GitHubLedgerStore } from '../src/github/ledger-store.ts';
 import { LocalLedgerStore, RUN_ID } from '../src/publish/ledger-store.ts';
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { FakeGitHub } from './fakes/fake-github.ts';
+import { blobSha, FakeGitHub } from './fakes/fake-github.ts';
 import { REPO_ROOT } from './helpers/cli.ts';
 import { spawnSync } from 'node:child_process';
 
@@ -68,5 +68,70 @@ describe('claims against another run', () => {
     writeFileSync(join(dir, 'content/ledger.jsonl'), byAnotherRun);
     expect(await store.claim(claim)).toBe(false);
     expect(await store.claim({ ...claim, part: 1 })).toBe(true);
+  });
+});
+
+describe('one run writing the GitHub ledger from several channels at once', () => {
+  let gh: FakeGitHub;
+  beforeEach(async () => {
+    gh = new FakeGitHub();
+    await gh.start();
+  });
+  afterEach(() => gh.stop());
+
+  const storeOn = (start: string) => {
+    const repo = githubFromEnv({
+      GITHUB_TOKEN: gh.token,
+      GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+      GITHUB_API_URL: gh.url,
+      POSTGATE_GITHUB_THROTTLE: 'off',
+    })!;
+    return new GitHubLedgerStore(repo, mkdtempSync(join(tmpdir(), 'postgate-claims-')), start);
+  };
+  const start = `${JSON.stringify({ ...claim, item: 'social/old', run: 'r0' })}\n`;
+
+  it('never takes its own writes for a rewrite: twelve claims at once all land, one commit each', async () => {
+    gh.commit({ files: { 'content/ledger.jsonl': start }, author: 'github-actions' });
+    gh.server.latencyMs = 5;
+    const store = storeOn(start);
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, part) => store.claim({ ...claim, part, parts: 12 })),
+    );
+    expect(results).toEqual(Array(12).fill(true));
+    const lines = (gh.fileAt('main', 'content/ledger.jsonl') ?? '').split('\n').filter(Boolean);
+    expect(lines).toHaveLength(13);
+    // One after another: no write had to be retried after a conflict.
+    expect(gh.server.requests.filter((r) => r.method === 'PUT')).toHaveLength(12);
+  });
+
+  it('reads again when an answer is older than its own last write (a lagging replica), and goes on', async () => {
+    gh.commit({ files: { 'content/ledger.jsonl': start }, author: 'github-actions' });
+    const store = storeOn(start);
+    expect(await store.claim({ ...claim, part: 0, parts: 2 })).toBe(true);
+    // The next read is answered with the version before that write.
+    const old = Buffer.from(start);
+    gh.server.inject({
+      match: /^GET \/repos\/[^/]+\/[^/]+\/contents\/content\/ledger\.jsonl$/,
+      respond: {
+        status: 200,
+        body: {
+          type: 'file',
+          path: 'content/ledger.jsonl',
+          encoding: 'base64',
+          content: old.toString('base64'),
+          sha: blobSha(start),
+          size: old.length,
+        },
+      },
+    });
+    expect(await store.claim({ ...claim, part: 1, parts: 2 })).toBe(true);
+    expect((gh.fileAt('main', 'content/ledger.jsonl') ?? '').split('\n').filter(Boolean)).toHaveLength(3);
+  });
+
+  it('stops claiming when the ledger no longer begins with what it read (a rewrite), whatever the timing', async () => {
+    gh.commit({ files: { 'content/ledger.jsonl': start }, author: 'github-actions' });
+    const store = storeOn(start);
+    gh.commit({ files: { 'content/ledger.jsonl': 'something else\n' }, author: 'amira' });
+    await expect(store.claim({ ...claim, part: 0, parts: 1 })).rejects.toThrow(/was rewritten during this run/);
   });
 });

@@ -47,16 +47,28 @@ export class GitHubLedgerStore implements LedgerStore {
     return this.commit(record, true);
   }
 
-  private async commit(record: LedgerRecord, exclusive: boolean): Promise<boolean> {
+  /**
+   * One commit at a time: the channels send in parallel, but a read that overtakes this run's own
+   * write would look like an older ledger (on a 1 MB ledger under load it did, three times running).
+   */
+  private commit(record: LedgerRecord, exclusive: boolean): Promise<boolean> {
+    const next = this.queue.then(() => this.commitNow(record, exclusive));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private async commitNow(record: LedgerRecord, exclusive: boolean): Promise<boolean> {
     const line = ledgerLine(record);
     let stale = 0;
     for (let attempt = 1; attempt <= 20; attempt++) {
       const current = await readRemoteFile(this.gh, LEDGER_FILE);
       const text = current?.text ?? '';
       if (!this.rewritten && !text.startsWith(this.seen)) {
-        // An answer older than this run's own last write (parallel channels, a lagging replica)
-        // is read again; a version that still does not extend what was seen is a rewrite.
-        if (++stale < 3) {
+        // An older version than this run last saw (a lagging replica) is read again, a few times;
+        // a version that is not an older one either, or stays older, is a rewrite.
+        if (this.seen.startsWith(text) && ++stale < 5) {
           await backOff(attempt);
           continue;
         }
