@@ -89,10 +89,14 @@ export function contentMatches(html: string, text: string): boolean {
  * than letters, marks, digits and "-" as no link, so counts such a link in full where Mastodon may
  * count 23 (more, never less). A combining mark newer than Unicode 15.0 is its own cluster to Ruby
  * (an unassigned code point) and joins its letter here: the only way Postgate can count less.
- * Instances may change the limit (500 by default) and the 23; Postgate assumes the defaults.
+ * Instances may change the limit (500 by default) and the 23: `check` and the preview take both from
+ * postgate.config.yaml (`mastodon.maxCharacters`, `mastodon.charactersReservedPerUrl`), and
+ * `publish` from the instance itself (GET /api/v2/instance).
  */
 export const MASTODON_MAX_LENGTH = 500;
-const URL_PLACEHOLDER = 'x'.repeat(23);
+/** What a link counts on a stock server (StatusLengthValidator::URL_PLACEHOLDER_CHARS). */
+export const MASTODON_URL_LENGTH = 23;
+const URL_PLACEHOLDER = 'x'.repeat(MASTODON_URL_LENGTH);
 
 const tt = twitterText.regexen;
 
@@ -236,10 +240,12 @@ function mentionEntities(text: string): Entity[] {
 
 const BLANK = /^\p{White_Space}*$/u;
 
-/** StatusLengthValidator's countable_text. */
-export function mastodonCountableText(text: string): string {
+/** StatusLengthValidator's countable_text; an instance may count a link as other than 23. */
+export function mastodonCountableText(text: string, urlLength = MASTODON_URL_LENGTH): string {
   if (BLANK.test(text)) return '';
-  const entities = [...urlEntities(text), ...mentionEntities(text)].sort((a, b) => a.start - b.start);
+  const urls = urlEntities(text);
+  if (urlLength !== MASTODON_URL_LENGTH) for (const url of urls) url.replacement = 'x'.repeat(urlLength);
+  const entities = [...urls, ...mentionEntities(text)].sort((a, b) => a.start - b.start);
   if (entities.length === 0) return text;
   let out = '';
   let last = 0;
@@ -269,7 +275,10 @@ export function rubyGraphemeCount(text: string): number {
   return n;
 }
 
-/** Mastodon's length of `text`, as its server counts it. The default limit is 500. */
-export function mastodonLength(text: string): number {
-  return rubyGraphemeCount(mastodonCountableText(text));
+/**
+ * Mastodon's length of `text`, as its server counts it, each link counting `urlLength` (the
+ * instance's characters_reserved_per_url, 23 on a stock server). The default limit is 500.
+ */
+export function mastodonLength(text: string, urlLength = MASTODON_URL_LENGTH): number {
+  return rubyGraphemeCount(mastodonCountableText(text, urlLength));
 }

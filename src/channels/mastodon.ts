@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRestAPIClient, type mastodon } from 'masto';
-import { SOCIAL_RULES } from '../core/channels.ts';
+import { type ChannelLimits, MASTODON_DEFAULT_LIMITS, type MastodonLimits, rulesFor } from '../core/channels.ts';
 import type {
   Channel,
   ChannelFromEnv,
@@ -13,6 +13,7 @@ import type {
 } from './channel.ts';
 import { ChannelError } from './channel-error.ts';
 import { malformed, mastodonError } from './mastodon-errors.ts';
+import { type InstanceLimits, instanceRefusal, limitsFromInstance, settingsToMatch } from './mastodon-instance.ts';
 import { contentMatches } from './mastodon-text.ts';
 
 export interface MastodonOptions {
@@ -27,6 +28,10 @@ export interface MastodonOptions {
   mediaTimeoutMs?: number;
   mediaPollIntervalMs?: number;
   now?: () => number;
+  /** The repository's limits (config `mastodon:`): what `check` measured by, and the fallback. */
+  limits?: ChannelLimits;
+  /** Where a remark about the whole run goes (the run's log), said once. */
+  notice?: (line: string) => void;
 }
 
 // Mastodon stamps created_at with its own clock; a runner's clock a little ahead must not hide the post.
@@ -42,7 +47,7 @@ const nonEmpty = (value: unknown): string | undefined =>
 
 export class MastodonChannel implements Channel {
   readonly id = 'mastodon' as const;
-  readonly rules = SOCIAL_RULES.mastodon;
+  readonly rules: Channel['rules'];
   private readonly url: string;
   private readonly token: string;
   private readonly timeoutMs: number;
@@ -50,6 +55,10 @@ export class MastodonChannel implements Channel {
   private readonly mediaTimeoutMs: number;
   private readonly mediaPollIntervalMs: number;
   private readonly now: () => number;
+  private readonly configured: MastodonLimits;
+  private readonly notice: (line: string) => void;
+  /** The instance's limits, read once per run (a channel lives for one run). */
+  private instance: Promise<InstanceLimits> | undefined;
 
   constructor(options: MastodonOptions) {
     this.url = options.url.replace(/\/+$/, '');
@@ -59,14 +68,25 @@ export class MastodonChannel implements Channel {
     this.mediaTimeoutMs = options.mediaTimeoutMs ?? 60_000;
     this.mediaPollIntervalMs = options.mediaPollIntervalMs ?? 1_000;
     this.now = options.now ?? Date.now;
+    this.configured = options.limits?.mastodon ?? MASTODON_DEFAULT_LIMITS;
+    this.rules = rulesFor('mastodon', { mastodon: this.configured });
+    this.notice = options.notice ?? (() => {});
   }
 
   async publish(request: PostRequest): Promise<RemotePost> {
     const { signal } = request;
     if (signal.aborted)
       throw new ChannelError('mastodon', 'timeout', 'Mastodon: cancelled before posting', { maybeSent: false });
+    const images = request.part === 0 ? request.images : [];
+    // Refused here, before any upload or post, the part is known not to be sent.
+    const limits = await this.instanceLimits(signal);
+    const refusal = instanceRefusal(request.text, images, limits, this.configured, this.host);
+    if (refusal !== null) {
+      const which = request.parts > 1 ? `part ${request.part + 1} of ${request.parts}: ` : '';
+      throw new ChannelError('mastodon', 'rejected', `Mastodon: ${which}${refusal}`, { maybeSent: false });
+    }
     const mediaIds: string[] = [];
-    for (const image of request.part === 0 ? request.images : []) mediaIds.push(await this.upload(image, signal));
+    for (const image of images) mediaIds.push(await this.upload(image, signal));
 
     const action = 'posting the status';
     const client = this.client(signal);
@@ -93,6 +113,10 @@ export class MastodonChannel implements Channel {
     const since = request.notBefore - CLOCK_SKEW_MS;
     return this.call(action, false, signal, async () => {
       let pages = 0;
+      // The oldest match since the attempt is the one sent: a later one is a copy made by hand,
+      // and a run looking an hour or more later (Mastodon's key long gone) may well meet one.
+      let oldest: Record_ | undefined;
+      const found = () => (oldest === undefined ? null : this.remotePost(oldest, action, false));
       // Newest first: the first status older than `since` ends the search.
       for await (const page of client.v1.accounts
         .$select(accountId)
@@ -101,12 +125,11 @@ export class MastodonChannel implements Channel {
         for (const status of page as unknown[]) {
           if (!isRecord(status)) throw malformed(action, 'holds a status that is not an object', false);
           const createdAt = Date.parse(String(status.createdAt));
-          const recentEnough = !(createdAt < since);
-          if (recentEnough && typeof status.content === 'string' && contentMatches(status.content, request.text))
-            return this.remotePost(status, action, false);
-          if (!recentEnough) return null;
+          if (createdAt < since) return found();
+          if (typeof status.content === 'string' && contentMatches(status.content, request.text)) oldest = status;
         }
         if (++pages >= MAX_PAGES) {
+          if (oldest !== undefined) return found();
           throw new ChannelError(
             'mastodon',
             'unavailable',
@@ -114,7 +137,7 @@ export class MastodonChannel implements Channel {
           );
         }
       }
-      return null;
+      return found();
     });
   }
 
@@ -146,6 +169,60 @@ export class MastodonChannel implements Channel {
       if (mapped.status === 404) return;
       throw mapped;
     }
+  }
+
+  private get host(): string {
+    return URL.parse(this.url)?.host ?? this.url;
+  }
+
+  /** The instance's limits, asked once per run; a cancelled read is asked again by the next post. */
+  private instanceLimits(signal: AbortSignal): Promise<InstanceLimits> {
+    if (!this.instance) {
+      this.instance = this.readInstance(signal);
+      this.instance.catch(() => (this.instance = undefined));
+    }
+    return this.instance;
+  }
+
+  /**
+   * GET /api/v2/instance, then /api/v1/instance for servers older than 4.0 (a 404, or an answer
+   * without the limit); when neither says, the config's limits, and the run's log says so once.
+   */
+  private async readInstance(signal: AbortSignal): Promise<InstanceLimits> {
+    const client = this.client(signal);
+    const reads = [
+      ['GET /api/v2/instance', () => client.v2.instance.fetch()],
+      ['GET /api/v1/instance', () => client.v1.instance.fetch()],
+    ] as const;
+    const problems: string[] = [];
+    for (const [source, read] of reads) {
+      let body: unknown;
+      try {
+        body = await read();
+      } catch (error) {
+        const mapped = this.error(error, `reading the instance (${source})`, false, signal);
+        if (signal.aborted) throw mapped;
+        problems.push(`${source}: ${mapped.message.replace(/^Mastodon: /, '')}`);
+        // A server that does not answer will not answer the older endpoint either.
+        if (mapped.kind === 'timeout') break;
+        continue;
+      }
+      const limits = limitsFromInstance(body, source, this.configured);
+      if (limits) {
+        const match = settingsToMatch(limits, this.configured);
+        if (match)
+          this.notice(
+            `Mastodon: ${this.host} allows ${limits.maxCharacters} characters per post, each link counting ${limits.charactersReservedPerUrl}; check measures otherwise: ${match}`,
+          );
+        return limits;
+      }
+      problems.push(`${source}: the answer has no configuration.statuses.max_characters`);
+    }
+    const { maxCharacters, charactersReservedPerUrl } = this.configured;
+    this.notice(
+      `Mastodon: could not read ${this.host}'s limits (${problems.join('; ')}); measuring by postgate.config.yaml: mastodon.maxCharacters ${maxCharacters}, mastodon.charactersReservedPerUrl ${charactersReservedPerUrl}`,
+    );
+    return { ...this.configured, source: 'postgate.config.yaml' };
   }
 
   /** Uploads one image with its alt text and waits until Mastodon has processed it. */

@@ -1,5 +1,10 @@
 import { blueskyLinkSpans } from '../channels/bluesky-text.ts';
-import { MASTODON_MAX_LENGTH, mastodonLength, mastodonLinkSpans } from '../channels/mastodon-text.ts';
+import {
+  MASTODON_MAX_LENGTH,
+  MASTODON_URL_LENGTH,
+  mastodonLength,
+  mastodonLinkSpans,
+} from '../channels/mastodon-text.ts';
 import { X_MAX_LENGTH, xLinkSpans, xTextRefusal, xWeightedLength } from '../channels/x-text.ts';
 import type { LinkSpan } from './links.ts';
 import type { ImageType } from './media.ts';
@@ -93,8 +98,37 @@ export interface LengthVerdict {
   ok: boolean;
 }
 
-export function measureFor(channel: SocialChannelId, text: string): LengthVerdict {
+/**
+ * What a Mastodon instance decides for itself (GET /api/v2/instance, configuration.statuses): how
+ * long a status may be, and what each link counts. `check` and the preview take them from the
+ * config (`mastodon:` in postgate.config.yaml); `publish` asks the instance.
+ */
+export interface MastodonLimits {
+  maxCharacters: number;
+  charactersReservedPerUrl: number;
+}
+
+export const MASTODON_DEFAULT_LIMITS: MastodonLimits = {
+  maxCharacters: MASTODON_MAX_LENGTH,
+  charactersReservedPerUrl: MASTODON_URL_LENGTH,
+};
+
+/** The limits a repository sets for networks that let a server choose them; absent means the defaults. */
+export interface ChannelLimits {
+  mastodon?: MastodonLimits;
+}
+
+/** A network's rules with the repository's limits applied (only Mastodon's can differ). */
+export function rulesFor(channel: SocialChannelId, limits?: ChannelLimits): SocialChannelRules {
   const rules = SOCIAL_RULES[channel];
+  const mastodon = channel === 'mastodon' ? limits?.mastodon : undefined;
+  if (mastodon === undefined) return rules;
+  const { maxCharacters, charactersReservedPerUrl } = mastodon;
+  return { ...rules, maxLength: maxCharacters, measure: (text) => mastodonLength(text, charactersReservedPerUrl) };
+}
+
+export function measureFor(channel: SocialChannelId, text: string, limits?: ChannelLimits): LengthVerdict {
+  const rules = rulesFor(channel, limits);
   const length = rules.measure(text);
   const refusal = rules.refusal?.(text) ?? null;
   const verdict: LengthVerdict = { length, max: rules.maxLength, ok: length <= rules.maxLength && refusal === null };

@@ -1,4 +1,11 @@
-import { BLOG_IMAGE_TYPES, BLOG_MAX_IMAGE_BYTES, measureFor, SOCIAL_RULES } from './channels.ts';
+import {
+  BLOG_IMAGE_TYPES,
+  BLOG_MAX_IMAGE_BYTES,
+  type ChannelLimits,
+  measureFor,
+  rulesFor,
+  SOCIAL_RULES,
+} from './channels.ts';
 import { compose, type ComposeOptions } from './compose.ts';
 import { graphemeCount } from './text-length.ts';
 import type { ImageRef, Item } from './item.ts';
@@ -20,11 +27,16 @@ export type ImageFact =
 export const LINK_REFUSED =
   'is a symbolic link: Postgate sends only files stored in the repository, because an approval binds their bytes and a link can point elsewhere without changing';
 
-export function checkLengths(item: Item, options: ComposeOptions): Problem[] {
+// An instance may allow more (or count links differently): the limit is the config's, to match it.
+const MASTODON_LIMIT_NOTE =
+  " (mastodon.maxCharacters in postgate.config.yaml: set it to your instance's limit if that differs)";
+
+/** `limits`: the repository's Mastodon limits (config `mastodon:`); absent, the stock server's. */
+export function checkLengths(item: Item, options: ComposeOptions, limits?: ChannelLimits): Problem[] {
   if (item.kind === 'post') return [];
   const problems: Problem[] = [];
   for (const channel of item.channels) {
-    const rules = SOCIAL_RULES[channel];
+    const rules = rulesFor(channel, limits);
     // The text as sent, links tagged: a tag can lengthen what X and Mastodon count when the
     // network does not take the tagged link as one link ("[https://example.org/a/]?utm_...").
     const { parts, untagged } = compose(item, channel, options);
@@ -38,7 +50,7 @@ export function checkLengths(item: Item, options: ComposeOptions): Problem[] {
         ),
       );
     parts.forEach((part, i) => {
-      const v = measureFor(channel, part.text);
+      const v = measureFor(channel, part.text, limits);
       const which =
         parts.length > 1
           ? `part ${i + 1} of ${parts.length}`
@@ -53,7 +65,7 @@ export function checkLengths(item: Item, options: ComposeOptions): Problem[] {
             item.file,
             part.at,
             'error',
-            `${which} is too long for ${rules.name}: ${v.length} ${rules.unit}, the limit is ${v.max}${item.kind !== 'social' ? '' : item.overrides[channel] ? '; shorten it or split it into a thread with "---"' : `; shorten it, split it into a thread with "---", or set ${channel}: { text: ... }`}`,
+            `${which} is too long for ${rules.name}: ${v.length} ${rules.unit}, the limit is ${v.max}${channel === 'mastodon' ? MASTODON_LIMIT_NOTE : ''}${item.kind !== 'social' ? '' : item.overrides[channel] ? '; shorten it or split it into a thread with "---"' : `; shorten it, split it into a thread with "---", or set ${channel}: { text: ... }`}`,
           ),
         );
       } else if (v.bytes !== undefined && v.maxBytes !== undefined && v.bytes > v.maxBytes) {

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { CHANNEL_IDS, SOCIAL_CHANNEL_IDS, type SocialChannelId } from './channels.ts';
+import {
+  CHANNEL_IDS,
+  type ChannelLimits,
+  MASTODON_DEFAULT_LIMITS,
+  SOCIAL_CHANNEL_IDS,
+  type SocialChannelId,
+} from './channels.ts';
 import { parseDuration } from './duration.ts';
 import { isTimeZone } from './time-zone.ts';
 
@@ -30,6 +36,22 @@ export const configSchema = z.strictObject({
     .array(z.enum(CHANNEL_IDS))
     .default([...CHANNEL_IDS])
     .refine((list) => new Set(list).size === list.length, 'a channel is listed twice'),
+  // A Mastodon instance sets its own limits (its /api/v2/instance says them); `publish` asks the
+  // instance, `check` and the preview work offline from these.
+  mastodon: z
+    .strictObject({
+      maxCharacters: z
+        .number('expected the number of characters your Mastodon instance allows in a post, e.g. 500')
+        .int('expected a whole number of characters, e.g. 500')
+        .min(1, 'expected at least 1 character')
+        .default(MASTODON_DEFAULT_LIMITS.maxCharacters),
+      charactersReservedPerUrl: z
+        .number('expected the number of characters your Mastodon instance counts for a link, e.g. 23')
+        .int('expected a whole number of characters, e.g. 23')
+        .min(0, 'expected 0 or more characters')
+        .default(MASTODON_DEFAULT_LIMITS.charactersReservedPerUrl),
+    })
+    .prefault({}),
   policies: z
     .strictObject({
       staleAfter: z
@@ -72,4 +94,9 @@ export { WEEKDAYS };
 
 export function socialChannelsOf(config: Config): SocialChannelId[] {
   return SOCIAL_CHANNEL_IDS.filter((c) => config.channels.includes(c));
+}
+
+/** The limits `check`, the preview and the planner measure by (see MastodonLimits). */
+export function channelLimitsOf(config: Partial<Pick<Config, 'mastodon'>>): ChannelLimits {
+  return config.mastodon ? { mastodon: config.mastodon } : {};
 }

@@ -1,4 +1,4 @@
-import { measureFor, SOCIAL_RULES, type LengthVerdict, type SocialChannelId } from './channels.ts';
+import { type ChannelLimits, type LengthVerdict, measureFor, SOCIAL_RULES, type SocialChannelId } from './channels.ts';
 import { composeParts } from './compose.ts';
 import type { AnnounceItem, ImageRef, PostItem, SocialItem } from './item.ts';
 import { linkCardFor } from './link-card.ts';
@@ -13,6 +13,8 @@ export interface ChannelContext {
   utm: boolean;
   /** The pull request's posts by slug: Bluesky shows a link card made from them. */
   posts: ReadonlyMap<string, PostItem>;
+  /** The repository's Mastodon limits (config `mastodon:`); absent, the stock server's. */
+  limits?: ChannelLimits;
 }
 
 const number = (n: number) => n.toLocaleString('en-US');
@@ -40,7 +42,7 @@ function lengthLong(v: LengthVerdict, channel: SocialChannelId): string {
 export function channelBlock(item: SocialItem | AnnounceItem, channel: SocialChannelId, ctx: ChannelContext): string {
   const name = SOCIAL_RULES[channel].name;
   const parts = composeParts(item, channel, { siteUrl: ctx.siteUrl, utm: ctx.utm });
-  const measured = parts.map((p) => measureFor(channel, p.text));
+  const measured = parts.map((p) => measureFor(channel, p.text, ctx.limits));
   const over = measured.some((v) => !v.ok);
   const shape =
     parts.length === 0

@@ -1,5 +1,5 @@
 import { SOCIAL_RULES, type SocialChannelId } from './channels.ts';
-import type { Config } from './config-schema.ts';
+import { channelLimitsOf, type Config } from './config-schema.ts';
 import { splitFrontMatter, normalizeText } from './front-matter.ts';
 import { idFromPath, type AnnounceItem, type Item, type PostItem, type SocialItem } from './item.ts';
 import type { LedgerSummary } from './ledger.ts';
@@ -48,7 +48,7 @@ export interface ItemChange {
 
 export interface PreviewInputs {
   changes: readonly ItemChange[];
-  config: Pick<Config, 'site' | 'channels' | 'policies'>;
+  config: Pick<Config, 'site' | 'channels' | 'policies'> & Partial<Pick<Config, 'mastodon'>>;
   now: number;
   /** Every item of the pull request's version: the posts the site will have. */
   items: readonly Item[];
@@ -75,7 +75,12 @@ export function renderPreview(inputs: PreviewInputs): string {
     ...inputs,
     zone,
     posts,
-    channel: { siteUrl: inputs.config.site.url, utm: inputs.config.policies.utm, posts: postItems },
+    channel: {
+      siteUrl: inputs.config.site.url,
+      utm: inputs.config.policies.utm,
+      posts: postItems,
+      limits: channelLimitsOf(inputs.config),
+    },
   };
   const sections = inputs.changes.map((change, order) =>
     change.change === 'removed' ? removedSection(change, order, ctx) : currentSection(change, order, ctx),

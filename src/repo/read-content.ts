@@ -1,7 +1,7 @@
 import { closeSync, lstatSync, openSync, readSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkImages, checkLengths, type ImageFact } from '../core/check-items.ts';
-import { socialChannelsOf, type Config } from '../core/config-schema.ts';
+import { channelLimitsOf, socialChannelsOf, type Config } from '../core/config-schema.ts';
 import type { Item } from '../core/item.ts';
 import { sniffImageType, SNIFF_BYTES } from '../core/media.ts';
 import { problem, type Position, type Problem } from '../core/problem.ts';
@@ -42,6 +42,7 @@ export function readContent<T extends Pick<Item, 'id' | 'file'> = Item>(
 ): { items: T[]; problems: Problem[]; idAt: Map<string, Position> } {
   const ctx = itemContext(config);
   const composeOptions = { siteUrl: config.site.url, utm: config.policies.utm };
+  const limits = channelLimitsOf(config);
   const facts = new Map<string, ImageFact>();
   const problems: Problem[] = [];
   const items: T[] = [];
@@ -58,7 +59,7 @@ export function readContent<T extends Pick<Item, 'id' | 'file'> = Item>(
     for (const item of read.items) {
       if (fullCheck(item)) {
         addImageFacts(facts, root, realRoot, item);
-        problems.push(...checkImages(item, facts), ...checkLengths(item, composeOptions));
+        problems.push(...checkImages(item, facts), ...checkLengths(item, composeOptions, limits));
       }
       items.push(keep(item));
     }

@@ -72,6 +72,9 @@ async function failure(promise: Promise<unknown>): Promise<ChannelError> {
   throw new Error('expected a ChannelError, but the call succeeded');
 }
 
+/** A config that allows more than the fake's stock instance (500 characters). */
+const LAX = { mastodon: { maxCharacters: 1000, charactersReservedPerUrl: 23 } };
+
 const statusCreations = () => fake.server.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/statuses');
 const CREATE = /^POST \/api\/v1\/statuses$/;
 
@@ -234,7 +237,9 @@ describe('MastodonChannel failures', () => {
   });
 
   it("maps 422 to rejected with Mastodon's error text", async () => {
-    const error = await failure(channel().publish(post({ text: 'x'.repeat(501) })));
+    // An old server that does not say its limit, and a config that allows more than it does.
+    fake.instanceApi = 'none';
+    const error = await failure(channel({ limits: LAX }).publish(post({ text: 'x'.repeat(501) })));
     expect(error.kind).toBe('rejected');
     expect(error.status).toBe(422);
     expect(error.message).toBe(
@@ -249,7 +254,8 @@ describe('MastodonChannel failures', () => {
     expect(auth.kind).toBe('auth');
     expect(auth.message).toContain('[redacted]');
     expect(auth.message).not.toContain(wrong);
-    const rejected = await failure(channel().publish(post({ text: 'y'.repeat(600) })));
+    fake.instanceApi = 'none';
+    const rejected = await failure(channel({ limits: LAX }).publish(post({ text: 'y'.repeat(600) })));
     expect(rejected.message).toContain('Text character limit');
     expect(rejected.message).toContain('[redacted]');
     expect(rejected.message).not.toContain(fake.token);
@@ -299,6 +305,14 @@ describe('MastodonChannel.find', () => {
     const lists = fake.server.requests.filter((r) => r.path.endsWith('/statuses') && r.method === 'GET');
     expect(lists.length).toBe(2);
     expect(lists[1]!.query.get('max_id')).not.toBeNull();
+  });
+
+  it('takes the oldest match since the attempt: a later one is a copy made by hand', async () => {
+    const now = Date.now();
+    const sent = fake.addStatus('We doubled sign-ups in six weeks.', now - 3 * 60_000);
+    fake.addStatus('We doubled sign-ups in six weeks.', now - 60_000);
+    fake.addStatus('Something else entirely', now - 30_000);
+    expect((await channel().find(findRequest()))?.id).toBe(sent.id);
   });
 
   it('returns null when nothing recent matches, and never posts', async () => {

@@ -3,8 +3,10 @@ import { FakeService, type FakeResponse, type RecordedRequest } from './fake-ser
 /**
  * A stateful fake of the parts of Mastodon's REST API that Postgate uses, on the shared FakeServer
  * (faults, latency, request log). It behaves like a real instance where Postgate depends on it:
- * bearer tokens, Idempotency-Key, HTML `content`, snowflake-like ids in time order, Link-header
- * pagination, and v2 media uploads that may answer 202 and finish processing later.
+ * bearer tokens, Idempotency-Key (remembered for one hour, as Mastodon's Redis does), HTML
+ * `content`, snowflake-like ids in time order, Link-header pagination, v2 media uploads that may
+ * answer 202 and finish processing later, and the instance's own limits (GET /api/v2/instance, or
+ * /api/v1/instance for an older server), which it enforces. Its clock is `now`, never a sleep.
  */
 export interface FakeMedia {
   id: string;
@@ -32,6 +34,32 @@ export interface FakeStatus {
   deleted: boolean;
 }
 
+/** The limits an instance sets for itself, as its /api/v2/instance says them. */
+export interface FakeInstanceLimits {
+  maxCharacters: number;
+  charactersReservedPerUrl: number;
+  maxMediaAttachments: number;
+  imageSizeLimit: number;
+  supportedMimeTypes: string[];
+}
+
+/** Which instance endpoint a server has: 4.0+ both, 3.x only v1, older neither. */
+export type FakeInstanceApi = 'v2' | 'v1' | 'none';
+
+/**
+ * PostStatusService: `redis.setex("idempotency:status:#{account.id}:#{key}", 3_600, status.id)`.
+ * After an hour the same key makes a new status.
+ */
+export const IDEMPOTENCY_TTL_MS = 3_600_000;
+
+const stockLimits = (): FakeInstanceLimits => ({
+  maxCharacters: 500,
+  charactersReservedPerUrl: 23,
+  maxMediaAttachments: 4,
+  imageSizeLimit: 16 * 1024 * 1024,
+  supportedMimeTypes: ['image/jpeg', 'image/png', 'image/gif', 'image/heic', 'image/heif', 'image/webp', 'image/avif'],
+});
+
 const ACCOUNT_ID = '109000000000000001';
 const USERNAME = 'postgate';
 const VISIBILITIES = new Set(['public', 'unlisted', 'private', 'direct']);
@@ -55,8 +83,12 @@ export class FakeMastodon extends FakeService {
   mediaPendingPolls = 1;
   /** Error bodies repeat the Authorization header they were sent, as careless servers do. */
   echoAuthorization = false;
+  /** What the instance allows; statuses and uploads are checked against it. */
+  limits: FakeInstanceLimits = stockLimits();
+  instanceApi: FakeInstanceApi = 'v2';
+  /** The instance's clock: created_at, ids and the Idempotency-Key's hour. */
   now: () => number = Date.now;
-  private readonly idempotency = new Map<string, FakeStatus>();
+  private readonly idempotency = new Map<string, { status: FakeStatus; expiresAt: number }>();
   private sequence = 0;
 
   constructor() {
@@ -79,6 +111,8 @@ export class FakeMastodon extends FakeService {
     this.mediaAsync = false;
     this.mediaPendingPolls = 1;
     this.echoAuthorization = false;
+    this.limits = stockLimits();
+    this.instanceApi = 'v2';
   }
 
   /** A status the account posted earlier, e.g. by hand, at `createdAt` (epoch ms). */
@@ -109,6 +143,8 @@ export class FakeMastodon extends FakeService {
 
   protected async route(request: RecordedRequest): Promise<FakeResponse> {
     const { method, path } = request;
+    // Public: Mastodon answers it without a token.
+    if (method === 'GET' && (path === '/api/v2/instance' || path === '/api/v1/instance')) return this.instance(path);
     if (request.headers.authorization !== `Bearer ${this.token}`)
       return this.error(request, 401, 'The access token is invalid');
     let m: RegExpMatchArray | null;
@@ -143,7 +179,8 @@ export class FakeMastodon extends FakeService {
   private createStatus(request: RecordedRequest): FakeResponse {
     const body = parseFields(request);
     const key = header(request, 'idempotency-key');
-    const duplicate = key === undefined ? undefined : this.idempotency.get(`${ACCOUNT_ID}:${key}`);
+    const remembered = key === undefined ? undefined : this.idempotency.get(`${ACCOUNT_ID}:${key}`);
+    const duplicate = remembered && this.now() < remembered.expiresAt ? remembered.status : undefined;
     if (duplicate && !duplicate.deleted) return { status: 200, body: this.statusJson(duplicate) };
 
     const text = typeof body.status === 'string' ? body.status : '';
@@ -152,14 +189,16 @@ export class FakeMastodon extends FakeService {
     const visibility = typeof body.visibility === 'string' ? body.visibility : 'public';
     if (text.trim() === '' && mediaIds.length === 0)
       return this.error(request, 422, "Validation failed: Text can't be blank");
-    if (lengthOnMastodon(text) > 500)
-      return this.error(request, 422, 'Validation failed: Text character limit of 500 exceeded');
+    const { maxCharacters, charactersReservedPerUrl, maxMediaAttachments } = this.limits;
+    if (lengthOnMastodon(text, charactersReservedPerUrl) > maxCharacters)
+      return this.error(request, 422, `Validation failed: Text character limit of ${maxCharacters} exceeded`);
     if (!VISIBILITIES.has(visibility))
       return this.error(request, 422, 'Validation failed: Visibility is not included in the list');
     if (inReplyTo !== null && !this.statuses.some((s) => s.id === inReplyTo && !s.deleted)) {
       return this.error(request, 404, 'The post you are trying to reply to does not appear to exist.');
     }
-    if (mediaIds.length > 4) return this.error(request, 422, 'Cannot attach more than 4 files.');
+    if (mediaIds.length > maxMediaAttachments)
+      return this.error(request, 422, `Cannot attach more than ${maxMediaAttachments} files.`);
     const media = mediaIds.map((id) => this.media.find((item) => item.id === id && item.statusId === null));
     if (media.some((item) => item === undefined))
       return this.error(request, 422, `Media attachments not found: ${mediaIds.join(', ')}`);
@@ -170,7 +209,8 @@ export class FakeMastodon extends FakeService {
     status.idempotencyKey = key;
     status.media = media as FakeMedia[];
     for (const item of status.media) item.statusId = status.id;
-    if (key !== undefined) this.idempotency.set(`${ACCOUNT_ID}:${key}`, status);
+    if (key !== undefined)
+      this.idempotency.set(`${ACCOUNT_ID}:${key}`, { status, expiresAt: this.now() + IDEMPOTENCY_TTL_MS });
     return { status: 200, body: this.statusJson(status) };
   }
 
@@ -216,6 +256,14 @@ export class FakeMastodon extends FakeService {
     if (!(file instanceof File)) return this.error(request, 422, "Validation failed: File can't be blank");
     if (!/^(image|video|audio)\//.test(file.type))
       return this.error(request, 422, 'Validation failed: File content type is invalid, File is invalid');
+    if (!this.limits.supportedMimeTypes.includes(file.type))
+      return this.error(request, 422, 'Validation failed: File content type is invalid, File is invalid');
+    if (file.size > this.limits.imageSizeLimit)
+      return this.error(
+        request,
+        422,
+        `Validation failed: File file size must be less than ${Math.floor(this.limits.imageSizeLimit / 1024 / 1024)} MB`,
+      );
     if (typeof description === 'string' && description.length > 1500)
       return this.error(request, 422, 'Validation failed: Description is too long (maximum is 1500 characters)');
     const item: FakeMedia = {
@@ -237,6 +285,76 @@ export class FakeMastodon extends FakeService {
     if (!item) return this.error(request, 404, 'Record not found');
     if (!item.processed && item.pendingPolls-- <= 0) item.processed = true;
     return { status: item.processed ? 200 : 206, body: this.mediaJson(item) };
+  }
+
+  /** The instance's description, shaped as Mastodon 4's v2 or 3.x's v1; a 404 where the server has none. */
+  private instance(path: string): FakeResponse {
+    const v2 = path === '/api/v2/instance';
+    if (this.instanceApi === 'none' || (v2 && this.instanceApi === 'v1'))
+      return { status: 404, body: { error: 'Record not found' } };
+    const l = this.limits;
+    const domain = new URL(this.url).host;
+    const configuration = {
+      statuses: {
+        max_characters: l.maxCharacters,
+        max_media_attachments: l.maxMediaAttachments,
+        characters_reserved_per_url: l.charactersReservedPerUrl,
+      },
+      media_attachments: {
+        supported_mime_types: l.supportedMimeTypes,
+        image_size_limit: l.imageSizeLimit,
+        image_matrix_limit: 33_177_600,
+        video_size_limit: 103_809_024,
+        video_frame_rate_limit: 120,
+        video_matrix_limit: 8_294_400,
+        ...(v2 ? { description_limit: 1500 } : {}),
+      },
+      polls: { max_options: 4, max_characters_per_option: 50, min_expiration: 300, max_expiration: 2_629_746 },
+    };
+    if (!v2)
+      return {
+        status: 200,
+        body: {
+          uri: domain,
+          title: 'Fake Mastodon',
+          short_description: '',
+          description: '',
+          email: 'admin@example.org',
+          version: this.instanceApi === 'v1' ? '3.5.19' : '4.3.2',
+          urls: { streaming_api: `ws://${domain}` },
+          stats: { user_count: 1, status_count: this.live.length, domain_count: 1 },
+          thumbnail: null,
+          languages: ['en'],
+          registrations: false,
+          approval_required: false,
+          invites_enabled: false,
+          configuration: { accounts: { max_featured_tags: 10 }, ...configuration },
+          contact_account: null,
+          rules: [],
+        },
+      };
+    return {
+      status: 200,
+      body: {
+        domain,
+        title: 'Fake Mastodon',
+        version: '4.3.2',
+        source_url: 'https://github.com/mastodon/mastodon',
+        description: '',
+        usage: { users: { active_month: 1 } },
+        thumbnail: { url: `${this.url}/packs/media/images/preview.png` },
+        languages: ['en'],
+        configuration: {
+          urls: { streaming: `ws://${domain}`, status: null },
+          accounts: { max_featured_tags: 10, max_pinned_statuses: 5 },
+          ...configuration,
+          translation: { enabled: false },
+        },
+        registrations: { enabled: false, approval_required: false, message: null },
+        contact: { email: 'admin@example.org', account: null },
+        rules: [],
+      },
+    };
   }
 
   private account(): Record<string, unknown> {
@@ -314,8 +432,8 @@ function parseFields(request: RecordedRequest): Record<string, unknown> {
 
 const URL_PATTERN = /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'}]/g;
 
-function lengthOnMastodon(text: string): number {
-  return [...text.replace(URL_PATTERN, 'x'.repeat(23))].length;
+function lengthOnMastodon(text: string, perUrl: number): number {
+  return [...text.replace(URL_PATTERN, 'x'.repeat(perUrl))].length;
 }
 
 /** Mastodon's HTML for a plain-text status: paragraphs, <br />, and links, hashtags and mentions. */
