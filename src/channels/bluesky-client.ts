@@ -32,7 +32,8 @@ export class BlueskyClient {
   readonly agent: AtpAgent;
   private readonly handle: string;
   private readonly appPassword: string;
-  private readonly timeoutMs: number;
+  /** Limit for each step, in ms. */
+  readonly timeoutMs: number;
   /** The service's origin, for messages. */
   private readonly service: string;
   /** Every token the session has held: a PDS may echo one in an error body. */

@@ -106,6 +106,15 @@ export function isRecordNotFound(error: unknown): boolean {
   );
 }
 
+/**
+ * The PDS's "this handle does not resolve": HandleNotFound for a handle on its own domain, a 400
+ * saying "Unable to resolve handle" for any other (its answer when the AppView finds none).
+ */
+export function isHandleNotFound(error: unknown): boolean {
+  if (!(error instanceof XRPCError)) return false;
+  return error.error === 'HandleNotFound' || (error.status === 400 && /unable to resolve handle/i.test(error.message));
+}
+
 /** The same failure, marked as one after which the post may exist. */
 export function asMaybeSent(error: ChannelError): ChannelError {
   return new ChannelError(error.channel, error.kind, error.message, {

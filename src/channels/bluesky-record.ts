@@ -1,13 +1,18 @@
-import { RichText, type AppBskyFeedPost, type AppBskyRichtextFacet, type BlobRef } from '@atproto/api';
+import type { AppBskyFeedPost, AppBskyRichtextFacet, BlobRef } from '@atproto/api';
 import type { SocialChannelRules } from '../core/channels.ts';
 import { utf8Bytes } from '../core/text-length.ts';
-import type { LinkCard, PostRequest } from './channel.ts';
+import type { AspectRatio } from './bluesky-media.ts';
+import type { PostRequest } from './channel.ts';
 
-/** The parts of a post record that come from outside: uploaded images and the thread it joins. */
+/** The parts of a post record that come from outside: facets, uploads and the thread it joins. */
 export interface PostParts {
   text: string;
-  images: { blob: BlobRef; alt: string }[];
-  linkCard: LinkCard | null;
+  /** Links, tags and resolved mentions (see resolvedFacets). */
+  facets: AppBskyRichtextFacet.Main[];
+  /** The languages it is written in; null: not said. */
+  langs: string[] | null;
+  images: { blob: BlobRef; alt: string; aspectRatio?: AspectRatio }[];
+  linkCard: { url: string; title: string; description: string; thumb?: BlobRef } | null;
   reply: { root: StrongRef; parent: StrongRef } | null;
   createdAt: Date;
 }
@@ -18,8 +23,9 @@ export interface StrongRef {
 }
 
 /**
- * Builds an app.bsky.feed.post record. Images win over a link card: a post has one embed, and the
- * picture the author chose says more than a card the site generated.
+ * Builds an app.bsky.feed.post record with what the app puts in one: facets, the reply, the embed,
+ * langs. Images win over a link card: a post has one embed, and the picture the author chose says
+ * more than a card the site generated.
  */
 export function postRecord(parts: PostParts): AppBskyFeedPost.Record {
   const record: AppBskyFeedPost.Record = {
@@ -27,8 +33,7 @@ export function postRecord(parts: PostParts): AppBskyFeedPost.Record {
     text: parts.text,
     createdAt: parts.createdAt.toISOString(),
   };
-  const facets = facetsFor(parts.text);
-  if (facets.length > 0) record.facets = facets;
+  if (parts.facets.length > 0) record.facets = parts.facets;
   if (parts.reply) {
     record.reply = {
       root: { uri: parts.reply.root.uri, cid: parts.reply.root.cid },
@@ -38,33 +43,21 @@ export function postRecord(parts: PostParts): AppBskyFeedPost.Record {
   if (parts.images.length > 0) {
     record.embed = {
       $type: 'app.bsky.embed.images',
-      images: parts.images.map(({ blob, alt }) => ({ image: blob, alt })),
+      images: parts.images.map(({ blob, alt, aspectRatio }) => ({
+        image: blob,
+        alt,
+        ...(aspectRatio ? { aspectRatio: { width: aspectRatio.width, height: aspectRatio.height } } : {}),
+      })),
     };
   } else if (parts.linkCard) {
+    const { url, title, description, thumb } = parts.linkCard;
     record.embed = {
       $type: 'app.bsky.embed.external',
-      external: { uri: parts.linkCard.url, title: parts.linkCard.title, description: parts.linkCard.description },
+      external: { uri: url, title, description, ...(thumb ? { thumb } : {}) },
     };
   }
+  if (parts.langs && parts.langs.length > 0) record.langs = parts.langs;
   return record;
-}
-
-/**
- * Links and hashtags, with UTF-8 byte offsets as the lexicon requires. Detection without
- * resolution leaves a mention's handle where its DID belongs, which the PDS would reject, so
- * mentions are dropped and stay plain text.
- */
-export function facetsFor(text: string): AppBskyRichtextFacet.Main[] {
-  const rich = new RichText({ text });
-  rich.detectFacetsWithoutResolution();
-  const facets: AppBskyRichtextFacet.Main[] = [];
-  for (const facet of rich.facets ?? []) {
-    const features = facet.features.filter(
-      (f) => f.$type === 'app.bsky.richtext.facet#link' || f.$type === 'app.bsky.richtext.facet#tag',
-    );
-    if (features.length > 0) facets.push({ ...facet, features });
-  }
-  return facets;
 }
 
 /** Why the PDS would refuse this post, found before anything is sent; undefined when it is fine. */

@@ -4,25 +4,40 @@ import type { Channel, ChannelFromEnv, Env, FindRequest, PostRequest, RemotePost
 import { ChannelError } from './channel-error.ts';
 import { BlueskyClient, type BlueskyOptions } from './bluesky-client.ts';
 import { asMaybeSent, isRecordNotFound } from './bluesky-errors.ts';
+import { resolvedFacets } from './bluesky-facets.ts';
+import { languageTag } from './bluesky-language.ts';
+import { aspectRatioOf } from './bluesky-media.ts';
 import { postRecord, refusalFor, type StrongRef } from './bluesky-record.ts';
 import { recordKeyFor } from './bluesky-rkey.ts';
+import { handleResolver, uploadImage, uploadThumbnail } from './bluesky-uploads.ts';
 
 export const DEFAULT_BLUESKY_SERVICE = 'https://bsky.social';
 const POST = 'app.bsky.feed.post';
 
 export type { BlueskyOptions } from './bluesky-client.ts';
 
+/** Most of a step's limit that resolving the mentions of one post may take. */
+const MAX_RESOLVE_MS = 5_000;
+
 /**
  * Bluesky through @atproto/api. Every post goes under a record key derived from the request, so
- * the PDS itself guarantees that a retry can never make a second post.
+ * the PDS itself guarantees that a retry can never make a second post. A record carries what the
+ * app puts in one: facets (links, tags, mentions resolved to DIDs), langs, images with alt text and
+ * aspect ratio, or a link card with the linked post's cover as its thumbnail.
  */
 export class BlueskyChannel implements Channel {
   readonly id = 'bluesky' as const;
   readonly rules = SOCIAL_RULES.bluesky;
   private readonly client: BlueskyClient;
+  /** From the site's language; null when it is not a BCP 47 tag (`language` says what it was). */
+  private readonly langs: string[] | null;
+  private readonly language: string | undefined;
 
-  constructor(options: BlueskyOptions) {
+  constructor(options: BlueskyOptions & { language?: string }) {
     this.client = new BlueskyClient(options);
+    this.language = options.language;
+    const tag = options.language === undefined ? null : languageTag(options.language);
+    this.langs = tag ? [tag] : null;
   }
 
   async publish(request: PostRequest): Promise<RemotePost> {
@@ -30,28 +45,38 @@ export class BlueskyChannel implements Channel {
     if (refusal) throw new ChannelError('bluesky', 'rejected', `Bluesky: ${refusal}`);
     const rkey = recordKey(request);
     const { signal } = request;
-    await this.client.logIn(signal);
-    const images = [];
-    for (const image of request.images) {
-      const uploaded = await this.client.step(`upload ${image.path}`, signal, (s) =>
-        this.client.agent.com.atproto.repo.uploadBlob(image.bytes, { encoding: image.mime, signal: s }),
+    const warn = request.warn ?? (() => {});
+    if (this.language !== undefined && this.langs === null)
+      warn(
+        `the site's language ${JSON.stringify(this.language)} is not a BCP 47 tag (such as en or de-CH): the post says no language`,
       );
-      if (!uploaded.data?.blob)
-        throw new ChannelError(
-          'bluesky',
-          'malformed',
-          `Bluesky: the answer to the upload of ${image.path} holds no blob (HTTP 200)`,
-          { status: 200, maybeSent: false },
-        );
-      images.push({ blob: uploaded.data.blob, alt: image.alt });
-    }
+    await this.client.logIn(signal);
+    const resolveLimit = Math.min(MAX_RESOLVE_MS, Math.ceil(this.client.timeoutMs / 3));
+    const facets = await resolvedFacets(request.text, handleResolver(this.client, signal, resolveLimit), warn);
+    const images = [];
+    for (const image of request.images)
+      images.push({
+        blob: await uploadImage(this.client, image, signal),
+        alt: image.alt,
+        aspectRatio: aspectRatioOf(image.bytes),
+      });
+    const card = images.length === 0 ? request.linkCard : null;
+    const thumb = card?.image ? await uploadThumbnail(this.client, card.image, this.rules, signal, warn) : undefined;
     let reply: { root: StrongRef; parent: StrongRef } | null = null;
     if (request.replyTo) {
       const parent = await this.strongRef(request.replyTo, signal);
       const root = request.threadRoot ? await this.strongRef(request.threadRoot, signal) : parent;
       reply = { root, parent };
     }
-    const record = postRecord({ text: request.text, images, linkCard: request.linkCard, reply, createdAt: new Date() });
+    const record = postRecord({
+      text: request.text,
+      facets,
+      langs: this.langs,
+      images,
+      linkCard: card && { url: card.url, title: card.title, description: card.description, thumb },
+      reply,
+      createdAt: new Date(),
+    });
     try {
       const created = await this.client.step(
         'create the post',
@@ -214,7 +239,7 @@ function collision(rkey: string, post: RemotePost): ChannelError {
 }
 
 /** Builds the channel from BLUESKY_SERVICE, BLUESKY_HANDLE and BLUESKY_APP_PASSWORD. */
-export function blueskyFromEnv(env: Env, options: { timeoutMs?: number } = {}): ChannelFromEnv {
+export function blueskyFromEnv(env: Env, options: { timeoutMs?: number; language?: string } = {}): ChannelFromEnv {
   const service = env.BLUESKY_SERVICE?.trim() || DEFAULT_BLUESKY_SERVICE;
   const handle = env.BLUESKY_HANDLE?.trim().replace(/^@/, '');
   const appPassword = env.BLUESKY_APP_PASSWORD?.trim();

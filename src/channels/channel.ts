@@ -27,6 +27,17 @@ export interface LinkCard {
   url: string;
   title: string;
   description: string;
+  /**
+   * The linked post's cover, read only by a network that shows it (Bluesky's thumbnail): the
+   * others never pay for reading it, nor warn about a cover they would not send.
+   */
+  image?: CardImage | null;
+}
+
+export interface CardImage {
+  /** Repository-relative path, for messages. */
+  path: string;
+  read(): Promise<ImageUpload>;
 }
 
 export interface PostRequest {
@@ -51,6 +62,11 @@ export interface PostRequest {
   dueAt: number;
   linkCard: LinkCard | null;
   signal: AbortSignal;
+  /**
+   * For what the network leaves out but still sends the post without (a cover it refuses as a
+   * thumbnail, a mention it could not resolve): said in the run's output, never a failure.
+   */
+  warn?: (message: string) => void;
 }
 
 export interface FindRequest {

@@ -9,6 +9,8 @@ import type { ChannelFromEnv, Env } from './channel.ts';
  */
 export interface ChannelOptions {
   timeoutMs?: number;
+  /** The site's language (`site.language`, BCP 47), for networks that record a post's language (Bluesky's langs). */
+  language?: string;
 }
 
 /**

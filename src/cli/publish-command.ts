@@ -142,7 +142,7 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     const deps: ApplyDeps = {
       // A network's client library loads when its queue first needs it, and only then.
       // The same per-request limit for every network as for the run's own deadline on each request.
-      channel: channelLoader(io.env, { timeoutMs }),
+      channel: channelLoader(io.env, { timeoutMs, language: config.site.language }),
       siteUrl: config.site.url,
       dryRun,
       gates,
@@ -150,8 +150,8 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       now,
       machineClock: () => machineTime(Date.now()),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      readImages: async (action) =>
-        action.images.map((image) => {
+      readImages: async (images) =>
+        images.map((image) => {
           const bytes = new Uint8Array(readFileSync(join(io.cwd, image.path!)));
           const type = sniffImageType(bytes.subarray(0, 256));
           return { path: image.path!, alt: image.alt, mime: type ? MIME[type] : 'application/octet-stream', bytes };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boundFiles, gitBlobId } from './approval-binding.ts';
-import type { PostItem, SocialItem } from './item.ts';
+import type { AnnounceItem, PostItem, SocialItem } from './item.ts';
 
 const at = { line: 1, col: 1 };
 
@@ -27,5 +27,67 @@ describe('approval binding', () => {
       cover: { src: './c.png', path: 'content/posts/c.png', alt: 'C', at },
     };
     expect(boundFiles(post as unknown as PostItem)).toEqual(['content/posts/p.mdx', 'content/posts/c.png']);
+  });
+
+  describe("Bluesky's link card: the linked post and its cover, the card's thumbnail", () => {
+    const cover = { src: './c.png', path: 'content/posts/c.png', alt: 'C', at };
+    const linked = { kind: 'post', file: 'content/posts/p.mdx', slug: 'p', cover } as unknown as PostItem;
+    const cardFrom = (text: string) => (text.includes('https://example.org/posts/p/') ? linked : undefined);
+    const social = (overrides: Partial<SocialItem>): SocialItem =>
+      ({
+        kind: 'social',
+        file: 'content/social/s.md',
+        channels: ['x', 'bluesky'],
+        parts: [{ text: 'Read https://example.org/posts/p/', at }],
+        overrides: {},
+        images: [],
+        ...overrides,
+      }) as SocialItem;
+
+    it('binds the linked post and its cover for a Bluesky post without images', () => {
+      expect(boundFiles(social({}), cardFrom)).toEqual([
+        'content/social/s.md',
+        'content/posts/p.mdx',
+        'content/posts/c.png',
+      ]);
+    });
+
+    it("reads the card from Bluesky's own text when it has one", () => {
+      const item = social({
+        parts: [{ text: 'No link here', at }],
+        overrides: { bluesky: [{ text: 'On Bluesky: https://example.org/posts/p/', at }] },
+      });
+      expect(boundFiles(item, cardFrom)).toContain('content/posts/c.png');
+      const elsewhere = social({ overrides: { bluesky: [{ text: 'No link on Bluesky', at }] } });
+      expect(boundFiles(elsewhere, cardFrom)).toEqual(['content/social/s.md']);
+    });
+
+    it('binds no card where none is shown: with images, or without Bluesky', () => {
+      const image = { src: './a.png', path: 'content/social/a.png', alt: 'A', at };
+      expect(boundFiles(social({ images: [image] }), cardFrom)).toEqual([
+        'content/social/s.md',
+        'content/social/a.png',
+      ]);
+      expect(boundFiles(social({ channels: ['x', 'mastodon'] }), cardFrom)).toEqual(['content/social/s.md']);
+    });
+
+    it("binds an announcement's cover: its card is its own post's", () => {
+      const announce = {
+        kind: 'announce',
+        id: 'p/announce',
+        file: 'content/posts/p.mdx',
+        postId: 'p',
+        channels: ['bluesky'],
+        texts: { bluesky: { text: 'Out now: https://example.org/posts/p/', at } },
+      } as unknown as AnnounceItem;
+      expect(boundFiles(announce, cardFrom)).toEqual(['content/posts/p.mdx', 'content/posts/c.png']);
+    });
+
+    it('binds a post without a cover, or with one outside the repository, without a cover', () => {
+      const bare = { ...linked, cover: null } as PostItem;
+      expect(boundFiles(social({}), () => bare)).toEqual(['content/social/s.md', 'content/posts/p.mdx']);
+      const outside = { ...linked, cover: { ...cover, path: null } } as PostItem;
+      expect(boundFiles(social({}), () => outside)).toEqual(['content/social/s.md', 'content/posts/p.mdx']);
+    });
   });
 });

@@ -13,18 +13,29 @@ export interface Binding {
 }
 
 /**
- * The files an item sends: its own file, then its images or its cover, then the blog post whose
- * title and description make its link card (Bluesky shows one for a post without images).
+ * The files an item sends: its own file, then its images or its cover, then, for Bluesky, the blog
+ * post whose title and description make its link card (shown for a post without images) and that
+ * post's cover, the card's thumbnail. An announcement's card is its own post's, cover included.
  */
 export function boundFiles(item: Item, cardFrom: (text: string) => PostItem | undefined = () => undefined): string[] {
   const refs = item.kind === 'social' ? item.images : item.kind === 'post' && item.cover ? [item.cover] : [];
   const paths = [item.file, ...refs.map((r) => r.path).filter((p): p is string => p !== null)];
-  if (item.kind === 'social' && item.images.length === 0) {
-    const first = item.overrides.bluesky?.[0]?.text ?? item.parts[0]?.text;
-    const card = first === undefined ? undefined : cardFrom(first);
-    if (card) paths.push(card.file);
+  const first = cardText(item);
+  const card = first === undefined ? undefined : cardFrom(first);
+  if (card) {
+    paths.push(card.file);
+    if (card.cover?.path) paths.push(card.cover.path);
   }
   return [...new Set(paths)];
+}
+
+/** The text Bluesky's link card is made from: the first part it gets, when it gets no image. */
+function cardText(item: Item): string | undefined {
+  if (item.kind === 'post' || (item.kind === 'social' && item.images.length > 0)) return undefined;
+  if (!item.channels.includes('bluesky')) return undefined;
+  return item.kind === 'announce'
+    ? item.texts.bluesky?.text
+    : (item.overrides.bluesky?.[0]?.text ?? item.parts[0]?.text);
 }
 
 /** Git's blob id of a file's bytes: what GitHub's contents and trees APIs call its `sha`. */

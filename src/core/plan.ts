@@ -5,7 +5,7 @@ import type { AnnounceItem, ImageRef, Item, PostItem, SocialItem } from './item.
 import { isActionable, itemState, type ApprovalVerdict, type StateVerdict } from './item-state.ts';
 import { progressKey, type LedgerSummary, type SentPart } from './ledger.ts';
 import type { MachineTime } from './clock.ts';
-import { linkCardFor, type LinkCardData } from './link-card.ts';
+import { linkCardFor, linkedPosts, type LinkCardData } from './link-card.ts';
 
 /**
  * The plan: what `publish` would do now, and why nothing else. Pure: the items, the ledger, the
@@ -54,8 +54,11 @@ export type PublishAction =
       /** Go with the first part. */
       images: ImageRef[];
       /** For networks that show one (Bluesky), when the first part links to one of the site's posts and has no image. */
-      linkCard: LinkCardData | null;
+      linkCard: PlannedCard | null;
     };
+
+/** A link card, and the linked post's cover for its thumbnail (bound by the item's approval). */
+export type PlannedCard = LinkCardData & { cover: ImageRef | null };
 
 export interface Plan {
   actions: PublishAction[];
@@ -153,8 +156,11 @@ export function planPublish(inputs: PlanInputs): Plan {
         };
       });
       const images = item.kind === 'social' ? item.images : [];
-      const linkCard =
-        images.length === 0 && parts[0] ? linkCardFor(parts[0].text, compose.siteUrl, postsBySlug) : null;
+      const card = images.length === 0 && parts[0] ? linkCardFor(parts[0].text, compose.siteUrl, postsBySlug) : null;
+      const linkCard = card && {
+        ...card,
+        cover: linkedPosts(parts[0]!.text, compose.siteUrl, postsBySlug)[0]?.post.cover ?? null,
+      };
       actions.push({ kind: 'send', item, channel, dueAt: verdict.dueAt, parts, images, linkCard });
     }
   }

@@ -136,5 +136,6 @@ function logDryRun(action: Send, log: (line: string) => void): void {
     for (const line of part.text.split('\n')) log(`      | ${line}`);
   }
   for (const image of action.images) log(`    image ${image.src}  alt: ${image.alt}`);
-  if (action.linkCard) log(`    link card: ${action.linkCard.title}`);
+  const card = action.linkCard;
+  if (card) log(`    link card: ${card.title}${card.cover?.path ? `  thumbnail: ${card.cover.path}` : ''}`);
 }

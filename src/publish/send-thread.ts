@@ -1,6 +1,7 @@
-import type { Channel, ImageUpload, RemotePost } from '../channels/channel.ts';
+import type { Channel, ImageUpload, LinkCard, RemotePost } from '../channels/channel.ts';
 import { ChannelError } from '../channels/channel-error.ts';
 import type { MachineTime } from '../core/clock.ts';
+import type { ImageRef } from '../core/item.ts';
 import type { LedgerRecord, LedgerRecordType } from '../core/ledger.ts';
 import type { PlannedPart, PublishAction } from '../core/plan.ts';
 import type { Gates } from './gates.ts';
@@ -27,7 +28,8 @@ export interface SendDeps {
   /** The machine's clock, read at each request: only for finding a post that may have been made. */
   machineClock: () => MachineTime;
   sleep: (ms: number) => Promise<void>;
-  readImages: (action: Extract<PublishAction, { kind: 'send' }>) => Promise<ImageUpload[]>;
+  /** The files of these images (an item's images, a link card's cover), as they will be sent. */
+  readImages: (images: readonly ImageRef[]) => Promise<ImageUpload[]>;
   /** Per request. */
   timeoutMs: number;
   /** Longest wait for a rate limit to reset within a run; longer ones leave the item for the next run. */
@@ -55,6 +57,14 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
   let root: RemotePost | null = null;
   let live = 0;
   let images: ImageUpload[] | null = null;
+  const linkCard = cardOf(action, deps);
+  // Said once per item and channel, however many tries it takes.
+  const warned = new Set<string>();
+  const warn = (message: string) => {
+    if (warned.has(message)) return;
+    warned.add(message);
+    deps.log(`  ${action.channel.padEnd(8)} ${item.id}  warning: ${message}`);
+  };
 
   const at = new Date(deps.now).toISOString();
   const record = (type: LedgerRecordType, part: PlannedPart, extra: Partial<LedgerRecord> = {}) =>
@@ -139,7 +149,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
           continue;
         }
       }
-      if (part.index === 0 && images === null) images = await deps.readImages(action);
+      if (part.index === 0 && images === null) images = await deps.readImages(action.images);
       const post = await sendPart(part);
       previous = post;
       root ??= post;
@@ -176,8 +186,9 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
           threadRoot: root,
           key: part.key,
           dueAt: action.dueAt,
-          linkCard: part.index === 0 ? action.linkCard : null,
+          linkCard: part.index === 0 ? linkCard : null,
           signal: AbortSignal.timeout(deps.timeoutMs),
+          warn,
         });
         crashPoint(`after ${action.channel} request for ${item.id} part ${part.index + 1}`);
         await recordSent(part, post);
@@ -220,6 +231,26 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
       }
     }
   }
+}
+
+/** The card as a network gets it: the linked post's cover is read only if the network shows it. */
+function cardOf(action: SendAction, deps: SendDeps): LinkCard | null {
+  const card = action.linkCard;
+  if (!card) return null;
+  const cover = card.cover?.path ? card.cover : null;
+  return {
+    url: card.url,
+    title: card.title,
+    description: card.description,
+    image: cover && {
+      path: cover.path!,
+      read: async () => {
+        const [upload] = await deps.readImages([cover]);
+        if (!upload) throw new Error(`${cover.path} could not be read`);
+        return upload;
+      },
+    },
+  };
 }
 
 async function stopIfCrisis(gates: Gates): Promise<void> {

@@ -99,7 +99,7 @@ describe('BlueskyChannel.publish', () => {
     expect(Date.parse(record.createdAt)).toBeGreaterThanOrEqual(before - 1000);
   });
 
-  it('keeps mentions as plain text, since they cannot be resolved offline, and keeps hashtags', async () => {
+  it('keeps hashtags, and a mention of a handle nobody has as plain text (see bluesky-record.test.ts)', async () => {
     const remote = await channel().publish(post({ text: 'Thanks @friend.bsky.social for #launchday' }));
     const record = stored(remote).record as { facets: { features: { $type: string }[] }[] };
     expect(record.facets.flatMap((f) => f.features.map((x) => x.$type))).toEqual(['app.bsky.richtext.facet#tag']);

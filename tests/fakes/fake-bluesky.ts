@@ -1,12 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { jsonToLex, lexicons } from '@atproto/api';
+import { MIME, sniffImageType } from '../../src/core/media.ts';
 import { FakeService, jsonBody, type FakeResponse, type RecordedRequest } from './fake-server.ts';
 
 /**
- * A fake Bluesky PDS: enough of com.atproto.server and com.atproto.repo for @atproto/api's
- * AtpAgent to log in, upload blobs, and create, read and delete posts. It keeps what it is sent,
- * validates posts against the real app.bsky.feed.post lexicon, answers with syntactically valid
- * CIDs, and fails the way the real one does (a second record under one key is a 500).
+ * A fake Bluesky PDS: enough of com.atproto.server, com.atproto.identity and com.atproto.repo for
+ * @atproto/api's AtpAgent to log in, resolve handles, upload blobs, and create, read and delete
+ * posts. It keeps what it is sent, answers with syntactically valid CIDs, and refuses what the
+ * reference PDS (bluesky-social/atproto, packages/pds) refuses, in its words:
+ * - a record that breaks the app.bsky.feed.post lexicon (the generated validators of @atproto/api,
+ *   with the blob constraints the PDS checks in strict mode: accept, maxSize): 400 InvalidRequest
+ *   "Invalid app.bsky.feed.post record: …" (the PDS turns its InvalidRecordError into InvalidRequest);
+ * - a blob the record names that was never uploaded: 400 BlobNotFound "Could not find blob: <cid>";
+ *   one named with another type or size than it has: InvalidMimeType / InvalidSize;
+ * - a handle that does not resolve: 400 InvalidRequest "Unable to resolve handle";
+ * - a second record under one key: 500 (the PDS throws inside its repo tree).
+ * One check the PDS does not make: a facet outside the text is refused (the AppView would drop it
+ * silently; here the mistake shows).
  */
 export interface StoredRecord {
   rkey: string;
@@ -26,14 +36,16 @@ export interface StoredBlob {
 
 const POST = 'app.bsky.feed.post';
 const TID = /^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/;
-const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 export class FakeBluesky extends FakeService {
   readonly handle: string;
   readonly password: string;
   readonly did = 'did:plc:ewvi7nxzyoun6zhxrhs64oiz';
   records: StoredRecord[] = [];
+  /** Every upload, in order (the same bytes uploaded twice are one blob for the PDS, two entries here). */
   blobs: StoredBlob[] = [];
+  /** Handles com.atproto.identity.resolveHandle knows (lower case) → DID; the account's own is added. */
+  readonly handles = new Map<string, string>();
   /** How many times someone logged in. */
   sessionsCreated = 0;
   /** Put the Authorization header and any password received into error messages, as careless servers do. */
@@ -46,6 +58,12 @@ export class FakeBluesky extends FakeService {
     super('bluesky');
     this.handle = options.handle ?? 'postgate.bsky.social';
     this.password = options.password ?? 'abcd-efgh-ijkl-mnop';
+    this.handles.set(this.handle, this.did);
+  }
+
+  /** Another account the network knows, for mentions. */
+  addAccount(handle: string, did: string): void {
+    this.handles.set(handle.toLowerCase(), did);
   }
 
   /** Posts that exist now. */
@@ -75,6 +93,8 @@ export class FakeBluesky extends FakeService {
         return this.bearer(request, this.refreshJwt) ?? this.newSession();
       case 'com.atproto.server.getSession':
         return this.authorized(request) ?? ok({ did: this.did, handle: this.handle, active: true });
+      case 'com.atproto.identity.resolveHandle':
+        return this.resolveHandle(request);
       case 'com.atproto.repo.uploadBlob':
         return this.authorized(request) ?? this.uploadBlob(request);
       case 'com.atproto.repo.createRecord':
@@ -128,8 +148,20 @@ export class FakeBluesky extends FakeService {
     );
   }
 
+  private resolveHandle(request: RecordedRequest): FakeResponse {
+    const handle = request.query.get('handle');
+    if (!handle) return this.error(request, 400, 'InvalidRequest', 'Error: Params must have the property "handle"');
+    const did = this.handles.get(handle.toLowerCase());
+    if (!did) return this.error(request, 400, 'InvalidRequest', 'Unable to resolve handle');
+    return ok({ did });
+  }
+
   private uploadBlob(request: RecordedRequest): FakeResponse {
-    const mimeType = request.headers['content-type'] ?? 'application/octet-stream';
+    // The PDS names a blob by what its bytes are (file-type), and by the declared type only when
+    // it cannot tell; file-type does not read SVG.
+    const sniffed = sniffImageType(request.body.subarray(0, 256));
+    const declared = request.headers['content-type'] ?? 'application/octet-stream';
+    const mimeType = sniffed && sniffed !== 'svg' ? MIME[sniffed] : declared;
     if (request.body.length === 0) return this.error(request, 400, 'InvalidRequest', 'Request body is empty');
     const blob: StoredBlob = {
       cid: cidFor(0x55, request.body),
@@ -156,8 +188,16 @@ export class FakeBluesky extends FakeService {
     const rkey = typeof body.rkey === 'string' ? body.rkey : undefined;
     if (rkey !== undefined && !TID.test(rkey))
       return this.error(request, 400, 'InvalidRequest', `Invalid record key for ${POST}: ${rkey} is not a TID`);
-    const problem = postProblem(record, this.blobs);
+    if (!record || typeof record !== 'object')
+      return this.error(request, 400, 'InvalidRequest', 'Input/record must be an object');
+    // Like the PDS: a record without $type is taken as one of the collection's.
+    record.$type ??= POST;
+    if (record.$type !== POST)
+      return this.error(request, 400, 'InvalidRequest', `Invalid $type: expected ${POST}, got ${String(record.$type)}`);
+    const problem = postProblem(record);
     if (problem) return this.error(request, 400, 'InvalidRequest', `Invalid ${POST} record: ${problem}`);
+    const blobProblem = this.blobProblem(record);
+    if (blobProblem) return this.error(request, 400, blobProblem.error, blobProblem.message);
     const key = rkey ?? nextTid();
     // The real PDS throws inside its repo tree here ("There is already a value at key") and answers 500.
     if (this.live(key)) return this.error(request, 500, 'InternalServerError', 'Internal Server Error');
@@ -165,7 +205,7 @@ export class FakeBluesky extends FakeService {
       rkey: key,
       uri: `at://${this.did}/${POST}/${key}`,
       cid: cidFor(0x71, Buffer.from(JSON.stringify(record))),
-      record: record!,
+      record,
       deleted: false,
     };
     this.records.push(stored);
@@ -197,6 +237,25 @@ export class FakeBluesky extends FakeService {
     return ok({});
   }
 
+  /** What the PDS says when it makes the record's blobs permanent (verifyBlobAndMakePermanent). */
+  private blobProblem(record: Record<string, unknown>): { error: string; message: string } | undefined {
+    for (const { blob } of blobsIn(record)) {
+      const found = this.blobs.find((b) => b.cid === blob.ref.$link);
+      if (!found) return { error: 'BlobNotFound', message: `Could not find blob: ${blob.ref.$link}` };
+      if (found.mimeType !== blob.mimeType)
+        return {
+          error: 'InvalidMimeType',
+          message: `Referenced Mimetype does not match stored blob. Expected: ${found.mimeType}, Got: ${blob.mimeType}`,
+        };
+      if (found.size !== blob.size)
+        return {
+          error: 'InvalidSize',
+          message: `Referenced Size does not match stored blob. Expected: ${found.size}, Got: ${blob.size}`,
+        };
+    }
+    return undefined;
+  }
+
   private live(rkey: string): StoredRecord | undefined {
     return this.records.find((r) => r.rkey === rkey && !r.deleted);
   }
@@ -218,27 +277,71 @@ function ok(body: unknown): FakeResponse {
   return { status: 200, body };
 }
 
-/** What the real PDS would refuse in a post: the lexicon, 300 graphemes, facets inside the text, unknown blobs. */
-function postProblem(record: Record<string, unknown> | undefined, blobs: StoredBlob[]): string | undefined {
-  if (!record || record.$type !== POST) return '$type must be app.bsky.feed.post';
+/** What the PDS's validation of a post refuses: the lexicon, its blob constraints, and facets outside the text. */
+function postProblem(record: Record<string, unknown>): string | undefined {
   try {
     lexicons.assertValidRecord(POST, jsonToLex(record));
   } catch (error) {
     return (error as Error).message;
   }
+  // @atproto/api's validators check a blob's shape only; the PDS validates strictly (accept, maxSize).
+  for (const { blob, path, def } of blobsIn(record)) {
+    if (def.accept && !def.accept.some((type) => mimeMatches(blob.mimeType, type)))
+      return `${path}/mimeType must be one of ${def.accept.join(', ')} (got ${blob.mimeType})`;
+    if (def.maxSize !== undefined && blob.size > def.maxSize)
+      return `${path} must not be larger than ${def.maxSize} bytes (got ${blob.size})`;
+  }
   const text = record.text as string;
-  const graphemes = [...segmenter.segment(text)].length;
-  if (graphemes > 300) return `Record/text must not be longer than 300 graphemes (${graphemes})`;
   const bytes = Buffer.byteLength(text);
   for (const facet of (record.facets ?? []) as { index: { byteStart: number; byteEnd: number } }[]) {
     if (facet.index.byteEnd > bytes || facet.index.byteStart > facet.index.byteEnd)
       return `facet ${facet.index.byteStart}-${facet.index.byteEnd} lies outside the text (${bytes} bytes)`;
   }
-  const embed = record.embed as { images?: { image: { ref: { $link: string } } }[] } | undefined;
-  for (const image of embed?.images ?? []) {
-    if (!blobs.some((b) => b.cid === image.image.ref.$link)) return `blob ${image.image.ref.$link} was never uploaded`;
-  }
   return undefined;
+}
+
+interface BlobJson {
+  $type: 'blob';
+  ref: { $link: string };
+  mimeType: string;
+  size: number;
+}
+
+interface BlobDef {
+  accept?: string[];
+  maxSize?: number;
+}
+
+/** The blobs a (lexicon-valid) post refers to, where, and the lexicon's constraints on each. */
+function blobsIn(record: Record<string, unknown>): { blob: BlobJson; path: string; def: BlobDef }[] {
+  const def = (id: string, field: string) =>
+    (lexicons.getDefOrThrow(id) as { properties: Record<string, BlobDef> }).properties[field]!;
+  const found: { blob: BlobJson; path: string; def: BlobDef }[] = [];
+  const fromMedia = (media: Record<string, unknown> | undefined, path: string) => {
+    if (media?.$type === 'app.bsky.embed.images')
+      for (const [i, image] of (media.images as { image: BlobJson }[]).entries())
+        found.push({
+          blob: image.image,
+          path: `${path}/images/${i}/image`,
+          def: def('app.bsky.embed.images#image', 'image'),
+        });
+    const thumb = (media?.external as { thumb?: BlobJson } | undefined)?.thumb;
+    if (media?.$type === 'app.bsky.embed.external' && thumb)
+      found.push({
+        blob: thumb,
+        path: `${path}/external/thumb`,
+        def: def('app.bsky.embed.external#external', 'thumb'),
+      });
+  };
+  const embed = record.embed as Record<string, unknown> | undefined;
+  fromMedia(embed, 'Record/embed');
+  if (embed?.$type === 'app.bsky.embed.recordWithMedia')
+    fromMedia(embed.media as Record<string, unknown>, 'Record/embed/media');
+  return found;
+}
+
+function mimeMatches(mime: string, accepted: string): boolean {
+  return accepted === '*/*' || accepted === mime || (accepted.endsWith('/*') && mime.startsWith(accepted.slice(0, -1)));
 }
 
 /** CIDv1 (dag-cbor 0x71 or raw 0x55), sha2-256, base32 lower with the 'b' multibase prefix. */
