@@ -256,3 +256,39 @@ describe('the ledger on main', () => {
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
   });
 });
+
+describe('a main whose rules refuse the workflow token', () => {
+  const RULE = 'Changes must be made through a pull request.';
+
+  it('crisis on says which rule refused it and the way from a phone, at once, without retrying', async () => {
+    gh.rules.set('main', [RULE]);
+    const on = await run(['crisis', 'on', 'Flooding in the city']);
+    expect(on.status).not.toBe(0);
+    expect(on.stderr).toContain(`GitHub refused the commit to riverside/journal main: "${RULE}"`);
+    expect(on.stderr).toMatch(/From a phone: GitHub app/);
+    expect(on.stderr).not.toMatch(/kept changing|try again/);
+    expect(gh.server.requests.filter((q) => q.method === 'PUT')).toHaveLength(1);
+    expect(gh.fileAt('main', 'CRISIS')).toBeNull();
+  });
+
+  it('crisis off says the same', async () => {
+    gh.commit({ files: { CRISIS: 'Storm\n' }, author: 'amira' });
+    gh.rules.set('main', [RULE]);
+    const off = await run(['crisis', 'off']);
+    expect(off.status).not.toBe(0);
+    expect(off.stderr).toContain(`crisis off: GitHub refused the commit to riverside/journal main: "${RULE}"`);
+    expect(gh.fileAt('main', 'CRISIS')).toBe('Storm\n');
+  });
+
+  it('publish sends nothing when it cannot record a claim, and says which rule blocks the ledger', async () => {
+    mergeReviewed({ [THANKS]: source(THANKS) }, 'intern', [{ user: 'amira' }]);
+    gh.rules.set('main', [RULE]);
+    const r = await publish('2026-12-01T09:00:00Z');
+    expect(r.status).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toContain(`GitHub refused to write content/ledger.jsonl on main: ${RULE}`);
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/kept changing under this run/);
+    expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
+    // One refused write per claim, not twenty retries each.
+    expect(gh.server.requests.filter((q) => q.method === 'PUT').length).toBeLessThanOrEqual(3);
+  });
+});

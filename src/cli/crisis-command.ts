@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../core/errors.ts';
+import { EnvironmentError, UsageError } from '../core/errors.ts';
 import { nearMissLine, showPath } from '../core/crisis-name.ts';
 import { CRISIS_FILE, readLocalCrisis, readLocalNearMisses } from '../repo/crisis-file.ts';
 import { parseCommandArgs } from './args.ts';
@@ -60,6 +60,21 @@ Options:
 
 type Gh = ReturnType<typeof import('../github/client.ts').githubFromEnv>;
 
+/**
+ * A rule of the branch refused the commit: no retry helps, and in an emergency the owner needs the
+ * rule's own words and the way that works from a phone.
+ */
+async function blocked(error: unknown, gh: NonNullable<Gh>, action: 'on' | 'off'): Promise<never> {
+  const { RuleViolation } = await import('../github/contents.ts');
+  if (!(error instanceof RuleViolation)) throw error;
+  const where = `${gh.owner}/${gh.repo} ${gh.branch}`;
+  const rules = error.rules.length ? error.rules.map((r) => `"${r}"`).join(', ') : 'a rule of the branch';
+  throw new EnvironmentError(
+    `crisis ${action}: GitHub refused the commit to ${where}: ${rules}. Nothing was changed there.\n` +
+      `From a phone: GitHub app, the repository, Code, "+", name the file CRISIS (${action === 'on' ? 'the reason as its text' : 'or open CRISIS and delete it'}), commit to ${gh.branch}; that works only for people the ruleset lets bypass it (Settings, Rules, the ruleset on ${gh.branch}, Bypass list: add the owners, e.g. the Repository admin role). Otherwise open a pull request with the change and merge it.`,
+  );
+}
+
 const named = (path: string) => (path === CRISIS_FILE ? '' : ` (${showPath(path)})`);
 
 async function status(io: Io, gh: Gh): Promise<number> {
@@ -92,7 +107,13 @@ async function turnOn(io: Io, gh: Gh, reason: string): Promise<number> {
     const { readRemoteFile, writeRemoteFile } = await import('../github/contents.ts');
     for (let tries = 0; tries < 5; tries++) {
       const current = await readRemoteFile(gh, CRISIS_FILE);
-      const written = await writeRemoteFile(gh, CRISIS_FILE, `${reason}\n`, current?.sha ?? null, `CRISIS: ${reason}`);
+      const written = await writeRemoteFile(
+        gh,
+        CRISIS_FILE,
+        `${reason}\n`,
+        current?.sha ?? null,
+        `CRISIS: ${reason}`,
+      ).catch((error: unknown) => blocked(error, gh, 'on'));
       if (written.ok) {
         io.out(
           `CRISIS is on: committed to ${gh.owner}/${gh.repo} ${gh.branch} (${written.commit.slice(0, 7)}). Nothing will be published until it is removed.`,
@@ -127,7 +148,9 @@ async function turnOff(io: Io, gh: Gh): Promise<number> {
     for (const entry of entries.filter((e) => e.type === 'file')) {
       const current = await readRemoteFile(gh, entry.path);
       if (current === null) continue;
-      const removed = await deleteRemoteFile(gh, entry.path, current.sha, 'End of CRISIS');
+      const removed = await deleteRemoteFile(gh, entry.path, current.sha, 'End of CRISIS').catch((error: unknown) =>
+        blocked(error, gh, 'off'),
+      );
       if (!removed.ok) throw new UsageError(`crisis off: ${showPath(entry.path)} changed while removing it; try again`);
     }
     if (folders.length) return foldersLeft(io, folders, `${gh.owner}/${gh.repo} ${gh.branch}`);

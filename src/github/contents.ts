@@ -75,6 +75,43 @@ export async function readRemoteFile(gh: GitHubRepo, path: string, ref = gh.bran
 
 export type WriteResult = { ok: true; commit: string } | { ok: false; conflict: true };
 
+/**
+ * GitHub refused the write because of the branch's rules (a ruleset or branch protection), not
+ * because someone wrote first: trying again cannot help. GitHub answers 409 (or 422 for push
+ * protection) with "Repository rule violations found" followed by each rule that blocked it.
+ */
+export class RuleViolation extends Error {
+  readonly rules: string[];
+  constructor(path: string, branch: string, rules: string[]) {
+    super(
+      `GitHub refused to write ${path} on ${branch}: ${rules.length ? rules.join(' ') : 'a rule of the branch blocks it'}`,
+    );
+    this.rules = rules;
+  }
+}
+
+const RULE_VIOLATION = /^Repository rule violations found/i;
+
+function ruleViolationOf(error: unknown, path: string, branch: string): RuleViolation | null {
+  const message = (error as { response?: { data?: { message?: unknown } } }).response?.data?.message;
+  if (typeof message !== 'string' || !RULE_VIOLATION.test(message)) return null;
+  const rules = message
+    .replace(RULE_VIOLATION, '')
+    .split(/\n+/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return new RuleViolation(path, branch, rules);
+}
+
+/** A refused write: a rule of the branch (thrown), or a conflict with another writer (returned). */
+function refusal(error: unknown, path: string, branch: string): WriteResult {
+  const status = statusOf(error);
+  if (status !== 409 && status !== 422) throw error;
+  const violation = ruleViolationOf(error, path, branch);
+  if (violation) throw violation;
+  return { ok: false, conflict: true };
+}
+
 /** Creates or replaces a file on the branch; `conflict` when it is no longer the version `sha` names. */
 export async function writeRemoteFile(
   gh: GitHubRepo,
@@ -96,9 +133,7 @@ export async function writeRemoteFile(
     });
     return { ok: true, commit: data.commit.sha ?? '' };
   } catch (error) {
-    const status = statusOf(error);
-    if (status === 409 || status === 422) return { ok: false, conflict: true };
-    throw error;
+    return refusal(error, path, gh.branch);
   }
 }
 
@@ -120,8 +155,6 @@ export async function deleteRemoteFile(
     });
     return { ok: true, commit: data.commit.sha ?? '' };
   } catch (error) {
-    const status = statusOf(error);
-    if (status === 409 || status === 422) return { ok: false, conflict: true };
-    throw error;
+    return refusal(error, path, gh.branch);
   }
 }

@@ -160,6 +160,11 @@ export class FakeGitHub extends FakeService {
   readonly token: string;
   /** Who the token belongs to: the login of commits made through the API. */
   actor = 'github-actions[bot]';
+  /**
+   * Rules per branch that refuse the token's contents API writes, as a ruleset without a bypass for
+   * the workflow token does: GitHub answers 409 "Repository rule violations found" and each rule.
+   */
+  readonly rules = new Map<string, string[]>();
   readonly commits = new Map<string, FakeCommit>();
   /** Branch name → head sha. */
   readonly refs = new Map<string, string>();
@@ -729,6 +734,9 @@ export class FakeGitHub extends FakeService {
     const branch = typeof body.branch === 'string' ? body.branch.replace(/^refs\/heads\//, '') : 'main';
     const parent = this.refs.get(branch);
     if (!parent) return error(404, `Branch ${branch} not found`);
+    const rules = this.rules.get(branch);
+    if (rules?.length)
+      return error(409, `Repository rule violations found\n\n${rules.map((r) => `${r}\n\n`).join('')}`);
     const current = this.commitOf(parent).tree.get(path);
     const expected = typeof body.sha === 'string' ? body.sha : undefined;
     if (content === null && current === undefined) return error(404, 'Not Found');
