@@ -1,5 +1,5 @@
 import { insecureBaseUrlProblem } from '../core/base-url.ts';
-import type { SocialChannelId } from '../core/channels.ts';
+import type { ChannelLimits, SocialChannelId } from '../core/channels.ts';
 import type { ChannelFromEnv, Env } from './channel.ts';
 
 /**
@@ -11,6 +11,10 @@ export interface ChannelOptions {
   timeoutMs?: number;
   /** The site's language (`site.language`, BCP 47), for networks that record a post's language (Bluesky's langs). */
   language?: string;
+  /** The config's limits for networks whose servers set their own (Mastodon). */
+  limits?: ChannelLimits;
+  /** The run's log, for what a network has to say about the whole run (once). */
+  notice?: (line: string) => void;
 }
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { channelsWithCredentials, SECRET_VARIABLES } from '../channels/credentials.ts';
 import { channelLoader } from '../channels/from-env.ts';
 import { redactSecrets } from '../channels/channel-error.ts';
-import { socialChannelsOf } from '../core/config-schema.ts';
+import { channelLimitsOf, socialChannelsOf } from '../core/config-schema.ts';
 import { machineTime } from '../core/clock.ts';
 import { assertSecureBaseUrls } from '../core/base-url.ts';
 import { nearMissLine } from '../core/crisis-name.ts';
@@ -136,13 +136,23 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       approvals,
       compose: { siteUrl: config.site.url, utm: config.policies.utm },
       enabled: config.channels,
+      limits: channelLimitsOf(config),
     };
     let plan = planPublish(planInputs);
 
     const deps: ApplyDeps = {
       // A network's client library loads when its queue first needs it, and only then.
       // The same per-request limit for every network as for the run's own deadline on each request.
-      channel: channelLoader(io.env, { timeoutMs, language: config.site.language }),
+      channel: channelLoader(io.env, {
+        timeoutMs,
+        language: config.site.language,
+        limits: channelLimitsOf(config),
+        // Said in the log as it happens, and with the run's notes in the job summary.
+        notice: (line) => {
+          out(`  ${line}`);
+          notes.push(line);
+        },
+      }),
       siteUrl: config.site.url,
       dryRun,
       gates,

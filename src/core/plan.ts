@@ -1,4 +1,4 @@
-import { measureFor, type ChannelId, type SocialChannelId } from './channels.ts';
+import { type ChannelId, type ChannelLimits, measureFor, type SocialChannelId } from './channels.ts';
 import { composeParts, type ComposeOptions } from './compose.ts';
 import { partHash, partKey } from './content-hash.ts';
 import type { AnnounceItem, ImageRef, Item, PostItem, SocialItem } from './item.ts';
@@ -24,6 +24,8 @@ export interface PlanInputs {
   compose: ComposeOptions;
   /** Channels the config enables; nothing is sent elsewhere. */
   enabled: readonly ChannelId[];
+  /** The config's Mastodon limits, for the lengths a dry run shows; absent, the stock server's. */
+  limits?: ChannelLimits;
 }
 
 export interface PlannedPart {
@@ -142,7 +144,7 @@ export function planPublish(inputs: PlanInputs): Plan {
       if (!inputs.enabled.includes(channel) || sent.get(item.id)?.has(channel)) continue;
       const progress = ledger.progress.get(progressKey(item.id, channel));
       const parts: PlannedPart[] = sourceParts(item, channel, compose).map((p, index) => {
-        const measured = measureFor(channel, p.text);
+        const measured = measureFor(channel, p.text, inputs.limits);
         return {
           index,
           text: p.text,
