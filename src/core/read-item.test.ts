@@ -158,3 +158,42 @@ describe('readItemText: blog posts', () => {
     expect(announce).toMatchObject({ draft: true, publishAt: null });
   });
 });
+
+describe('readItemText: front matter it refuses', () => {
+  it('refuses JavaScript front matter at line 1 without running it', () => {
+    const g = globalThis as { __pwned?: number };
+    const text = "---js\n({ publishAt: (globalThis.__pwned = 1, '2026-12-01') })\n---\nHello\n";
+    for (const kind of ['social', 'post'] as const) {
+      const { items, problems } = readItemText('content/social/a.md', kind, text, ctx);
+      expect(items).toEqual([]);
+      expect(problems).toEqual([
+        {
+          file: 'content/social/a.md',
+          line: 1,
+          col: 4,
+          severity: 'error',
+          message: expect.stringContaining('line 1 marks the front matter as "js"'),
+        },
+      ]);
+    }
+    expect(g.__pwned).toBeUndefined();
+  });
+  it('refuses ---yaml, and a closing line that is not exactly "---", where they are', () => {
+    const yamlTagged = readItemText('content/social/a.md', 'social', '---yaml\ndraft: true\n---\nHi', ctx);
+    expect(yamlTagged.problems).toEqual([expect.objectContaining({ line: 1, col: 4, severity: 'error' })]);
+    const dashes = readItemText('content/social/a.md', 'social', '---\ndraft: true\n----\nOne\n---\nTwo', ctx);
+    expect(dashes.items).toEqual([]);
+    expect(dashes.problems).toEqual([
+      expect.objectContaining({ line: 3, col: 1, message: expect.stringContaining('that line is "----"') }),
+    ]);
+  });
+  it('reads the same text afresh each time: changing one reading changes no other', () => {
+    const text = '---\npublishAt: 2026-12-01T09:30\nchannels: [x, mastodon]\n---\nHello\n';
+    const first = readSocial(text);
+    first.channels.push('bluesky');
+    first.parts[0]!.text = 'changed';
+    const second = readSocial(text);
+    expect(second.channels).toEqual(['x', 'mastodon']);
+    expect(second.parts).toEqual([{ text: 'Hello', at: { line: 5, col: 1 } }]);
+  });
+});

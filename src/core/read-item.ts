@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { SOCIAL_RULES, type SocialChannelId } from './channels.ts';
 import { postSchema, socialSchema, type PostFrontMatter, type SocialFrontMatter } from './content-schema.ts';
-import { normalizeText, readYamlMapping, splitFrontMatter, type SplitFile } from './front-matter.ts';
+import { normalizeText, readFrontMatter, type SplitFile } from './front-matter.ts';
 import {
   announceId,
   idFromPath,
@@ -60,31 +60,26 @@ export function readItemText(file: string, kind: ItemFileKind, rawText: string, 
       problems.push(problem(file, at, severity, message));
   };
 
-  const split = splitFrontMatter(normalizeText(rawText));
-  if (!split.ok) {
-    report(split.at, split.message);
-    return { items: [], problems };
-  }
-  const yaml = readYamlMapping(split.value.yaml, split.value.yamlLine);
-  if (!yaml.ok) {
-    report(yaml.at, yaml.message);
+  const front = readFrontMatter(normalizeText(rawText));
+  if (!front.ok) {
+    report(front.at, front.message);
     return { items: [], problems };
   }
   const locate = (path: PathSegment[], want: 'key' | 'value' = 'value') =>
-    locateInYaml(split.value.yaml, path, split.value.yamlLine, want);
+    locateInYaml(front.value.yaml, path, front.value.yamlLine, want);
 
   const schema = schemasFor(ctx.timeZone)[kind] as z.ZodType;
-  const parsed = schema.safeParse(yaml.value);
+  const parsed = schema.safeParse(front.value.data);
   if (!parsed.success) {
-    for (const issue of describeIssues(parsed.error.issues, yaml.value, schema))
+    for (const issue of describeIssues(parsed.error.issues, front.value.data, schema))
       report(locate(issue.path, issue.want), issue.message);
     return { items: [], problems };
   }
 
   const items =
     kind === 'social'
-      ? buildSocial(file, parsed.data as SocialFrontMatter, split.value, ctx, report, locate)
-      : buildPost(file, parsed.data as PostFrontMatter, split.value, ctx, report, locate);
+      ? buildSocial(file, parsed.data as SocialFrontMatter, front.value, ctx, report, locate)
+      : buildPost(file, parsed.data as PostFrontMatter, front.value, ctx, report, locate);
   return (parsed.data as { id?: string }).id === undefined
     ? { items, problems }
     : { items, problems, idAt: locate(['id']) };

@@ -2,8 +2,8 @@ import yaml from 'js-yaml';
 import type { Position } from './problem.ts';
 
 /**
- * Postgate's strict YAML engine, for front matter (see front-matter.ts) and for
- * postgate.config.yaml. YAML is read with the core schema: dates stay strings (see
+ * Postgate's strict YAML engine, for front matter (through gray-matter, see front-matter.ts) and
+ * for postgate.config.yaml. YAML is read with the core schema: dates stay strings (see
  * publish-time.ts) and nothing beyond JSON's types (no binary, no merge keys, no custom tags) is
  * accepted. Errors point at the cause, in file lines (`firstLine` is the file line of the text's
  * first line).
