@@ -1,4 +1,6 @@
 import type { AstroIntegration } from 'astro';
+import { fileURLToPath } from 'node:url';
+import { mdxGuardPlugin } from './mdx-guard.ts';
 import { siteLinksPlugin, type SiteLinksPlugin } from './site-links.ts';
 import type { SiteAddress } from './site-config.ts';
 
@@ -6,7 +8,8 @@ import type { SiteAddress } from './site-config.ts';
  * Postgate's part of the Astro build:
  * - records which command runs (`dev`, `build`, `sync`), so the content loader knows whether it
  *   builds the published site (released posts only) or the writers' preview (everything);
- * - adds the plugin that keeps links to the site itself relative and under the base path.
+ * - adds the plugin that keeps links to the site itself relative and under the base path;
+ * - stops the build before it compiles an MDX file that holds code (src/site/mdx-guard.ts).
  */
 const COMMAND_VARIABLE = 'POSTGATE_ASTRO_COMMAND';
 
@@ -24,6 +27,7 @@ export function postgateSite(address: SiteAddress): AstroIntegration {
       'astro:config:setup': ({ command, config, updateConfig }) => {
         // The content config is loaded in this same process, after this hook.
         process.env[COMMAND_VARIABLE] = command;
+        updateConfig({ vite: { plugins: [mdxGuardPlugin(fileURLToPath(config.root))] } });
         const plugin = siteLinksPlugin(address);
         const processor = config.markdown.processor as { name: string; options: { hastPlugins?: unknown[] } };
         if (processor.name === 'satteri' && Array.isArray(processor.options.hastPlugins)) {

@@ -70,3 +70,33 @@ describe('the published build', () => {
     expect(r.stdout + r.stderr).toContain('expected the title as text');
   });
 });
+
+describe('code in a post', () => {
+  // The attack: an MDX export in a post runs while the site is built, in the build job.
+  const attack = (marker: string) =>
+    `\nexport const leak = (await import('node:fs')).writeFileSync(${JSON.stringify(marker)}, 'ran')\n`;
+
+  it('never runs in the build, released or not: the build stops at the file and line', () => {
+    const dir = copy([released('welcome', '2026-11-20T09:00:03Z')]);
+    const marker = join(dir, 'ran.txt');
+    for (const slug of ['welcome', 'winter-appeal']) {
+      const file = join(dir, `content/posts/${slug}.mdx`);
+      writeFileSync(file, readFileSync(file, 'utf8') + attack(marker));
+    }
+    const r = astro(dir, ['build']);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(
+      /content\/posts\/(welcome|winter-appeal)\.mdx:\d+:1: import and export are not allowed/,
+    );
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('stops the build for an expression or a component too', () => {
+    const dir = copy([released('welcome', '2026-11-20T09:00:03Z')]);
+    const file = join(dir, 'content/posts/welcome.mdx');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\nWe served {globalThis.count} meals.\n`);
+    const r = astro(dir, ['build']);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/content\/posts\/welcome\.mdx:\d+:\d+: \{\.\.\.\} is code in MDX/);
+  });
+});

@@ -1,0 +1,94 @@
+import { mdxToMdast } from 'satteri';
+import type { Position } from './problem.ts';
+
+/**
+ * What a blog post's MDX may hold. MDX is code: `import`, `export` and `{expressions}` run when the
+ * site is built, in the build job, with whatever that job can reach; a review of the words does not
+ * show what code does. So a post is Markdown plus plain HTML elements with plain attribute values,
+ * and comments (`{/* ... *\/}`). The template gives posts no components, so `<Chart />` is refused
+ * here rather than failing the build. The parser is the site's own (satteri, as Astro's MDX uses),
+ * so what `check` accepts is exactly what the build reads.
+ */
+export interface MdxProblem {
+  at: Position;
+  message: string;
+}
+
+interface Node {
+  type: string;
+  name?: string | null;
+  value?: unknown;
+  attributes?: { type: string; name?: string; value?: unknown }[];
+  children?: Node[];
+  position?: { start: { line: number; column: number } };
+}
+
+const ESM = 'import and export are not allowed in a post: they run as code when the site is built. Remove the line';
+const EXPRESSION =
+  '{...} is code in MDX and is not allowed in a post (it runs when the site is built); write the text itself, or escape the brace as \\{';
+const ATTRIBUTE_EXPRESSION = 'uses {...} in an attribute, which is code; write a plain value in quotes';
+const SPREAD = 'spreads {...} into its attributes, which is code; write each attribute as name="value"';
+
+// What Astro's MDX integration turns on by default (@astrojs/markdown-satteri's mdx processor).
+const ASTRO_FEATURES = { gfm: true, smartPunctuation: true };
+
+/** Problems in a post's body; `bodyLine` is the file line the body starts on. */
+export function mdxProblems(body: string, bodyLine: number): MdxProblem[] {
+  // Markdown without braces, angle brackets or ESM keywords has nothing MDX could run.
+  if (!/[{<]|^\s*(?:import|export)\b/m.test(body)) return [];
+  let tree: Node;
+  try {
+    tree = mdxToMdast(body, { features: ASTRO_FEATURES }) as Node;
+  } catch (error) {
+    return [syntaxProblem((error as Error).message, bodyLine)];
+  }
+  const problems: MdxProblem[] = [];
+  const at = (node: Node): Position => ({
+    line: bodyLine + (node.position?.start.line ?? 1) - 1,
+    col: node.position?.start.column ?? 1,
+  });
+  const visit = (node: Node) => {
+    if (node.type === 'mdxjsEsm') problems.push({ at: at(node), message: ESM });
+    if ((node.type === 'mdxFlowExpression' || node.type === 'mdxTextExpression') && !onlyComments(node.value))
+      problems.push({ at: at(node), message: EXPRESSION });
+    if (node.type === 'mdxJsxFlowElement' || node.type === 'mdxJsxTextElement')
+      problems.push(...elementProblems(node, at));
+    for (const child of node.children ?? []) visit(child);
+  };
+  visit(tree);
+  return problems;
+}
+
+function elementProblems(node: Node, at: (node: Node) => Position): MdxProblem[] {
+  const name = node.name ?? '';
+  const tag = name ? `<${name}>` : 'a fragment <>';
+  const problems: MdxProblem[] = [];
+  // HTML elements are lower case; anything else is a component, and posts are given none.
+  if (!/^[a-z][a-z0-9-]*$/.test(name))
+    problems.push({
+      at: at(node),
+      message: `${tag} is not an HTML element, and posts can use no components; write Markdown or plain HTML`,
+    });
+  for (const attribute of node.attributes ?? []) {
+    if (attribute.type === 'mdxJsxExpressionAttribute') problems.push({ at: at(node), message: `${tag} ${SPREAD}` });
+    else if (typeof attribute.value === 'object' && attribute.value !== null)
+      problems.push({ at: at(node), message: `${tag} ${attribute.name ?? ''}=${ATTRIBUTE_EXPRESSION}` });
+  }
+  return problems;
+}
+
+/** `{/* a note *\/}` is MDX's comment: nothing but comments and spaces runs nothing. */
+function onlyComments(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  return value.replace(/\/\*[\s\S]*?\*\//g, '').trim() === '';
+}
+
+/** satteri says `3:1: Expected a closing tag for <div> (3:1) (mdx-jsx:...)`: moved to the file's lines. */
+function syntaxProblem(message: string, bodyLine: number): MdxProblem {
+  const m = /^(\d+):(\d+): (.*?)(?: \(\d+:\d+\))?(?: \([\w:-]+\))?$/s.exec(message);
+  if (!m) return { at: { line: bodyLine, col: 1 }, message: `the post is not valid MDX: ${message}` };
+  return {
+    at: { line: bodyLine + Number(m[1]) - 1, col: Number(m[2]) },
+    message: `the post is not valid MDX: ${m[3]}`,
+  };
+}
