@@ -76,6 +76,22 @@ describe('postgate check', () => {
     expect(r.stdout).toContain('postgate.config.yaml:4:13: error: expected an IANA time zone');
   });
 
+  it('names a misspelled key in a section that has defaults, with a suggestion', () => {
+    const dir = exampleRepoCopy();
+    writeFileSync(
+      join(dir, 'postgate.config.yaml'),
+      'site:\n  title: T\n  url: https://example.org\n  timeZone: Europe/Berlin\npolicies:\n  stalAfter: 6h\nmastodon:\n  maxCharacter: 600\n',
+    );
+    const r = runCli(['check'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      'postgate.config.yaml:6:3: error: unknown key "stalAfter" in policies; did you mean "staleAfter"?',
+    );
+    expect(r.stdout).toMatch(
+      /postgate\.config\.yaml:8:3: error: unknown key "maxCharacter" in mastodon; did you mean "maxCharacters"\?/,
+    );
+  });
+
   it('warns, without failing, about a channel the config does not enable', () => {
     const dir = exampleRepoCopy();
     writeFileSync(

@@ -183,7 +183,7 @@ export function keysAt(schema: AnySchema, path: readonly PathSegment[]): string[
 function unwrap(node: AnySchema | undefined): AnySchema | undefined {
   while (node) {
     const def = node._zod.def as unknown as Record<string, unknown>;
-    if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable') node = def.innerType as AnySchema;
+    if (['optional', 'default', 'prefault', 'nullable'].includes(def.type as string)) node = def.innerType as AnySchema;
     else if (def.type === 'union')
       node = (def.options as AnySchema[]).find((o) => (o._zod.def as { type: string }).type === 'object');
     else if (def.type === 'pipe') node = def.in as AnySchema;
