@@ -94,6 +94,11 @@ export interface RemoteText {
 export interface Channel {
   readonly id: SocialChannelId;
   readonly rules: SocialChannelRules;
+  /**
+   * How long the network may take to process a post's images before it can be posted (X: GIFs),
+   * beyond the requests themselves; the publisher adds it to the post's time limit. Absent: none.
+   */
+  readonly mediaProcessingMs?: number;
   /** Sends one post; throws ChannelError. */
   publish(request: PostRequest): Promise<RemotePost>;
   /**

@@ -47,6 +47,9 @@ export class XChannel implements Channel {
   private readonly agent = new Agent();
   private readonly errors: XErrorMapper;
   private readonly mediaProcessing: Required<XMediaProcessingOptions>;
+  get mediaProcessingMs(): number {
+    return this.mediaProcessing.limitMs;
+  }
   private account: XAccount | undefined;
 
   constructor(options: XChannelOptions) {

@@ -6,7 +6,7 @@ import { machineTime } from '../core/clock.ts';
 import type { LedgerRecord } from '../core/ledger.ts';
 import type { PublishAction } from '../core/plan.ts';
 import type { LedgerStore } from './ledger-store.ts';
-import { sendThread, type SendDeps } from './send-thread.ts';
+import { postTimeLimit, sendThread, type SendDeps } from './send-thread.ts';
 
 /**
  * Which failures call for a look (`find`) before sending again. Found against a real Bluesky
@@ -104,5 +104,14 @@ describe('sendThread after a failure known not to have sent anything', () => {
     expect((await result).message).toContain('could not confirm whether part 1 went out');
     expect(finds).toHaveLength(1);
     expect(records.map((r) => r.type)).toEqual(['attempt']);
+  });
+});
+
+describe('postTimeLimit', () => {
+  it('gives a post a request budget per step, and the network time to process its images', () => {
+    const x = { mediaProcessingMs: 120_000 };
+    expect(postTimeLimit(30_000, 0, x)).toBe(60_000);
+    expect(postTimeLimit(30_000, 2, x)).toBe(120_000 + 120_000);
+    expect(postTimeLimit(30_000, 2, {})).toBe(120_000);
   });
 });

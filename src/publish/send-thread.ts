@@ -187,7 +187,9 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
           key: part.key,
           dueAt: action.dueAt,
           linkCard: part.index === 0 ? linkCard : null,
-          signal: AbortSignal.timeout(deps.timeoutMs),
+          signal: AbortSignal.timeout(
+            postTimeLimit(deps.timeoutMs, part.index === 0 ? (images ?? []).length : 0, channel),
+          ),
           warn,
         });
         crashPoint(`after ${action.channel} request for ${item.id} part ${part.index + 1}`);
@@ -269,4 +271,13 @@ async function stopIfCrisis(gates: Gates): Promise<void> {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The time one post may take in all: each request has `timeoutMs` of its own (the clients enforce
+ * it); the post as a whole, a login, one upload per image and the post itself, plus the time the
+ * network may take to process images (X's GIFs: up to its limit), so a slow GIF is not cut short.
+ */
+export function postTimeLimit(timeoutMs: number, images: number, channel: Pick<Channel, 'mediaProcessingMs'>): number {
+  return timeoutMs * (2 + images) + (images > 0 ? (channel.mediaProcessingMs ?? 0) : 0);
 }
