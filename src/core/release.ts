@@ -22,7 +22,10 @@ export interface ReleaseInputs {
   now: number;
   /** From the ledger summary: post id → when its blog release was recorded (absent once retracted). */
   releasedAt: ReadonlyMap<string, number>;
-  /** The reason in the CRISIS file, or null. Only explains a preview notice; it never adds or removes a post. */
+  /**
+   * The reason in the CRISIS file, or null. Here it only explains a preview notice; the published
+   * build does not run at all during a crisis (src/site/release-select.ts).
+   */
   crisis: string | null;
 }
 

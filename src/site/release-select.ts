@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { LoaderContext } from 'astro/loaders';
 import { idFromPath } from '../core/item.ts';
 import { isReleased } from '../core/release.ts';
+import { readLocalCrisis } from '../repo/crisis-file.ts';
 import type { CandidateFile } from './strict-glob.ts';
 import { siteLedger } from './site-ledger.ts';
 
@@ -20,11 +21,26 @@ interface Validator {
 
 export function releasedPostFiles(schema: Validator) {
   return async (files: CandidateFile[], context: LoaderContext): Promise<string[]> => {
-    const { releasedAt } = await siteLedger(fileURLToPath(context.config.root));
+    const root = fileURLToPath(context.config.root);
+    // Everything stops in a crisis, the blog included: no build, so no deployment; the last one stays.
+    const crisis = await readLocalCrisis(root);
+    if (crisis)
+      throw new Error(
+        `CRISIS is on (${crisis.path}: ${crisis.reason}): the site is not built or deployed while it is; the last deployment stays live. Remove it to publish again.`,
+      );
+    const { releasedAt } = await siteLedger(root);
+    const idOf = ({ file, frontMatter }: CandidateFile) =>
+      typeof frontMatter?.id === 'string' ? frontMatter.id : idFromPath(file);
+    const duplicates = duplicateIds(files, idOf);
+    if (duplicates.length)
+      throw new Error(
+        `two post files claim the same id, so the site cannot tell which one was released: ${duplicates.join('; ')}. Give each its own id (npm run postgate -- check names them too).`,
+      );
     const kept: string[] = [];
     let held = 0;
-    for (const { file, frontMatter } of files) {
-      const id = typeof frontMatter?.id === 'string' ? frontMatter.id : idFromPath(file);
+    for (const candidate of files) {
+      const { file, frontMatter } = candidate;
+      const id = idOf(candidate);
       if (isReleased(id, releasedAt)) {
         kept.push(file);
         continue;
@@ -49,4 +65,10 @@ function firstIssue(schema: Validator, data: unknown): string | null {
   const issue = result.error.issues[0];
   if (!issue) return 'invalid front matter';
   return issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message;
+}
+
+function duplicateIds(files: CandidateFile[], idOf: (file: CandidateFile) => string): string[] {
+  const byId = new Map<string, string[]>();
+  for (const file of files) byId.set(idOf(file), [...(byId.get(idOf(file)) ?? []), file.file]);
+  return [...byId].filter(([, paths]) => paths.length > 1).map(([id, paths]) => `${id} (${paths.join(', ')})`);
 }

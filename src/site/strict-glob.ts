@@ -1,9 +1,10 @@
-import { globSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { glob } from 'astro/loaders';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { normalizeText, readYamlMapping, splitFrontMatter } from '../core/front-matter.ts';
+import { listContentFiles } from '../repo/content-files.ts';
 
 /**
  * Astro's glob loader, reading front matter the way the CLI does. Astro parses YAML with
@@ -43,28 +44,32 @@ export function strictGlob(options: GlobOptions & { base: string }, policy: Load
         if (value === undefined) frontMatterCache.set(path, (value = strictFrontMatter(path)));
         return value;
       };
-      let inner = glob(options);
-      if (policy.select) {
-        const baseDir = resolve(root, options.base);
-        const patterns = Array.isArray(options.pattern) ? options.pattern : [options.pattern];
-        const candidates = globSync(patterns, { cwd: baseDir }).map((entry) => ({
-          entry: entry.split(sep).join('/'),
-          file: relative(root, join(baseDir, entry)).split(sep).join('/'),
-          frontMatter: readFrontMatter(join(baseDir, entry)),
+      // The files are the CLI's own listing (src/repo/content-files.ts), never a second glob: a
+      // file `check` does not see (`_drafts/`, `.hidden/`, a link) must not reach the site either.
+      const baseDir = resolve(root, options.base);
+      const prefix = `${relative(root, baseDir).split(sep).join('/')}/`;
+      const listing = (await listContentFiles(root)).files.filter((f) => f.file.startsWith(prefix));
+      const candidates = listing
+        .filter((f) => !f.mayLink || lstatSync(join(root, f.file)).isFile())
+        .map(({ file }) => ({
+          entry: file.slice(prefix.length),
+          file,
+          frontMatter: readFrontMatter(join(root, file)),
         }));
-        const selected = new Set(
-          await policy.select(
-            candidates.map(({ file, frontMatter }) => ({ file, frontMatter })),
-            context,
-          ),
-        );
-        const kept = candidates.filter((c) => selected.has(c.file)).map((c) => escapeGlob(c.entry));
-        if (kept.length === 0) {
-          context.store.clear();
-          return;
-        }
-        inner = glob({ ...options, pattern: kept });
+      const selected = policy.select
+        ? new Set(
+            await policy.select(
+              candidates.map(({ file, frontMatter }) => ({ file, frontMatter })),
+              context,
+            ),
+          )
+        : null;
+      const kept = candidates.filter((c) => selected === null || selected.has(c.file)).map((c) => escapeGlob(c.entry));
+      if (kept.length === 0) {
+        context.store.clear();
+        return;
       }
+      const inner = glob({ ...options, pattern: kept });
       const skipped = new Set<string>();
       const store = policy.skipInvalid
         ? {

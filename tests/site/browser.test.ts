@@ -11,8 +11,9 @@ import { serveStatic, type StaticSite } from './static-server.ts';
 /**
  * The published site, built from a scratch copy of the example repository under a base path
  * (a GitHub Pages project site) and opened in headless Chromium. The ledger releases the winter
- * appeal and a plain Markdown post; the welcome post is due but not released, a CRISIS is on,
- * and a broken draft sits beside them: none of that may reach the site or stop the build.
+ * appeal and a plain Markdown post; the welcome post is due but not released, and a broken draft
+ * sits beside them: neither may reach the site or stop the build. (A CRISIS stops the build
+ * itself: tests/site/build.test.ts.)
  *
  * The browser comes from the npm registry, as Node does: @sparticuz/chromium ships a headless
  * Chromium inside the package (unpacked to /tmp/chromium on first use), so `npm ci && npm test`
@@ -39,7 +40,6 @@ beforeAll(async () => {
     join(dir, 'content/posts/broken-draft.mdx'),
     '---\ntitle: 12\npublishAt: 2026-02-30T10:00\n---\n\nNot finished <Unclosed {\n',
   );
-  writeFileSync(join(dir, 'CRISIS'), 'Flooding in the city: all publishing paused\n');
   writeFileSync(
     join(dir, 'content/ledger.jsonl'),
     `${[

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { astro, releaseRecord, siteCopy } from './site-copy.ts';
@@ -98,5 +98,44 @@ describe('code in a post', () => {
     const r = astro(dir, ['build']);
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/content\/posts\/welcome\.mdx:\d+:\d+: \{\.\.\.\} is code in MDX/);
+  });
+});
+
+describe('what reaches the published site', () => {
+  const evil = (id: string) =>
+    `---\nid: ${id}\ntitle: Evil twin\ndescription: Not what was approved.\npublishAt: 2026-11-20T10:00\n---\n\nWords nobody approved.\n`;
+
+  it('never takes a file that check does not list: a draft folder claiming a released id is ignored', () => {
+    const dir = copy([released('welcome', '2026-11-20T09:00:03Z')]);
+    mkdirSync(join(dir, 'content/posts/_drafts'), { recursive: true });
+    writeFileSync(join(dir, 'content/posts/_drafts/welcome.mdx'), evil('posts/welcome'));
+    mkdirSync(join(dir, 'content/posts/.hidden'), { recursive: true });
+    writeFileSync(join(dir, 'content/posts/.hidden/welcome.mdx'), evil('posts/welcome'));
+    const r = astro(dir, ['build']);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(read(dir, 'posts/welcome/index.html')).toContain('Welcome to our new journal');
+    expect(read(dir, 'index.html')).not.toContain('Evil twin');
+    expect(existsSync(join(dir, 'dist/_drafts'))).toBe(false);
+  });
+
+  it('stops when two listed files claim one id', () => {
+    const dir = copy([released('welcome', '2026-11-20T09:00:03Z')]);
+    writeFileSync(join(dir, 'content/posts/evil.mdx'), evil('posts/welcome'));
+    const r = astro(dir, ['build']);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain(
+      'two post files claim the same id, so the site cannot tell which one was released: posts/welcome (content/posts/evil.mdx, content/posts/welcome.mdx)',
+    );
+  });
+
+  it('builds nothing while CRISIS is on, so nothing is deployed', () => {
+    const dir = copy([released('welcome', '2026-11-20T09:00:03Z')]);
+    writeFileSync(join(dir, 'Crisis.md'), 'Flooding in the city\n');
+    const r = astro(dir, ['build']);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain(
+      'CRISIS is on (Crisis.md: Flooding in the city): the site is not built or deployed',
+    );
+    expect(existsSync(join(dir, 'dist/posts/welcome/index.html'))).toBe(false);
   });
 });
