@@ -319,3 +319,29 @@ describe('publish', () => {
     expect(liveCounts(n)).toEqual({ x: 1, mastodon: 0, bluesky: 1 });
   });
 });
+
+describe('a released blog post', () => {
+  const WELCOME = 'content/posts/welcome.mdx';
+  const releases = () =>
+    ledger().filter((r) => r.type === 'sent' && r.channel === 'blog' && r.item === 'posts/welcome');
+
+  it('binds the bytes it was released with; an edit is released again, once, and never re-announced', async () => {
+    expect((await publish('2026-12-01T09:00:00Z')).status).toBe(0);
+    const [first] = releases();
+    expect(first).toMatchObject({ file: WELCOME, blob: expect.stringMatching(/^[0-9a-f]{40}$/), coverBlob: null });
+    const posts = liveCounts(n);
+
+    const path = join(dir, WELCOME);
+    writeFileSync(path, readFileSync(path, 'utf8').replace('every story is ours', 'every single story is ours'));
+    const edited = await publish('2026-12-01T09:15:00Z');
+    expect(edited.status).toBe(0);
+    expect(edited.stdout).toMatch(/blog\s+posts\/welcome\s+released again \(edited and approved\)/);
+    const [, second] = releases();
+    expect(second.blob).not.toBe(first.blob);
+    expect(second.file).toBe(WELCOME);
+    expect(liveCounts(n)).toEqual(posts);
+
+    await publish('2026-12-01T09:30:00Z');
+    expect(releases()).toHaveLength(2);
+  });
+});

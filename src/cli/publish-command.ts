@@ -13,6 +13,7 @@ import { planPublish, type PlanInputs } from '../core/plan.ts';
 import { formatLocal } from '../core/time-zone.ts';
 import { LEDGER_FILE, summarizeLedger } from '../core/ledger.ts';
 import { readableLedgerRecords } from '../repo/ledger-file.ts';
+import { postFilesOf } from '../repo/post-files.ts';
 import { loadConfig } from '../repo/load-config.ts';
 import { loadRepository } from '../repo/load-repository.ts';
 import { applyReleases, applySends, type ApplyDeps } from '../publish/apply-plan.ts';
@@ -137,6 +138,7 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       compose: { siteUrl: config.site.url, utm: config.policies.utm },
       enabled: config.channels,
       limits: channelLimitsOf(config),
+      postFiles: postFilesOf(io.cwd, repo.items),
     };
     let plan = planPublish(planInputs);
 

@@ -1,6 +1,7 @@
 import { idFromPath, channelsOf } from '../core/item.ts';
 import { type ApprovalVerdict, approvalKey, type ItemState } from '../core/item-state.ts';
 import { LEDGER_FILE, type LedgerSummary, summarizeLedger } from '../core/ledger.ts';
+import { postFilesOf } from '../repo/post-files.ts';
 import { planPublish } from '../core/plan.ts';
 import { formatLocal, formatUtc } from '../core/time-zone.ts';
 import { readableLedgerRecords } from '../repo/ledger-file.ts';
@@ -81,7 +82,9 @@ Options:
       invalid: firstError,
       compose: { siteUrl: repo.config.site.url, utm: repo.config.policies.utm },
       enabled: repo.config.channels,
+      postFiles: postFilesOf(io.cwd, repo.items),
     });
+    const releasedAgain = new Set(plan.actions.flatMap((a) => (a.kind === 'release' && a.again ? [a.item.id] : [])));
 
     const rows: (QueueRow & { sortAt: number })[] = repo.items.map((item) => {
       const verdict = plan.verdicts.get(item.id)!;
@@ -97,6 +100,9 @@ Options:
         channels: [...channelsOf(item)],
         state: verdict.state,
         ...(verdict.reason ? { reason: verdict.reason } : {}),
+        ...(releasedAgain.has(item.id)
+          ? { reason: 'edited since its release: the next run releases the approved edit' }
+          : {}),
         file: item.file,
         sortAt: verdict.dueAt ?? item.publishAt ?? Infinity,
       };

@@ -39,6 +39,14 @@ export const ledgerRecordSchema = z.object({
    * network still says it before deleting it. Records written before it existed have none.
    */
   text: z.string().optional(),
+  /**
+   * On blog `sent` records: the post's file and the git blob ids of it and of its cover (null: none).
+   * The published site shows a post only while its files still have these bytes; an approved edit
+   * is released again, as a new record. Releases written before these existed have none.
+   */
+  file: z.string().optional(),
+  blob: z.string().optional(),
+  coverBlob: z.string().nullable().optional(),
   error: z.string().optional(),
   /** For `failed`: the kind of failure (see src/channels/channel-error.ts), e.g. `rejected`. */
   failure: z.string().optional(),
@@ -77,6 +85,8 @@ export interface LedgerSummary {
   sent: Map<string, Set<string>>;
   /** blog post id → when it went live. */
   releasedAt: Map<string, number>;
+  /** blog post id → the bytes its latest release bound (absent for releases recorded without them). */
+  releasedFiles: Map<string, ReleasedFiles>;
   /**
    * item id → channels it was retracted from (and not sent to again since). Kept apart from
    * "not sent": the file of a retracted item is usually still there, and must not go out again.
@@ -88,18 +98,28 @@ export interface LedgerSummary {
   byHash: Map<string, string>;
 }
 
+export interface ReleasedFiles {
+  file: string;
+  blob: string;
+  coverBlob: string | null;
+}
+
 export const progressKey = (item: string, channel: string) => `${item}\u0000${channel}`;
 
 export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary {
   const progress = new Map<string, ChannelProgress>();
   const releasedAt = new Map<string, number>();
+  const releasedFiles = new Map<string, ReleasedFiles>();
   const retracted = new Map<string, Set<string>>();
   const byHash = new Map<string, string>();
   for (const r of records) {
     const key = progressKey(r.item, r.channel);
     if (r.type === 'retracted') {
       progress.delete(key);
-      if (r.channel === 'blog') releasedAt.delete(r.item);
+      if (r.channel === 'blog') {
+        releasedAt.delete(r.item);
+        releasedFiles.delete(r.item);
+      }
       let channels = retracted.get(r.item);
       if (!channels) retracted.set(r.item, (channels = new Set()));
       channels.add(r.channel);
@@ -124,6 +144,11 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
       });
       if (r.hash) byHash.set(`${r.channel}\u0000${r.hash}`, r.item);
       if (r.channel === 'blog' && !releasedAt.has(r.item)) releasedAt.set(r.item, Date.parse(r.at));
+      if (r.channel === 'blog') {
+        if (r.file !== undefined && r.blob !== undefined)
+          releasedFiles.set(r.item, { file: r.file, blob: r.blob, coverBlob: r.coverBlob ?? null });
+        else releasedFiles.delete(r.item);
+      }
     } else {
       p.uncertain.delete(r.part);
       p.lastFailure = {
@@ -144,5 +169,5 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
     channels.add(channel);
   }
   for (const [item, channels] of retracted) if (channels.size === 0) retracted.delete(item);
-  return { sent, releasedAt, retracted, progress, byHash };
+  return { sent, releasedAt, releasedFiles, retracted, progress, byHash };
 }

@@ -219,3 +219,49 @@ describe('planPublish', () => {
     expect(p.verdicts.get('social/f')!.state).toBe('scheduled');
   });
 });
+
+describe('a released post edited afterwards', () => {
+  const bound = { file: post.file, blob: 'a'.repeat(40), coverBlob: null as string | null };
+  const released = (files: Partial<LedgerRecord> = { ...bound }) => [
+    rec('attempt', post.id, 'blog', 0, 1),
+    rec('sent', post.id, 'blog', 0, 1, files),
+  ];
+  const now = (blob: string, over: Partial<typeof bound> = {}) => ({
+    postFiles: new Map([[post.id, { ...bound, blob, ...over }]]),
+  });
+  const releases = (p: ReturnType<typeof plan>) =>
+    p.actions.filter((a): a is Extract<PublishAction, { kind: 'release' }> => a.kind === 'release');
+
+  it('binds the bytes of the first release', () => {
+    const [release] = releases(plan([post], [], now('b'.repeat(40))));
+    expect(release).toMatchObject({ again: false, files: { file: post.file, blob: 'b'.repeat(40), coverBlob: null } });
+  });
+  it('does nothing while the bytes are the ones released', () => {
+    expect(releases(plan([post], released(), now(bound.blob)))).toEqual([]);
+  });
+  it('releases an approved edit again, with the new bytes (post or cover)', () => {
+    const approved = { approvals: new Map([[approvalKey(post), { ok: true as const }]]) };
+    for (const files of [now('c'.repeat(40)), now(bound.blob, { coverBlob: 'd'.repeat(40) })]) {
+      const [release] = releases(plan([post], released(), { ...files, ...approved }));
+      expect(release).toMatchObject({ again: true, files: files.postFiles.get(post.id) });
+    }
+  });
+  it('holds an edit that is not approved, in a crisis, as a draft, or with errors', () => {
+    const edited = now('c'.repeat(40));
+    const held = { approvals: new Map([[approvalKey(post), { ok: false as const, reason: 'no approval' }]]) };
+    expect(releases(plan([post], released(), { ...edited, ...held }))).toEqual([]);
+    expect(releases(plan([post], released(), { ...edited, crisis: 'Storm' }))).toEqual([]);
+    expect(releases(plan([{ ...post, draft: true }], released(), edited))).toEqual([]);
+    expect(releases(plan([post], released(), { ...edited, invalid: new Map([[post.file, '3:1 broken']]) }))).toEqual(
+      [],
+    );
+  });
+  it('binds the bytes of a post released before releases bound them', () => {
+    const [release] = releases(plan([post], released({}), now(bound.blob)));
+    expect(release).toMatchObject({ again: true, files: bound });
+  });
+  it('never brings back a retracted post', () => {
+    const retracted = [...released(), rec('retracted', post.id, 'blog', 0, 1)];
+    expect(releases(plan([post], retracted, now('c'.repeat(40))))).toEqual([]);
+  });
+});

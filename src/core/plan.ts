@@ -2,8 +2,8 @@ import { type ChannelId, type ChannelLimits, measureFor, type SocialChannelId } 
 import { composeParts, type ComposeOptions } from './compose.ts';
 import { partHash, partKey } from './content-hash.ts';
 import type { AnnounceItem, ImageRef, Item, PostItem, SocialItem } from './item.ts';
-import { isActionable, itemState, type ApprovalVerdict, type StateVerdict } from './item-state.ts';
-import { progressKey, type LedgerSummary, type SentPart } from './ledger.ts';
+import { approvalKey, isActionable, itemState, type ApprovalVerdict, type StateVerdict } from './item-state.ts';
+import { progressKey, type LedgerSummary, type ReleasedFiles, type SentPart } from './ledger.ts';
 import type { MachineTime } from './clock.ts';
 import { linkCardFor, linkedPosts, type LinkCardData } from './link-card.ts';
 
@@ -26,6 +26,11 @@ export interface PlanInputs {
   enabled: readonly ChannelId[];
   /** The config's Mastodon limits, for the lengths a dry run shows; absent, the stock server's. */
   limits?: ChannelLimits;
+  /**
+   * Blog post id → its files' bytes now (git blob ids): a release binds them, and a released post
+   * whose bytes changed is released again once approved. Absent: releases bind nothing.
+   */
+  postFiles?: ReadonlyMap<string, ReleasedFiles>;
 }
 
 export interface PlannedPart {
@@ -46,7 +51,16 @@ export interface PlannedPart {
 }
 
 export type PublishAction =
-  | { kind: 'release'; item: PostItem; dueAt: number; hash: string }
+  | {
+      kind: 'release';
+      item: PostItem;
+      dueAt: number;
+      hash: string;
+      /** The bytes this release binds; null when they are not known (see PlanInputs.postFiles). */
+      files: ReleasedFiles | null;
+      /** True for an approved edit of a post already released: the site shows the new bytes. */
+      again: boolean;
+    }
   | {
       kind: 'send';
       item: SocialItem | AnnounceItem;
@@ -134,10 +148,22 @@ export function planPublish(inputs: PlanInputs): Plan {
   for (const item of inputs.items) {
     const verdict = itemState(item, stateInputs);
     verdicts.set(item.id, verdict);
+    if (item.kind === 'post' && verdict.state === 'published') {
+      const again = releaseAgain(item, inputs);
+      if (again) actions.push(again);
+      continue;
+    }
     if (!isActionable(verdict, failures, item.id) || verdict.dueAt === null) continue;
     if (item.kind === 'post') {
       if (inputs.enabled.includes('blog') && !sent.get(item.id)?.has('blog'))
-        actions.push({ kind: 'release', item, dueAt: verdict.dueAt, hash: partHash(`${item.slug}\n${item.title}`) });
+        actions.push({
+          kind: 'release',
+          item,
+          dueAt: verdict.dueAt,
+          hash: partHash(`${item.slug}\n${item.title}`),
+          files: inputs.postFiles?.get(item.id) ?? null,
+          again: false,
+        });
       continue;
     }
     for (const channel of item.channels) {
@@ -168,4 +194,22 @@ export function planPublish(inputs: PlanInputs): Plan {
   }
   actions.sort((a, b) => a.dueAt - b.dueAt || a.item.id.localeCompare(b.item.id));
   return { actions, verdicts, sentAs };
+}
+
+/**
+ * A released post whose files no longer have the bytes its release bound (or whose release bound
+ * none, from before releases did) is released again, with the new bytes, when it could be released
+ * now: due, not a draft, no crisis, and (on GitHub) approved as it is. Until then the published
+ * site leaves it out rather than show words nobody approved.
+ */
+function releaseAgain(item: PostItem, inputs: PlanInputs): Extract<PublishAction, { kind: 'release' }> | null {
+  const now = inputs.postFiles?.get(item.id);
+  if (!now || !inputs.enabled.includes('blog') || inputs.crisis !== null) return null;
+  const bound = inputs.ledger.releasedFiles.get(item.id);
+  if (bound && bound.file === now.file && bound.blob === now.blob && bound.coverBlob === now.coverBlob) return null;
+  if (item.draft || item.publishAt === null || item.publishAt > inputs.now || inputs.invalid.has(item.file))
+    return null;
+  if (inputs.approvals?.get(approvalKey(item))?.ok === false) return null;
+  const at = inputs.ledger.releasedAt.get(item.id) ?? inputs.now;
+  return { kind: 'release', item, dueAt: at, hash: partHash(`${item.slug}\n${item.title}`), files: now, again: true };
 }

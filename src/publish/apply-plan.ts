@@ -26,7 +26,9 @@ export async function applyReleases(actions: readonly PublishAction[], deps: App
     const url = `${deps.siteUrl}/posts/${action.item.slug}/`;
     const base = { item: action.item.id, channel: 'blog' as const, parts: 1, url };
     if (deps.dryRun) {
-      deps.log(`  blog     ${action.item.id}  would be released at ${url}`);
+      deps.log(
+        `  blog     ${action.item.id}  would be ${action.again ? 'released again (edited and approved)' : 'released'} at ${url}`,
+      );
       results.push({ ...base, outcome: 'would-release', partsLive: 0 });
       continue;
     }
@@ -55,6 +57,7 @@ export async function applyReleases(actions: readonly PublishAction[], deps: App
       remoteId: action.item.slug,
       url,
       hash: action.hash,
+      ...(action.files ?? {}),
     };
     const at = new Date(deps.now).toISOString();
     const machineAt = new Date(deps.machineClock().machineMs).toISOString();
@@ -63,7 +66,9 @@ export async function applyReleases(actions: readonly PublishAction[], deps: App
       continue;
     }
     await deps.ledger.append({ ...record, type: 'sent', at });
-    deps.log(`  blog     ${action.item.id}  released  ${url}`);
+    deps.log(
+      `  blog     ${action.item.id}  ${action.again ? 'released again (edited and approved)' : 'released'}  ${url}`,
+    );
     results.push({ ...base, outcome: 'released', partsLive: 1 });
   }
   return results;

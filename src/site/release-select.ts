@@ -1,7 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoaderContext } from 'astro/loaders';
 import { idFromPath } from '../core/item.ts';
+import { gitBlobId } from '../core/approval-binding.ts';
+import type { ReleasedFiles } from '../core/ledger.ts';
 import { isReleased } from '../core/release.ts';
+import { resolveRepoPath } from '../core/repo-path.ts';
 import { readLocalCrisis } from '../repo/crisis-file.ts';
 import type { CandidateFile } from './strict-glob.ts';
 import { siteLedger } from './site-ledger.ts';
@@ -28,7 +33,7 @@ export function releasedPostFiles(schema: Validator) {
       throw new Error(
         `CRISIS is on (${crisis.path}: ${crisis.reason}): the site is not built or deployed while it is; the last deployment stays live. Remove it to publish again.`,
       );
-    const { releasedAt } = await siteLedger(root);
+    const { releasedAt, releasedFiles } = await siteLedger(root);
     const idOf = ({ file, frontMatter }: CandidateFile) =>
       typeof frontMatter?.id === 'string' ? frontMatter.id : idFromPath(file);
     const duplicates = duplicateIds(files, idOf);
@@ -41,6 +46,14 @@ export function releasedPostFiles(schema: Validator) {
     for (const candidate of files) {
       const { file, frontMatter } = candidate;
       const id = idOf(candidate);
+      const changed = isReleased(id, releasedAt) ? changedSinceRelease(root, candidate, releasedFiles.get(id)) : null;
+      if (changed) {
+        held++;
+        context.logger.warn(
+          `${file} (${id}) ${changed} since it was released: it is left out of the site until the publisher releases the approved edit.`,
+        );
+        continue;
+      }
       if (isReleased(id, releasedAt)) {
         kept.push(file);
         continue;
@@ -71,4 +84,28 @@ function duplicateIds(files: CandidateFile[], idOf: (file: CandidateFile) => str
   const byId = new Map<string, string[]>();
   for (const file of files) byId.set(idOf(file), [...(byId.get(idOf(file)) ?? []), file.file]);
   return [...byId].filter(([, paths]) => paths.length > 1).map(([id, paths]) => `${id} (${paths.join(', ')})`);
+}
+
+/**
+ * What differs from the bytes the release bound, or null: the site shows exactly what was released.
+ * A release recorded before releases bound bytes has nothing to compare; the publisher releases it
+ * again, with its bytes, at its next run.
+ */
+function changedSinceRelease(root: string, candidate: CandidateFile, bound: ReleasedFiles | undefined): string | null {
+  if (!bound) return null;
+  if (bound.file !== candidate.file) return `is not the file that was released (${bound.file})`;
+  if (blobAt(root, candidate.file) !== bound.blob) return 'has changed';
+  const cover = candidate.frontMatter?.cover;
+  const src = typeof cover === 'string' ? cover : (cover as { src?: unknown } | undefined)?.src;
+  const path = typeof src === 'string' ? resolveRepoPath(candidate.file, src) : null;
+  const coverBlob = path === null ? null : blobAt(root, path);
+  return coverBlob === bound.coverBlob ? null : 'has a changed cover';
+}
+
+function blobAt(root: string, path: string): string | null {
+  try {
+    return gitBlobId(readFileSync(join(root, path)));
+  } catch {
+    return null;
+  }
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { gitBlobId } from '../../src/core/approval-binding.ts';
 import { astro, releaseRecord, siteCopy } from './site-copy.ts';
 
 /** Production builds of scratch copies of the example site, with the ledgers a real repository goes through. */
@@ -135,6 +136,33 @@ describe('what reaches the published site', () => {
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toContain(
       'CRISIS is on (Crisis.md: Flooding in the city): the site is not built or deployed',
+    );
+    expect(existsSync(join(dir, 'dist/posts/welcome/index.html'))).toBe(false);
+  });
+});
+
+describe('the bytes a release bound', () => {
+  const WELCOME = 'content/posts/welcome.mdx';
+  const boundRelease = (dir: string) =>
+    releaseRecord('posts/welcome', 'https://example.org/posts/welcome/', '2026-11-20T09:00:03Z', {
+      file: WELCOME,
+      blob: gitBlobId(readFileSync(join(dir, WELCOME))),
+      coverBlob: null,
+    });
+
+  it('shows a post whose file still has them, and leaves out one edited since, saying why', () => {
+    const dir = copy();
+    writeFileSync(join(dir, 'content/ledger.jsonl'), `${boundRelease(dir)}\n`);
+    const intact = astro(dir, ['build']);
+    expect(intact.status, intact.stdout + intact.stderr).toBe(0);
+    expect(existsSync(join(dir, 'dist/posts/welcome/index.html'))).toBe(true);
+
+    const file = join(dir, WELCOME);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('every story is ours', 'every story is theirs'));
+    const edited = astro(dir, ['build']);
+    expect(edited.status, edited.stdout + edited.stderr).toBe(0);
+    expect(edited.stdout).toContain(
+      `${WELCOME} (posts/welcome) has changed since it was released: it is left out of the site until the publisher releases the approved edit`,
     );
     expect(existsSync(join(dir, 'dist/posts/welcome/index.html'))).toBe(false);
   });

@@ -28,8 +28,14 @@ export function siteCopy(options: { url?: string } = {}): string {
 }
 
 /** A ledger line as the publisher writes it when it releases a post. */
-export function releaseRecord(item: string, url: string, at: string): string {
+export function releaseRecord(
+  item: string,
+  url: string,
+  at: string,
+  files?: { file: string; blob: string; coverBlob: string | null },
+): string {
   return JSON.stringify({
+    ...files,
     v: 1,
     type: 'sent',
     item,
