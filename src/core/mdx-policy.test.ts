@@ -22,7 +22,7 @@ describe('what a post may hold', () => {
   });
   it('refuses attribute expressions, spreads and components, naming the element', () => {
     expect(lines('<div onClick={() => 1} {...props}>hi</div>\n')).toEqual([
-      expect.stringMatching(/^10:1 <div> onClick=uses \{\.\.\.\} in an attribute/),
+      expect.stringMatching(/^10:1 <div> uses \{\.\.\.\} in its attribute onClick, which is code/),
       expect.stringMatching(/^10:1 <div> spreads \{\.\.\.\}/),
     ]);
     expect(lines('<Chart data="x" />\n\n<a.b />\n')).toEqual([

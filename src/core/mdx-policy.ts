@@ -26,7 +26,7 @@ interface Node {
 const ESM = 'import and export are not allowed in a post: they run as code when the site is built. Remove the line';
 const EXPRESSION =
   '{...} is code in MDX and is not allowed in a post (it runs when the site is built); write the text itself, or escape the brace as \\{';
-const ATTRIBUTE_EXPRESSION = 'uses {...} in an attribute, which is code; write a plain value in quotes';
+
 const SPREAD = 'spreads {...} into its attributes, which is code; write each attribute as name="value"';
 
 // What Astro's MDX integration turns on by default (@astrojs/markdown-satteri's mdx processor).
@@ -72,7 +72,10 @@ function elementProblems(node: Node, at: (node: Node) => Position): MdxProblem[]
   for (const attribute of node.attributes ?? []) {
     if (attribute.type === 'mdxJsxExpressionAttribute') problems.push({ at: at(node), message: `${tag} ${SPREAD}` });
     else if (typeof attribute.value === 'object' && attribute.value !== null)
-      problems.push({ at: at(node), message: `${tag} ${attribute.name ?? ''}=${ATTRIBUTE_EXPRESSION}` });
+      problems.push({
+        at: at(node),
+        message: `${tag} uses {...} in its attribute ${attribute.name ?? ''}, which is code; write a plain value in quotes`,
+      });
   }
   return problems;
 }

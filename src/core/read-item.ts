@@ -16,6 +16,7 @@ import { problem, shown, START, type Position, type Problem } from './problem.ts
 import { describeIssues } from './schema-issues.ts';
 import { splitThread, type Part } from './thread.ts';
 import { locateInYaml, type PathSegment } from './yaml-locate.ts';
+import { mdxProblems } from './mdx-policy.ts';
 import { resolveRepoPath } from './repo-path.ts';
 
 /**
@@ -151,6 +152,8 @@ function buildPost(
 ): Item[] {
   if (split.body.trim() === '')
     report({ line: split.bodyLine, col: 1 }, 'the post has no text: write it below the closing "---"');
+  // MDX is code: a post holds Markdown and plain HTML only, as the site build enforces too.
+  if (file.endsWith('.mdx')) for (const p of mdxProblems(split.body, split.bodyLine)) report(p.at, p.message);
   const slug = slugFromPath(file);
   const post: PostItem = {
     id: data.id ?? idFromPath(file),
