@@ -1,10 +1,11 @@
 /**
  * `npm run bundle-dependencies` (also run by `npm ci`, as postinstall): bundles each dependency in
- * BUNDLED_DEPENDENCIES into one ES module, so the command line starts faster. See
- * src/cli/dependency-bundles.ts. A failure here never fails the install: without bundles the
- * command line loads the packages as usual.
+ * BUNDLED_DEPENDENCIES into one ES module, so the command line starts faster, and records in the
+ * manifest what each bundle was built from and the sha256 of its bytes, which the command line
+ * checks before it loads one. See src/cli/dependency-bundles.ts. A failure here never fails the
+ * install: without bundles the command line loads the packages as usual.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import {
@@ -13,8 +14,10 @@ import {
   BUNDLED_DEPENDENCIES,
   bundleFileName,
   DEFAULT_EXPORT_ONLY,
-  installedVersion,
+  installedPackage,
   MANIFEST,
+  MANIFEST_FORMAT,
+  sha256,
   type BundleManifest,
 } from '../src/cli/dependency-bundles.ts';
 
@@ -33,11 +36,11 @@ npm ci runs it; run it yourself after changing those packages by hand.\n`);
 try {
   const { build } = await import('esbuild');
   mkdirSync(dir, { recursive: true });
-  const manifest: BundleManifest = { packages: {} };
+  const manifest: BundleManifest = { format: MANIFEST_FORMAT, packages: {} };
   const started = performance.now();
   for (const name of BUNDLED_DEPENDENCIES) {
-    const version = installedVersion(root, name);
-    if (!version) continue;
+    const installed = installedPackage(root, name);
+    if (!installed) continue;
     const file = bundleFileName(name);
     const partial = join(dir, `${file}.${process.pid}.partial`);
     const contents = DEFAULT_EXPORT_ONLY.includes(name)
@@ -71,8 +74,9 @@ try {
         js: "import { createRequire as __postgateRequire } from 'node:module'; const require = __postgateRequire(import.meta.url);",
       },
     });
+    const bytes = readFileSync(partial); // the bytes renamed into place are the bytes recorded
     renameSync(partial, join(dir, file)); // whole files only, even if two installs race
-    manifest.packages[name] = { version, file };
+    manifest.packages[name] = { ...installed, file, bytes: bytes.length, sha256: sha256(bytes) };
   }
   writeFileSync(join(dir, `${MANIFEST}.${process.pid}`), `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(join(dir, `${MANIFEST}.${process.pid}`), join(dir, MANIFEST));
@@ -80,7 +84,9 @@ try {
     `postgate: bundled ${Object.keys(manifest.packages).length} dependencies for a faster start in ${Math.round(performance.now() - started)} ms (${BUNDLE_DIR})\n`,
   );
 } catch (error) {
-  rmSync(join(dir, MANIFEST), { force: true }); // never leave a manifest that names a broken bundle
+  // Never leave a manifest that names a broken bundle, nor bundles without their manifest (the
+  // command line would say so on every run).
+  rmSync(dir, { recursive: true, force: true });
   process.stderr.write(
     `postgate: could not bundle dependencies (${error instanceof Error ? error.message : String(error)}); the command line will load them unbundled, a little slower\n`,
   );
