@@ -185,6 +185,24 @@ describe('readFrontMatter', () => {
       value: { data: { title: 'one ---two' } },
     });
   });
+  it('finds the end of a long front matter wherever it falls, and reads it whole', () => {
+    // The closing "\n---" at every offset around 1,024 and 4,096 characters, and far beyond.
+    const ends = [...Array.from({ length: 12 }, (_, i) => 1016 + i), 4090, 4093, 4096, 70_000];
+    for (const end of ends) {
+      const value = 'x'.repeat(end - '---\nnote: '.length);
+      const text = `---\nnote: ${value}\n---\nBody\n----\nmore`;
+      expect(text.indexOf('\n---', 3)).toBe(end);
+      const r = readFrontMatter(text);
+      expect(r, String(end)).toEqual({
+        ok: true,
+        value: { yaml: `note: ${value}`, yamlLine: 2, body: 'Body\n----\nmore', bodyLine: 4, data: { note: value } },
+      });
+      expect(readFrontMatter(`---\nnote: ${value}\nBody`), String(end)).toMatchObject({
+        ok: false,
+        message: expect.stringContaining('is never closed'),
+      });
+    }
+  });
   it('gives the same messages as before for a missing or late opening fence', () => {
     expect(readFrontMatter('\n\n---\na: 1\n---\n')).toEqual({
       ok: false,
