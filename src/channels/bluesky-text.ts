@@ -1,5 +1,5 @@
 import { RichText } from '@atproto/api';
-import type { LinkSpan } from '../core/links.ts';
+import { rememberLast, type LinkSpan } from '../core/links.ts';
 
 /**
  * The links Bluesky makes clickable: the link facets of atproto's RichText (the app's own
@@ -9,7 +9,9 @@ import type { LinkSpan } from '../core/links.ts';
  */
 const SCHEME = /https?:\/\//i;
 
-export function blueskyLinkSpans(text: string): LinkSpan[] {
+export const blueskyLinkSpans: (text: string) => LinkSpan[] = rememberLast(findLinkSpans);
+
+function findLinkSpans(text: string): LinkSpan[] {
   if (!text.includes('.') && !SCHEME.test(text)) return [];
   const rich = new RichText({ text });
   rich.detectFacetsWithoutResolution();

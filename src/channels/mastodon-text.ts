@@ -1,6 +1,6 @@
 import { domainToASCII } from 'node:url';
 import twitterText from 'twitter-text';
-import type { LinkSpan } from '../core/links.ts';
+import { rememberLast, type LinkSpan } from '../core/links.ts';
 import { graphemeCount } from '../core/text-length.ts';
 
 /**
@@ -177,7 +177,9 @@ const codePoints = (text: string): number => {
 };
 
 /** The gem's extract_urls_with_indices with extract_url_without_protocol: false. */
-function urlEntities(text: string): Entity[] {
+const urlEntities = rememberLast(findUrlEntities);
+
+function findUrlEntities(text: string): Entity[] {
   // The gem looks for a ":" first; only URLs with a scheme count, and every scheme ends in "://".
   if (!text.includes('://')) return [];
   const found: Entity[] = [];

@@ -1,5 +1,5 @@
 import twitterText from 'twitter-text';
-import { mapSpans, type LinkSpan } from '../core/links.ts';
+import { mapSpans, rememberLast, type LinkSpan } from '../core/links.ts';
 
 /**
  * Post text as X sees it. The length and validity are twitter-text's `parseTweet` (X's official
@@ -26,10 +26,10 @@ const URL_WEIGHT = 23;
 export function xWeightedLength(text: string): number {
   if (!BELOW_COMBINING_MARKS.test(text)) return twitterText.parseTweet(text).weightedLength;
   if (!text.includes('.')) return text.length;
-  const urls = twitterText.extractUrlsWithIndices(text);
+  const urls = xLinkSpans(text);
   if (urls.length === 0) return text.length;
   // parseTweet's loop: at the start of a link add 23 and skip the link's text.
-  const byStart = new Map(urls.map((u) => [u.indices[0], u.url.length]));
+  const byStart = new Map(urls.map((u) => [u.start, u.end - u.start]));
   let weight = 0;
   for (let i = 0; i < text.length; ) {
     const skip = byStart.get(i);
@@ -48,13 +48,13 @@ export function xWeightedLength(text: string): number {
  * The links X makes clickable (and counts 23): twitter-text's extractUrlsWithIndices, which finds
  * links with a real domain, with or without a scheme, as parseTweet does. Offsets are UTF-16.
  */
-export function xLinkSpans(text: string): LinkSpan[] {
+export const xLinkSpans: (text: string) => LinkSpan[] = rememberLast((text) => {
   // Every link X takes has a domain with a dot (twitter-text's own first test).
   if (!text.includes('.')) return [];
   return twitterText
     .extractUrlsWithIndices(text)
     .map(({ indices: [start, end] }) => ({ start, end, url: text.slice(start, end) }));
-}
+});
 
 const INVALID_NAMES: Readonly<Record<string, string>> = {
   '\ufeff': 'U+FEFF (zero width no-break space, often a stray byte order mark)',

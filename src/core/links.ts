@@ -21,3 +21,25 @@ export function mapSpans(text: string, spans: readonly LinkSpan[], rewrite: (lin
   }
   return out + text.slice(last);
 }
+
+/**
+ * `find` remembering its last few answers. The same text is looked at several times in a row (its
+ * links found, tagged, the tagged text checked and then measured), and extraction is the costly part
+ * of `check`. Answers are shared: callers never change them.
+ */
+export function rememberLast<T>(find: (text: string) => T, size = 4): (text: string) => T {
+  const texts: string[] = [];
+  const answers: T[] = [];
+  return (text) => {
+    const i = texts.indexOf(text);
+    if (i >= 0) return answers[i]!;
+    const answer = find(text);
+    texts.unshift(text);
+    answers.unshift(answer);
+    if (texts.length > size) {
+      texts.pop();
+      answers.pop();
+    }
+    return answer;
+  };
+}
