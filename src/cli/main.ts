@@ -52,6 +52,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'show what a pull request publishes: each new or changed item, when, where, the exact texts',
     load: async () => (await import('./preview-command.ts')).previewCommand,
   },
+  {
+    name: 'setup',
+    summary: 'apply the repository settings Postgate relies on (rulesets, environments, code owners, Pages)',
+    load: async () => (await import('./setup-command.ts')).setupCommand,
+  },
+  {
+    name: 'doctor',
+    summary: "say which of those settings are missing, and what that means for the gate's guarantees",
+    load: async () => (await import('./doctor-command.ts')).doctorCommand,
+  },
 ];
 
 export function overview(): string {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FakeService, jsonBody, type FakeResponse, type RecordedRequest } from './fake-server.ts';
+import { fakeUserId, FakeRepoSettings } from './fake-github-settings.ts';
 
 /**
  * A stateful fake of the parts of GitHub's REST API that Postgate's gates use, on the shared
@@ -176,6 +177,11 @@ export class FakeGitHub extends FakeService {
    * the one before. A push is at its commit's date unless the test says when it was pushed.
    */
   readonly activities: FakeActivity[] = [];
+  /**
+   * Repository settings for setup and doctor (rulesets, environments, secret names, Pages, the
+   * visibility and plan that decide which GitHub offers): tests/fakes/fake-github-settings.ts.
+   */
+  readonly settings: FakeRepoSettings = new FakeRepoSettings(this);
   /** Every file content ever committed, by its git blob id (`GET /git/blobs/{sha}`). */
   private readonly blobs = new Map<string, FakeFile>();
   /**
@@ -590,6 +596,9 @@ export class FakeGitHub extends FakeService {
       if (id === 'comments' && sub && /^\d+$/.test(sub)) return this.issueComment(request, Number(sub));
       if (id && /^\d+$/.test(id) && sub === 'comments') return this.issueComments(request, Number(id));
     }
+    // ---- Repository settings (setup, doctor): fake-github-settings.ts ----
+    const settings = this.settings.route(request, rest);
+    if (settings) return settings;
     return error(404, 'Not Found');
   }
 
@@ -943,7 +952,12 @@ export class FakeGitHub extends FakeService {
   private user(login: string | null): Record<string, unknown> | null {
     return login === null
       ? null
-      : { login, type: login.endsWith('[bot]') ? 'Bot' : 'User', html_url: `https://github.com/${login}` };
+      : {
+          login,
+          id: fakeUserId(login),
+          type: this.settings.accountType(login),
+          html_url: `https://github.com/${login}`,
+        };
   }
 
   private repoJson(): Record<string, unknown> {
@@ -952,6 +966,7 @@ export class FakeGitHub extends FakeService {
       full_name: `${this.owner}/${this.repo}`,
       owner: this.user(this.owner),
       private: false,
+      ...this.settings.repoFields(),
       default_branch: 'main',
       html_url: `https://github.com/${this.owner}/${this.repo}`,
       url: this.apiBase(),
