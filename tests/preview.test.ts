@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from './fakes/fake-github.ts';
 import { commentBody } from '../src/github/pr-comment.ts';
-import { exampleRepoCopy, runCli, runCliAsync } from './helpers/cli.ts';
+import { exampleRepoCopy, REPO_ROOT, runCli, runCliAsync } from './helpers/cli.ts';
 
 /**
  * `preview` on sample pull requests: small git repositories in temp folders, the example content
@@ -338,8 +339,7 @@ describe('preview of sample pull requests', () => {
   });
 
   it('says when a pull request changes no content, and writes the job summary and --output', () => {
-    write(dir, 'README.md', 'Notes\n');
-    commitAll(dir);
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'Nothing yet');
     const summary = join(dir, 'summary.md');
     writeFileSync(summary, '## Earlier step\n');
     const r = preview(dir, ['--base', 'main', '--output', join(dir, 'preview.md')], { GITHUB_STEP_SUMMARY: summary });
@@ -408,7 +408,7 @@ describe('preview: the base to compare with', () => {
     const help = preview(dir, ['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain(
-      'Usage: postgate preview [--base REF] [--now ISO] [--comment [--pr N]] [--output FILE]',
+      'Usage: postgate preview [--base REF] [--files-from DIR] [--now ISO] [--comment [--pr N]] [--output FILE]',
     );
     expect(preview(dir, ['--comment', '--pr', 'twelve']).stderr).toContain(
       'postgate: preview: --pr expects a pull request number, e.g. --pr 12; received "twelve"',
@@ -514,6 +514,47 @@ describe('preview --comment: one sticky comment on the pull request', () => {
     expect(gh.server.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
   });
 
+  it("finds its comment by the token's identity: a contributor's comment with the marker is neither the preview nor overwritten", async () => {
+    const decoy = `${MARKER}\n## Postgate preview\n\nThis pull request changes no blog post or social draft: it publishes nothing new.`;
+    const intern = gh.comment(pr, { user: 'intern', body: decoy });
+    const otherBot = gh.comment(pr, { user: 'dependabot[bot]', body: `${MARKER}\nAll good.` });
+    const first = await run();
+    expect(first.status).toBe(0);
+    expect(first.stderr).toContain('preview: comment created on pull request #1');
+    // GitHub Actions' token may not read GET /user: it writes as github-actions[bot].
+    expect(gh.server.requests.some((q) => q.method === 'GET' && q.path === '/user')).toBe(true);
+    const ours = () => gh.commentsOn(pr).filter((c) => c.user.login === 'github-actions[bot]');
+    expect(ours()).toHaveLength(1);
+    expect(ours()[0]!.body).toBe(`${MARKER}\n${first.stdout}`);
+
+    edit(dir, 'content/social/2026-12-01-pantry-thread.md', (t) => t.replace('Bring a bag!', 'Bring a bag, please!'));
+    commitAll(dir, 'Polish');
+    const second = await run();
+    expect(second.stderr).toContain(
+      `preview: comment updated on pull request #1: https://github.com/riverside/journal/pull/1#issuecomment-${ours()[0]!.id}`,
+    );
+    expect(ours()).toHaveLength(1);
+    expect(ours()[0]!.body).toContain('Bring a bag, please!');
+    // Nobody else's comment was written to, or taken for the preview.
+    expect(gh.comments.find((c) => c.id === intern)!.body).toBe(decoy);
+    expect(gh.comments.find((c) => c.id === otherBot)!.body).toBe(`${MARKER}\nAll good.`);
+    const patched = gh.server.requests.filter((q) => q.method === 'PATCH').map((q) => q.path);
+    expect(patched).toEqual([`/repos/riverside/journal/issues/comments/${ours()[0]!.id}`]);
+  });
+
+  it("with a person's token, finds the comment that person's token wrote, not the bot's", async () => {
+    gh.actor = 'amira';
+    gh.comment(pr, { user: 'github-actions[bot]', body: `${MARKER}\nAn older preview by the workflow.` });
+    const first = await run();
+    expect(first.stderr).toContain('preview: comment created on pull request #1');
+    const second = await run();
+    expect(second.stderr).toContain('preview: comment already up to date on pull request #1');
+    expect(gh.commentsOn(pr).map((c) => [c.user.login, c.body.split('\n')[1]])).toEqual([
+      ['github-actions[bot]', 'An older preview by the workflow.'],
+      ['amira', '## Postgate preview'],
+    ]);
+  });
+
   it('leaves the preview in the job summary when the token is read-only (a pull request from a fork), and exits 0', async () => {
     gh.refuseCommentWrites = true;
     const r = await run();
@@ -536,5 +577,185 @@ describe('preview --comment: one sticky comment on the pull request', () => {
       'preview: no GITHUB_TOKEN, so no comment on pull request #1; the preview is in the job summary',
     );
     expect(gh.server.requests).toEqual([]);
+  });
+});
+
+const sentRecord = (item: string, channel: string) =>
+  JSON.stringify({
+    v: 1,
+    type: 'sent',
+    item,
+    channel,
+    part: 0,
+    parts: 1,
+    remoteId: `${channel}-1`,
+    url: `https://${channel}.example/1`,
+    at: '2026-11-27T08:31:00Z',
+    hash: 'h',
+  });
+/** The red block at the top of the preview: its lines, from the alert to the first blank line. */
+const redBlock = (md: string) => {
+  const start = md.indexOf('> [!CAUTION]\n> **This pull request changes more than posts');
+  if (start === -1) return null;
+  return md.slice(start).split('\n\n')[0]!.split('\n');
+};
+
+describe('preview: every change outside content/ is flagged in red, at the top', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = exampleRepoCopy();
+    write(dir, 'content/ledger.jsonl', `${sentRecord('social/2026-11-27-happy-friday', 'x')}\n`);
+    write(dir, 'src/github/approvals.ts', 'export const approvalsNeeded = (n: number) => n >= 1;\n');
+    write(dir, 'package-lock.json', '{ "lockfileVersion": 3 }\n');
+    write(dir, '.github/workflows/publish.yml', 'on: schedule\n');
+    git(dir, 'init', '-q', '-b', 'main');
+    commitAll(dir, 'Base');
+    git(dir, 'checkout', '-q', '-b', 'pr');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('names the approval code, the lockfile, a workflow, approvals lowered to 0 and an emptied ledger, each with why', () => {
+    write(dir, 'src/github/approvals.ts', 'export const approvalsNeeded = (_n: number) => true;\n');
+    write(dir, 'package-lock.json', '{ "lockfileVersion": 3, "packages": { "node_modules/evil": {} } }\n');
+    edit(dir, '.github/workflows/publish.yml', (t) => `${t}# runs on push too\n`);
+    edit(dir, 'postgate.config.yaml', (t) => t.replace('approvals: 1', 'approvals: 0'));
+    write(dir, 'content/ledger.jsonl', '');
+    commitAll(dir);
+    const r = preview(dir, ['--base', 'main']);
+    expect(r.status, r.stderr).toBe(0);
+    // The first thing a reviewer reads, before anything about posts.
+    expect(r.stdout.startsWith('## Postgate preview\n\n> [!CAUTION]\n')).toBe(true);
+    expect(redBlock(r.stdout)).toEqual([
+      '> [!CAUTION]',
+      '> **This pull request changes more than posts: 5 files outside `content/` or in the ledger.** The posts below cannot show what these changes do: read each in the diff before approving.',
+      '>',
+      '> - **Workflows** (`.github/workflows/publish.yml`): changes the GitHub Actions workflows: what runs, when, and with which credentials (and the review that computes this preview).',
+      '> - **Code** (`src/github/approvals.ts`): changes the code that checks approvals and sends posts: review it as code, not as words.',
+      '> - **Dependencies** (`package-lock.json`): changes the packages the publisher installs and runs with the network credentials.',
+      '> - **Config** (`postgate.config.yaml`): changes the publishing rules.',
+      '>   - **weakens a gate:** `policies.approvals` lowered from 1 to 0: a post needs no approving review at all',
+      '> - **Ledger** (`content/ledger.jsonl`): edits the ledger: the record of what went out.',
+      '>   - **removes 1 record** of what went out',
+    ]);
+    // Not "publishes nothing new": it changes no post, and what it changes instead is above.
+    expect(r.stdout).not.toContain('publishes nothing new');
+    expect(r.stdout).toContain(
+      'This pull request changes no blog post or social draft (compared with `main`); what it changes instead is flagged above.',
+    );
+  });
+
+  it('flags UTM turned off and a channel removed, next to the posts the config change moves; and flags nothing for a post alone', () => {
+    write(dir, 'content/social/2026-12-01-pantry-thread.md', PANTRY_THREAD);
+    commitAll(dir, 'A thread');
+    const posts = preview(dir, ['--base', 'main']);
+    expect(redBlock(posts.stdout)).toBeNull();
+    expect(posts.stdout).not.toContain('[!CAUTION]');
+
+    edit(dir, 'postgate.config.yaml', (t) =>
+      t
+        .replace('utm: true', 'utm: false')
+        .replace('channels: [blog, x, mastodon, bluesky]', 'channels: [blog, mastodon, bluesky]'),
+    );
+    write(dir, 'README.md', 'Notes\n');
+    commitAll(dir, 'Rules');
+    const md = preview(dir, ['--base', 'main']).stdout;
+    expect(redBlock(md)).toEqual([
+      '> [!CAUTION]',
+      '> **This pull request changes more than posts: 2 files outside `content/` or in the ledger.** The posts below cannot show what these changes do: read each in the diff before approving.',
+      '>',
+      '> - **Config** (`postgate.config.yaml`): changes the publishing rules.',
+      '>   - **changes what goes out:** `policies.utm` turned off: links to the site go out untagged, so no click can be traced to a post',
+      '>   - **changes what goes out:** `channels` removes X: nothing more goes to a removed one',
+      '> - **Other files** (`README.md` new): is not a post or a social draft, so nothing below shows it: read it in the diff.',
+    ]);
+    expect(md).toContain('### `social/2026-12-01-pantry-thread` · thread of 2 · new');
+  });
+});
+
+/**
+ * The review workflow's layout: the base branch's Postgate runs, over a checkout of the pull
+ * request in another folder. The pull request below rewrites its own copy of the preview so that
+ * it says "publishes nothing new"; run from its own checkout it does, run by the base's code over
+ * its files the truth comes out.
+ */
+describe('preview --files-from: the base branch computes the preview of the pull request', () => {
+  let workspace: string;
+  let pr: string;
+  beforeEach(() => {
+    workspace = mkdtempSync(join(tmpdir(), 'postgate-review-'));
+    pr = join(workspace, 'pr');
+    const example = exampleRepoCopy();
+    cpSync(example, pr, { recursive: true });
+    rmSync(example, { recursive: true, force: true });
+    for (const entry of ['src', 'scripts', 'package.json'])
+      cpSync(join(REPO_ROOT, entry), join(pr, entry), { recursive: true });
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(pr, 'node_modules'));
+    write(pr, '.gitignore', 'node_modules\n');
+    write(pr, 'content/ledger.jsonl', `${sentRecord('social/2026-11-27-happy-friday', 'x')}\n`);
+    git(pr, 'init', '-q', '-b', 'main');
+    commitAll(pr, 'Base');
+    git(pr, 'checkout', '-q', '-b', 'pr');
+  });
+  afterEach(() => rmSync(workspace, { recursive: true, force: true }));
+
+  it("shows the base's preview, flags and all, of a pull request that rewrote its own preview code", () => {
+    edit(pr, 'src/core/preview.ts', (t) =>
+      t.replace(
+        'export function renderPreview(inputs: PreviewInputs): string {',
+        "export function renderPreview(inputs: PreviewInputs): string {\n  if (inputs) return '## Postgate preview\\n\\nThis pull request changes no blog post or social draft: it publishes nothing new.';",
+      ),
+    );
+    edit(pr, 'postgate.config.yaml', (t) => t.replace('approvals: 1', 'approvals: 0'));
+    write(pr, 'content/ledger.jsonl', '');
+    write(pr, 'content/social/2026-12-01-pantry-thread.md', PANTRY_THREAD);
+    commitAll(pr);
+
+    // The pull request's own code says what the pull request wants said.
+    const own = spawnSync(
+      process.execPath,
+      [join(pr, 'scripts/postgate.mjs'), 'preview', '--base', 'main', '--now', NOW],
+      {
+        cwd: pr,
+        env: { PATH: process.env.PATH ?? '', HOME: pr, ...GIT_ENV },
+        encoding: 'utf8',
+      },
+    );
+    expect(own.stdout.trim()).toBe(
+      '## Postgate preview\n\nThis pull request changes no blog post or social draft: it publishes nothing new.',
+    );
+
+    // The base's code (this checkout's CLI), run from the workspace over the files in pr/.
+    const r = runCli(['preview', '--files-from', 'pr', '--base', 'main', '--now', NOW], {
+      cwd: workspace,
+      env: GIT_ENV,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('publishes nothing new');
+    expect(redBlock(r.stdout)).toEqual([
+      '> [!CAUTION]',
+      '> **This pull request changes more than posts: 3 files outside `content/` or in the ledger.** The posts below cannot show what these changes do: read each in the diff before approving.',
+      '>',
+      '> - **Code** (`src/core/preview.ts`): changes the code that checks approvals and sends posts: review it as code, not as words.',
+      '> - **Config** (`postgate.config.yaml`): changes the publishing rules.',
+      '>   - **weakens a gate:** `policies.approvals` lowered from 1 to 0: a post needs no approving review at all',
+      '> - **Ledger** (`content/ledger.jsonl`): edits the ledger: the record of what went out.',
+      '>   - **removes 1 record** of what went out',
+    ]);
+    expect(r.stdout).toContain('This pull request adds 1 item, compared with `main`.');
+    expect(section(r.stdout, 'social/2026-12-01-pantry-thread')).toContain(
+      '<summary>X · thread of 2 · 72/280, 66/280</summary>',
+    );
+  });
+
+  it('refuses a --files-from that is not a folder, with exit 2', () => {
+    const r = runCli(['preview', '--files-from', 'nowhere', '--base', 'main', '--now', NOW], {
+      cwd: workspace,
+      env: GIT_ENV,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      `postgate: preview: --files-from names ${join(workspace, 'nowhere')}, which is not a folder; check out the pull request there first`,
+    );
+    expect(preview(pr, ['--files-from', '--base']).status).toBe(2);
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -5,6 +6,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -16,7 +18,7 @@ import { parse } from 'yaml';
 import { FakeGitHub } from './fakes/fake-github.ts';
 import { REPO_ROOT, spawnAsync } from './helpers/cli.ts';
 import { liveCounts, startNetworks, type Networks } from './helpers/networks.ts';
-import { parseWorkflow, substitute, triggers, type Workflow } from './helpers/workflow.ts';
+import { parseWorkflow, substitute, triggers, type Step, type Workflow } from './helpers/workflow.ts';
 import { PIPELINE_RULES, pipelineViolations, workflowFile, type WorkflowFile } from './helpers/workflow-policy.ts';
 
 const WORKFLOWS = join(REPO_ROOT, '.github/workflows');
@@ -170,6 +172,84 @@ describe('the pipeline policy: secrets only where needed, nothing untrusted wher
     expect(found['credentialed jobs restore no cache']).toContain(
       `retract.yml job retract: holds credentials and restores a cache (actions/cache key "${MODULES_KEY}") that review.yml job review, site.yml job build also save`,
     );
+  });
+
+  // Attack 6: the review ran the pull request's own code, which could make its preview say anything.
+  it("finds the review running the pull request's code, and catches the ways around the base checkout", () => {
+    expect(
+      PIPELINE_RULES["pull requests are reviewed by the base branch's code"](loadWorkflows(BEFORE_ISSUE_14)),
+    ).toEqual([
+      "review.yml job review: runs code from the pull request's checkout (the workspace root): npm ci --no-audit --no-fund",
+      "review.yml job review: runs code from the pull request's checkout (the workspace root): Check content",
+      "review.yml job review: runs code from the pull request's checkout (the workspace root): Preview what this pull request publishes",
+    ]);
+    const review = (steps: string) =>
+      workflowsFrom({
+        'r.yml': `
+on: pull_request
+permissions: {}
+jobs:
+  review:
+    runs-on: x
+    permissions: { contents: read }
+    steps:
+      - uses: actions/checkout@fbc6f3992d24b796d5a048ff273f7fcc4a7b6c09 # v5.1.0
+        with: { ref: "\${{ github.event.pull_request.base.sha }}" }
+      - uses: actions/checkout@fbc6f3992d24b796d5a048ff273f7fcc4a7b6c09 # v5.1.0
+        with: { ref: "\${{ github.event.pull_request.head.sha }}", path: pr }
+${steps}`,
+      });
+    const rule = PIPELINE_RULES["pull requests are reviewed by the base branch's code"];
+    // The honest layout: the base's install and CLI, the pull request's folder read as data.
+    expect(
+      rule(
+        review(`      - run: npm ci --omit=dev
+      - run: node "$GITHUB_WORKSPACE/scripts/postgate.mjs" check
+        working-directory: pr
+      - run: npm run postgate -- preview --files-from pr --base "$BASE"
+`),
+      ),
+    ).toEqual([]);
+    expect(
+      rule(
+        review(`      - name: Install the pull request's lockfile
+        run: npm ci
+        working-directory: pr
+      - run: node pr/scripts/postgate.mjs preview
+      - run: node scripts/postgate.mjs check
+        working-directory: ./pr/
+      - run: cd pr && ./build.sh
+      - run: npm --prefix pr run postgate
+      - uses: ./pr/.github/actions/setup
+`),
+      ),
+    ).toEqual([
+      "r.yml job review: runs code from the pull request's checkout (pr/): Install the pull request's lockfile",
+      "r.yml job review: runs code from the pull request's checkout (pr/): node pr/scripts/postgate.mjs preview",
+      "r.yml job review: runs code from the pull request's checkout (pr/): node scripts/postgate.mjs check",
+      "r.yml job review: runs code from the pull request's checkout (pr/): cd pr && ./build.sh",
+      "r.yml job review: runs code from the pull request's checkout (pr/): npm --prefix pr run postgate",
+      "r.yml job review: runs code from the pull request's checkout (pr/): ./pr/.github/actions/setup",
+    ]);
+    // A base checkout that is really the pull request's (its head at the root).
+    const headAtRoot = review('      - run: npm ci\n').map((f) => ({
+      ...f,
+      workflow: {
+        ...f.workflow,
+        jobs: {
+          review: {
+            ...f.workflow.jobs.review!,
+            steps: [
+              { uses: 'actions/checkout@x', with: { ref: '${{ github.event.pull_request.head.sha }}' } },
+              { run: 'npm ci' },
+            ],
+          },
+        },
+      },
+    }));
+    expect(rule(headAtRoot)).toEqual([
+      "r.yml job review: runs code from the pull request's checkout (the workspace root): npm ci",
+    ]);
   });
 
   // Attack 7: any writer could dispatch retract. Now the owners approve it first, and the wait for
@@ -463,16 +543,21 @@ describe('the review comment workflow, run locally', () => {
     });
   }
   const botComments = () => gh.commentsOn(pr).filter((c) => c.user.login === 'github-actions[bot]');
+  /** The line under the marker: which commit the preview shows, so one left from an older commit says so. */
+  const commitLine = (sha = headSha) =>
+    `<sub>Preview of commit ${sha.slice(0, 12)}: if the pull request is at a newer commit, this preview is out of date.</sub>\n\n`;
 
   it('writes one comment, then updates it in place, and leaves it alone when nothing changed', async () => {
     const first = await runCommentStep({ preview: '## Publishes\n\n- launch, Tuesday\n', pullRequest: `${pr}\n` });
     expect(first.status, first.stdout + first.stderr).toBe(0);
     expect(first.stdout).toContain(`Preview comment created on pull request #${pr}`);
-    expect(botComments().map((c) => c.body)).toEqual([`${MARKER}\n## Publishes\n\n- launch, Tuesday\n`]);
+    expect(botComments().map((c) => c.body)).toEqual([`${MARKER}\n${commitLine()}## Publishes\n\n- launch, Tuesday\n`]);
 
     const second = await runCommentStep({ preview: '## Publishes\n\n- launch, Wednesday\n', pullRequest: `${pr}` });
     expect(second.stdout).toContain(`Preview comment updated on pull request #${pr}`);
-    expect(botComments().map((c) => c.body)).toEqual([`${MARKER}\n## Publishes\n\n- launch, Wednesday\n`]);
+    expect(botComments().map((c) => c.body)).toEqual([
+      `${MARKER}\n${commitLine()}## Publishes\n\n- launch, Wednesday\n`,
+    ]);
 
     const third = await runCommentStep({ preview: '## Publishes\n\n- launch, Wednesday\n', pullRequest: `${pr}` });
     expect(third.stdout).toContain('already up to date');
@@ -485,7 +570,7 @@ describe('the review comment workflow, run locally', () => {
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(gh.commentsOn(pr).map((c) => [c.user.login, c.body])).toEqual([
       ['intern', `${MARKER}\nPublishes nothing new.`],
-      ['github-actions[bot]', `${MARKER}\n## Publishes\n\n- launch\n`],
+      ['github-actions[bot]', `${MARKER}\n${commitLine()}## Publishes\n\n- launch\n`],
     ]);
   });
 
@@ -511,6 +596,45 @@ describe('the review comment workflow, run locally', () => {
     expect(gh.comments).toEqual([]);
   });
 
+  // GitHub runs a pull request's own copy of review.yml: one that changes it could upload any preview.
+  it('shows no preview of a pull request that changes its workflows, and lists those files instead', async () => {
+    const sha = gh.commit({
+      branch: 'launch',
+      files: {
+        '.github/workflows/review.yml': 'name: review\n',
+        '.github/workflows/x`y.yml': 'on: push\n',
+        '.github/CODEOWNERS': '* @intern\n',
+      },
+      author: 'intern',
+    });
+    const lie =
+      '## Postgate preview\n\nThis pull request changes no blog post or social draft: it publishes nothing new.\n';
+    const result = await runCommentStep({ preview: lie, pullRequest: `${pr}` }, sha);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Pull request #${pr} changes its workflows`);
+    expect(botComments().map((c) => c.body)).toEqual([
+      `${MARKER}\n${commitLine(sha)}## Postgate preview\n\n> [!CAUTION]\n` +
+        "> **No preview is shown for this pull request:** it changes workflows, and GitHub runs a pull request's own copy of the review workflow, so the preview its review run wrote could say anything. " +
+        'Review every change in it as code, in the diff. Pull requests that leave `.github/workflows/` and `.github/actions/` alone get their preview here.\n' +
+        '> - `.github/workflows/review.yml`\n> - `.github/workflows/xy.yml`\n',
+    ]);
+    expect(botComments()[0]!.body).not.toContain('publishes nothing new');
+    // The files were read from GitHub, every page of them.
+    expect(gh.server.requests.some((q) => q.path === `/repos/${gh.owner}/${gh.repo}/pulls/${pr}/files`)).toBe(true);
+  });
+
+  it('keeps the preview of a pull request that changes .github/ but no workflow (the preview flags the code owners itself)', async () => {
+    const sha = gh.commit({ branch: 'launch', files: { '.github/CODEOWNERS': '* @intern\n' }, author: 'intern' });
+    const result = await runCommentStep(
+      { preview: '## Postgate preview\n\n> [!CAUTION]\n> Code owners\n', pullRequest: `${pr}` },
+      sha,
+    );
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(botComments().map((c) => c.body)).toEqual([
+      `${MARKER}\n${commitLine(sha)}## Postgate preview\n\n> [!CAUTION]\n> Code owners\n`,
+    ]);
+  });
+
   it('cuts a preview too long for one comment at an item, with a note pointing at the job summary', async () => {
     const item = (i: number) => `### Item ${i}\n\n${'A sentence of the post, as it goes out. '.repeat(40)}\n\n`;
     const preview = `## Publishes\n\n${Array.from({ length: 80 }, (_, i) => item(i)).join('')}`;
@@ -528,5 +652,165 @@ describe('the review comment workflow, run locally', () => {
     expect(last).toBeGreaterThan(10);
     expect(kept.endsWith(item(last).trimEnd())).toBe(true);
     expect(body).not.toContain('### Item 79');
+  });
+});
+
+/**
+ * review.yml's `run:` steps for real, in the layout its two checkouts leave: the base commit's code
+ * at the workspace root (this checkout's code, its packages as npm ci installs them), the pull
+ * request's commit in pr/ with the base branch's history. The pull request rewrites its own entry
+ * point, package script and preview code to claim it publishes nothing; none of it may run.
+ */
+describe("the review workflow, run locally: the base branch's code over the pull request's files", () => {
+  const GIT_ENV = {
+    GIT_AUTHOR_NAME: 'Intern',
+    GIT_AUTHOR_EMAIL: 'intern@example.org',
+    GIT_COMMITTER_NAME: 'Intern',
+    GIT_COMMITTER_EMAIL: 'intern@example.org',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_NOSYSTEM: '1',
+  };
+  let workspace: string;
+  afterEach(() => rmSync(workspace, { recursive: true, force: true }));
+  const git = (dir: string, ...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', HOME: dir, ...GIT_ENV },
+      encoding: 'utf8',
+    });
+
+  it("checks and previews with the base's code, flags the pull request's code and config changes, and runs nothing of the pull request", async () => {
+    workspace = mkdtempSync(join(tmpdir(), 'postgate-review-workflow-'));
+    const pr = join(workspace, 'pr');
+    const temp = join(workspace, 'runner-temp');
+    mkdirSync(temp);
+    const code = ['src', 'scripts', 'content', 'postgate.config.yaml', 'package.json', '.nvmrc'];
+    for (const entry of code) cpSync(join(REPO_ROOT, entry), join(workspace, entry), { recursive: true });
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(workspace, 'node_modules'));
+
+    mkdirSync(pr);
+    for (const entry of code) cpSync(join(REPO_ROOT, entry), join(pr, entry), { recursive: true });
+    git(pr, 'init', '-q', '-b', 'main');
+    git(pr, 'add', '-A');
+    git(pr, 'commit', '-q', '-m', 'Base');
+    const baseSha = git(pr, 'rev-parse', 'HEAD').trim();
+    git(pr, 'checkout', '-q', '-b', 'pr');
+    const ran = join(workspace, 'the-pull-request-code-ran');
+    const lie =
+      '## Postgate preview\\n\\nThis pull request changes no blog post or social draft: it publishes nothing new.';
+    writeFileSync(
+      join(pr, 'scripts/postgate.mjs'),
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(ran)}, 'entry');\nconsole.log('${lie}');\n`,
+    );
+    const pkg = JSON.parse(readFileSync(join(pr, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    pkg.scripts.postgate = `echo script > ${JSON.stringify(ran)} && echo '${lie}'`;
+    writeFileSync(join(pr, 'package.json'), JSON.stringify(pkg, null, 2));
+    const previewCode = join(pr, 'src/core/preview.ts');
+    writeFileSync(
+      previewCode,
+      readFileSync(previewCode, 'utf8').replace(
+        'export function renderPreview(inputs: PreviewInputs): string {',
+        `export function renderPreview(inputs: PreviewInputs): string {\n  if (inputs) return '${lie}';`,
+      ),
+    );
+    const config = join(pr, 'postgate.config.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('approvals: 1', 'approvals: 0'));
+    writeFileSync(
+      join(pr, 'content/social/2026-12-01-long.md'),
+      `---\npublishAt: 2026-12-01T10:00\nchannels: [x]\n---\n${'Thanks! '.repeat(40).trim()}\n`,
+    );
+    git(pr, 'add', '-A');
+    git(pr, 'commit', '-q', '-m', 'Pull request');
+
+    const workflow = parseWorkflow(read('review.yml'));
+    const values: Record<string, string> = {
+      'github.event.pull_request.number': '7',
+      'github.event.pull_request.base.sha': baseSha,
+    };
+    const results: Record<string, { status: number | null; stdout: string; stderr: string }> = {};
+    for (const step of workflow.jobs.review!.steps! as (Step & { 'working-directory'?: string })[]) {
+      if (!step.run) continue; // the checkouts, setup-node and the upload are what this layout already is
+      if (/^npm ci\b/.test(step.run)) {
+        // The base's packages, from the base's lockfile, at the workspace root.
+        expect(step.run).toBe('npm ci --omit=dev --no-audit --no-fund');
+        expect(step['working-directory']).toBeUndefined();
+        continue;
+      }
+      const env = Object.fromEntries(
+        Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), values)]),
+      );
+      results[step.name ?? step.run] = await spawnAsync(
+        'bash',
+        ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run],
+        {
+          cwd: join(workspace, step['working-directory'] ?? '.'),
+          env: {
+            PATH: `${join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
+            HOME: workspace,
+            GITHUB_WORKSPACE: workspace,
+            RUNNER_TEMP: temp,
+            POSTGATE_NOW: '2026-11-28T09:00:00Z',
+            ...GIT_ENV,
+            ...env,
+          },
+          timeoutMs: 120_000,
+        },
+      );
+    }
+    expect(existsSync(ran)).toBe(false);
+
+    // check: the base's checker, on the pull request's files, annotating the pull request's paths.
+    const check = results["Check the pull request's content"]!;
+    expect(check.status).toBe(1);
+    expect(check.stdout).toContain('::error file=content/social/2026-12-01-long.md,line=5,col=1');
+
+    const preview = results['Preview what this pull request publishes']!;
+    expect(preview.status, preview.stderr).toBe(0);
+    expect(readFileSync(join(temp, 'postgate-preview/pull-request'), 'utf8')).toBe('7\n');
+    const md = readFileSync(join(temp, 'postgate-preview/preview.md'), 'utf8');
+    expect(md).not.toContain('publishes nothing new');
+    expect(md).toContain(
+      '> - **Code** (`scripts/postgate.mjs`, `src/core/preview.ts`): changes the code that checks approvals and sends posts: review it as code, not as words.',
+    );
+    expect(md).toContain(
+      '> - **Dependencies** (`package.json`): changes the packages the publisher installs and runs with the network credentials.',
+    );
+    expect(md).toContain(
+      '>   - **weakens a gate:** `policies.approvals` lowered from 1 to 0: a post needs no approving review at all',
+    );
+    expect(md).toContain(`This pull request adds 1 item, compared with \`${baseSha}\`.`);
+    expect(md).toContain('### `social/2026-12-01-long` · social post · new');
+  });
+
+  it('leaves a preview that says it failed, rather than none, when the preview cannot be computed', async () => {
+    workspace = mkdtempSync(join(tmpdir(), 'postgate-review-workflow-'));
+    const temp = join(workspace, 'runner-temp');
+    mkdirSync(temp);
+    const step = (parseWorkflow(read('review.yml')).jobs.review!.steps ?? []).find(
+      (s) => s.name === 'Preview what this pull request publishes',
+    )!;
+    // No pr/ checkout at all: the preview stops with an error.
+    for (const entry of ['scripts', 'src', 'package.json'])
+      cpSync(join(REPO_ROOT, entry), join(workspace, entry), { recursive: true });
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(workspace, 'node_modules'));
+    const result = await spawnAsync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+      cwd: workspace,
+      env: {
+        PATH: `${join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
+        HOME: workspace,
+        RUNNER_TEMP: temp,
+        PULL_REQUEST: '7',
+        BASE_SHA: 'f'.repeat(40),
+      },
+      timeoutMs: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('--files-from names');
+    const md = readFileSync(join(temp, 'postgate-preview/preview.md'), 'utf8');
+    expect(md).toContain(
+      '## Postgate preview\n\n> [!CAUTION]\n> The preview of this commit could not be computed, so it shows nothing: do not approve on it. What went wrong:\n\n```text\n',
+    );
+    expect(md).toContain('which is not a folder');
+    expect(md.endsWith('\n```\n')).toBe(true);
   });
 });

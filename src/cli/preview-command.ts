@@ -1,6 +1,8 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UsageError } from '../core/errors.ts';
 import { renderPreview } from '../core/preview.ts';
+import { redFlags } from '../core/preview-flags.ts';
 import { githubFromEnv } from '../github/client.ts';
 import { commentBody, upsertPreviewComment } from '../github/pr-comment.ts';
 import { changedItems } from '../repo/changed-items.ts';
@@ -11,27 +13,36 @@ import { EXIT, type Command, type Io } from './command.ts';
 
 export const previewCommand: Command = {
   name: 'preview',
-  usage: `Usage: postgate preview [--base REF] [--now ISO] [--comment [--pr N]] [--output FILE]
+  usage: `Usage: postgate preview [--base REF] [--files-from DIR] [--now ISO] [--comment [--pr N]] [--output FILE]
 
 Prints, as Markdown, what this branch publishes compared with its base: for every post and social
 draft it adds, edits or removes, when it goes out (site time zone, UTC, and "in 3 days"), where,
 the exact text each network gets with its length against the limit, thread parts, images with
 their alt text, what an edit changes, and warnings to read before approving (links to posts that
 do not exist yet, times in the past, at night or at the weekend, problems check finds).
+At the top, in red: every change outside content/ (code, workflows, packages, config, code
+owners) and to the ledger, each with why it matters; a config change that weakens a gate is named.
 
 Options:
-  --base REF     compare with this branch or commit (default: origin/$GITHUB_BASE_REF on GitHub
-                 Actions, else origin/main, else main)
-  --now ISO      the moment times are counted from (default: POSTGATE_NOW, or the clock)
-  --comment      also put it in one comment on the pull request, updated in place on every run
-  --pr N         the pull request to comment on (default: from the event in GITHUB_EVENT_PATH)
-  --output FILE  also write it to FILE
-  -h, --help     show this help
+  --base REF        compare with this branch or commit (default: origin/$GITHUB_BASE_REF on GitHub
+                    Actions, else origin/main, else main)
+  --files-from DIR  read the pull request's files (its content, its config and its git history)
+                    from DIR, a checkout of it, instead of the current directory. The code that
+                    reads them stays this one: the review workflow runs the base branch's Postgate
+                    over a checkout of the pull request, so a pull request cannot change what its
+                    own preview says
+  --now ISO         the moment times are counted from (default: POSTGATE_NOW, or the clock)
+  --comment         also put it in one comment on the pull request, updated in place on every run
+  --pr N            the pull request to comment on (default: from the event in GITHUB_EVENT_PATH)
+  --output FILE     also write it to FILE
+  -h, --help        show this help
 
 Environment:
   GITHUB_STEP_SUMMARY   when set (GitHub Actions), the preview is appended there too
   GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL   for --comment; a read-only token (pull
-                        requests from forks) leaves the preview in the job summary only
+                        requests from forks) leaves the preview in the job summary only. The
+                        comment is found by the token's own identity and a marker: a comment
+                        someone else wrote with the marker in it is never taken for it
 
 Exit status: 0 (problems in the content are shown, not failed on: check does that), 1 git or the
 repository could not be read, 2 wrong usage.`,
@@ -39,6 +50,7 @@ repository could not be read, 2 wrong usage.`,
   async run(args, io) {
     const { values } = parseCommandArgs('preview', args, {
       base: { type: 'string' },
+      'files-from': { type: 'string' },
       now: { type: 'string' },
       comment: { type: 'boolean' },
       pr: { type: 'string' },
@@ -52,9 +64,11 @@ repository could not be read, 2 wrong usage.`,
     // Asked for a comment without a pull request to put it on: say so before any work.
     const pullNumber = values.comment ? pullRequestNumber(values.pr, io) : null;
 
-    const config = await loadConfig(io.cwd);
+    const root = filesFrom(values['files-from'], io.cwd);
+
+    const config = await loadConfig(root);
     const now = resolveNow(values.now, io.env, config.site.timeZone);
-    const set = await changedItems(io.cwd, io.env, values.base);
+    const set = await changedItems(root, io.env, values.base);
     if (set.uncommitted.length) {
       const some = set.uncommitted.slice(0, 3).join(', ') + (set.uncommitted.length > 3 ? ', ...' : '');
       io.err(
@@ -68,6 +82,12 @@ repository could not be read, 2 wrong usage.`,
       items: set.repo.items,
       ledger: set.ledger,
       base: set.base,
+      flags: redFlags({
+        paths: set.paths,
+        configBefore: set.baseConfig,
+        configAfter: set.repo.config,
+        ...(set.ledgerEdit ? { ledger: set.ledgerEdit } : {}),
+      }),
     });
 
     io.out(markdown);
@@ -78,6 +98,21 @@ repository could not be read, 2 wrong usage.`,
     return EXIT.ok;
   },
 };
+
+/** The folder holding the pull request's files: --files-from (relative to the current directory), else the current directory. */
+function filesFrom(flag: string | undefined, cwd: string): string {
+  if (flag === undefined) return cwd;
+  if (flag === '' || flag.startsWith('-'))
+    throw new UsageError(
+      `preview: --files-from expects a folder holding a checkout of the pull request, e.g. --files-from pr; received "${flag}"`,
+    );
+  const dir = resolve(cwd, flag);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(
+      `preview: --files-from names ${dir}, which is not a folder; check out the pull request there first`,
+    );
+  return dir;
+}
 
 /** --pr, or the pull request of the GitHub Actions event that started this run. */
 function pullRequestNumber(flag: string | undefined, io: Io): number {

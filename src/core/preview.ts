@@ -7,6 +7,7 @@ import type { Problem } from './problem.ts';
 import type { ItemFileKind } from './read-item.ts';
 import { channelBlock, imageList, type ChannelContext } from './preview-channel.ts';
 import { changeNotes } from './preview-diff.ts';
+import { renderRedFlags, type RedFlag } from './preview-flags.ts';
 import { escapeText, fenced, inlineCode, link, listed, localTime, plural, whenLine } from './preview-format.ts';
 import {
   linkWarnings,
@@ -55,6 +56,8 @@ export interface PreviewInputs {
   ledger: LedgerSummary;
   /** What the changes are compared with, for the header, e.g. `origin/main`. */
   base?: string;
+  /** Changes outside content/ and to the ledger, shown first, in red (see preview-flags.ts). */
+  flags?: readonly RedFlag[];
 }
 
 const CHANGE_WORD: Record<ChangeKind, string> = { added: 'new', edited: 'edited', removed: 'removed' };
@@ -91,9 +94,14 @@ export function renderPreview(inputs: PreviewInputs): string {
   const count = (kind: ChangeKind) => inputs.changes.filter((c) => c.change === kind).length;
   const [added, edited, removed] = [count('added'), count('edited'), count('removed')];
   const lines = ['## Postgate preview', ''];
+  const flags = renderRedFlags(inputs.flags ?? []);
+  if (flags.length) lines.push(...flags, '');
   if (inputs.changes.length === 0) {
+    const compared = inputs.base ? ` (compared with ${inlineCode(inputs.base)})` : '';
     lines.push(
-      `This pull request changes no blog post or social draft${inputs.base ? ` (compared with ${inlineCode(inputs.base)})` : ''}: it publishes nothing new.`,
+      flags.length
+        ? `This pull request changes no blog post or social draft${compared}; what it changes instead is flagged above.`
+        : `This pull request changes no blog post or social draft${compared}: it publishes nothing new.`,
     );
     return lines.join('\n');
   }

@@ -1,10 +1,15 @@
 import { requestOptions, statusOf, type GitHubRepo } from './client.ts';
 
 /**
- * The preview's one comment on a pull request: found again by a hidden marker on every run and
- * updated in place, so a pull request pushed to ten times still has one comment, not ten.
+ * The preview's one comment on a pull request: found again on every run and updated in place, so a
+ * pull request pushed to ten times still has one comment, not ten. It is found by who wrote it (the
+ * token's own identity) and by a hidden marker: anyone can write the marker into a comment, and a
+ * contributor who did so first must neither hide the real preview nor have it written into theirs.
  */
 export const PREVIEW_MARKER = '<!-- postgate-preview -->';
+
+/** Who GitHub Actions' own token writes as. */
+export const ACTIONS_BOT = 'github-actions[bot]';
 
 /** GitHub refuses comments over 65,536 characters; leave room for the marker and the note. */
 const MAX_COMMENT = 65_000;
@@ -33,8 +38,11 @@ export async function upsertPreviewComment(gh: GitHubRepo, pullNumber: number, b
       per_page: 100,
       ...requestOptions(gh),
     });
-    // Only a comment that starts with the marker is ours: a reply quoting it starts with "> ".
-    const mine = comments.find((c) => (c.body ?? '').trimStart().startsWith(PREVIEW_MARKER));
+    const me = (await tokenLogin(gh)).toLowerCase();
+    // Ours: written by this token's identity, and starting with the marker (a reply quoting it starts with "> ").
+    const mine = comments.find(
+      (c) => c.user?.login.toLowerCase() === me && (c.body ?? '').trimStart().startsWith(PREVIEW_MARKER),
+    );
     if (mine && mine.body === body) return { kind: 'unchanged', id: mine.id, url: mine.html_url };
     if (mine) {
       const { data } = await gh.octokit.rest.issues.updateComment({
@@ -52,6 +60,22 @@ export async function upsertPreviewComment(gh: GitHubRepo, pullNumber: number, b
     const status = statusOf(error);
     if (status === 403 || status === 404)
       return { kind: 'read-only', status, message: (error as Error).message.split('\n')[0] ?? '' };
+    throw error;
+  }
+}
+
+/**
+ * The login this token writes comments as. A person's token says who it is at `GET /user`; the
+ * token GitHub Actions gives a workflow is an app's installation token, which may not read
+ * `/user` (403) and writes as github-actions[bot].
+ */
+async function tokenLogin(gh: GitHubRepo): Promise<string> {
+  try {
+    const { data } = await gh.octokit.rest.users.getAuthenticated(requestOptions(gh));
+    return data.login;
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 403 || status === 404) return ACTIONS_BOT;
     throw error;
   }
 }

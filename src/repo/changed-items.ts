@@ -7,6 +7,7 @@ import type { Item } from '../core/item.ts';
 import { LEDGER_FILE, summarizeLedger, type LedgerSummary } from '../core/ledger.ts';
 import type { ItemChange } from '../core/preview.ts';
 import { differences } from '../core/preview-diff.ts';
+import type { ChangedPath } from '../core/preview-flags.ts';
 import { readItemText, type ItemFileKind } from '../core/read-item.ts';
 import { readLedger, parseLedgerText } from './ledger-file.ts';
 import { parseConfig } from './load-config.ts';
@@ -29,6 +30,12 @@ export interface ChangeSet {
   ledger: LedgerSummary;
   /** Content files with changes not yet committed: the preview lists committed changes only. */
   uncommitted: string[];
+  /** Every path the pull request changes, content or not: what the preview's red flags are made of. */
+  paths: ChangedPath[];
+  /** The config at the merge base (null when missing or unreadable there), to tell what the pull request changes in it. */
+  baseConfig: Config | null;
+  /** Ledger lines the pull request takes away and adds, when it changes the ledger. */
+  ledgerEdit?: { removed: number; added: number };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -66,7 +73,8 @@ export async function changedItems(root: string, env: Env, baseFlag?: string): P
   const repo = await loadRepository(root);
   const ctx = itemContext(repo.config);
   // Base versions are read as the base branch reads them: with its config (its time zone, say).
-  const baseCtx = itemContext(configAt(run, mergeBase) ?? repo.config);
+  const baseConfig = configAt(run, mergeBase);
+  const baseCtx = itemContext(baseConfig ?? repo.config);
   const baseText = (path: string): string | null => {
     const shown = run(['show', `${mergeBase}:./${path}`]);
     return shown.ok ? shown.stdout : null;
@@ -189,7 +197,60 @@ export async function changedItems(root: string, env: Env, baseFlag?: string): P
         .filter((entry) => /^.. /.test(entry))
         .map((entry) => entry.slice(3))
     : [];
-  return { base, mergeBase, changes, repo, ledger: await mergedLedger(root, run, base), uncommitted };
+  const paths = changedPaths(run, mergeBase);
+  return {
+    base,
+    mergeBase,
+    changes,
+    repo,
+    ledger: await mergedLedger(root, run, base),
+    uncommitted,
+    paths,
+    baseConfig,
+    ...(paths.some((p) => p.path === LEDGER_FILE && !p.outsideRoot)
+      ? {
+          ledgerEdit: ledgerEdit(
+            run(['show', `${mergeBase}:./${LEDGER_FILE}`]),
+            run(['show', `HEAD:./${LEDGER_FILE}`]),
+          ),
+        }
+      : {}),
+  };
+}
+
+const STATUS: Record<string, ChangedPath['status']> = { A: 'added', D: 'deleted' };
+
+/**
+ * Every path the commits since the merge base change, in the whole repository: a workflow or the
+ * code owners live at the top of the repository even when Postgate runs in a folder of it. Paths
+ * in that folder are given relative to it, as everything else in the preview is.
+ */
+function changedPaths(run: (args: string[]) => GitResult, mergeBase: string): ChangedPath[] {
+  const prefix = run(['rev-parse', '--show-prefix']);
+  if (!prefix.ok) throw gitFailed('git rev-parse', prefix);
+  const folder = prefix.stdout.trim();
+  const diff = run(['diff', '--name-status', '--no-renames', '-z', '--no-color', '--no-ext-diff', mergeBase, 'HEAD']);
+  if (!diff.ok) throw gitFailed('git diff', diff);
+  return parseNameStatus(diff.stdout).map(({ status, to }) => ({
+    path: to.startsWith(folder) ? to.slice(folder.length) : to,
+    status: STATUS[status[0]!] ?? 'modified',
+    ...(to.startsWith(folder) ? {} : { outsideRoot: true }),
+  }));
+}
+
+/** How many ledger lines the pull request's version lacks, and how many it has that the base's lacks. */
+function ledgerEdit(before: GitResult, after: GitResult): { removed: number; added: number } {
+  const lines = (r: GitResult) => (r.ok ? r.stdout.split('\n').filter((l) => l.trim() !== '') : []);
+  const left = new Map<string, number>();
+  for (const line of lines(before)) left.set(line, (left.get(line) ?? 0) + 1);
+  let added = 0;
+  for (const line of lines(after)) {
+    const n = left.get(line) ?? 0;
+    if (n > 0) left.set(line, n - 1);
+    else added++;
+  }
+  const removed = [...left.values()].reduce((sum, n) => sum + n, 0);
+  return { removed, added };
 }
 
 /** The config at a commit; null when it is missing or broken there (the pull request's is used). */

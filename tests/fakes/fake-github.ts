@@ -540,6 +540,11 @@ export class FakeGitHub extends FakeService {
   protected route(request: RecordedRequest): FakeResponse {
     const auth = /^(?:token|bearer)\s+(\S+)$/i.exec(header(request, 'authorization') ?? '');
     if (auth?.[1] !== this.token) return error(401, 'Bad credentials');
+    // Who the token is: a person's token says; GitHub Actions' token (an app's) may not ask.
+    if (request.path === '/user' && request.method === 'GET')
+      return this.actor.endsWith('[bot]')
+        ? error(403, 'Resource not accessible by integration')
+        : { status: 200, body: this.user(this.actor) };
     const segments = request.path.split('/');
     if (segments[1] !== 'repos' || segments.length < 4) return error(404, 'Not Found');
     if (
@@ -585,6 +590,7 @@ export class FakeGitHub extends FakeService {
           request,
           pull.commits.map((sha) => this.commitJson(this.commitOf(sha))),
         );
+      if (rest.length === 3 && sub === 'files') return this.paginate(request, this.pullFiles(pull));
     }
     if (section === 'compare' && method === 'GET' && rest.length >= 2) return this.compare(tail(1));
     if (section === 'activity' && method === 'GET' && rest.length === 1) return this.listActivities(request);
@@ -1028,7 +1034,17 @@ export class FakeGitHub extends FakeService {
       base: { ref: pull.base.ref, sha: this.head(pull.base.ref), label: label(pull.base.ref) },
       author_association: this.association(pull.user.login),
       commits: pull.commits.length,
+      changed_files: this.pullFiles(pull).length,
     };
+  }
+
+  /** What a pull request changes since its head left the base (GitHub lists up to 3000 files). */
+  private pullFiles(pull: FakePullRequest): Record<string, unknown>[] {
+    const mergeBase = this.mergeBase(this.head(pull.base.ref), pull.head.sha);
+    return diffTrees(mergeBase ? this.commitOf(mergeBase).tree : new Map(), this.commitOf(pull.head.sha).tree).slice(
+      0,
+      3000,
+    );
   }
 
   private reviewJson(review: FakeReview): Record<string, unknown> {

@@ -16,6 +16,7 @@ export interface PolicyStep {
   run?: string;
   with?: Record<string, unknown>;
   env?: Record<string, unknown>;
+  'working-directory'?: string;
 }
 
 export interface PolicyJob {
@@ -25,6 +26,7 @@ export interface PolicyJob {
   permissions?: unknown;
   secrets?: unknown;
   env?: Record<string, unknown>;
+  defaults?: { run?: { 'working-directory'?: string } };
   steps?: PolicyStep[];
 }
 
@@ -312,6 +314,73 @@ export function pullRequestTargetCheckoutViolations(files: WorkflowFile[]): stri
     );
 }
 
+/** A folder as a workflow names it, relative to the workspace: `.` for the workspace itself. */
+const folderOf = (path: unknown): string => {
+  const clean = String(path ?? '')
+    .replace(/^(\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)\/?/, '')
+    .replace(/^\.\//, '')
+    .replace(/\/+$/, '');
+  return clean === '' || clean === '.' ? '.' : clean;
+};
+const inside = (path: string, folder: string) => folder === '.' || path === folder || path.startsWith(`${folder}/`);
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A checkout of the base branch's commit: the code a pull request's job may run. */
+const BASE_REF = /\bgithub\.event\.pull_request\.base\.(sha|ref)\b|\bgithub\.base_ref\b/;
+/** What runs a project's own code in the folder it is started in: a package manager, a script, a local file. */
+const RUNS_PROJECT = /\b(npm|npx|yarn|pnpm|bun|make|pip|python3?|bash|sh|source|deno)\b|(^|[\s;&|(])\.{1,2}\//m;
+/** `node` with a script from the workspace root (the base's code), never a path in the current folder. */
+const NODE_OUTSIDE = /\bnode\s+(?!["']?(\$\{?GITHUB_WORKSPACE\}?|\$\{\{\s*github\.workspace\s*\}\})\/)/;
+
+/**
+ * A job a pull request starts runs the base branch's code, and reads the pull request's files as
+ * data: the workspace root (where `npm ci` installs and `npm run` runs) is the base commit, the pull
+ * request's commit is checked out in a folder of its own, and no step installs, runs or loads
+ * anything from that folder. Else a pull request that edits the preview's code, a package script or
+ * the lockfile decides what its own preview says.
+ */
+export function pullRequestCodeRunViolations(files: WorkflowFile[]): string[] {
+  const problems: string[] = [];
+  for (const { file, id, job, workflow } of jobsOf(files)) {
+    if (!triggersOf(workflow).some((t) => PULL_REQUEST_EVENTS.includes(t))) continue;
+    const steps = job.steps ?? [];
+    // Every checkout but one of the base commit holds the pull request's files (a checkout without
+    // a ref takes the pull request's merge commit).
+    const prFolders = steps
+      .filter((s) => /^actions\/checkout@/.test(s.uses ?? ''))
+      .filter((s) => !(BASE_REF.test(String(s.with?.ref ?? '')) && s.with?.repository === undefined))
+      .map((s) => folderOf(s.with?.path));
+    if (!prFolders.length) continue;
+    const where = (folder: string) => (folder === '.' ? 'the workspace root' : `${folder}/`);
+    const report = (folder: string, what: string) =>
+      problems.push(`${file} job ${id}: runs code from the pull request's checkout (${where(folder)}): ${what}`);
+    for (const step of steps) {
+      const what = step.name ?? step.run?.split('\n')[0] ?? step.uses ?? '';
+      if (step.uses?.startsWith('./')) {
+        const folder = prFolders.find((f) => inside(folderOf(step.uses), f));
+        if (folder) report(folder, step.uses);
+      }
+      if (step.run === undefined) continue;
+      const cwd = folderOf(step['working-directory'] ?? job.defaults?.run?.['working-directory']);
+      const here = prFolders.find((f) => inside(cwd, f));
+      if (here !== undefined) {
+        if (RUNS_PROJECT.test(step.run) || NODE_OUTSIDE.test(step.run)) report(here, what);
+        continue;
+      }
+      // From elsewhere: a script, a package folder or a working directory inside the checkout.
+      for (const folder of prFolders.filter((f) => f !== '.')) {
+        const f = `(?:\\./)?${escapeRegExp(folder)}`;
+        const into = new RegExp(
+          `(^|[\\s"'=(:])${f}/(\\S*\\.(?:[cm]?[jt]sx?|sh|py)\\b|node_modules\\b|\\S*\\.bin\\b)|--prefix[=\\s]+["']?${f}\\b|\\bcd\\s+["']?${f}\\b|-C\\s+["']?${f}\\b`,
+          'm',
+        );
+        if (into.test(step.run)) report(folder, what);
+      }
+    }
+  }
+  return problems;
+}
+
 export const PIPELINE_RULES = {
   'workflow-level permissions are empty': workflowPermissionsViolations,
   'secrets only in an environment, on main': secretsOutsideEnvironmentViolations,
@@ -321,6 +390,7 @@ export const PIPELINE_RULES = {
   'actions pinned by commit SHA': unpinnedActionViolations,
   'credentialed jobs restore no cache': credentialedCacheViolations,
   'no pull_request_target checkout': pullRequestTargetCheckoutViolations,
+  "pull requests are reviewed by the base branch's code": pullRequestCodeRunViolations,
 } as const;
 
 export function pipelineViolations(files: WorkflowFile[]): string[] {
