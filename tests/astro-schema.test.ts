@@ -52,4 +52,16 @@ describe('the Astro content collection uses the same schema as the CLI', () => {
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toContain(message);
   });
+
+  it('refuses front matter that check refuses but Astro would read its own way (a "----" closing line)', () => {
+    const dir = siteCopy();
+    const file = join(dir, 'content/posts/welcome.mdx');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace(/\n---\n/, '\n----\n'));
+    const message = 'but that line is "----": make it exactly "---"';
+    expect(runCli(['check'], { cwd: dir }).stdout).toContain(message);
+    const r = astroSync(dir);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain(message);
+  });
 });

@@ -3,7 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { glob } from 'astro/loaders';
 import type { Loader, LoaderContext } from 'astro/loaders';
-import { normalizeText, readYamlMapping, splitFrontMatter } from '../core/front-matter.ts';
+import { normalizeText, readFrontMatter } from '../core/front-matter.ts';
 import { listContentFiles } from '../repo/content-files.ts';
 
 /**
@@ -38,11 +38,15 @@ export function strictGlob(options: GlobOptions & { base: string }, policy: Load
     ...glob(options),
     load: async (context) => {
       const root = fileURLToPath(context.config.root);
-      const frontMatterCache = new Map<string, Record<string, unknown> | null>();
-      const readFrontMatter = (path: string) => {
+      const frontMatterCache = new Map<string, StrictRead>();
+      const strictRead = (path: string) => {
         let value = frontMatterCache.get(path);
         if (value === undefined) frontMatterCache.set(path, (value = strictFrontMatter(path)));
         return value;
+      };
+      const frontMatterOf = (path: string) => {
+        const read = strictRead(path);
+        return read.ok ? read.value : null;
       };
       // The files are the CLI's own listing (src/repo/content-files.ts), never a second glob: a
       // file `check` does not see (`_drafts/`, `.hidden/`, a link) must not reach the site either.
@@ -54,7 +58,7 @@ export function strictGlob(options: GlobOptions & { base: string }, policy: Load
         .map(({ file }) => ({
           entry: file.slice(prefix.length),
           file,
-          frontMatter: readFrontMatter(join(root, file)),
+          frontMatter: frontMatterOf(join(root, file)),
         }));
       const selected = policy.select
         ? new Set(
@@ -88,8 +92,11 @@ export function strictGlob(options: GlobOptions & { base: string }, policy: Load
         parseData: async <TData extends Record<string, unknown>>(
           props: Parameters<typeof context.parseData<TData>>[0],
         ) => {
-          const data = (props.filePath ? (readFrontMatter(props.filePath) ?? props.data) : props.data) as TData;
           try {
+            // What check refuses, the site refuses too, with check's message (never Astro's own reading).
+            const read = props.filePath ? strictRead(props.filePath) : null;
+            if (read && !read.ok) throw new Error(`${relative(root, props.filePath!)}:${read.message}`);
+            const data = (read?.ok ? read.value : props.data) as TData;
             const parsed = await context.parseData<TData>({ ...props, data });
             skipped.delete(props.id);
             return parsed;
@@ -100,7 +107,7 @@ export function strictGlob(options: GlobOptions & { base: string }, policy: Load
             context.logger.error(
               `${file} has errors and is left out of the preview (npm run postgate -- check shows them all):\n${(error as Error).message}`,
             );
-            return data;
+            return props.data;
           }
         },
       });
@@ -108,17 +115,20 @@ export function strictGlob(options: GlobOptions & { base: string }, policy: Load
   };
 }
 
-function strictFrontMatter(filePath: string): Record<string, unknown> | null {
+/** The front matter as `check` reads it, or why `check` refuses it (with the file's line and column). */
+type StrictRead = { ok: true; value: Record<string, unknown> } | { ok: false; message: string };
+
+function strictFrontMatter(filePath: string): StrictRead {
   let text: string;
   try {
     text = readFileSync(filePath, 'utf8');
-  } catch {
-    return null;
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
   }
-  const split = splitFrontMatter(normalizeText(text));
-  if (!split.ok) return null;
-  const yaml = readYamlMapping(split.value.yaml, split.value.yamlLine);
-  return yaml.ok ? yaml.value : null;
+  const read = readFrontMatter(normalizeText(text));
+  return read.ok
+    ? { ok: true, value: read.value.data }
+    : { ok: false, message: `${read.at.line}:${read.at.col}: ${read.message}` };
 }
 
 /** A file name as a glob pattern that matches only itself. */
