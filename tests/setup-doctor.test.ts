@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { settingsNotes } from '../src/github/settings-notes.ts';
 import { FakeGitHub } from './fakes/fake-github.ts';
 import { fakeUserId } from './fakes/fake-github-settings.ts';
 import { REPO_ROOT, runCliAsync } from './helpers/cli.ts';
@@ -270,6 +271,38 @@ describe('what the plan allows', () => {
     expect(gh.fileAt('main', '.github/CODEOWNERS')).toMatch(/^\/content\/ +@amira @bo$/m);
     expect(gh.settings.environments.get('retract')!.reviewers).toEqual(['amira', 'bo']);
     expect(fakeUserId('amira')).not.toBe(fakeUserId('bo'));
+  });
+});
+
+describe("a publish run's summary", () => {
+  it("repeats what main's rules leave open, from two requests the workflow's token may make", async () => {
+    const before = gh.server.requests.length;
+    expect(await settingsNotes(env())).toEqual([
+      'main can be force-pushed or deleted: its history can be rewritten (postgate setup blocks it)',
+      "main accepts direct pushes: approvals are advisory (a push can change the gate's code, workflows and config without a review; postgate doctor says more)",
+    ]);
+    expect(gh.server.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /repos/riverside/journal',
+      'GET /repos/riverside/journal/rules/branches/main',
+    ]);
+    await run(['setup', '--require-pull-requests']);
+    expect(await settingsNotes(env())).toEqual([]);
+    expect(await settingsNotes({})).toEqual([]);
+  });
+
+  it('says when it cannot read them, and on a private repository on GitHub Free what that means', async () => {
+    gh.server.inject({
+      match: /rules\/branches/,
+      respond: { status: 500, body: { message: 'Server Error' } },
+      times: 3,
+    });
+    expect(await settingsNotes(env())).toEqual([
+      'could not read the rules on main (500: Server Error); postgate doctor says what they leave open',
+    ]);
+    gh.settings.visibility = 'private';
+    expect(await settingsNotes(env())).toEqual([
+      expect.stringMatching(/^main has no rules: GitHub offers none to a private repository on GitHub Free/),
+    ]);
   });
 });
 

@@ -149,6 +149,14 @@ describe('what each finding looks at', () => {
     ]);
   });
 
+  it('a default branch other than main is said', () => {
+    const base = setUpSettings();
+    const settings = { ...base, repo: { ...base.repo, defaultBranch: 'trunk' } };
+    expect(withSeverity(findings(settings), 'warning')).toContain(
+      'the default branch is trunk, but Postgate publishes from main: pull requests open against trunk by default',
+    );
+  });
+
   it('Pages that builds from a branch does not serve what Postgate built', () => {
     const settings = { ...setUpSettings(), pages: readOk({ buildType: 'legacy' }) };
     expect(important(settings)).toEqual([

@@ -52,6 +52,13 @@ describe('setup on a repository nobody has set up', () => {
     expect(main.details.join('\n')).toContain('--require-pull-requests once the ledger lives on postgate/ledger');
   });
 
+  it('once the ledger has its own branch, says the pull request rule can be added now', () => {
+    const main = step(plan({ ...freshSettings(), ledgerBranchExists: readOk(true) }), 'Ruleset on main');
+    expect(main.details).toContain(
+      'Not added: require a pull request before merging. The ledger lives on postgate/ledger now, so nothing needs to push to main: add it with --require-pull-requests.',
+    );
+  });
+
   it('with --require-pull-requests and --admin-bypass: 1 approval, code owners, admins on the bypass list', () => {
     const main = step(plan(freshSettings(), { requirePullRequests: true, adminBypass: true }), 'Ruleset on main');
     const body = rulesetBody(main);

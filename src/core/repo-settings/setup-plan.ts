@@ -1,4 +1,5 @@
 import { CODEOWNERS_FILE, codeOwnersWithAreas, ownerHandles } from './codeowners.ts';
+import { list } from './finding.ts';
 import { credentialSecrets } from './secrets.ts';
 import type { SetupOptions, SetupStep } from './setup-actions.ts';
 import { publishEnvironmentStep, retractEnvironmentStep } from './setup-environments.ts';
@@ -24,9 +25,6 @@ export function planSetup(
     secretsStep(settings, options.credentialNames),
   ];
 }
-
-const listed = (names: readonly string[]) =>
-  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 
 const cannot = (title: string, summary: string, details: string[] = []): SetupStep => ({
   title,
@@ -149,11 +147,11 @@ export function secretsStep(settings: RepoSettings, credentialNames: readonly st
   if (planTier(settings) === 'private-free')
     return cannot(
       title,
-      `${listed(exposed)} must stay ${exposed.length === 1 ? 'a repository secret' : 'repository secrets'} on this plan (no environments): any branch's workflow can read ${exposed.length === 1 ? 'it' : 'them'}`,
+      `${list(exposed)} must stay ${exposed.length === 1 ? 'a repository secret' : 'repository secrets'} on this plan (no environments): any branch's workflow can read ${exposed.length === 1 ? 'it' : 'them'}`,
     );
   return cannot(
     title,
-    `${listed(exposed)} can be read by a workflow on any branch; GitHub never reveals a secret's value, so setup cannot move ${exposed.length === 1 ? 'it' : 'them'}`,
+    `${list(exposed)} can be read by a workflow on any branch; GitHub never reveals a secret's value, so setup cannot move ${exposed.length === 1 ? 'it' : 'them'}`,
     [
       `Settings → Environments → ${PUBLISH_ENVIRONMENT} → Add environment secret: add each one there (a new value is best: the old one was readable from every branch), then delete the repository secret (Settings → Secrets and variables → Actions).`,
     ],

@@ -183,6 +183,10 @@ export function mainRulesetStep(settings: RepoSettings, options: SetupOptions): 
         lines.push(
           "Pull requests: 1 approving review and a code owner's; a new push dismisses earlier approvals, and the last push must be approved by someone else. GitHub lets nobody approve their own pull request: a lone owner needs a second person, or --admin-bypass.",
         );
+      else if (settings.ledgerBranchExists.ok && settings.ledgerBranchExists.value)
+        lines.push(
+          `Not added: require a pull request before merging. The ledger lives on ${LEDGER_BRANCH} now, so nothing needs to push to ${MAIN_BRANCH}: add it with --require-pull-requests.`,
+        );
       else
         lines.push(
           `Not added: require a pull request before merging. The publisher still commits the ledger to ${MAIN_BRANCH} with the workflow's token, which cannot bypass a ruleset, so that rule would stop publishing. Add it with --require-pull-requests once the ledger lives on ${LEDGER_BRANCH}.`,
