@@ -18,8 +18,10 @@ function findLinkSpans(text: string): LinkSpan[] {
   const links = (rich.facets ?? []).filter((f) => f.features.some((x) => x.$type === 'app.bsky.richtext.facet#link'));
   if (links.length === 0) return [];
   const bytes = rich.unicodeText.utf8;
+  // In ASCII text a byte is a UTF-16 unit: no decoding needed.
+  const ascii = bytes.length === text.length;
   const decoder = new TextDecoder();
-  const utf16At = (byte: number) => decoder.decode(bytes.subarray(0, byte)).length;
+  const utf16At = (byte: number) => (ascii ? byte : decoder.decode(bytes.subarray(0, byte)).length);
   return links.map(({ index }) => {
     const start = utf16At(index.byteStart);
     const end = utf16At(index.byteEnd);

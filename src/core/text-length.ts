@@ -25,8 +25,7 @@ export function blueskyLength(text: string): number {
   return graphemeCount(text);
 }
 
-const encoder = new TextEncoder();
-
 export function utf8Bytes(text: string): number {
-  return encoder.encode(text).length;
+  // Counted without encoding: a lone surrogate counts 3, as TextEncoder writes it (U+FFFD).
+  return Buffer.byteLength(text, 'utf8');
 }
