@@ -100,6 +100,8 @@ describe('approvals, enforced in code', () => {
     expect(readFileSync(summary, 'utf8')).toMatch(
       /\| held \| `social\/2026-12-01-volunteer-thanks` \| the last change .* without a reviewed pull request \|/,
     );
+    // And what made it possible, in every run's summary until main's rules change (doctor says more).
+    expect(readFileSync(summary, 'utf8')).toContain('Warning: main accepts direct pushes');
   });
 
   it('holds a pull request approved only by its own author', async () => {

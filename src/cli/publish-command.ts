@@ -98,6 +98,9 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     } catch (error) {
       notes.push(`Warning: could not look for misspelled or misplaced CRISIS files (${(error as Error).message}).`);
     }
+    // What main's rules leave open (doctor's findings a run can afford: two requests; none locally).
+    const { settingsNotes } = await import('../github/settings-notes.ts');
+    for (const note of await settingsNotes(io.env)) notes.push(`Warning: ${note}.`);
 
     out(`Publishing at ${formatLocal(now, zone)} (${zone})`);
     for (const note of notes) out(`  ${note}`);
