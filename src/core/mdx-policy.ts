@@ -18,6 +18,7 @@ interface Node {
   type: string;
   name?: string | null;
   value?: unknown;
+  url?: unknown;
   attributes?: { type: string; name?: string; value?: unknown }[];
   children?: Node[];
   position?: { start: { line: number; column: number } };
@@ -29,13 +30,23 @@ const EXPRESSION =
 
 const SPREAD = 'spreads {...} into its attributes, which is code; write each attribute as name="value"';
 
+const FRONT_MATTER =
+  'the text starts with a block between "---" (or "+++") lines, which reads as a second front matter here but is compiled as MDX by the site (code in it would run); remove it, or write a line of text before it';
+
+// What Astro imports as an image module (a Markdown image that is neither a URL nor a path from the site's root).
+const IMAGE_FILE = /^[^?#]*\.(?:png|jpe?g|gif|webp|avif|svg|tiff?)$/i;
+
 // What Astro's MDX integration turns on by default (@astrojs/markdown-satteri's mdx processor).
 const ASTRO_FEATURES = { gfm: true, smartPunctuation: true };
 
-/** Problems in a post's body; `bodyLine` is the file line the body starts on. */
-export function mdxProblems(body: string, bodyLine: number): MdxProblem[] {
-  // Markdown without braces, angle brackets or ESM keywords has nothing MDX could run.
-  if (!/[{<]|^\s*(?:import|export)\b/m.test(body)) return [];
+/**
+ * Problems in a post's body; `bodyLine` is the file line the body starts on. `wholeFile`: the text
+ * is the whole file as the MDX compiler gets it (src/site/mdx-guard.ts), so a front matter at its
+ * top is the compiler's own, not code.
+ */
+export function mdxProblems(body: string, bodyLine: number, options: { wholeFile?: boolean } = {}): MdxProblem[] {
+  // Markdown without braces, angle brackets, images or ESM keywords has nothing MDX could run.
+  if (!/[{<]|!\[|^\s*(?:import|export)\b/m.test(body)) return [];
   let tree: Node;
   try {
     tree = mdxToMdast(body, { features: ASTRO_FEATURES }) as Node;
@@ -49,6 +60,12 @@ export function mdxProblems(body: string, bodyLine: number): MdxProblem[] {
   });
   const visit = (node: Node) => {
     if (node.type === 'mdxjsEsm') problems.push({ at: at(node), message: ESM });
+    if ((node.type === 'yaml' || node.type === 'toml') && !options.wholeFile)
+      problems.push({ at: at(node), message: FRONT_MATTER });
+    if (node.type === 'image') {
+      const why = importedImageProblem(node.url);
+      if (why) problems.push({ at: at(node), message: why });
+    }
     if ((node.type === 'mdxFlowExpression' || node.type === 'mdxTextExpression') && !onlyComments(node.value))
       problems.push({ at: at(node), message: EXPRESSION });
     if (node.type === 'mdxJsxFlowElement' || node.type === 'mdxJsxTextElement')
@@ -78,6 +95,22 @@ function elementProblems(node: Node, at: (node: Node) => Position): MdxProblem[]
       });
   }
   return problems;
+}
+
+/**
+ * The site's build imports a Markdown image with a relative address as a module (Astro's image
+ * pipeline), so `![chart](./chart.mjs)` would run that script: only image files are allowed there.
+ */
+function importedImageProblem(url: unknown): string | null {
+  if (typeof url !== 'string' || url === '') return null;
+  let address: string;
+  try {
+    address = decodeURI(url);
+  } catch {
+    return `the image address ${JSON.stringify(url)} is not a valid address; the site cannot build it`;
+  }
+  if (URL.canParse(address) || address.startsWith('/') || IMAGE_FILE.test(address)) return null;
+  return `the image ${JSON.stringify(url)} is not an image file (.png, .jpg, .gif, .webp, .avif, .svg): the site's build imports it as a module, so a script there would run; link an image file, with no ? or #`;
 }
 
 /** `{/* a note *\/}` is MDX's comment: nothing but comments and spaces runs nothing. */

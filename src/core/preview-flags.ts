@@ -99,7 +99,9 @@ export function flagKindOf(change: Pick<ChangedPath, 'path' | 'outsideRoot'>): F
   if (name === 'CODEOWNERS') return 'owners';
   if (change.outsideRoot) return CODE_FILE.test(path) ? 'code' : 'other';
   if (path === LEDGER_FILE) return 'ledger';
-  if (path.startsWith('content/')) return null;
+  // Inside content/ too: a script is code (a post's image can import it, see mdx-policy.ts), and a
+  // .gitattributes file can fold or hide the diffs of the posts beside it.
+  if (path.startsWith('content/')) return CODE_FILE.test(path) ? 'code' : name === '.gitattributes' ? 'other' : null;
   if (path === CONFIG_FILE) return 'config';
   if (!path.includes('/') && isCrisisName(path)) return 'crisis';
   if (DEPENDENCY_FILES.has(path) || path.startsWith('node_modules/')) return 'dependencies';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
-import { normalizeText, splitFrontMatter } from '../core/front-matter.ts';
+import { parseFrontmatter } from '@astrojs/internal-helpers/frontmatter';
 import { mdxProblems } from '../core/mdx-policy.ts';
 
 /**
@@ -24,12 +24,17 @@ export function mdxGuardPlugin(root: string): MdxGuardPlugin {
       const path = id.split('?', 1)[0]!;
       if (!path.endsWith('.mdx') || !path.startsWith(content)) return null;
       const file = relative(root, path).split(sep).join('/');
-      // The file itself: the code handed to this hook may already be a module made from it.
-      const text = normalizeText(readFileSync(path, 'utf8'));
-      const split = splitFrontMatter(text);
-      const body = split.ok ? split.value.body : text;
-      const bodyLine = split.ok ? split.value.bodyLine : 1;
-      const problems = mdxProblems(body, bodyLine);
+      // The file itself (the code handed to this hook may already be a module made from it), as
+      // @astrojs/mdx hands it to the compiler: its front matter, found Astro's way, blanked. Where
+      // Astro and Postgate cut the front matter differently (a lone CR, a "---<tab>" fence, a
+      // "---" block at the top of the text), what is checked is still exactly what is compiled.
+      let compiled: string;
+      try {
+        compiled = parseFrontmatter(readFileSync(path, 'utf8'), { frontmatter: 'empty-with-spaces' }).content;
+      } catch {
+        return null; // Astro cannot read the front matter: @astrojs/mdx stops the build with the same error
+      }
+      const problems = mdxProblems(compiled, 1, { wholeFile: true });
       if (problems.length > 0)
         throw new Error(
           `${problems.map((p) => `${file}:${p.at.line}:${p.at.col}: ${p.message}`).join('\n')}\n(run npm run check: a post may hold Markdown and plain HTML, no code)`,
