@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLE_DIR, MANIFEST } from '../src/cli/dependency-bundles.ts';
@@ -129,6 +129,29 @@ describe('code in a post never runs in the site build (MDX policy, mdx-guard)', 
     // A file with lone CR line ends and ordinary fences is fine: its front matter is the compiler's own.
     writeFileSync(join(dir, 'content/posts/plain.mdx'), post(['', 'Thank you all.', ''], { eol: '\r' }));
     expect(guard(dir, 'content/posts/plain.mdx')).toBeNull();
+  });
+
+  it('the guard holds when content/posts is a link to a folder elsewhere in the repository', () => {
+    // Fixed in this round: Vite names a module by its real path, so a post reached through a linked
+    // content folder was outside "content/" to the guard, and its export ran in the build.
+    const dir = keep(siteCopy());
+    renameSync(join(dir, 'content/posts'), join(dir, 'stories'));
+    symlinkSync('../stories', join(dir, 'content/posts'));
+    const marker = join(dir, 'ran.txt');
+    const text = post(['', `export const x = ${leak(marker)}`, '', 'Thank you all.', '']);
+    writeFileSync(join(dir, 'content/posts/meals.mdx'), text);
+    writeFileSync(
+      join(dir, 'content/ledger.jsonl'),
+      `${releaseRecord('posts/meals', 'https://example.org/posts/meals/', '2026-11-20T09:00:03Z', {
+        file: 'content/posts/meals.mdx',
+        blob: gitBlobId(Buffer.from(text)),
+        coverBlob: null,
+      })}\n`,
+    );
+    const r = astro(dir, ['build']);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/stories\/meals\.mdx:7:1: import and export are not allowed/);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('check and the guard refuse a Markdown image that is a script: the build imports it as a module', () => {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { parseFrontmatter } from '@astrojs/internal-helpers/frontmatter';
 import { mdxProblems } from '../core/mdx-policy.ts';
 
@@ -16,13 +16,22 @@ export interface MdxGuardPlugin {
 }
 
 export function mdxGuardPlugin(root: string): MdxGuardPlugin {
-  const content = `${root.replace(/[\\/]+$/, '')}${sep}content${sep}`;
+  // Vite names a module by its real path: a content folder that is a link (or a root reached
+  // through one) leads elsewhere, and its posts must not slip past the guard for that.
+  const folders = ['content', 'content/posts', 'content/social'].flatMap((dir) => {
+    const path = join(root, dir);
+    let real = path;
+    try {
+      real = realpathSync(path);
+    } catch {}
+    return [`${path}${sep}`, `${real}${sep}`];
+  });
   return {
     name: 'postgate:mdx-guard',
     enforce: 'pre',
     transform(_code, id) {
       const path = id.split('?', 1)[0]!;
-      if (!path.endsWith('.mdx') || !path.startsWith(content)) return null;
+      if (!path.endsWith('.mdx') || !folders.some((folder) => path.startsWith(folder))) return null;
       const file = relative(root, path).split(sep).join('/');
       // The file itself (the code handed to this hook may already be a module made from it), as
       // @astrojs/mdx hands it to the compiler: its front matter, found Astro's way, blanked. Where
