@@ -181,6 +181,26 @@ describe('code in a post never runs in the site build (MDX policy, mdx-guard)', 
     expect(flagKindOf({ path: 'content/posts/meals-chart.mjs' })).toBe('code');
   });
 
+  it('the guard refuses an image whose file is a link to a script: Vite imports the real path', () => {
+    // Fixed in this round: `![chart](./chart.png)` with chart.png a link to chart.mjs ran the script in
+    // the build (check passes the post: its body images are not files it reads).
+    const { dir, result } = build(
+      (root) => ({
+        'content/posts/chart.mjs': `${leak(join(root, 'ran.txt'))};\nexport default {};\n`,
+        'content/posts/meals.mdx': post(['', 'Thank you.', '', '![Meals](./chart.png)', '']),
+      }),
+      ['content/posts/meals.mdx'],
+    );
+    expect(result.status).toBe(1); // no chart.png yet: the build cannot resolve it, and runs nothing
+    symlinkSync('chart.mjs', join(dir, 'content/posts/chart.png'));
+    expect(guard(dir, 'content/posts/meals.mdx')).toMatch(
+      /meals\.mdx:9:1: the image "\.\/chart\.png" leads to content\/posts\/chart\.mjs, which is not an image file/,
+    );
+    const r = astro(dir, ['build']);
+    expect(r.status).not.toBe(0);
+    expect(existsSync(join(dir, 'ran.txt'))).toBe(false);
+  });
+
   it('pins: an image reference, an <img> element, an .MDX file and `layout` front matter run nothing', () => {
     const posts = ['content/posts/by-reference.mdx', 'content/posts/by-element.mdx', 'content/posts/upper.MDX'];
     const { dir, result } = build(

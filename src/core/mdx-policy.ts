@@ -34,7 +34,13 @@ const FRONT_MATTER =
   'the text starts with a block between "---" (or "+++") lines, which reads as a second front matter here but is compiled as MDX by the site (code in it would run); remove it, or write a line of text before it';
 
 // What Astro imports as an image module (a Markdown image that is neither a URL nor a path from the site's root).
-const IMAGE_FILE = /^[^?#]*\.(?:png|jpe?g|gif|webp|avif|svg|tiff?)$/i;
+export const IMAGE_FILE = /^[^?#]*\.(?:png|jpe?g|gif|webp|avif|svg|tiff?)$/i;
+
+/** A Markdown image the build imports: its address as Astro imports it (decoded, relative to the post). */
+export interface ImportedImage {
+  address: string;
+  at: Position;
+}
 
 // What Astro's MDX integration turns on by default (@astrojs/markdown-satteri's mdx processor).
 const ASTRO_FEATURES = { gfm: true, smartPunctuation: true };
@@ -44,7 +50,11 @@ const ASTRO_FEATURES = { gfm: true, smartPunctuation: true };
  * is the whole file as the MDX compiler gets it (src/site/mdx-guard.ts), so a front matter at its
  * top is the compiler's own, not code.
  */
-export function mdxProblems(body: string, bodyLine: number, options: { wholeFile?: boolean } = {}): MdxProblem[] {
+export function mdxProblems(
+  body: string,
+  bodyLine: number,
+  options: { wholeFile?: boolean; imports?: ImportedImage[] } = {},
+): MdxProblem[] {
   // Markdown without braces, angle brackets, images or ESM keywords has nothing MDX could run.
   if (!/[{<]|!\[|^\s*(?:import|export)\b/m.test(body)) return [];
   let tree: Node;
@@ -64,7 +74,9 @@ export function mdxProblems(body: string, bodyLine: number, options: { wholeFile
       problems.push({ at: at(node), message: FRONT_MATTER });
     if (node.type === 'image') {
       const why = importedImageProblem(node.url);
+      const address = importedAddress(node.url);
       if (why) problems.push({ at: at(node), message: why });
+      else if (address) options.imports?.push({ address, at: at(node) });
     }
     if ((node.type === 'mdxFlowExpression' || node.type === 'mdxTextExpression') && !onlyComments(node.value))
       problems.push({ at: at(node), message: EXPRESSION });
@@ -102,15 +114,23 @@ function elementProblems(node: Node, at: (node: Node) => Position): MdxProblem[]
  * pipeline), so `![chart](./chart.mjs)` would run that script: only image files are allowed there.
  */
 function importedImageProblem(url: unknown): string | null {
+  const address = importedAddress(url);
+  if (address === undefined)
+    return `the image address ${JSON.stringify(url)} is not a valid address; the site cannot build it`;
+  if (address === null || IMAGE_FILE.test(address)) return null;
+  return `the image ${JSON.stringify(url)} is not an image file (.png, .jpg, .gif, .webp, .avif, .svg): the site's build imports it as a module, so a script there would run; link an image file, with no ? or #`;
+}
+
+/** What Astro imports for an image: its decoded address; null for a URL or a path from the site's root; undefined when undecodable. */
+function importedAddress(url: unknown): string | null | undefined {
   if (typeof url !== 'string' || url === '') return null;
   let address: string;
   try {
     address = decodeURI(url);
   } catch {
-    return `the image address ${JSON.stringify(url)} is not a valid address; the site cannot build it`;
+    return undefined;
   }
-  if (URL.canParse(address) || address.startsWith('/') || IMAGE_FILE.test(address)) return null;
-  return `the image ${JSON.stringify(url)} is not an image file (.png, .jpg, .gif, .webp, .avif, .svg): the site's build imports it as a module, so a script there would run; link an image file, with no ? or #`;
+  return URL.canParse(address) || address.startsWith('/') ? null : address;
 }
 
 /** `{/* a note *\/}` is MDX's comment: nothing but comments and spaces runs nothing. */

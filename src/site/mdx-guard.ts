@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseFrontmatter } from '@astrojs/internal-helpers/frontmatter';
-import { mdxProblems } from '../core/mdx-policy.ts';
+import { IMAGE_FILE, type ImportedImage, mdxProblems } from '../core/mdx-policy.ts';
 
 /**
  * The build's own guard: every MDX file under content/ is checked by the rules `check` applies
@@ -43,7 +43,22 @@ export function mdxGuardPlugin(root: string): MdxGuardPlugin {
       } catch {
         return null; // Astro cannot read the front matter: @astrojs/mdx stops the build with the same error
       }
-      const problems = mdxProblems(compiled, 1, { wholeFile: true });
+      const imports: ImportedImage[] = [];
+      const problems = mdxProblems(compiled, 1, { wholeFile: true, imports });
+      // Vite imports the file an image's link leads to, by its real path: `chart.png` linked to a script is that script.
+      for (const image of imports) {
+        let real: string;
+        try {
+          real = realpathSync(resolve(dirname(path), image.address));
+        } catch {
+          continue; // nothing there: the build stops, unable to resolve it
+        }
+        if (!IMAGE_FILE.test(real))
+          problems.push({
+            at: image.at,
+            message: `the image "${image.address}" leads to ${relative(root, real)}, which is not an image file: the build would import it as a module and run it`,
+          });
+      }
       if (problems.length > 0)
         throw new Error(
           `${problems.map((p) => `${file}:${p.at.line}:${p.at.col}: ${p.message}`).join('\n')}\n(run npm run check: a post may hold Markdown and plain HTML, no code)`,
