@@ -201,6 +201,32 @@ describe('code in a post never runs in the site build (MDX policy, mdx-guard)', 
     expect(existsSync(join(dir, 'ran.txt'))).toBe(false);
   });
 
+  it('a .md post cannot run a script through an image linked to it either: the build refuses to resolve it', () => {
+    // Fixed in this round: .md posts are not MDX (no guard of their text), but Astro imports their
+    // relative images too, by the real path, so chart.png linked to a script ran it in the build.
+    const { dir, result } = build(
+      (root) => ({
+        'content/posts/chart.txt': `${leak(join(root, 'ran.txt'))};\nexport default {};\n`,
+        'content/posts/meals.md': post(['', 'Thank you.', '', '![Meals](./chart.png)', '']),
+      }),
+      [],
+    );
+    expect(result.status, result.stdout + result.stderr).toBe(0); // not released yet: nothing imports it
+    symlinkSync('chart.txt', join(dir, 'content/posts/chart.png'));
+    writeFileSync(
+      join(dir, 'content/ledger.jsonl'),
+      `${releaseRecord('posts/meals', 'https://example.org/posts/meals/', '2026-11-20T09:00:03Z', {
+        file: 'content/posts/meals.md',
+        blob: gitBlobId(readFileSync(join(dir, 'content/posts/meals.md'))),
+        coverBlob: null,
+      })}\n`,
+    );
+    const r = astro(dir, ['build']);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/leads to content\/posts\/chart\.txt, which is not an image file/);
+    expect(existsSync(join(dir, 'ran.txt'))).toBe(false);
+  });
+
   it('pins: an image reference, an <img> element, an .MDX file and `layout` front matter run nothing', () => {
     const posts = ['content/posts/by-reference.mdx', 'content/posts/by-element.mdx', 'content/posts/upper.MDX'];
     const { dir, result } = build(

@@ -9,10 +9,16 @@ import { IMAGE_FILE, type ImportedImage, mdxProblems } from '../core/mdx-policy.
  * holds code (import, export, {expressions}, components). A post that `check` would hold must never
  * run in the build job, released or not: compiling it is enough to reach its code.
  */
+type Resolved = { id: string; external?: unknown } | null;
+interface ResolveContext {
+  resolve(source: string, importer?: string, options?: { skipSelf?: boolean }): Promise<Resolved>;
+}
+
 export interface MdxGuardPlugin {
   name: string;
   enforce: 'pre';
   transform: (code: string, id: string) => null;
+  resolveId: (this: ResolveContext, source: string, importer?: string) => Promise<Resolved>;
 }
 
 export function mdxGuardPlugin(root: string): MdxGuardPlugin {
@@ -29,6 +35,19 @@ export function mdxGuardPlugin(root: string): MdxGuardPlugin {
   return {
     name: 'postgate:mdx-guard',
     enforce: 'pre',
+    // An import named like an image must be an image: Vite loads the real file a link leads to, so
+    // `chart.png` linked to a script (a post's image, in .md or .mdx) would run that script.
+    async resolveId(source, importer) {
+      if (!IMAGE_FILE.test(source.split('?', 1)[0]!)) return null;
+      const resolved = await this.resolve(source, importer, { skipSelf: true });
+      const path = resolved && !resolved.external ? resolved.id.split('?', 1)[0]! : null;
+      if (path && !path.startsWith('\0') && !IMAGE_FILE.test(path)) {
+        const message = `${source} is an image's name, but it leads to ${relative(root, path)}, which is not an image file: the build would run it as code (a post's image must be an image file, not a link to one)`;
+        console.error(`[postgate] ${message}`); // a resolver's error can reach the log only as "Errored while resolving"
+        throw new Error(message);
+      }
+      return resolved;
+    },
     transform(_code, id) {
       const path = id.split('?', 1)[0]!;
       if (!path.endsWith('.mdx') || !folders.some((folder) => path.startsWith(folder))) return null;
