@@ -245,8 +245,10 @@ const BLANK = /^\p{White_Space}*$/u;
 /** StatusLengthValidator's countable_text; an instance may count a link as other than 23. */
 export function mastodonCountableText(text: string, urlLength = MASTODON_URL_LENGTH): string {
   if (BLANK.test(text)) return '';
-  const urls = urlEntities(text);
-  if (urlLength !== MASTODON_URL_LENGTH) for (const url of urls) url.replacement = 'x'.repeat(urlLength);
+  // The extraction is remembered and shared: never changed in place.
+  const found = urlEntities(text);
+  const urls =
+    urlLength === MASTODON_URL_LENGTH ? found : found.map((url) => ({ ...url, replacement: 'x'.repeat(urlLength) }));
   const entities = [...urls, ...mentionEntities(text)].sort((a, b) => a.start - b.start);
   if (entities.length === 0) return text;
   let out = '';

@@ -24,7 +24,7 @@ describe('splitFrontMatter', () => {
     });
   });
   it('accepts fences with trailing spaces and an empty front matter', () => {
-    expect(splitFrontMatter('---  \n---\t\nbody')).toEqual({
+    expect(splitFrontMatter('---  \n---  \nbody')).toEqual({
       ok: true,
       value: { yaml: '', yamlLine: 2, body: 'body', bodyLine: 3 },
     });
@@ -142,7 +142,7 @@ describe('readFrontMatter', () => {
       ok: true,
       value: { body: '   \nText', bodyLine: 4 },
     });
-    expect(readFrontMatter('---\na: 1\n---\t')).toMatchObject({ ok: true, value: { body: '', bodyLine: 4 } });
+    expect(readFrontMatter('---\na: 1\n---  ')).toMatchObject({ ok: true, value: { body: '', bodyLine: 4 } });
   });
   it('reads a front matter of comments and blanks as no settings, and no-break spaces as a value', () => {
     expect(readFrontMatter('---\n# only a note\n\n---\nBody')).toMatchObject({ ok: true, value: { data: {} } });

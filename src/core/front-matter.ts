@@ -35,7 +35,8 @@ export interface FrontMatter extends SplitFile {
   data: Record<string, unknown>;
 }
 
-const FENCE = /^---[ \t]*$/;
+// Spaces may follow the fence, a tab may not: the site's MDX compiler takes no "---<tab>" for one.
+const FENCE = /^--- *$/;
 
 /** Text as people's editors save it: without a byte-order mark, with \n line ends. */
 export function normalizeText(text: string): string {

@@ -197,3 +197,25 @@ describe('readItemText: front matter it refuses', () => {
     expect(second.parts).toEqual([{ text: 'Hello', at: { line: 5, col: 1 } }]);
   });
 });
+
+describe('files the site would read otherwise than check', () => {
+  const post = '---\ntitle: T\ndescription: D\npublishAt: 2026-12-01T09:30\n---\n\nBody.\n';
+  it('refuses old Mac line ends (a lone CR), at the first one', () => {
+    const { items, problems } = readItemText('content/posts/a.mdx', 'post', post.replaceAll('\n', '\r'), ctx);
+    expect(items).toEqual([]);
+    expect(problems).toEqual([
+      expect.objectContaining({ line: 1, message: expect.stringMatching(/lone CR .* save it with LF/) }),
+    ]);
+    expect(readItemText('content/posts/a.mdx', 'post', post.replaceAll('\n', '\r\n'), ctx).problems).toEqual([]);
+  });
+  it('refuses a fence followed by a tab, which the site does not take for one', () => {
+    const { problems } = readItemText('content/posts/a.mdx', 'post', post.replace('\n---\n\n', '\n---\t\n\n'), ctx);
+    expect(problems[0]?.message).toMatch(/but that line is "---\\t": make it exactly "---"/);
+  });
+  it('refuses an upper-case extension, which the site never builds', () => {
+    const { problems } = readItemText('content/posts/a.MDX', 'post', post, ctx);
+    expect(problems).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/rename the file to end in \.mdx/) }),
+    ]);
+  });
+});

@@ -61,6 +61,26 @@ export function readItemText(file: string, kind: ItemFileKind, rawText: string, 
       problems.push(problem(file, at, severity, message));
   };
 
+  // The site's build reads lines only at "\n": a file with old Mac line ends (a lone CR) is one
+  // line to it, its front matter unseen and all of it compiled as the post.
+  const loneCr = rawText.search(/\r(?!\n)/);
+  if (loneCr >= 0) {
+    const line = rawText.slice(0, loneCr).split(/\r\n?|\n/).length;
+    report(
+      { line, col: 1 },
+      'this file ends its lines with a lone CR (old Mac line ends), which the site cannot read: save it with LF (or CRLF) line ends',
+    );
+    return { items: [], problems };
+  }
+  // An upper-case extension is listed but never built by the site: name it .md or .mdx.
+  const extension = file.slice(file.lastIndexOf('.'));
+  if (extension !== extension.toLowerCase()) {
+    report(
+      { line: 1, col: 1 },
+      `rename the file to end in ${extension.toLowerCase()}: the site builds only lower-case names`,
+    );
+    return { items: [], problems };
+  }
   const front = readFrontMatter(normalizeText(rawText));
   if (!front.ok) {
     report(front.at, front.message);
