@@ -35,3 +35,17 @@ describe('what a post may hold', () => {
     expect(lines('Visit <https://example.org>\n')[0]).toMatch(/^10:\d+ the post is not valid MDX/);
   });
 });
+
+describe('what the pages never carry', () => {
+  it('refuses scripts, embedded pages, event handlers and Astro directives', () => {
+    expect(lines('<script src="https://evil.example/x.js"></script>\n')).toEqual([
+      expect.stringMatching(/^10:1 <script> is not allowed in a post/),
+    ]);
+    expect(lines('<iframe src="https://evil.example/"></iframe>\n')[0]).toMatch(/<iframe> is not allowed/);
+    expect(lines('<img src="/a.png" alt="A" onerror="alert(1)" />\n')[0]).toMatch(
+      /<img> has the attribute onerror, which runs code/,
+    );
+    expect(lines('<div set:html="<script>alert(1)</script>"></div>\n')[0]).toMatch(/<div> has the attribute set:html/);
+    expect(lines('<div client:load="x"></div>\n')[0]).toMatch(/<div> has the attribute client:load/);
+  });
+});

@@ -98,12 +98,25 @@ function elementProblems(node: Node, at: (node: Node) => Position): MdxProblem[]
       at: at(node),
       message: `${tag} is not an HTML element, and posts can use no components; write Markdown or plain HTML`,
     });
+  // The pages carry no JavaScript: no script element, no event handler, no Astro directive
+  // (set:html writes raw HTML, client:* ships a component's code to the reader).
+  if (name === 'script' || name === 'iframe' || name === 'object' || name === 'embed')
+    problems.push({
+      at: at(node),
+      message: `${tag} is not allowed in a post: the site's pages carry no scripts or embedded pages; link to it instead`,
+    });
   for (const attribute of node.attributes ?? []) {
+    const attributeName = attribute.name ?? '';
     if (attribute.type === 'mdxJsxExpressionAttribute') problems.push({ at: at(node), message: `${tag} ${SPREAD}` });
     else if (typeof attribute.value === 'object' && attribute.value !== null)
       problems.push({
         at: at(node),
-        message: `${tag} uses {...} in its attribute ${attribute.name ?? ''}, which is code; write a plain value in quotes`,
+        message: `${tag} uses {...} in its attribute ${attributeName}, which is code; write a plain value in quotes`,
+      });
+    else if (/^on/i.test(attributeName) || /^[a-z]+:/i.test(attributeName))
+      problems.push({
+        at: at(node),
+        message: `${tag} has the attribute ${attributeName}, which runs code or writes raw HTML; posts may not use it`,
       });
   }
   return problems;
