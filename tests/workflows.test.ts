@@ -586,6 +586,21 @@ describe('the review comment workflow, run locally', () => {
     expect(gh.comments).toEqual([]);
   });
 
+  // Review 2: a writer opens a second pull request at the same commit into a branch whose review.yml
+  // writes any preview, naming the first pull request in its artifact.
+  it('shows no preview when another pull request at the same commit goes into another branch', async () => {
+    gh.commit({ branch: 'evil-base', files: { '.github/workflows/review.yml': 'name: review\n' }, author: 'intern' });
+    const base = gh.pulls.find((p) => p.number === pr)!;
+    const twin = gh.openPullRequest({ author: 'intern', branch: 'launch', title: 'Twin', base: 'evil-base' });
+    expect(gh.pulls.find((p) => p.number === twin)!.head.sha).toBe(base.head.sha);
+    const result = await runCommentStep({ preview: '## Publishes\n\nNothing new.\n', pullRequest: `${pr}` });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    const [comment] = botComments();
+    expect(comment!.body).toContain('No preview is shown for this pull request');
+    expect(comment!.body).toContain(`#${twin} into evil-base`);
+    expect(comment!.body).not.toContain('Nothing new.');
+  });
+
   it('writes nothing without a preview, and fails on a pull request number that is not one', async () => {
     const none = await runCommentStep(null);
     expect(none.status).toBe(0);

@@ -52,7 +52,7 @@ export interface FakePullRequest {
   title: string;
   user: { login: string };
   head: { ref: string; sha: string };
-  base: { ref: 'main' };
+  base: { ref: string };
   state: 'open' | 'closed';
   created_at: string;
   merged_at: string | null;
@@ -288,16 +288,17 @@ export class FakeGitHub extends FakeService {
   }
 
   /** Opens a pull request from `branch` into main: its commits are the branch's commits not on main. */
-  openPullRequest(options: { author: string; branch: string; title: string }): number {
+  openPullRequest(options: { author: string; branch: string; title: string; base?: string }): number {
+    const base = options.base ?? 'main';
     const headSha = this.head(options.branch);
-    const commits = this.commitsBetween(this.head('main'), headSha);
-    if (commits.length === 0) throw new Error(`No commits between main and ${options.branch}`);
+    const commits = this.commitsBetween(this.head(base), headSha);
+    if (commits.length === 0) throw new Error(`No commits between ${base} and ${options.branch}`);
     const pull: FakePullRequest = {
       number: this.pulls.length + 1,
       title: options.title,
       user: { login: options.author },
       head: { ref: options.branch, sha: headSha },
-      base: { ref: 'main' },
+      base: { ref: base },
       state: 'open',
       created_at: isoDate(this.now()),
       merged_at: null,
