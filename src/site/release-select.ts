@@ -49,9 +49,7 @@ export function releasedPostFiles(schema: Validator) {
       const changed = isReleased(id, releasedAt) ? changedSinceRelease(root, candidate, releasedFiles.get(id)) : null;
       if (changed) {
         held++;
-        context.logger.warn(
-          `${file} (${id}) ${changed} since it was released: it is left out of the site until the publisher releases the approved edit.`,
-        );
+        context.logger.warn(`${file} (${id}) is left out of the site: ${changed}.`);
         continue;
       }
       if (isReleased(id, releasedAt)) {
@@ -87,19 +85,22 @@ function duplicateIds(files: CandidateFile[], idOf: (file: CandidateFile) => str
 }
 
 /**
- * What differs from the bytes the release bound, or null: the site shows exactly what was released.
- * A release recorded before releases bound bytes has nothing to compare; the publisher releases it
- * again, with its bytes, at its next run.
+ * Why a released post cannot be shown as it is now, or null: the site shows exactly the bytes a
+ * release bound. A release recorded before releases bound bytes has nothing to compare with, so
+ * it is not shown either (an edit nobody approved could be live); the publisher binds it, once the
+ * post as it is now is approved, at its next run.
  */
 function changedSinceRelease(root: string, candidate: CandidateFile, bound: ReleasedFiles | undefined): string | null {
-  if (!bound) return null;
-  if (bound.file !== candidate.file) return `is not the file that was released (${bound.file})`;
-  if (blobAt(root, candidate.file) !== bound.blob) return 'has changed';
+  const edit = 'the publisher releases it again once the edit is approved';
+  if (!bound)
+    return `its release was recorded before releases named their bytes; ${edit.replace('the edit', 'it as it is')}`;
+  if (bound.file !== candidate.file) return `it is not the file that was released (${bound.file}); ${edit}`;
+  if (blobAt(root, candidate.file) !== bound.blob) return `it has changed since it was released; ${edit}`;
   const cover = candidate.frontMatter?.cover;
   const src = typeof cover === 'string' ? cover : (cover as { src?: unknown } | undefined)?.src;
   const path = typeof src === 'string' ? resolveRepoPath(candidate.file, src) : null;
   const coverBlob = path === null ? null : blobAt(root, path);
-  return coverBlob === bound.coverBlob ? null : 'has a changed cover';
+  return coverBlob === bound.coverBlob ? null : `its cover has changed since it was released; ${edit}`;
 }
 
 function blobAt(root: string, path: string): string | null {

@@ -5,7 +5,7 @@ import bundledChromium from '@sparticuz/chromium';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.ts';
-import { astro, releaseRecord, siteCopy } from './site-copy.ts';
+import { astro, bindReleases, releaseRecord, siteCopy } from './site-copy.ts';
 import { serveStatic, type StaticSite } from './static-server.ts';
 
 /**
@@ -51,6 +51,7 @@ beforeAll(async () => {
       releaseRecord('posts/winter-appeal', 'https://example.org/journal/posts/winter-appeal/', '2026-12-03T07:00:05Z'),
     ].join('\n')}\n`,
   );
+  bindReleases(dir);
   build = astro(dir, ['build']);
   if (build.status !== 0) throw new Error(`astro build failed:\n${build.stdout}\n${build.stderr}`);
   site = await serveStatic(join(dir, 'dist'), BASE);

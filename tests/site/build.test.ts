@@ -2,14 +2,17 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gitBlobId } from '../../src/core/approval-binding.ts';
-import { astro, releaseRecord, siteCopy } from './site-copy.ts';
+import { astro, bindReleases, releaseRecord, siteCopy } from './site-copy.ts';
 
 /** Production builds of scratch copies of the example site, with the ledgers a real repository goes through. */
 const copies: string[] = [];
 function copy(ledger?: string[]): string {
   const dir = siteCopy();
   copies.push(dir);
-  if (ledger) writeFileSync(join(dir, 'content/ledger.jsonl'), `${ledger.join('\n')}\n`);
+  if (ledger) {
+    writeFileSync(join(dir, 'content/ledger.jsonl'), `${ledger.join('\n')}\n`);
+    bindReleases(dir);
+  }
   return dir;
 }
 afterAll(() => {
@@ -66,6 +69,7 @@ describe('the published build', () => {
     const dir = copy([released('welcome', '2026-11-20T09:00:03Z')]);
     const file = join(dir, 'content/posts/welcome.mdx');
     writeFileSync(file, readFileSync(file, 'utf8').replace('title: Welcome to our new journal\n', ''));
+    bindReleases(dir, { again: true }); // released as it is now, broken
     const r = astro(dir, ['build']);
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toContain('expected the title as text');
@@ -84,6 +88,7 @@ describe('code in a post', () => {
       const file = join(dir, `content/posts/${slug}.mdx`);
       writeFileSync(file, readFileSync(file, 'utf8') + attack(marker));
     }
+    bindReleases(dir, { again: true }); // welcome released with the export in it
     const r = astro(dir, ['build']);
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(
@@ -96,6 +101,7 @@ describe('code in a post', () => {
     const dir = copy([released('welcome', '2026-11-20T09:00:03Z')]);
     const file = join(dir, 'content/posts/welcome.mdx');
     writeFileSync(file, `${readFileSync(file, 'utf8')}\nWe served {globalThis.count} meals.\n`);
+    bindReleases(dir, { again: true });
     const r = astro(dir, ['build']);
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/content\/posts\/welcome\.mdx:\d+:\d+: \{\.\.\.\} is code in MDX/);
@@ -142,6 +148,17 @@ describe('what reaches the published site', () => {
 });
 
 describe('the bytes a release bound', () => {
+  it('leaves out a post whose release names no bytes (recorded before releases did): an edit nobody approved could be live', () => {
+    const dir = copy();
+    writeFileSync(join(dir, 'content/ledger.jsonl'), `${released('welcome', '2026-11-20T09:00:03Z')}\n`);
+    const r = astro(dir, ['build']);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      'content/posts/welcome.mdx (posts/welcome) is left out of the site: its release was recorded before releases named their bytes',
+    );
+    expect(existsSync(join(dir, 'dist/posts/welcome/index.html'))).toBe(false);
+  });
+
   const WELCOME = 'content/posts/welcome.mdx';
   const boundRelease = (dir: string) =>
     releaseRecord('posts/welcome', 'https://example.org/posts/welcome/', '2026-11-20T09:00:03Z', {
@@ -162,7 +179,7 @@ describe('the bytes a release bound', () => {
     const edited = astro(dir, ['build']);
     expect(edited.status, edited.stdout + edited.stderr).toBe(0);
     expect(edited.stdout).toContain(
-      `${WELCOME} (posts/welcome) has changed since it was released: it is left out of the site until the publisher releases the approved edit`,
+      `${WELCOME} (posts/welcome) is left out of the site: it has changed since it was released; the publisher releases it again once the edit is approved`,
     );
     expect(existsSync(join(dir, 'dist/posts/welcome/index.html'))).toBe(false);
   });

@@ -1,8 +1,19 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gitBlobId } from '../../src/core/approval-binding.ts';
+import { resolveRepoPath } from '../../src/core/repo-path.ts';
 import { cleanEnv } from '../helpers/clean-env.ts';
 import { REPO_ROOT } from '../helpers/cli.ts';
 
@@ -78,4 +89,41 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Binds each blog release in the copy's ledger that names no bytes to its post as the copy has it,
+ * as the publisher's release records do: the published build shows no post whose bytes it cannot
+ * compare. Releases that name their bytes are left as written, unless `again` (the post as it is
+ * now was released: a test of what the build does with those bytes).
+ */
+export function bindReleases(dir: string, options: { again?: boolean } = {}): void {
+  const path = join(dir, 'content/ledger.jsonl');
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const bound = lines.map((line) => {
+    let record: Record<string, unknown>;
+    try {
+      record = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return line;
+    }
+    if (record.type !== 'sent' || record.channel !== 'blog' || (record.blob !== undefined && !options.again))
+      return line;
+    const slug = String(record.item).replace(/^posts\//, '');
+    const file = ['mdx', 'md'].map((ext) => `content/posts/${slug}.${ext}`).find((f) => existsSync(join(dir, f)));
+    if (!file) return line;
+    return JSON.stringify({
+      ...record,
+      file,
+      blob: gitBlobId(readFileSync(join(dir, file))),
+      coverBlob: coverBlobOf(dir, file),
+    });
+  });
+  writeFileSync(path, bound.join('\n'));
+}
+
+function coverBlobOf(dir: string, file: string): string | null {
+  const src = /^cover:\s*\n\s+src:\s*(\S+)/m.exec(readFileSync(join(dir, file), 'utf8'))?.[1];
+  const path = src ? resolveRepoPath(file, src.replace(/^["']|["']$/g, '')) : null;
+  return path && existsSync(join(dir, path)) ? gitBlobId(readFileSync(join(dir, path))) : null;
 }
