@@ -484,8 +484,13 @@ function mediaKey(id: string, mediaType: string): string {
   return `${mediaType === 'image/gif' ? 16 : 3}_${id}`;
 }
 
+/** X's short links: ten letters and digits (twitter-text ends a t.co link at anything else). */
 function tco(url: string): string {
-  return `https://t.co/${createHash('sha1').update(url).digest('base64url').slice(0, 10)}`;
+  const slug = createHash('sha1')
+    .update(url)
+    .digest('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
+  return `https://t.co/${slug.slice(0, 10)}`;
 }
 
 function percentEncode(value: string): string {
