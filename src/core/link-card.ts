@@ -1,4 +1,5 @@
 import { blueskyLinkSpans } from '../channels/bluesky-text.ts';
+import { postSlugOf } from './post-slug.ts';
 import type { PostItem } from './item.ts';
 
 /**
@@ -26,36 +27,13 @@ export function linkedPosts(
   siteUrl: string,
   postsBySlug: ReadonlyMap<string, PostItem>,
 ): { url: string; post: PostItem }[] {
-  let site: URL;
-  try {
-    site = new URL(siteUrl);
-  } catch {
-    return [];
-  }
-  const base = site.pathname.replace(/\/+$/, '');
   const found: { url: string; post: PostItem }[] = [];
   // Only Bluesky makes cards: the links it finds, a bare domain pointing at https://<text> as its facet does.
   for (const link of blueskyLinkSpans(text)) {
     const href = /^https?:\/\//i.test(link.url) ? link.url : `https://${link.url}`;
-    let url: URL;
-    try {
-      url = new URL(href);
-    } catch {
-      continue;
-    }
-    if (url.hostname.replace(/^www\./, '') !== site.hostname.replace(/^www\./, '')) continue;
-    const m = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/posts/(.+?)/?$`).exec(url.pathname);
-    const post = m ? postsBySlug.get(decoded(m[1]!)) : undefined;
+    const slug = postSlugOf(href, siteUrl, false);
+    const post = slug === null ? undefined : postsBySlug.get(slug);
     if (post) found.push({ url: href, post });
   }
   return found;
-}
-
-/** A path segment decoded, or as written when its escapes are broken (`%E0`): never a throw. */
-function decoded(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

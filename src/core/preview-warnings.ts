@@ -2,6 +2,7 @@ import { formatDuration } from './duration.ts';
 import type { Item } from './item.ts';
 import type { LedgerSummary } from './ledger.ts';
 import { SOCIAL_CHANNEL_IDS, SOCIAL_RULES } from './channels.ts';
+import { postSlugOf } from './post-slug.ts';
 import { escapeText, inlineCode, localTime, relativeTime, WEEKDAY_NAMES, weekdayOf } from './preview-format.ts';
 import { wallTimeAt } from './time-zone.ts';
 
@@ -65,27 +66,6 @@ export function postLinksInBody(body: string, siteUrl: string): PostLink[] {
     if (slug !== null) links.push({ url: href, slug });
   }
   return links;
-}
-
-function postSlugOf(url: string, siteUrl: string, relative: boolean): string | null {
-  let site: URL;
-  let target: URL;
-  try {
-    site = new URL(siteUrl);
-    target = new URL(url);
-  } catch {
-    return null;
-  }
-  if (target.hostname.replace(/^www\./, '') !== site.hostname.replace(/^www\./, '')) return null;
-  const base = site.pathname.replace(/\/+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  // A path from the site's root works with or without the base path in front (see src/site/site-links.ts).
-  const m = new RegExp(`^${relative ? `(?:${base})?` : base}/posts/(.+?)/?$`).exec(target.pathname);
-  if (!m) return null;
-  try {
-    return decodeURIComponent(m[1]!);
-  } catch {
-    return m[1]!;
-  }
 }
 
 /** Warnings for links to posts that do not exist, are drafts, or go live after `at`. */
