@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { measureFor } from './channels.ts';
-import { checkDuplicateIds, checkLengths } from './check-items.ts';
+import { checkBodyImages, checkDuplicateIds, checkLengths, type ImageFact } from './check-items.ts';
 import { composeParts } from './compose.ts';
-import type { SocialItem } from './item.ts';
+import type { PostItem, SocialItem } from './item.ts';
 
 const item = (text: string): SocialItem => ({
   id: 'social/a-rather-long-campaign-name/with/slashes',
@@ -118,5 +118,41 @@ describe('checkDuplicateIds', () => {
       ]),
     );
     expect(problems.map((p) => p.file)).toEqual(['content/social/a.md', 'content/social/b.md']);
+  });
+});
+
+describe('checkBodyImages', () => {
+  const image = (src: string, path: string | null, line: number) => ({ src, path, alt: '', at: { line, col: 1 } });
+  const post = {
+    kind: 'post',
+    file: 'content/posts/meals.mdx',
+    bodyImages: [
+      image('./chart.png', 'content/posts/chart.png', 9),
+      image('./gone.png', 'content/posts/gone.png', 10),
+      image('/logo.png', 'public/logo.png', 11),
+      image('./linked.png', 'content/posts/linked.png', 12),
+      image('/clip.mp4', 'public/clip.mp4', 13),
+      image('../../../x.png', null, 14),
+    ],
+  } as unknown as PostItem;
+  const facts = new Map<string, ImageFact>([
+    ['content/posts/chart.png', { kind: 'file', bytes: 10, type: 'png' }],
+    ['content/posts/gone.png', { kind: 'missing' }],
+    ['content/posts/linked.png', { kind: 'link' }],
+    ['public/clip.mp4', { kind: 'file', bytes: 10, type: null }],
+  ]);
+
+  it('holds a post whose body shows a file the repository does not store, at its line', () => {
+    const problems = checkBodyImages(post, facts);
+    expect(problems.map((p) => [p.line, p.severity])).toEqual([
+      [10, 'error'],
+      [11, 'error'],
+      [12, 'error'],
+    ]);
+    expect(problems[0]!.message).toBe('image "./gone.png" not found (looked for content/posts/gone.png)');
+    // An address the page loads is served from public/: say so, and how to show a file beside the post.
+    expect(problems[1]!.message).toContain('not found (looked for public/logo.png, the folder the site serves;');
+    expect(problems[1]!.message).toContain('![alt](./picture.png)');
+    expect(problems[2]!.message).toContain('is a symbolic link');
   });
 });

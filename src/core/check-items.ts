@@ -8,7 +8,7 @@ import {
 } from './channels.ts';
 import { compose, type ComposeOptions } from './compose.ts';
 import { graphemeCount } from './text-length.ts';
-import type { ImageRef, Item } from './item.ts';
+import type { ImageRef, Item, PostItem } from './item.ts';
 import { describeBytes, type ImageType } from './media.ts';
 import { problem, START, type Position, type Problem } from './problem.ts';
 
@@ -156,27 +156,10 @@ function sizes(bytes: number, limit: number): [string, string] {
 }
 
 function checkImageFile(file: string, image: ImageRef, facts: ReadonlyMap<string, ImageFact>): Problem[] {
-  if (image.path === null) return []; // already reported as outside the repository
+  const stored = storedFileProblems(file, image, facts);
+  if (stored.length > 0 || image.path === null) return stored;
   const fact = facts.get(image.path);
-  if (!fact || fact.kind === 'missing')
-    return [
-      problem(file, image.at, 'error', `image ${JSON.stringify(image.src)} not found (looked for ${image.path})`),
-    ];
-  if (fact.kind === 'not-a-file')
-    return [problem(file, image.at, 'error', `image ${JSON.stringify(image.src)} is a folder, not a file`)];
-  if (fact.kind === 'link')
-    return [problem(file, image.at, 'error', `image ${JSON.stringify(image.src)} ${LINK_REFUSED}`)];
-  if (fact.kind === 'outside') {
-    return [
-      problem(
-        file,
-        image.at,
-        'error',
-        `image ${JSON.stringify(image.src)} is a link to a file outside the repository; copy the image itself into the repository`,
-      ),
-    ];
-  }
-  if (fact.type === null)
+  if (fact?.kind === 'file' && fact.type === null)
     return [
       problem(
         file,
@@ -186,6 +169,51 @@ function checkImageFile(file: string, image: ImageRef, facts: ReadonlyMap<string
       ),
     ];
   return [];
+}
+
+/**
+ * The file a path names must be a file stored in the repository: there, not a folder, not a symbolic
+ * link (an approval binds bytes; a link's target can change while the link does not).
+ */
+function storedFileProblems(
+  file: string,
+  image: ImageRef,
+  facts: ReadonlyMap<string, ImageFact>,
+  missingHint = '',
+): Problem[] {
+  if (image.path === null) return []; // already reported as outside the repository
+  const fact = facts.get(image.path);
+  const name = `image ${JSON.stringify(image.src)}`;
+  if (!fact || fact.kind === 'missing')
+    return [problem(file, image.at, 'error', `${name} not found (looked for ${image.path}${missingHint})`)];
+  if (fact.kind === 'not-a-file') return [problem(file, image.at, 'error', `${name} is a folder, not a file`)];
+  if (fact.kind === 'link') return [problem(file, image.at, 'error', `${name} ${LINK_REFUSED}`)];
+  if (fact.kind === 'outside')
+    return [
+      problem(
+        file,
+        image.at,
+        'error',
+        `${name} is a link to a file outside the repository; copy the image itself into the repository`,
+      ),
+    ];
+  return [];
+}
+
+/**
+ * The files a post's body shows (src/core/post-body-images.ts) must be stored in the repository, as
+ * its cover must: the build cannot import a missing one, and a page loading a missing one shows a
+ * hole where a later push could put any picture. Their type is the site's business (an SVG or a
+ * video is fine on a page), not a network's.
+ */
+// HTML, image references and addresses from the site's root are loaded from the site, never from beside the post.
+const SERVED_HINT =
+  ', the folder the site serves; a file beside the post is shown only by a Markdown image, ![alt](./picture.png)';
+
+export function checkBodyImages(post: PostItem, facts: ReadonlyMap<string, ImageFact>): Problem[] {
+  return post.bodyImages.flatMap((image) =>
+    storedFileProblems(post.file, image, facts, image.path?.startsWith('public/') ? SERVED_HINT : ''),
+  );
 }
 
 /**

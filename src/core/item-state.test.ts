@@ -31,6 +31,7 @@ const post: PostItem = {
   tags: [],
   author: 'Ann',
   cover: null,
+  bodyImages: [],
 };
 
 const announce: AnnounceItem = {

@@ -47,6 +47,11 @@ export interface PostItem extends ItemBase {
   tags: string[];
   author: string;
   cover: ImageRef | null;
+  /**
+   * The repository files the body shows (images, and what else its HTML loads), one per path, found
+   * by src/core/post-body-images.ts: an approval and a release bind their bytes too.
+   */
+  bodyImages: ImageRef[];
 }
 
 /** A blog post's `announce` texts: social posts that go out once the post itself is live. */

@@ -39,6 +39,7 @@ const post: PostItem = {
   tags: [],
   author: 'Ann',
   cover: null,
+  bodyImages: [],
 };
 
 const announce: AnnounceItem = {

@@ -157,6 +157,17 @@ describe('readItemText: blog posts', () => {
     expect(post).toMatchObject({ id: 'posts/nested/t', draft: true, publishAt: null });
     expect(announce).toMatchObject({ draft: true, publishAt: null });
   });
+  it('lists the files its body shows, on their file lines, and reports one outside the repository', () => {
+    const [post] = readPost(`${HEAD}---\n\n![Chart](./chart.png)\n\n<img src="/logo.png" alt="Logo" />\n`);
+    expect(post.bodyImages).toEqual([
+      { src: './chart.png', path: 'content/posts/chart.png', alt: 'Chart', at: { line: 7, col: 1 } },
+      { src: '/logo.png', path: 'public/logo.png', alt: 'Logo', at: { line: 9, col: 1 } },
+    ]);
+    const { problems } = readItemText('content/posts/launch.md', 'post', `${HEAD}---\n![A](../../../a.png)\n`, ctx);
+    expect(problems).toMatchObject([
+      { line: 6, col: 1, severity: 'error', message: expect.stringContaining('is outside the repository') },
+    ]);
+  });
 });
 
 describe('readItemText: front matter it refuses', () => {

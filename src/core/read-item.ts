@@ -17,6 +17,7 @@ import { describeIssues } from './schema-issues.ts';
 import { splitThread, type Part } from './thread.ts';
 import { locateInYaml, type PathSegment } from './yaml-locate.ts';
 import { mdxProblems } from './mdx-policy.ts';
+import { postBodyImages } from './post-body-images.ts';
 import { resolveRepoPath } from './repo-path.ts';
 
 /**
@@ -175,6 +176,8 @@ function buildPost(
   // MDX is code: a post holds Markdown and plain HTML only, as the site build enforces too.
   if (file.endsWith('.mdx')) for (const p of mdxProblems(split.body, split.bodyLine)) report(p.at, p.message);
   const slug = slugFromPath(file);
+  const bodyImages = postBodyImages({ file, slug, body: split.body, bodyLine: split.bodyLine, siteUrl: ctx.siteUrl });
+  for (const image of bodyImages) if (image.path === null) report(image.at, outsideMessage(image.src));
   const post: PostItem = {
     id: data.id ?? idFromPath(file),
     kind: 'post',
@@ -189,6 +192,7 @@ function buildPost(
     tags: data.tags,
     author: data.author ?? ctx.defaultAuthor,
     cover: data.cover ? imageRef(file, data.cover, locate(['cover', 'src']), report) : null,
+    bodyImages,
   };
   if (data.announce === undefined) return [post];
 

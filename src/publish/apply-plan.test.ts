@@ -34,6 +34,7 @@ const post: PostItem = {
   tags: [],
   author: 'Ann',
   cover: null,
+  bodyImages: [],
 };
 const announce: AnnounceItem = {
   id: 'posts/launch/announce',

@@ -1,6 +1,6 @@
 import { closeSync, lstatSync, openSync, readSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkImages, checkLengths, type ImageFact } from '../core/check-items.ts';
+import { checkBodyImages, checkImages, checkLengths, type ImageFact } from '../core/check-items.ts';
 import { channelLimitsOf, socialChannelsOf, type Config } from '../core/config-schema.ts';
 import type { Item } from '../core/item.ts';
 import { sniffImageType, SNIFF_BYTES } from '../core/media.ts';
@@ -60,6 +60,7 @@ export function readContent<T extends Pick<Item, 'id' | 'file'> = Item>(
       if (fullCheck(item)) {
         addImageFacts(facts, root, realRoot, item);
         problems.push(...checkImages(item, facts), ...checkLengths(item, composeOptions, limits));
+        if (item.kind === 'post') problems.push(...checkBodyImages(item, facts));
       }
       items.push(keep(item));
     }
@@ -69,7 +70,12 @@ export function readContent<T extends Pick<Item, 'id' | 'file'> = Item>(
 
 /** Size and type (by magic bytes) of each image an item names, read once per image; only the first bytes are read. */
 function addImageFacts(facts: Map<string, ImageFact>, root: string, realRoot: string, item: Item) {
-  const images = item.kind === 'social' ? item.images : item.kind === 'post' && item.cover ? [item.cover] : [];
+  const images =
+    item.kind === 'social'
+      ? item.images
+      : item.kind === 'post'
+        ? [...(item.cover ? [item.cover] : []), ...item.bodyImages]
+        : [];
   for (const { path } of images) {
     if (path !== null && !facts.has(path)) facts.set(path, imageFact(realRoot, join(root, path)));
   }
