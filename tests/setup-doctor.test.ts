@@ -3,6 +3,7 @@ import { settingsNotes } from '../src/github/settings-notes.ts';
 import { FakeGitHub } from './fakes/fake-github.ts';
 import { fakeUserId } from './fakes/fake-github-settings.ts';
 import { REPO_ROOT, runCliAsync } from './helpers/cli.ts';
+import { PULL_REQUEST_RULE } from './helpers/repo-settings.ts';
 
 /**
  * `setup` and `doctor`: the real CLI and the real Octokit against the fake GitHub's repository
@@ -47,7 +48,7 @@ describe('setup', () => {
     expect(out).toContain('Postgate setup for riverside/journal (public): dry run, nothing is changed.');
     for (const line of [
       '1. Code owners\n   → would create .github/CODEOWNERS (a commit to main through the API)',
-      '2. Ruleset on main\n   → would create ruleset "Postgate: main": restrict deletions, block force pushes; nobody may bypass it',
+      `2. Ruleset on main\n   → would create ruleset "Postgate: main": restrict deletions, block force pushes, require a pull request (1 approving review, a code owner's review); nobody may bypass it`,
       '3. Ruleset on postgate/ledger\n   → would create ruleset "Postgate: ledger": restrict deletions, block force pushes; nobody may bypass it',
       '4. The publish environment\n   → would create the publish environment, admit jobs from main only',
       '5. The retract environment\n   → would create the retract environment, admit jobs from main only, make the owners its required reviewers',
@@ -57,7 +58,9 @@ describe('setup', () => {
       expect(out).toContain(line);
     expect(out).toMatch(/^ {7}\/content\/ +@riverside$/m);
     expect(out).toMatch(/^ {7}\/\.github\/ +@riverside$/m);
-    expect(out).toContain('Not added: require a pull request before merging');
+    // What a lone owner gives up without --admin-bypass, said where it is decided.
+    expect(out).toContain('   Bypass: nobody. An owner alone then cannot merge their own pull requests');
+    expect(out).toContain('that record can only grow');
     expect(out).toContain('6 steps would change; run without --dry-run to apply.');
     expect(writesSince(0)).toEqual([]);
     expect(gh.settings.rulesets).toEqual([]);
@@ -79,7 +82,7 @@ describe('setup', () => {
       target: 'branch',
       enforcement: 'active',
       conditions: { ref_name: { include: ['refs/heads/main'], exclude: [] } },
-      rules: [{ type: 'deletion' }, { type: 'non_fast_forward' }],
+      rules: [{ type: 'deletion' }, { type: 'non_fast_forward' }, PULL_REQUEST_RULE],
       bypass_actors: [],
     });
     expect(ledger).toMatchObject({
@@ -111,31 +114,64 @@ describe('setup', () => {
     expect(writesSince(before)).toEqual([]);
   });
 
-  it('--require-pull-requests --admin-bypass: main takes pull requests with a code owner, admins may bypass', async () => {
-    await run(['setup']);
-    const r = await run(['setup', '--require-pull-requests', '--admin-bypass']);
+  it('--allow-direct-pushes leaves the pull request rule out, says what that leaves open, and never takes one away', async () => {
+    const open = await run(['setup', '--allow-direct-pushes']);
+    expect(open.status).toBe(0);
+    expect(open.stdout).toContain(
+      '→ create ruleset "Postgate: main": restrict deletions, block force pushes; nobody may bypass it',
+    );
+    expect(open.stdout).toContain(
+      "   Not added (--allow-direct-pushes): require a pull request before merging. main then accepts direct pushes: anyone with write access can change the workflows, the gate's code or its config without a review",
+    );
+    expect(gh.settings.rulesets[0]!.rules).toEqual([{ type: 'deletion' }, { type: 'non_fast_forward' }]);
+    const doctor = await run(['doctor']);
+    expect(doctor.status).toBe(1);
+    expect(doctor.stdout).toContain(
+      "✗ main accepts direct pushes: approvals are advisory. Postgate holds a post nobody approved, but anyone with write access can push a change to the workflows, the gate's code or its config, and that runs unreviewed; run postgate setup",
+    );
+
+    const closed = await run(['setup']);
+    expect(closed.stdout).toContain(
+      `→ update ruleset "Postgate: main": restrict deletions, block force pushes, require a pull request (1 approving review, a code owner's review); nobody may bypass it`,
+    );
+    const before = gh.server.requests.length;
+    const again = await run(['setup', '--allow-direct-pushes']);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain(
+      '2. Ruleset on main\n   ✓ already so (ruleset "Postgate: main"); its pull request rule stays (setup never removes a rule)',
+    );
+    expect(again.stdout).toContain('Everything was already so.');
+    expect(writesSince(before)).toEqual([]);
+    expect(gh.settings.rulesets[0]!.rules).toContainEqual(PULL_REQUEST_RULE);
+  });
+
+  it('--admin-bypass: admins may bypass; --require-pull-requests is still accepted, and changes nothing', async () => {
+    const r = await run(['setup', '--admin-bypass']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(
-      `→ update ruleset "Postgate: main": restrict deletions, block force pushes, require a pull request (1 approving review, a code owner's review); repository admins may bypass it`,
+      `→ create ruleset "Postgate: main": restrict deletions, block force pushes, require a pull request (1 approving review, a code owner's review); repository admins may bypass it`,
     );
-    expect(gh.settings.rulesets[0]!.rules).toContainEqual({
-      type: 'pull_request',
-      parameters: {
-        required_approving_review_count: 1,
-        require_code_owner_review: true,
-        dismiss_stale_reviews_on_push: true,
-        require_last_push_approval: true,
-        required_review_thread_resolution: false,
-      },
-    });
+    expect(r.stdout).toContain(
+      '   Bypass: repository admins, so an owner alone can still merge their own pull requests and commit CRISIS straight to main',
+    );
+    expect(gh.settings.rulesets[0]!.rules).toContainEqual(PULL_REQUEST_RULE);
     expect(gh.settings.rulesets[0]!.bypass_actors).toEqual([
       { actor_id: 5, actor_type: 'RepositoryRole', bypass_mode: 'always' },
     ]);
-    // Without the flags again: the bypass goes (stricter), the pull request rule stays (never weaker).
-    const again = await run(['setup']);
-    expect(again.stdout).toContain('Kept: the pull request rule already in the ruleset');
+    // An older script's flag: the same as the default (the bypass goes, as setup was not asked for it).
+    const old = await run(['setup', '--require-pull-requests']);
+    expect(old.status).toBe(0);
+    expect(old.stdout).toContain(
+      `→ update ruleset "Postgate: main": restrict deletions, block force pushes, require a pull request (1 approving review, a code owner's review); nobody may bypass it`,
+    );
+    expect(gh.settings.rulesets[0]!.rules).toContainEqual(PULL_REQUEST_RULE);
     expect(gh.settings.rulesets[0]!.bypass_actors).toEqual([]);
-    expect(gh.settings.rulesets[0]!.rules.map((rule) => rule.type)).toContain('pull_request');
+    const before = gh.server.requests.length;
+    expect((await run(['setup', '--require-pull-requests'])).stdout).toContain('Everything was already so.');
+    expect(writesSince(before)).toEqual([]);
+    const both = await run(['setup', '--allow-direct-pushes', '--require-pull-requests']);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('setup: --allow-direct-pushes and --require-pull-requests contradict each other');
   });
 
   it('narrows an environment someone opened to other branches', async () => {
@@ -166,17 +202,25 @@ describe('doctor', () => {
       '✗ GitHub Pages is off: the blog is built but never deployed',
     ])
       expect(lines).toContain(expected);
-    expect(lines).toContainEqual(expect.stringMatching(/^! main accepts direct pushes: approvals are advisory\./));
+    expect(lines).toContain(
+      "✗ main accepts direct pushes: approvals are advisory. Postgate holds a post nobody approved, but anyone with write access can push a change to the workflows, the gate's code or its config, and that runs unreviewed; run postgate setup",
+    );
+    expect(lines).toContain(
+      '✗ postgate/ledger can be force-pushed or deleted: the record of what went out could be rewritten or lost',
+    );
     expect(lines).toContainEqual(
       expect.stringMatching(/^✗ no code owners for the gate's own files \(postgate\.config\.yaml, \.github\/, src\//),
     );
-    expect(before.stdout).toContain('6 important problems. "postgate setup" fixes what it can');
+    expect(before.stdout).toContain('8 important problems. "postgate setup" fixes what it can');
 
     await run(['setup']);
     const after = await run(['doctor']);
     expect(after.status).toBe(0);
     expect(after.stdout).not.toMatch(/^✗/m);
     expect(after.stdout).toContain('✓ the retract environment waits for riverside to approve a retraction');
+    expect(after.stdout).toContain(
+      "✓ main takes changes only through pull requests, with 1 approving review and a code owner's",
+    );
     expect(after.stdout).toContain('Nothing important is missing.');
   });
 
@@ -279,13 +323,17 @@ describe("a publish run's summary", () => {
     const before = gh.server.requests.length;
     expect(await settingsNotes(env())).toEqual([
       'main can be force-pushed or deleted: its history can be rewritten (postgate setup blocks it)',
-      "main accepts direct pushes: approvals are advisory (a push can change the gate's code, workflows and config without a review; postgate doctor says more)",
+      "main accepts direct pushes: approvals are advisory (a push can change the gate's code, workflows and config without a review); run postgate setup",
     ]);
     expect(gh.server.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /repos/riverside/journal',
       'GET /repos/riverside/journal/rules/branches/main',
     ]);
-    await run(['setup', '--require-pull-requests']);
+    await run(['setup', '--allow-direct-pushes']);
+    expect(await settingsNotes(env())).toEqual([
+      "main accepts direct pushes: approvals are advisory (a push can change the gate's code, workflows and config without a review); run postgate setup",
+    ]);
+    await run(['setup']);
     expect(await settingsNotes(env())).toEqual([]);
     expect(await settingsNotes({})).toEqual([]);
   });
@@ -313,6 +361,13 @@ describe('the command line', () => {
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Usage: postgate ${name}`));
     }
+    const setup = (await runCliAsync(['setup', '--help'])).stdout;
+    expect(setup).toMatch(/^Usage: postgate setup \[--dry-run\] \[--allow-direct-pushes\] \[--admin-bypass\]/);
+    expect(setup).toMatch(/^ {2}--allow-direct-pushes +leave the pull request rule off main/m);
+    expect(setup).toMatch(/^ {2}--require-pull-requests +the default now; still accepted/m);
+    expect(setup).toContain('an owner alone cannot\n');
+    expect(setup).toContain('merge their own pull requests (GitHub refuses self-approval) nor commit CRISIS');
+    expect(setup).not.toContain('ledger lives on');
     const overview = await runCliAsync(['--help']);
     expect(overview.stdout).toMatch(/^ {2}setup +apply the repository settings/m);
     expect(overview.stdout).toMatch(/^ {2}doctor +say which of those settings are missing/m);

@@ -1,12 +1,13 @@
 import { SECRET_VARIABLES } from '../channels/credentials.ts';
 import type { SetupStep } from '../core/repo-settings/setup-actions.ts';
+import { UsageError } from '../core/errors.ts';
 import { parseCommandArgs } from './args.ts';
 import { EXIT, type Command, type Io } from './command.ts';
 import { settingsRepo } from './repo-settings-access.ts';
 
 export const setupCommand: Command = {
   name: 'setup',
-  usage: `Usage: postgate setup [--dry-run] [--require-pull-requests] [--admin-bypass] [--repo owner/name]
+  usage: `Usage: postgate setup [--dry-run] [--allow-direct-pushes] [--admin-bypass] [--repo owner/name]
 
 Applies the repository settings Postgate relies on, through the GitHub API, one step at a time:
 "✓" already so, "→" changing (in a dry run: would change), "✗" cannot, and why. Running it again
@@ -15,10 +16,11 @@ changes nothing; it never weakens a setting.
   1. Code owners: .github/CODEOWNERS names the owners for content/ and for the gate's own files
      (the config, .github/, src/, scripts/, package.json, package-lock.json, astro.config.mjs, .nvmrc);
      committed to main through the API, or completed when a CODEOWNERS file leaves some unowned.
-  2. Ruleset "Postgate: main": restrict deletions, block force pushes; with --require-pull-requests
-     also a pull request with 1 approving review and a code owner's review. Nobody may bypass it,
+  2. Ruleset "Postgate: main": restrict deletions, block force pushes, and a pull request with 1
+     approving review and a code owner's review (unless --allow-direct-pushes). Nobody may bypass it,
      unless --admin-bypass.
-  3. Ruleset "Postgate: ledger": restrict deletions, block force pushes on postgate/ledger.
+  3. Ruleset "Postgate: ledger": restrict deletions, block force pushes on postgate/ledger, where the
+     publisher records what went out: that record can only grow.
   4. The publish environment: jobs from main only (where the network credentials live).
   5. The retract environment: jobs from main only, the owners as required reviewers.
   6. GitHub Pages: source GitHub Actions.
@@ -27,11 +29,13 @@ changes nothing; it never weakens a setting.
 
 Options:
   --dry-run                 print the whole plan, with the CODEOWNERS text it would commit; change nothing
-  --require-pull-requests   require a pull request on main. Only once the ledger lives on postgate/ledger:
-                            the publisher still commits it to main, and the workflow's token cannot
-                            bypass a ruleset, so this rule would stop publishing.
-  --admin-bypass            let repository admins bypass main's ruleset: with pull requests required, an
-                            owner can still commit CRISIS straight to main from the GitHub app on a phone
+  --allow-direct-pushes     leave the pull request rule off main: anyone with write access can then push
+                            a change to the workflows, the gate's code or its config without a review.
+                            A pull request rule already in the ruleset stays.
+  --admin-bypass            let repository admins bypass main's ruleset. Without it, an owner alone cannot
+                            merge their own pull requests (GitHub refuses self-approval) nor commit CRISIS
+                            straight to main from the GitHub app on a phone.
+  --require-pull-requests   the default now; still accepted, so older scripts keep working
   --repo owner/name         the repository (default: GITHUB_REPOSITORY)
   -h, --help                show this help
 
@@ -46,6 +50,7 @@ Exit status: 0 every step is so, 1 a step could not be done, 2 wrong usage.`,
   async run(args, io) {
     const { values } = parseCommandArgs('setup', args, {
       'dry-run': { type: 'boolean' },
+      'allow-direct-pushes': { type: 'boolean' },
       'require-pull-requests': { type: 'boolean' },
       'admin-bypass': { type: 'boolean' },
       repo: { type: 'string' },
@@ -54,13 +59,16 @@ Exit status: 0 every step is so, 1 a step could not be done, 2 wrong usage.`,
       io.out(this.usage);
       return EXIT.ok;
     }
+    const allowDirectPushes = values['allow-direct-pushes'] === true;
+    if (allowDirectPushes && values['require-pull-requests'])
+      throw new UsageError('setup: --allow-direct-pushes and --require-pull-requests contradict each other');
     const gh = await settingsRepo('setup', io, values.repo);
     const { readRepoSettings } = await import('../github/repo-settings.ts');
     const { planSetup } = await import('../core/repo-settings/setup-plan.ts');
     const settings = await readRepoSettings(gh);
     const dryRun = values['dry-run'] === true;
     const steps = planSetup(settings, {
-      requirePullRequests: values['require-pull-requests'] === true,
+      allowDirectPushes,
       adminBypass: values['admin-bypass'] === true,
       credentialNames: SECRET_VARIABLES.filter((name) => name !== 'GITHUB_TOKEN'),
     });

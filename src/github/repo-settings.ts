@@ -1,6 +1,5 @@
 import { CODEOWNERS_PATHS } from '../core/repo-settings/codeowners.ts';
 import {
-  LEDGER_BRANCH,
   MAIN_BRANCH,
   PUBLISH_ENVIRONMENT,
   readFailed,
@@ -202,7 +201,6 @@ export async function readRepoSettings(gh: GitHubRepo): Promise<RepoSettings> {
     organizationSecrets,
     pages,
     owners,
-    ledgerBranchExists,
   ] = await Promise.all([
     attempt(() => readRulesets(gh)),
     attempt(() => readClassicProtection(gh), { status: 404, value: null }),
@@ -232,13 +230,6 @@ export async function readRepoSettings(gh: GitHubRepo): Promise<RepoSettings> {
       { status: 404, value: null },
     ),
     attempt(() => readOwners(gh, meta)),
-    attempt(
-      async () => {
-        await gh.octokit.rest.git.getRef({ ...repoArgs(gh), ref: `heads/${LEDGER_BRANCH}` });
-        return true;
-      },
-      { status: 404, value: false },
-    ),
   ]);
   return {
     repo: meta,
@@ -251,6 +242,5 @@ export async function readRepoSettings(gh: GitHubRepo): Promise<RepoSettings> {
     organizationSecrets,
     pages,
     owners,
-    ledgerBranchExists,
   };
 }

@@ -11,7 +11,8 @@ import {
 
 /**
  * Repository settings for the pure rules' tests: `freshSettings()` is a new public repository made
- * from the template (nothing set up), `setUpSettings()` the same after `postgate setup`.
+ * from the template (nothing set up), `setUpSettings()` the same after `postgate setup` (pull
+ * requests required on main, nobody bypassing).
  */
 export const CREDENTIALS = [
   'X_API_KEY',
@@ -44,7 +45,6 @@ export function freshSettings(): RepoSettings {
     organizationSecrets: readOk([]),
     pages: readOk(null),
     owners: readOk([OWNER]),
-    ledgerBranchExists: readOk(false),
   };
 }
 
@@ -75,10 +75,25 @@ export function environment(name: string, overrides: Partial<Environment> = {}):
   };
 }
 
+/** The pull request rule setup puts in main's ruleset. */
+export const PULL_REQUEST_RULE = {
+  type: 'pull_request',
+  parameters: {
+    required_approving_review_count: 1,
+    require_code_owner_review: true,
+    dismiss_stale_reviews_on_push: true,
+    require_last_push_approval: true,
+    required_review_thread_resolution: false,
+  },
+};
+
 export function setUpSettings(): RepoSettings {
   return {
     ...freshSettings(),
-    rulesets: readOk([ruleset(), ruleset({ id: 2, name: LEDGER_RULESET, include: ['refs/heads/postgate/ledger'] })]),
+    rulesets: readOk([
+      ruleset({ rules: [{ type: 'deletion' }, { type: 'non_fast_forward' }, PULL_REQUEST_RULE] }),
+      ruleset({ id: 2, name: LEDGER_RULESET, include: ['refs/heads/postgate/ledger'] }),
+    ]),
     publish: readOk(environment('publish')),
     retract: readOk(environment('retract', { reviewers: [OWNER], secrets: readOk([]) })),
     codeOwners: readOk({ path: CODEOWNERS_FILE, text: codeOwnersWithAreas(null, ['@riverside'])!, sha: 'c0de' }),

@@ -4,7 +4,7 @@ import type { Read } from './settings.ts';
  * One line of `doctor`'s verdict (src/core/repo-settings/findings.ts), and the words the checks share.
  *
  * - important: missing, and it weakens a guarantee; `setup` (or the owner) can fix it. doctor exits 1.
- * - warning: worth knowing, or waiting on something else (the ledger's own branch).
+ * - warning: worth knowing.
  * - limit: GitHub's plan does not offer it here; said plainly, not counted as a failure.
  * - ok: in place.
  */

@@ -24,6 +24,8 @@ describe('doctor on a repository nobody has set up', () => {
     const list = important({ ...freshSettings(), repositorySecrets: readOk(['X_API_KEY', 'MASTODON_TOKEN']) });
     expect(list).toEqual([
       'main can be force-pushed or deleted: its history (every approval and every CRISIS recorded in it) can be rewritten',
+      "main accepts direct pushes: approvals are advisory. Postgate holds a post nobody approved, but anyone with write access can push a change to the workflows, the gate's code or its config, and that runs unreviewed; run postgate setup",
+      'postgate/ledger can be force-pushed or deleted: the record of what went out could be rewritten or lost',
       'there is no publish environment: GitHub creates it, open to any branch, the first time publish runs, and the credentials have no place limited to main',
       'there is no retract environment: GitHub creates it without reviewers the first time retract runs, so anyone who can run workflows can delete posts',
       "no code owners for content/: any writer's approval counts",
@@ -31,20 +33,26 @@ describe('doctor on a repository nobody has set up', () => {
       'GitHub Pages is off: the blog is built but never deployed',
       "secrets X_API_KEY and MASTODON_TOKEN are repository secrets: any branch's workflow can read them; move them to the publish environment (add each there, then delete the secrets here)",
     ]);
+    expect(withSeverity(findings(freshSettings()), 'warning')).toEqual([]);
   });
 
-  it('says main accepts direct pushes, as a warning while the ledger still lives on main', () => {
-    const list = findings(freshSettings());
-    expect(withSeverity(list, 'warning')).toContainEqual(
-      expect.stringMatching(/^main accepts direct pushes: approvals are advisory\..*setup --require-pull-requests$/),
-    );
-  });
-
-  it('counts it as important once the ledger has its own branch', () => {
-    const settings = { ...setUpSettings(), ledgerBranchExists: readOk(true) };
+  it('a main that accepts direct pushes is important even when set up (--allow-direct-pushes), and the ledger need not wait', () => {
+    const base = setUpSettings();
+    const settings: RepoSettings = {
+      ...base,
+      rulesets: readOk([
+        ruleset(),
+        ruleset({ id: 2, name: 'Postgate: ledger', include: ['refs/heads/postgate/ledger'] }),
+      ]),
+    };
     expect(important(settings)).toEqual([
-      "main accepts direct pushes: approvals are advisory. Postgate holds a post nobody approved, but anyone with write access can push a change to the workflows, the gate's code or its config, and that runs unreviewed; run postgate setup --require-pull-requests",
+      "main accepts direct pushes: approvals are advisory. Postgate holds a post nobody approved, but anyone with write access can push a change to the workflows, the gate's code or its config, and that runs unreviewed; run postgate setup",
     ]);
+    expect(
+      findings(settings)
+        .map((f) => f.message)
+        .join('\n'),
+    ).not.toMatch(/ledger to leave|require-pull-requests/);
   });
 });
 
@@ -55,6 +63,8 @@ describe('doctor after setup', () => {
     expect(withSeverity(list, 'ok')).toEqual(
       expect.arrayContaining([
         'main cannot be force-pushed or deleted (ruleset "Postgate: main")',
+        "main takes changes only through pull requests, with 1 approving review and a code owner's",
+        'postgate/ledger cannot be force-pushed or deleted',
         'the publish environment accepts jobs from main only',
         'the retract environment waits for riverside to approve a retraction',
         ".github/CODEOWNERS names owners for content/ and for the gate's own files",
@@ -71,7 +81,6 @@ describe('doctor after setup', () => {
     const base = setUpSettings();
     const settings: RepoSettings = {
       ...base,
-      ledgerBranchExists: readOk(true),
       rulesets: readOk([
         ruleset({
           rules: [{ type: 'deletion' }, { type: 'non_fast_forward' }, pr],

@@ -56,19 +56,15 @@ function mainFindings(settings: RepoSettings, push: Push): void {
       `${MAIN_BRANCH} can be ${history.join(' or ')}: its history (every approval and every CRISIS recorded in it) can be rewritten`,
     );
   else push('ok', `${MAIN_BRANCH} cannot be force-pushed or deleted (${guard.sources.join(', ')})`);
-  reviewFindings(settings, guard, push);
+  reviewFindings(guard, push);
 }
 
-function reviewFindings(settings: RepoSettings, guard: BranchGuard, push: Push): void {
-  const ledgerMoved = settings.ledgerBranchExists.ok && settings.ledgerBranchExists.value;
+function reviewFindings(guard: BranchGuard, push: Push): void {
   if (guard.pullRequest === null) {
-    const meaning = `${MAIN_BRANCH} accepts direct pushes: approvals are advisory. Postgate holds a post nobody approved, but anyone with write access can push a change to the workflows, the gate's code or its config, and that runs unreviewed`;
-    if (ledgerMoved) push('important', `${meaning}; run postgate setup --require-pull-requests`);
-    else
-      push(
-        'warning',
-        `${meaning}. Requiring pull requests waits for the ledger to leave ${MAIN_BRANCH} (the publisher still commits it there, and the workflow's token cannot bypass a ruleset): then run postgate setup --require-pull-requests`,
-      );
+    push(
+      'important',
+      `${MAIN_BRANCH} accepts direct pushes: approvals are advisory. Postgate holds a post nobody approved, but anyone with write access can push a change to the workflows, the gate's code or its config, and that runs unreviewed; run postgate setup`,
+    );
     return;
   }
   if (guard.pullRequest.approvals < 1)
@@ -103,9 +99,8 @@ function ledgerFindings(settings: RepoSettings, push: Push): void {
     push('ok', `${LEDGER_BRANCH} cannot be force-pushed or deleted`);
     return;
   }
-  const moved = settings.ledgerBranchExists.ok && settings.ledgerBranchExists.value;
   push(
-    moved ? 'important' : 'warning',
-    `${LEDGER_BRANCH}${moved ? '' : ' (where the ledger is moving)'} can be force-pushed or deleted: the record of what went out could be rewritten or lost`,
+    'important',
+    `${LEDGER_BRANCH} can be force-pushed or deleted: the record of what went out could be rewritten or lost`,
   );
 }

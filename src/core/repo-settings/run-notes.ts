@@ -17,7 +17,7 @@ export function mainRuleNotes(input: { private: boolean; rules: readonly Rule[] 
     notes.push(`${MAIN_BRANCH} can be ${open.join(' or ')}: its history can be rewritten (postgate setup blocks it)`);
   if (!has('pull_request'))
     notes.push(
-      `${MAIN_BRANCH} accepts direct pushes: approvals are advisory (a push can change the gate's code, workflows and config without a review; postgate doctor says more)`,
+      `${MAIN_BRANCH} accepts direct pushes: approvals are advisory (a push can change the gate's code, workflows and config without a review); run postgate setup`,
     );
   return notes;
 }

@@ -113,8 +113,6 @@ export interface RepoSettings {
   pages: Read<{ buildType: string | null } | null>;
   /** Who owns the brand: the owner, or an organisation's admins (code owners, retract's reviewers). */
   owners: Read<Person[]>;
-  /** Whether the ledger lives on its own branch yet (then main can require pull requests). */
-  ledgerBranchExists: Read<boolean>;
 }
 
 /** The branch Postgate publishes from, and the ledger's own branch. */

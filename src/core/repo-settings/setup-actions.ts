@@ -42,9 +42,9 @@ export interface SetupStep {
 }
 
 export interface SetupOptions {
-  /** Add the pull request rule on main (the ledger must have left main first). */
-  requirePullRequests: boolean;
-  /** Let repository admins bypass main's ruleset (CRISIS from the GitHub app on a phone). */
+  /** Leave the pull request rule off main (the default adds it; one already there stays). */
+  allowDirectPushes: boolean;
+  /** Let repository admins bypass main's ruleset (merge their own pull requests, CRISIS from a phone). */
   adminBypass: boolean;
 }
 

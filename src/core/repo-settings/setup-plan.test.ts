@@ -5,6 +5,7 @@ import {
   freshSettings,
   OWNER,
   privateFreeSettings,
+  PULL_REQUEST_RULE,
   ruleset,
   setUpSettings,
 } from '../../../tests/helpers/repo-settings.ts';
@@ -12,9 +13,9 @@ import type { RulesetBody, SetupAction, SetupStep } from './setup-actions.ts';
 import { planSetup } from './setup-plan.ts';
 import { readOk, type RepoSettings } from './settings.ts';
 
-const plan = (settings: RepoSettings, flags: { requirePullRequests?: boolean; adminBypass?: boolean } = {}) =>
+const plan = (settings: RepoSettings, flags: { allowDirectPushes?: boolean; adminBypass?: boolean } = {}) =>
   planSetup(settings, {
-    requirePullRequests: flags.requirePullRequests ?? false,
+    allowDirectPushes: flags.allowDirectPushes ?? false,
     adminBypass: flags.adminBypass ?? false,
     credentialNames: CREDENTIALS,
   });
@@ -38,42 +39,56 @@ describe('setup on a repository nobody has set up', () => {
     ]);
   });
 
-  it('main: no deletion, no force push, nobody bypasses; no pull request rule unless asked, and says why', () => {
+  it("main: no deletion, no force push, a pull request with a code owner's review, nobody bypasses", () => {
     const main = step(plan(freshSettings()), 'Ruleset on main');
+    expect(main.summary).toBe(
+      `create ruleset "Postgate: main": restrict deletions, block force pushes, require a pull request (1 approving review, a code owner's review); nobody may bypass it`,
+    );
     expect(rulesetBody(main)).toEqual({
       name: 'Postgate: main',
       target: 'branch',
       enforcement: 'active',
       conditions: { ref_name: { include: ['refs/heads/main'], exclude: [] } },
-      rules: [{ type: 'deletion' }, { type: 'non_fast_forward' }],
+      rules: [{ type: 'deletion' }, { type: 'non_fast_forward' }, PULL_REQUEST_RULE],
       bypass_actors: [],
     });
-    expect(main.details.join('\n')).toContain('Not added: require a pull request before merging');
-    expect(main.details.join('\n')).toContain('--require-pull-requests once the ledger lives on postgate/ledger');
   });
 
-  it('once the ledger has its own branch, says the pull request rule can be added now', () => {
-    const main = step(plan({ ...freshSettings(), ledgerBranchExists: readOk(true) }), 'Ruleset on main');
+  it('says what a lone owner loses without a bypass, and what --admin-bypass gives back', () => {
+    const nobody = step(plan(freshSettings()), 'Ruleset on main').details.join('\n');
+    expect(nobody).toContain('Bypass: nobody. An owner alone then cannot merge their own pull requests');
+    expect(nobody).toContain('GitHub refuses self-approval');
+    expect(nobody).toContain('nor commit CRISIS straight to main');
+    expect(nobody).toContain('--admin-bypass lets repository admins do both');
+    const main = step(plan(freshSettings(), { adminBypass: true }), 'Ruleset on main');
+    expect(rulesetBody(main).bypass_actors).toEqual([
+      { actor_id: 5, actor_type: 'RepositoryRole', bypass_mode: 'always' },
+    ]);
+    expect(rulesetBody(main).rules).toContainEqual(PULL_REQUEST_RULE);
     expect(main.details).toContain(
-      'Not added: require a pull request before merging. The ledger lives on postgate/ledger now, so nothing needs to push to main: add it with --require-pull-requests.',
+      'Bypass: repository admins, so an owner alone can still merge their own pull requests and commit CRISIS straight to main from the GitHub app on a phone.',
     );
   });
 
-  it('with --require-pull-requests and --admin-bypass: 1 approval, code owners, admins on the bypass list', () => {
-    const main = step(plan(freshSettings(), { requirePullRequests: true, adminBypass: true }), 'Ruleset on main');
-    const body = rulesetBody(main);
-    expect(body.rules).toContainEqual({
-      type: 'pull_request',
-      parameters: {
-        required_approving_review_count: 1,
-        require_code_owner_review: true,
-        dismiss_stale_reviews_on_push: true,
-        require_last_push_approval: true,
-        required_review_thread_resolution: false,
-      },
-    });
-    expect(body.bypass_actors).toEqual([{ actor_id: 5, actor_type: 'RepositoryRole', bypass_mode: 'always' }]);
-    expect(main.details.join('\n')).toMatch(/Bypass: repository admins, so an owner can still commit CRISIS/);
+  it('with --allow-direct-pushes: no pull request rule, and it says what that leaves open', () => {
+    const main = step(plan(freshSettings(), { allowDirectPushes: true }), 'Ruleset on main');
+    expect(rulesetBody(main).rules).toEqual([{ type: 'deletion' }, { type: 'non_fast_forward' }]);
+    expect(main.summary).toBe(
+      'create ruleset "Postgate: main": restrict deletions, block force pushes; nobody may bypass it',
+    );
+    expect(main.details).toContain(
+      "Not added (--allow-direct-pushes): require a pull request before merging. main then accepts direct pushes: anyone with write access can change the workflows, the gate's code or its config without a review, and the next run uses the change, so approvals are advisory. Run setup without the flag to add it.",
+    );
+    expect(main.details.join('\n')).not.toContain('self-approval');
+  });
+
+  it('the ledger ruleset says why its history must not be rewritten', () => {
+    const ledger = step(plan(freshSettings()), 'Ruleset on postgate/ledger');
+    expect(rulesetBody(ledger).rules).toEqual([{ type: 'deletion' }, { type: 'non_fast_forward' }]);
+    expect(ledger.details.join('\n')).toContain('that record can only grow');
+    expect(ledger.details.join('\n')).toContain(
+      'a force push back to an older ledger (or deleting the branch) would make it forget posts it sent',
+    );
   });
 
   it('the environments: main only; retract gets the owner as reviewer, in a request of its own, last', () => {
@@ -112,7 +127,7 @@ describe('setup where everything is so', () => {
     expect(steps.flatMap((s) => s.actions)).toEqual([]);
   });
 
-  it('never removes a pull request rule, even without --require-pull-requests', () => {
+  it('never removes a pull request rule, even with --allow-direct-pushes', () => {
     const pr = {
       type: 'pull_request',
       parameters: {
@@ -125,16 +140,25 @@ describe('setup where everything is so', () => {
       },
     };
     const base = setUpSettings();
-    const settings = {
-      ...base,
-      rulesets: readOk([
-        ruleset({ rules: [{ type: 'deletion' }, { type: 'non_fast_forward' }, pr] }),
-        ruleset({ id: 2, name: 'Postgate: ledger', include: ['refs/heads/postgate/ledger'] }),
-      ]),
-    };
-    const main = step(plan(settings), 'Ruleset on main');
+    const ledger = ruleset({ id: 2, name: 'Postgate: ledger', include: ['refs/heads/postgate/ledger'] });
+    const ours = ruleset({ rules: [{ type: 'deletion' }, { type: 'non_fast_forward' }, pr] });
+    const settings = { ...base, rulesets: readOk([ours, ledger]) };
+    expect(step(plan(settings), 'Ruleset on main').status).toBe('ok');
+    const main = step(plan(settings, { allowDirectPushes: true }), 'Ruleset on main');
     expect(main.status).toBe('ok');
-    expect(step(plan(settings, { requirePullRequests: true }), 'Ruleset on main').status).toBe('ok');
+    expect(main.summary).toBe(
+      'already so (ruleset "Postgate: main"); its pull request rule stays (setup never removes a rule)',
+    );
+    expect(main.details).toContain(
+      'Kept, despite --allow-direct-pushes: the pull request rule already in the ruleset (setup never removes a rule).',
+    );
+    // Where the ruleset changes for another reason, the rule goes along, as it was.
+    const writers = [{ actorType: 'RepositoryRole', actorId: 4, mode: 'always' }];
+    const widened = { ...settings, rulesets: readOk([{ ...ours, bypass: writers }, ledger]) };
+    const update = step(plan(widened, { allowDirectPushes: true }), 'Ruleset on main');
+    expect(update.status).toBe('change');
+    expect(rulesetBody(update).rules).toContainEqual(pr);
+    expect(rulesetBody(update).bypass_actors).toEqual([]);
   });
 
   it('tightens what it finds in its own ruleset: a bypass not asked for goes, rules someone added stay', () => {
@@ -153,23 +177,30 @@ describe('setup where everything is so', () => {
     expect(main.status).toBe('change');
     expect(main.actions[0]).toMatchObject({ kind: 'update-ruleset', id: 1 });
     const body = rulesetBody(main);
-    expect(body.rules).toEqual([{ type: 'deletion' }, { type: 'non_fast_forward' }, signatures]);
+    expect(body.rules).toEqual([{ type: 'deletion' }, { type: 'non_fast_forward' }, PULL_REQUEST_RULE, signatures]);
     expect(body.bypass_actors).toEqual([]);
   });
 
-  it("someone else's ruleset that already holds main is enough", () => {
+  it("someone else's ruleset that already holds main is enough; without a pull request rule, only with --allow-direct-pushes", () => {
     const base = setUpSettings();
-    const settings = {
+    const others = (rules: { type: string }[]) => ({
       ...base,
       rulesets: readOk([
-        ruleset({ name: 'Protect default', include: ['~DEFAULT_BRANCH'] }),
+        ruleset({ name: 'Protect default', include: ['~DEFAULT_BRANCH'], rules }),
         ruleset({ id: 2, name: 'Postgate: ledger', include: ['refs/heads/postgate/ledger'] }),
       ]),
-    };
-    expect(step(plan(settings), 'Ruleset on main')).toMatchObject({
+    });
+    const held = others([{ type: 'deletion' }, { type: 'non_fast_forward' }, PULL_REQUEST_RULE]);
+    expect(step(plan(held), 'Ruleset on main')).toMatchObject({
       status: 'ok',
       summary: 'already so (ruleset "Protect default")',
     });
+    const open = others([{ type: 'deletion' }, { type: 'non_fast_forward' }]);
+    expect(step(plan(open, { allowDirectPushes: true }), 'Ruleset on main').status).toBe('ok');
+    const main = step(plan(open), 'Ruleset on main');
+    expect(main.status).toBe('change');
+    expect(main.actions[0]).toMatchObject({ kind: 'create-ruleset' });
+    expect(rulesetBody(main).rules).toContainEqual(PULL_REQUEST_RULE);
   });
 
   it('removes branch patterns other than main from an environment, and keeps reviewers someone chose', () => {

@@ -12,8 +12,8 @@ import {
 } from './settings.ts';
 
 /**
- * The two rulesets setup keeps: "Postgate: main" (no deletion, no force push, and with
- * --require-pull-requests a pull request with an approval and a code owner's review) and
+ * The two rulesets setup keeps: "Postgate: main" (no deletion, no force push, and unless
+ * --allow-direct-pushes a pull request with an approval and a code owner's review) and
  * "Postgate: ledger" (no deletion, no force push on postgate/ledger).
  *
  * setup never weakens: a rule already in its ruleset stays (with at least its strictness), other
@@ -167,43 +167,48 @@ function rulesetStep(
   return step('change', `create ruleset "${spec.name}": ${describeRules(body)}`, [{ kind: 'create-ruleset', body }]);
 }
 
+const KEPT =
+  'Kept, despite --allow-direct-pushes: the pull request rule already in the ruleset (setup never removes a rule).';
+
 export function mainRulesetStep(settings: RepoSettings, options: SetupOptions): SetupStep {
   const title = `Ruleset on ${MAIN_BRANCH}`;
-  return rulesetStep(
+  const pullRequest = !options.allowDirectPushes;
+  const step = rulesetStep(
     settings,
-    { title, name: MAIN_RULESET, branch: MAIN_BRANCH, pullRequest: options.requirePullRequests, ...options },
+    { title, name: MAIN_RULESET, branch: MAIN_BRANCH, pullRequest, adminBypass: options.adminBypass },
     (body) => {
       const pr = body.rules.some((r) => r.type === 'pull_request');
       const lines = [
         `Restrict deletions and block force pushes: the history of ${MAIN_BRANCH} is the record of every approval and every CRISIS.`,
       ];
-      if (pr && !options.requirePullRequests)
-        lines.push('Kept: the pull request rule already in the ruleset (setup never removes a rule).');
+      if (pr && !pullRequest) lines.push(KEPT);
       if (pr)
         lines.push(
-          "Pull requests: 1 approving review and a code owner's; a new push dismisses earlier approvals, and the last push must be approved by someone else. GitHub lets nobody approve their own pull request: a lone owner needs a second person, or --admin-bypass.",
-        );
-      else if (settings.ledgerBranchExists.ok && settings.ledgerBranchExists.value)
-        lines.push(
-          `Not added: require a pull request before merging. The ledger lives on ${LEDGER_BRANCH} now, so nothing needs to push to ${MAIN_BRANCH}: add it with --require-pull-requests.`,
+          "Pull requests: 1 approving review and a code owner's; a new push dismisses earlier approvals, and the last push must be approved by someone else.",
         );
       else
         lines.push(
-          `Not added: require a pull request before merging. The publisher still commits the ledger to ${MAIN_BRANCH} with the workflow's token, which cannot bypass a ruleset, so that rule would stop publishing. Add it with --require-pull-requests once the ledger lives on ${LEDGER_BRANCH}.`,
+          `Not added (--allow-direct-pushes): require a pull request before merging. ${MAIN_BRANCH} then accepts direct pushes: anyone with write access can change the workflows, the gate's code or its config without a review, and the next run uses the change, so approvals are advisory. Run setup without the flag to add it.`,
         );
-      if (options.adminBypass)
+      if (pr && options.adminBypass)
         lines.push(
-          `Bypass: repository admins, so an owner can still commit CRISIS straight to ${MAIN_BRANCH} from the GitHub app on a phone${pr ? ' (and merge without waiting for a review)' : ''}.`,
+          `Bypass: repository admins, so an owner alone can still merge their own pull requests and commit CRISIS straight to ${MAIN_BRANCH} from the GitHub app on a phone.`,
+        );
+      else if (pr)
+        lines.push(
+          `Bypass: nobody. An owner alone then cannot merge their own pull requests (GitHub refuses self-approval: each needs a second person's review), nor commit CRISIS straight to ${MAIN_BRANCH} (from the GitHub app on a phone, or with postgate crisis on): it needs a pull request someone else approves. --admin-bypass lets repository admins do both.`,
         );
       else
         lines.push(
-          pr
-            ? `Bypass: nobody. CRISIS then reaches ${MAIN_BRANCH} through a pull request too, from the GitHub app as well; run setup with --admin-bypass to let repository admins commit it there directly, in three taps from a phone.`
-            : `Bypass: nobody (nothing needs to delete or force-push ${MAIN_BRANCH}; CRISIS from a phone is an ordinary commit). With --require-pull-requests, --admin-bypass lets repository admins still commit CRISIS directly.`,
+          `Bypass: ${options.adminBypass ? 'repository admins' : 'nobody'} (nothing needs to delete or force-push ${MAIN_BRANCH}; while it accepts direct pushes, CRISIS from a phone is an ordinary commit).`,
         );
       return lines;
     },
   );
+  // Already so prints no details: say there too that the flag took nothing away.
+  return step.status === 'ok' && step.details.includes(KEPT)
+    ? { ...step, summary: `${step.summary}; its pull request rule stays (setup never removes a rule)` }
+    : step;
 }
 
 export function ledgerRulesetStep(settings: RepoSettings): SetupStep {
@@ -217,7 +222,7 @@ export function ledgerRulesetStep(settings: RepoSettings): SetupStep {
       adminBypass: false,
     },
     () => [
-      `Restrict deletions and block force pushes on the ledger's own branch: the record of what went out can only grow. The publisher's commits there are ordinary commits; nothing needs to bypass it. It applies as soon as the branch exists.`,
+      `Restrict deletions and block force pushes on ${LEDGER_BRANCH}, where the publisher records what went out: that record can only grow. Without them, a force push back to an older ledger (or deleting the branch) would make it forget posts it sent. The publisher's commits there are ordinary commits; nothing needs to bypass it. It applies as soon as the branch exists.`,
     ],
   );
 }
