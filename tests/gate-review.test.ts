@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LEDGER_BRANCH } from '../src/core/ledger.ts';
 import { FakeGitHub, type FakeFile } from './fakes/fake-github.ts';
 import { githubEnvOf } from './helpers/github-env.ts';
 import { exampleRepoCopy, REPO_ROOT, runCliAsync } from './helpers/cli.ts';
@@ -42,10 +43,15 @@ const checkOut = (files: Record<string, string | Buffer | null>) => {
 };
 const nothingSent = () => expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
 
-/** A pull request from `author`, approved by amira on its head, merged. Returns the merge commit. */
-function approvedPullRequest(files: Record<string, FakeFile | null>, author = 'intern', branch = `b${Math.random()}`) {
-  gh.commit({ branch, files, author });
-  const pr = gh.openPullRequest({ author, branch, title: 'Change' });
+/** A pull request from `author` into `base`, approved by amira on its head, merged. Returns the merge commit. */
+function approvedPullRequest(
+  files: Record<string, FakeFile | null>,
+  author = 'intern',
+  branch = `b${Math.random()}`,
+  base = 'main',
+) {
+  gh.commit({ branch, from: base, files, author });
+  const pr = gh.openPullRequest({ author, branch, title: 'Change', base });
   gh.review(pr, { user: 'amira', state: 'APPROVED' });
   return gh.merge(pr);
 }
@@ -134,7 +140,7 @@ describe('the ledger defends itself', () => {
     });
     expect(retract.status).toBe(0);
     nothingSent();
-    const honest = gh.fileAt('main', LEDGER)!;
+    const honest = gh.fileAt(LEDGER_BRANCH, LEDGER)!;
     // H1: every record of the item is gone (its send and its retraction). H2 on top restores the
     // ledger; amira approves H2, whose diff shows no ledger change at all. The branch is then
     // force-pushed back to H1 and merged: compare(H2...H1) is empty, since H1 is H2's merge base.
@@ -142,13 +148,17 @@ describe('the ledger defends itself', () => {
       .split('\n')
       .filter((l) => l && !l.includes('volunteer-thanks'))
       .join('\n')}\n`;
-    const h1 = gh.commit({ branch: 'tidy', files: { [LEDGER]: forged, 'notes.txt': 'tidy up' }, author: 'intern' });
+    const h1 = gh.commit({
+      branch: 'tidy',
+      from: LEDGER_BRANCH,
+      files: { [LEDGER]: forged, 'notes.txt': 'tidy up' },
+      author: 'intern',
+    });
     gh.commit({ branch: 'tidy', files: { [LEDGER]: honest }, author: 'intern' });
-    const pr = gh.openPullRequest({ author: 'intern', branch: 'tidy', title: 'Notes' });
+    const pr = gh.openPullRequest({ author: 'intern', branch: 'tidy', title: 'Notes', base: LEDGER_BRANCH });
     gh.review(pr, { user: 'amira', state: 'APPROVED' });
     gh.forcePush('tidy', h1);
     gh.merge(pr);
-    checkOut({ 'notes.txt': 'tidy up' });
     const r = await publish('2026-12-01T09:10:00Z');
     // The retracted post must not come back: the rewrite is not the publisher's, and no approver saw it.
     nothingSent();
@@ -157,7 +167,7 @@ describe('the ledger defends itself', () => {
 });
 
 describe('the ledger defends itself (2)', () => {
-  it('does not let a reviewed pull request vouch for ledger lines pushed to main before it, which its diff does not show', async () => {
+  it('does not let a reviewed pull request vouch for ledger lines pushed before it, which its diff does not show', async () => {
     approvedPullRequest({ [THANKS]: text(THANKS) });
     expect((await publish(DUE_THANKS)).status).toBe(0);
     const retract = await runCliAsync(['retract', 'social/2026-12-01-volunteer-thanks'], {
@@ -166,16 +176,20 @@ describe('the ledger defends itself (2)', () => {
     });
     expect(retract.status).toBe(0);
     nothingSent();
-    const honest = gh.fileAt('main', LEDGER)!;
+    const honest = gh.fileAt(LEDGER_BRANCH, LEDGER)!;
     const forged = `${honest
       .split('\n')
       .filter((l) => l && !l.includes('volunteer-thanks'))
       .join('\n')}\n`;
     // A direct push that drops the item's records (its retraction included)...
-    gh.commit({ files: { [LEDGER]: forged }, author: 'intern', message: 'ledger: compact' });
+    gh.commit({ branch: LEDGER_BRANCH, files: { [LEDGER]: forged }, author: 'intern', message: 'ledger: compact' });
     // ...then a pull request whose ledger change is one blank line; amira approves what its diff shows.
-    approvedPullRequest({ [LEDGER]: `${forged}\n`, 'notes.txt': 'notes' });
-    checkOut({ 'notes.txt': 'notes' });
+    approvedPullRequest(
+      { [LEDGER]: `${forged}\n`, 'notes.txt': 'notes' },
+      'intern',
+      `b${Math.random()}`,
+      LEDGER_BRANCH,
+    );
     const r = await publish('2026-12-01T09:10:00Z');
     nothingSent();
     expect(r.stderr).toContain('outside the publisher');

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LEDGER_BRANCH } from '../src/core/ledger.ts';
 import { FakeGitHub } from './fakes/fake-github.ts';
 import { exampleRepoCopy, REPO_ROOT, runCliAsync } from './helpers/cli.ts';
 import { liveCounts, startNetworks, type Networks } from './helpers/networks.ts';
@@ -45,7 +46,7 @@ const run = (args: string[], options: { cwd?: string; env?: Record<string, strin
 const publish = (now: string, options: { cwd?: string; env?: Record<string, string> } = {}) =>
   run(['publish', '--now', now], options);
 const remoteLedger = () =>
-  (gh.fileAt('main', 'content/ledger.jsonl') ?? '')
+  (gh.fileAt(LEDGER_BRANCH, 'content/ledger.jsonl') ?? '')
     .trim()
     .split('\n')
     .filter(Boolean)
@@ -66,7 +67,7 @@ function mergeReviewed(
 }
 
 describe('approvals, enforced in code', () => {
-  it('sends an item approved by someone other than its author, and commits the ledger to main', async () => {
+  it('sends an item approved by someone other than its author, and records it on the ledger branch', async () => {
     mergeReviewed({ [THANKS]: source(THANKS) }, 'intern', [{ user: 'amira' }]);
     const r = await runCliAsync(['publish', '--now', '2026-12-01T09:00:00Z'], {
       cwd: dir,
@@ -82,8 +83,12 @@ describe('approvals, enforced in code', () => {
       'social/2026-12-01-volunteer-thanks:mastodon',
       'social/2026-12-01-volunteer-thanks:x',
     ]);
-    // The checkout's copy follows main, for the site build later in the same job.
-    expect(readFileSync(join(dir, 'content/ledger.jsonl'), 'utf8')).toBe(gh.fileAt('main', 'content/ledger.jsonl'));
+    // The checkout's copy follows the ledger's branch; main is not written at all.
+    expect(readFileSync(join(dir, 'content/ledger.jsonl'), 'utf8')).toBe(
+      gh.fileAt(LEDGER_BRANCH, 'content/ledger.jsonl'),
+    );
+    expect(gh.log(undefined, 'main').filter((c) => c.author.login === 'github-actions[bot]')).toEqual([]);
+    expect(r.stdout).toContain(`The ledger now lives on ${LEDGER_BRANCH}, started from main at`);
     // The welcome post is not on main at all: held, not released.
     expect(r.stdout).toMatch(/held\s+-\s+posts\/welcome\s+content\/posts\/welcome\.mdx is not on main/);
   });
@@ -218,7 +223,7 @@ describe('CRISIS on the live main', () => {
   });
 });
 
-describe('the ledger on main', () => {
+describe('the ledger on its branch', () => {
   it('lets two runs race without sending anything twice or losing a record', async () => {
     mergeReviewed({ [THANKS]: source(THANKS) }, 'intern', [{ user: 'amira' }]);
     const other = exampleRepoCopy();
@@ -240,7 +245,7 @@ describe('the ledger on main', () => {
     }
   });
 
-  it('retracts an item on all three networks and records it on main', async () => {
+  it('retracts an item on all three networks and records it on the ledger branch', async () => {
     mergeReviewed({ [THANKS]: source(THANKS) }, 'intern', [{ user: 'amira' }]);
     await publish('2026-12-01T09:00:00Z');
     expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
@@ -282,12 +287,24 @@ describe('a main whose rules refuse the workflow token', () => {
     expect(gh.fileAt('main', 'CRISIS')).toBe('Storm\n');
   });
 
-  it('publish sends nothing when it cannot record a claim, and says which rule blocks the ledger', async () => {
+  it('publish still works when main requires pull requests: it writes only the ledger branch', async () => {
     mergeReviewed({ [THANKS]: source(THANKS) }, 'intern', [{ user: 'amira' }]);
     gh.rules.set('main', [RULE]);
     const r = await publish('2026-12-01T09:00:00Z');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
+    expect(remoteLedger().filter((rec) => rec.type === 'sent')).toHaveLength(3);
+  });
+
+  it('publish sends nothing when it cannot record a claim, and says which rule blocks the ledger', async () => {
+    mergeReviewed({ [THANKS]: source(THANKS) }, 'intern', [{ user: 'amira' }]);
+    gh.rules.set(LEDGER_BRANCH, [RULE]);
+    const r = await publish('2026-12-01T09:00:00Z');
     expect(r.status).not.toBe(0);
-    expect(`${r.stdout}${r.stderr}`).toContain(`GitHub refused to write content/ledger.jsonl on main: ${RULE}`);
+    expect(`${r.stdout}${r.stderr}`).toContain(
+      `GitHub refused to write content/ledger.jsonl on ${LEDGER_BRANCH}: ${RULE}`,
+    );
     expect(`${r.stdout}${r.stderr}`).not.toMatch(/kept changing under this run/);
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
     // One refused write per claim, not twenty retries each.

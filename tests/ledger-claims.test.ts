@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LedgerRecord } from '../src/core/ledger.ts';
+import { LEDGER_BRANCH, type LedgerRecord } from '../src/core/ledger.ts';
 import { githubFromEnv } from '../src/github/client.ts';
 import { GitHubLedgerStore } from '../src/github/ledger-store.ts';
 import { LocalLedgerStore, RUN_ID } from '../src/publish/ledger-store.ts';
@@ -52,11 +52,14 @@ describe('claims against another run', () => {
       GITHUB_API_URL: gh.url,
       POSTGATE_GITHUB_THROTTLE: 'off',
     })!;
-    const store = new GitHubLedgerStore(repo, mkdtempSync(join(tmpdir(), 'postgate-claims-')), '');
-    gh.commit({ files: { 'content/ledger.jsonl': byAnotherRun }, author: 'github-actions' });
+    const store = new GitHubLedgerStore(repo, mkdtempSync(join(tmpdir(), 'postgate-claims-')), {
+      text: '',
+      moveFrom: null,
+    });
+    gh.commit({ branch: LEDGER_BRANCH, files: { 'content/ledger.jsonl': byAnotherRun }, author: 'github-actions' });
     expect(await store.claim(claim)).toBe(false);
     expect(await store.claim({ ...claim, part: 1 })).toBe(true);
-    expect(gh.fileAt('main', 'content/ledger.jsonl')).toContain(
+    expect(gh.fileAt(LEDGER_BRANCH, 'content/ledger.jsonl')).toContain(
       `"part":1,"parts":1,"remoteId":"","url":"","at":"2026-12-01T08:30:00.000Z","hash":"h","run":"${RUN_ID}"`,
     );
   });
@@ -86,26 +89,29 @@ describe('one run writing the GitHub ledger from several channels at once', () =
       GITHUB_API_URL: gh.url,
       POSTGATE_GITHUB_THROTTLE: 'off',
     })!;
-    return new GitHubLedgerStore(repo, mkdtempSync(join(tmpdir(), 'postgate-claims-')), start);
+    return new GitHubLedgerStore(repo, mkdtempSync(join(tmpdir(), 'postgate-claims-')), {
+      text: start,
+      moveFrom: null,
+    });
   };
   const start = `${JSON.stringify({ ...claim, item: 'social/old', run: 'r0' })}\n`;
 
   it('never takes its own writes for a rewrite: twelve claims at once all land, one commit each', async () => {
-    gh.commit({ files: { 'content/ledger.jsonl': start }, author: 'github-actions' });
+    gh.commit({ branch: LEDGER_BRANCH, files: { 'content/ledger.jsonl': start }, author: 'github-actions' });
     gh.server.latencyMs = 5;
     const store = storeOn(start);
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, part) => store.claim({ ...claim, part, parts: 12 })),
     );
     expect(results).toEqual(Array(12).fill(true));
-    const lines = (gh.fileAt('main', 'content/ledger.jsonl') ?? '').split('\n').filter(Boolean);
+    const lines = (gh.fileAt(LEDGER_BRANCH, 'content/ledger.jsonl') ?? '').split('\n').filter(Boolean);
     expect(lines).toHaveLength(13);
     // One after another: no write had to be retried after a conflict.
     expect(gh.server.requests.filter((r) => r.method === 'PUT')).toHaveLength(12);
   });
 
   it('reads again when an answer is older than its own last write (a lagging replica), and goes on', async () => {
-    gh.commit({ files: { 'content/ledger.jsonl': start }, author: 'github-actions' });
+    gh.commit({ branch: LEDGER_BRANCH, files: { 'content/ledger.jsonl': start }, author: 'github-actions' });
     const store = storeOn(start);
     expect(await store.claim({ ...claim, part: 0, parts: 2 })).toBe(true);
     // The next read is answered with the version before that write.
@@ -125,13 +131,13 @@ describe('one run writing the GitHub ledger from several channels at once', () =
       },
     });
     expect(await store.claim({ ...claim, part: 1, parts: 2 })).toBe(true);
-    expect((gh.fileAt('main', 'content/ledger.jsonl') ?? '').split('\n').filter(Boolean)).toHaveLength(3);
+    expect((gh.fileAt(LEDGER_BRANCH, 'content/ledger.jsonl') ?? '').split('\n').filter(Boolean)).toHaveLength(3);
   });
 
   it('stops claiming when the ledger no longer begins with what it read (a rewrite), whatever the timing', async () => {
-    gh.commit({ files: { 'content/ledger.jsonl': start }, author: 'github-actions' });
+    gh.commit({ branch: LEDGER_BRANCH, files: { 'content/ledger.jsonl': start }, author: 'github-actions' });
     const store = storeOn(start);
-    gh.commit({ files: { 'content/ledger.jsonl': 'something else\n' }, author: 'amira' });
+    gh.commit({ branch: LEDGER_BRANCH, files: { 'content/ledger.jsonl': 'something else\n' }, author: 'amira' });
     await expect(store.claim({ ...claim, part: 0, parts: 1 })).rejects.toThrow(/was rewritten during this run/);
   });
 });

@@ -2,6 +2,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LEDGER_BRANCH } from '../src/core/ledger.ts';
 import { blobSha, FakeGitHub } from './fakes/fake-github.ts';
 import { githubEnvOf } from './helpers/github-env.ts';
 import { exampleRepoCopy, REPO_ROOT, runCliAsync } from './helpers/cli.ts';
@@ -35,7 +36,10 @@ const githubEnv = () => githubEnvOf(gh);
 const run = (args: string[], github = true) =>
   runCliAsync(args, { cwd: dir, env: { ...n.env, ...(github ? githubEnv() : {}) } });
 const publish = (now: string, github = true) => run(['publish', '--now', now], github);
-const ledgerOnMain = () => gh.fileAt('main', LEDGER) ?? '';
+/** The ledger the publisher keeps: on its branch, once a run has written a record. */
+const ledgerBranch = () =>
+  gh.activities.some((a) => a.ref === `refs/heads/${LEDGER_BRANCH}`) ? LEDGER_BRANCH : 'main';
+const ledgerNow = () => gh.fileAt(ledgerBranch(), LEDGER) ?? '';
 const records = (text: string) =>
   text
     .split('\n')
@@ -46,11 +50,11 @@ const networkWrites = () =>
     s.requests.filter((q) => q.method === 'POST' || q.method === 'DELETE'),
   ).length;
 
-/** A pull request by `author` bringing `files`, approved by amira, merged. */
-function mergeReviewed(files: Record<string, string | Buffer>, author = 'intern') {
+/** A pull request by `author` bringing `files` into `base`, approved by amira, merged. */
+function mergeReviewed(files: Record<string, string | Buffer>, author = 'intern', base = 'main') {
   const branch = `pr-${Math.random().toString(36).slice(2, 8)}`;
-  gh.commit({ branch, files, author, message: 'Change' });
-  const pr = gh.openPullRequest({ author, branch, title: 'Change' });
+  gh.commit({ branch, from: base, files, author, message: 'Change' });
+  const pr = gh.openPullRequest({ author, branch, title: 'Change', base });
   gh.review(pr, { user: 'amira', state: 'APPROVED' });
   gh.merge(pr, { by: 'riverside' });
 }
@@ -126,7 +130,7 @@ describe('a ledger over 1 MB', () => {
     // Brought in by a reviewed pull request (a migration), so its history is trusted.
     mergeReviewed({ [LEDGER]: big }, 'riverside');
     await thanksSent();
-    const after = ledgerOnMain();
+    const after = ledgerNow();
     expect(after.startsWith(big)).toBe(true);
     const added = records(after.slice(big.length));
     expect(
@@ -139,12 +143,12 @@ describe('a ledger over 1 MB', () => {
     // And the next run reads all of it: nothing is sent twice.
     expect((await publish('2026-12-01T09:30:00Z')).status).toBe(0);
     expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
-    expect(ledgerOnMain().startsWith(big)).toBe(true);
+    expect(ledgerNow().startsWith(big)).toBe(true);
   }, 120_000); // two runs, each reading and writing back 1.3 MB several times: slow on a loaded CI machine
 
   it('stops, and writes nothing, when GitHub answers with content it cannot decode', async () => {
     await thanksSent();
-    const before = ledgerOnMain();
+    const before = ledgerNow();
     const writes = networkWrites();
     gh.server.inject({
       match: /^GET \/repos\/riverside\/journal\/contents\/content%2Fledger\.jsonl$/,
@@ -158,7 +162,7 @@ describe('a ledger over 1 MB', () => {
     expect(r.status).toBe(1);
     expect(`${r.stdout}${r.stderr}`).toContain('not valid base64');
     expect(networkWrites()).toBe(writes);
-    expect(ledgerOnMain()).toBe(before);
+    expect(ledgerNow()).toBe(before);
   });
 });
 
@@ -205,17 +209,22 @@ describe('a ledger line that cannot be read', () => {
   });
 });
 
-describe('lines on main that the publisher did not write', () => {
+describe('lines on the ledger branch that the publisher did not write', () => {
   it('a retraction deleted by a direct push: the run stops and sends nothing again', async () => {
     await thanksSent();
     expect((await run(['retract', THANKS_ID])).status).toBe(0);
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
-    const full = ledgerOnMain();
+    const full = ledgerNow();
     const withoutRetraction = `${full
       .split('\n')
       .filter((l) => l && !l.includes('"type":"retracted"'))
       .join('\n')}\n`;
-    const pushed = gh.commit({ files: { [LEDGER]: withoutRetraction }, author: 'intern', message: 'tidy ledger' });
+    const pushed = gh.commit({
+      branch: LEDGER_BRANCH,
+      files: { [LEDGER]: withoutRetraction },
+      author: 'intern',
+      message: 'tidy ledger',
+    });
     const r = await publish('2026-12-01T09:30:00Z');
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(
@@ -225,8 +234,8 @@ describe('lines on main that the publisher did not write', () => {
     // Retract stops too.
     expect((await run(['retract', THANKS_ID])).status).toBe(1);
 
-    // Reverted in a reviewed pull request: trusted again, and the item stays retracted.
-    mergeReviewed({ [LEDGER]: full }, 'riverside');
+    // Reverted in a reviewed pull request into the ledger's branch: trusted again, and the item stays retracted.
+    mergeReviewed({ [LEDGER]: full }, 'riverside', LEDGER_BRANCH);
     const after = await publish('2026-12-01T10:00:00Z');
     expect(after.stderr).toBe('');
     expect(after.status).toBe(0);
@@ -235,7 +244,7 @@ describe('lines on main that the publisher did not write', () => {
 
   it('a forged sent line (even under the names of the bot and GitHub): retract stops and deletes nothing', async () => {
     await thanksSent();
-    const real = records(ledgerOnMain()).find((r) => r.type === 'sent' && r.channel === 'mastodon')!;
+    const real = records(ledgerNow()).find((r) => r.type === 'sent' && r.channel === 'mastodon')!;
     const forged = JSON.stringify({
       v: 1,
       type: 'sent',
@@ -249,7 +258,8 @@ describe('lines on main that the publisher did not write', () => {
       hash: 'x',
     });
     const pushed = gh.commit({
-      files: { [LEDGER]: `${ledgerOnMain()}${forged}\n` },
+      branch: LEDGER_BRANCH,
+      files: { [LEDGER]: `${ledgerNow()}${forged}\n` },
       author: 'github-actions[bot]',
       committer: 'web-flow',
       message: 'ledger: sent social/decoy on mastodon',
@@ -265,14 +275,21 @@ describe('lines on main that the publisher did not write', () => {
     await thanksSent();
     // The first records had no history to check; from the retraction on, each names a checkpoint.
     expect((await run(['retract', THANKS_ID])).status).toBe(0);
-    expect(gh.log(LEDGER)[0]!.message).toMatch(/\n\nPostgate-Ledger-Checked: [0-9a-f]{40} \d+ [0-9a-f]{64}$/);
-    const lines = ledgerOnMain().split('\n').filter(Boolean);
-    gh.commit({ files: { [LEDGER]: `${lines.slice(1).join('\n')}\n` }, asToken: true, message: 'another workflow' });
+    expect(gh.log(LEDGER, LEDGER_BRANCH)[0]!.message).toMatch(
+      /\n\nPostgate-Ledger-Checked: [0-9a-f]{40} \d+ [0-9a-f]{64}$/,
+    );
+    const lines = ledgerNow().split('\n').filter(Boolean);
+    gh.commit({
+      branch: LEDGER_BRANCH,
+      files: { [LEDGER]: `${lines.slice(1).join('\n')}\n` },
+      asToken: true,
+      message: 'another workflow',
+    });
     const writes = networkWrites();
     const r = await publish('2026-12-01T09:30:00Z');
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(
-      /content\/ledger\.jsonl on main no longer begins with what it held at the publisher's checkpoint/,
+      /content\/ledger\.jsonl on postgate\/ledger no longer begins with what it held at the publisher's checkpoint/,
     );
     expect(networkWrites()).toBe(writes);
   });
@@ -301,7 +318,7 @@ describe('lines on main that the publisher did not write', () => {
       [['publish', '--now', '2026-12-02T13:00:00Z'], { x: 4, mastodon: 3, bluesky: 4 }],
     ] as const) {
       const from = gh.server.requests.length;
-      const head = gh.log(LEDGER)[0]!.sha;
+      const head = gh.log(LEDGER, ledgerBranch())[0]!.sha;
       const r = await run([...args]);
       expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
       expect({ counts: liveCounts(n), stdout: r.stdout }).toMatchObject({ counts: sent });
@@ -311,11 +328,11 @@ describe('lines on main that the publisher did not write', () => {
           .filter((q) => q.method === 'GET' && /\/commits$/.test(q.path) && q.query.get('path') === LEDGER).length,
       );
       // What this run wrote names the newest ledger commit it checked: the next run stops there.
-      for (const c of gh.log(LEDGER).filter((c) => c.seq > gh.commits.get(head)!.seq))
+      for (const c of gh.log(LEDGER, LEDGER_BRANCH).filter((c) => c.seq > gh.commits.get(head)!.seq))
         expect(c.message).toContain(`\n\nPostgate-Ledger-Checked: ${head} `);
     }
     expect(pagesRead).toEqual([3, 1, 1, 1]);
-    for (const c of gh.log(LEDGER)) {
+    for (const c of gh.log(LEDGER, LEDGER_BRANCH)) {
       expect(c.verification.verified).toBe(true);
       expect([c.author.login, c.committer.login]).toEqual(['github-actions[bot]', 'web-flow']);
     }

@@ -145,6 +145,11 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     };
     let plan = planPublish(planInputs);
 
+    // Said in the log as it happens, and with the run's notes in the job summary.
+    const tell = (line: string) => {
+      out(`  ${line}`);
+      notes.push(line);
+    };
     const deps: ApplyDeps = {
       // A network's client library loads when its queue first needs it, and only then.
       // The same per-request limit for every network as for the run's own deadline on each request.
@@ -152,16 +157,12 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
         timeoutMs,
         language: config.site.language,
         limits: channelLimitsOf(config),
-        // Said in the log as it happens, and with the run's notes in the job summary.
-        notice: (line) => {
-          out(`  ${line}`);
-          notes.push(line);
-        },
+        notice: tell,
       }),
       siteUrl: config.site.url,
       dryRun,
       gates,
-      ledger: mode.store(ledgerText),
+      ledger: mode.store(ledgerText, tell),
       now,
       machineClock: () => machineTime(Date.now()),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -55,7 +55,7 @@ Exit status: 0 everything was deleted, 1 something could not be (run it again), 
 
     const timeoutMs = 30_000;
     const deps = {
-      ledger: mode.store(ledgerText),
+      ledger: mode.store(ledgerText, (line: string) => out(`  ${line}`)),
       channel: channelLoader(io.env, { timeoutMs }),
       now: resolveNow(undefined, io.env, config.site.timeZone),
       timeoutMs,

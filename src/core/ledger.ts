@@ -13,6 +13,13 @@ import { parseMachineTime, type MachineTime } from './clock.ts';
  */
 export const LEDGER_FILE = 'content/ledger.jsonl';
 
+/**
+ * On GitHub the ledger lives on a branch of its own, which only the publisher writes: `main` can then
+ * require a reviewed pull request for every change, with no exception for the workflow's token.
+ * The file keeps its path there (the branch starts as a copy of main, history and all).
+ */
+export const LEDGER_BRANCH = 'postgate/ledger';
+
 export const ledgerRecordSchema = z.object({
   v: z.literal(1),
   type: z.enum(['attempt', 'sent', 'failed', 'retracted']),

@@ -92,7 +92,7 @@ export class RuleViolation extends Error {
 
 const RULE_VIOLATION = /^Repository rule violations found/i;
 
-function ruleViolationOf(error: unknown, path: string, branch: string): RuleViolation | null {
+export function ruleViolationOf(error: unknown, path: string, branch: string): RuleViolation | null {
   const message = (error as { response?: { data?: { message?: unknown } } }).response?.data?.message;
   if (typeof message !== 'string' || !RULE_VIOLATION.test(message)) return null;
   const rules = message

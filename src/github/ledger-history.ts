@@ -59,6 +59,8 @@ export interface LedgerCheckpoint {
 export interface VerifiedLedger {
   text: string;
   checkpoint: LedgerCheckpoint | null;
+  /** The branch's commit everything was read at. */
+  head: string;
 }
 
 export const checkpointTrailer = (c: LedgerCheckpoint) => `${TRAILER}: ${c.commit} ${c.bytes} ${c.sha256}`;
@@ -94,7 +96,8 @@ export function isPublisherCommit(c: Listed): boolean {
   );
 }
 
-const stop = (message: string) =>
+/** The ledger cannot be trusted: the run stops, loudly, crisis or not. */
+export const untrustedLedger = (message: string) =>
   new ContentError(`${message}. Nothing is sent or retracted until the ledger is trusted again.`, []);
 
 /**
@@ -161,14 +164,14 @@ export async function readVerifiedLedger(gh: GitHubRepo, approvers?: string): Pr
     const who = commits.map(
       (c) => `${c.sha.slice(0, 7)} (${login(c.author as Account) ?? c.commit.author?.name ?? 'unknown'})`,
     );
-    return stop(
+    return untrustedLedger(
       `${LEDGER_FILE} was changed by ${who.join(', ')}${more ? ' and perhaps more' : ''} outside the publisher: review it in a pull request, or revert it. A pull request into ${gh.branch} accepts it only by putting back the ledger byte for byte as it was before, approved on those bytes by an approver other than its author; an approval vouches only for the change its diff shows, so make any change you meant afterwards, in a pull request of its own`,
     );
   };
   if (anchor === null) {
     const foreign = found.filter((e) => e.kind !== 'ours').map((e) => e.c);
     if (examined > MAX_EXAMINED) throw outside(foreign, true);
-    throw stop(
+    throw untrustedLedger(
       `${LEDGER_FILE} has more than ${MAX_PAGES * PAGE} commits since the last checkpoint of its history, more than one run checks; a run of the publisher on a trusted ledger sets a new one`,
     );
   }
@@ -219,18 +222,18 @@ export async function readVerifiedLedger(gh: GitHubRepo, approvers?: string): Pr
   const text = file?.text ?? '';
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length < base.bytes || sha256(bytes.subarray(0, base.bytes)) !== base.sha256)
-    throw stop(
+    throw untrustedLedger(
       `${LEDGER_FILE} on ${gh.branch} no longer begins with what it held at ${base.where}: recorded lines were changed or removed (by a commit made with the workflow's token, or by one the file's history does not list, such as a merge); revert it in a reviewed pull request`,
     );
   const added = lineCount(bytes.subarray(base.bytes));
   if (added !== ours)
-    throw stop(
+    throw untrustedLedger(
       `${LEDGER_FILE} on ${gh.branch} has ${added} line${added === 1 ? '' : 's'} since ${base.where} but the publisher committed ${ours}: lines it did not write are in it; revert them in a reviewed pull request`,
     );
 
   const checkpoint = newest === null ? null : { commit: newest, bytes: bytes.length, sha256: sha256(bytes) };
   if (checkpoint) verified.set(text, checkpoint);
-  return { text, checkpoint };
+  return { text, checkpoint, head };
 }
 
 /** A pull request that changed the ledger, approved on exactly the ledger bytes it merged. */

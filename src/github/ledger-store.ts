@@ -6,10 +6,11 @@ import { ledgerLine, type LedgerStore } from '../publish/ledger-store.ts';
 import { crashPoint } from '../publish/crash-points.ts';
 import type { GitHubRepo } from './client.ts';
 import { readRemoteFile, RuleViolation, writeRemoteFile } from './contents.ts';
-import { checkpointOf, checkpointTrailer, readVerifiedLedger, type LedgerCheckpoint } from './ledger-history.ts';
+import { createLedgerBranch, ledgerRepo, readLedgerOnGitHub, type LedgerOnGitHub } from './ledger-branch.ts';
+import { checkpointOf, checkpointTrailer, type LedgerCheckpoint } from './ledger-history.ts';
 
 /**
- * The ledger on the live branch: every record is a commit, made with compare-and-swap on the
+ * The ledger on its branch (src/github/ledger-branch.ts): every record is a commit, made with compare-and-swap on the
  * ledger file, so two runs can never overwrite each other's records. On a conflict the record is
  * appended to the newer version and tried again. The working tree's copy is kept equal to the
  * branch's, for the site build that may follow in the same job.
@@ -30,13 +31,35 @@ export class GitHubLedgerStore implements LedgerStore {
   /** The ledger as this run last saw it: every later version must begin with it. */
   private seen: string;
   private rewritten = false;
+  private readonly moveFrom: string | null;
+  private readonly notice: (line: string) => void;
+  private branchReady: Promise<void> | null = null;
 
-  constructor(gh: GitHubRepo, root: string, textAtStart: string) {
-    this.gh = gh;
+  /**
+   * `main` is the repository on its live branch; the store writes to the ledger's branch, creating
+   * it from `start.moveFrom` first when the ledger has not moved there yet.
+   */
+  constructor(main: GitHubRepo, root: string, start: LedgerOnGitHub, notice: (line: string) => void = () => {}) {
+    this.gh = ledgerRepo(main);
     this.root = root;
-    this.knownAtStart = new Set(textAtStart.split('\n'));
-    this.checkpoint = checkpointOf(textAtStart);
-    this.seen = textAtStart;
+    this.knownAtStart = new Set(start.text.split('\n'));
+    this.checkpoint = checkpointOf(start.text);
+    this.seen = start.text;
+    this.moveFrom = start.moveFrom;
+    this.notice = notice;
+  }
+
+  /** The ledger's branch, created on the first record of the first run after an upgrade. */
+  private ensureBranch(): Promise<void> {
+    this.branchReady ??= (async () => {
+      if (this.moveFrom === null) return;
+      const created = await createLedgerBranch(this.gh, this.moveFrom);
+      if (created)
+        this.notice(
+          `The ledger now lives on ${this.gh.branch}, started from main at ${this.moveFrom.slice(0, 7)} (its history checked); main's ${LEDGER_FILE} is no longer written: leave it, or delete it in a pull request.`,
+        );
+    })();
+    return this.branchReady;
   }
 
   async append(record: LedgerRecord): Promise<void> {
@@ -60,6 +83,7 @@ export class GitHubLedgerStore implements LedgerStore {
   private queue: Promise<unknown> = Promise.resolve();
 
   private async commitNow(record: LedgerRecord, exclusive: boolean): Promise<boolean> {
+    await this.ensureBranch();
     const line = ledgerLine(record);
     let stale = 0;
     for (let attempt = 1; attempt <= 20; attempt++) {
@@ -118,10 +142,4 @@ export class GitHubLedgerStore implements LedgerStore {
 const backOff = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt) * Math.random()));
 
-/**
- * The ledger as it is on the live branch now (the checkout may be behind another run's commits),
- * once its history shows that only the publisher, or a reviewed pull request, wrote it.
- */
-export async function readRemoteLedgerText(gh: GitHubRepo, approvers?: string): Promise<string> {
-  return (await readVerifiedLedger(gh, approvers)).text;
-}
+export { readLedgerOnGitHub };

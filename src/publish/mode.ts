@@ -23,7 +23,8 @@ export interface PublishingMode {
   gates: Gates;
   /** The ledger this run starts from. */
   ledgerText(): Promise<string>;
-  store(ledgerTextAtStart: string): LedgerStore;
+  /** `notice` hears what the store did besides recording (on GitHub: moved the ledger to its branch). */
+  store(ledgerTextAtStart: string, notice?: (line: string) => void): LedgerStore;
   /** Verdicts of the approval gate (and of "due during a past crisis") for items that could go out now. */
   approvals(items: readonly Item[], now: number): Promise<Map<string, ApprovalVerdict>>;
   crisisAtStart(): Promise<CrisisNotice | null>;
@@ -53,7 +54,7 @@ export async function modeFromEnv(root: string, env: Env, config: Config): Promi
     refuseLocalModeInActions(env);
     return localMode(root);
   }
-  const [{ GitHubGates }, { GitHubLedgerStore, readRemoteLedgerText }, { approvalVerdicts }, { readLiveCrisis }] =
+  const [{ GitHubGates }, { GitHubLedgerStore, readLedgerOnGitHub }, { approvalVerdicts }, { readLiveCrisis }] =
     await Promise.all([
       import('../github/gates.ts'),
       import('../github/ledger-store.ts'),
@@ -62,10 +63,17 @@ export async function modeFromEnv(root: string, env: Env, config: Config): Promi
     ]);
   const { verifyRunCommit } = await import('../github/run-commit.ts');
   const required = config.policies.approvals;
+  // Until the ledger has moved to its branch, the store creates the branch from the main commit
+  // whose ledger the last read checked.
+  let moveFrom: string | null = null;
   return {
     gates: new GitHubGates(gh, required),
-    ledgerText: () => readRemoteLedgerText(gh, env.POSTGATE_APPROVERS),
-    store: (text) => new GitHubLedgerStore(gh, root, text),
+    ledgerText: async () => {
+      const ledger = await readLedgerOnGitHub(gh, env.POSTGATE_APPROVERS);
+      moveFrom = ledger.moveFrom;
+      return ledger.text;
+    },
+    store: (text, notice) => new GitHubLedgerStore(gh, root, { text, moveFrom }, notice),
     crisisAtStart: () => readLiveCrisis(gh),
     approvals: (items, now) => approvalVerdicts(gh, root, env, config, items, now),
     verifyCheckout: () => verifyRunCommit(gh, env),

@@ -69,7 +69,7 @@ export interface FakeActivity {
   after: string;
   ref: string;
   timestamp: string;
-  activity_type: 'push' | 'force_push' | 'branch_creation' | 'pr_merge';
+  activity_type: 'push' | 'force_push' | 'branch_creation' | 'branch_deletion' | 'pr_merge';
   actor: string | null;
 }
 
@@ -241,6 +241,8 @@ export class FakeGitHub extends FakeService {
    */
   commit(options: {
     branch?: string;
+    /** The branch a missing `branch` starts from (main by default). */
+    from?: string;
     files: Record<string, FakeFile | null>;
     author?: string;
     committer?: string;
@@ -251,7 +253,7 @@ export class FakeGitHub extends FakeService {
     pushedAt?: string;
   }): string {
     const branch = options.branch ?? 'main';
-    const parent = this.refs.get(branch) ?? this.head('main');
+    const parent = this.refs.get(branch) ?? this.head(options.from ?? 'main');
     const tree = new Map(this.commitOf(parent).tree);
     for (const [path, content] of Object.entries(options.files)) {
       if (content === null) tree.delete(path);
@@ -285,6 +287,23 @@ export class FakeGitHub extends FakeService {
   forcePush(branch: string, sha: string): void {
     this.commitOf(sha);
     this.advance(branch, sha, { type: 'force_push', at: this.clockMs, actor: null });
+  }
+
+  /** `git push --delete`: the branch is gone (its commits stay readable by sha, as on GitHub for a while). */
+  deleteBranch(branch: string, actor: string | null = null): void {
+    const before = this.refs.get(branch);
+    if (before === undefined) throw new Error(`unknown branch ${branch}`);
+    const last = this.activities.at(-1);
+    this.activities.push({
+      id: (last?.id ?? 0) + 1,
+      before,
+      after: '0'.repeat(40),
+      ref: `refs/heads/${branch}`,
+      timestamp: isoDate(Math.max(this.clockMs, last ? Date.parse(last.timestamp) : 0)),
+      activity_type: 'branch_deletion',
+      actor,
+    });
+    this.refs.delete(branch);
   }
 
   /** Opens a pull request from `branch` into main: its commits are the branch's commits not on main. */
@@ -357,8 +376,10 @@ export class FakeGitHub extends FakeService {
   merge(number: number, options: { method?: 'merge' | 'squash'; by?: string } = {}): string {
     const pull = this.pull(number);
     if (pull.state !== 'open') throw new Error(`pull request #${number} is not open`);
-    if (pull.commits.length === 0) throw new Error(`pull request #${number} has no commits that are not on main`);
-    const main = this.head('main');
+    if (pull.commits.length === 0)
+      throw new Error(`pull request #${number} has no commits that are not on ${pull.base.ref}`);
+    // Named `main` below for the common case: the pull request's base branch.
+    const main = this.head(pull.base.ref);
     const forkPoint = this.commitOf(this.commitOf(pull.commits[0]!).parents[0]!).tree;
     const headTree = this.commitOf(pull.head.sha).tree;
     // The pull request's changes, applied to main as it is now (the branch wins any conflict).
@@ -391,7 +412,7 @@ export class FakeGitHub extends FakeService {
             signedByGitHub(committer.date, `Merge pull request #${number}`),
           );
     Object.assign(pull, { state: 'closed', merged_at: isoDate(date), merge_commit_sha: sha, merged_by: by });
-    this.advance('main', sha, { type: 'pr_merge', at: date, actor: by });
+    this.advance(pull.base.ref, sha, { type: 'pr_merge', at: date, actor: by });
     return sha;
   }
 
@@ -471,7 +492,7 @@ export class FakeGitHub extends FakeService {
     for (const pull of this.pulls) {
       if (pull.state !== 'open') continue;
       if (pull.head.ref === branch) pull.head = { ref: branch, sha };
-      pull.commits = this.commitsBetween(this.head('main'), pull.head.sha);
+      pull.commits = this.commitsBetween(this.head(pull.base.ref), pull.head.sha);
     }
   }
 
@@ -563,6 +584,8 @@ export class FakeGitHub extends FakeService {
 
     if (rest.length === 0 && method === 'GET') return { status: 200, body: this.repoJson() };
     if (section === 'git' && (id === 'ref' || id === 'refs') && method === 'GET') return this.getRef(tail(2));
+    if (section === 'git' && id === 'refs' && rest.length === 2 && method === 'POST') return this.createRef(request);
+    if (section === 'git' && id === 'refs' && method === 'DELETE') return this.deleteRef(tail(2));
     if (section === 'git' && id === 'blobs' && rest.length === 3 && method === 'GET')
       return this.getBlob(request, sub!);
     if (section === 'git' && id === 'trees' && method === 'GET' && rest.length >= 3)
@@ -675,6 +698,25 @@ export class FakeGitHub extends FakeService {
         object: { sha, type: 'commit', url: `${this.apiBase()}/git/commits/${sha}` },
       },
     };
+  }
+
+  /** `POST /git/refs`: a new branch at a commit; 422 when it exists (as GitHub says it). */
+  private createRef(request: RecordedRequest): FakeResponse {
+    const { ref, sha } = jsonBody(request);
+    const branch = typeof ref === 'string' ? /^refs\/heads\/(.+)$/.exec(ref)?.[1] : undefined;
+    if (branch === undefined || typeof sha !== 'string') return error(422, 'Invalid request.');
+    if (this.refs.has(branch)) return error(422, 'Reference already exists');
+    if (!this.commits.has(sha)) return error(422, 'Object does not exist');
+    this.advance(branch, sha, { type: 'branch_creation', at: this.now(), actor: this.actor });
+    return { status: 201, body: JSON.parse(JSON.stringify(this.getRef(`heads/${branch}`).body)) };
+  }
+
+  /** `DELETE /git/refs/heads/{branch}`. */
+  private deleteRef(ref: string): FakeResponse {
+    const branch = /^heads\/(.+)$/.exec(ref)?.[1];
+    if (branch === undefined || !this.refs.has(branch)) return error(422, 'Reference does not exist');
+    this.deleteBranch(branch, this.actor);
+    return { status: 204 };
   }
 
   /** `GET /git/blobs/{sha}`: any blob up to 100 MB, base64 (or raw bytes with the raw media type). */

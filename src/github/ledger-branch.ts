@@ -1,0 +1,155 @@
+import { LEDGER_BRANCH, LEDGER_FILE } from '../core/ledger.ts';
+import { requestOptions, statusOf, type GitHubRepo } from './client.ts';
+import { readRemoteFile, ruleViolationOf } from './contents.ts';
+import { readVerifiedLedger, untrustedLedger } from './ledger-history.ts';
+
+/**
+ * The ledger on its own branch, `postgate/ledger`, which only the publisher writes, so that `main`
+ * can require a reviewed pull request for everything (the workflow's token cannot bypass a ruleset).
+ *
+ * Moving there is automatic: while the branch does not exist, the ledger is main's (its history
+ * checked as always), and the first record a run writes creates the branch at the main commit that
+ * was checked. The branch then carries main's history, so the checkpoints of that history hold.
+ *
+ * On top of the history check (src/github/ledger-history.ts), two things the branch's commits
+ * cannot show:
+ * - a force push or a deletion leaves no commit behind (and a deleted branch would send the next run
+ *   back to main's older copy). GitHub's activity list of the branch names
+ *   each, with the commit the branch was at before: the ledger now must still begin with what it
+ *   held there (a force push that only added, or a restore, passes);
+ * - a branch created from an older main would forget what was recorded on main since: every line of
+ *   main's copy, while there is one, must be on the branch.
+ */
+export const ledgerRepo = (main: GitHubRepo): GitHubRepo => ({ ...main, branch: LEDGER_BRANCH });
+
+export interface LedgerOnGitHub {
+  text: string;
+  /** While the ledger is still on main: the commit whose (checked) ledger the branch starts from. */
+  moveFrom: string | null;
+}
+
+/** The ledger as it is on GitHub now, once it is known that only the publisher wrote it. */
+export async function readLedgerOnGitHub(main: GitHubRepo, approvers?: string): Promise<LedgerOnGitHub> {
+  const ledger = ledgerRepo(main);
+  if (!(await branchExists(ledger))) {
+    const onMain = await readVerifiedLedger(main, approvers);
+    // A branch deleted after the ledger moved would send the run back to main's older copy.
+    await checkNothingRewound(ledger, onMain.text);
+    return { text: onMain.text, moveFrom: onMain.head };
+  }
+  const [verified, mainCopy] = await Promise.all([
+    readVerifiedLedger(ledger, approvers),
+    readRemoteFile(main, LEDGER_FILE),
+  ]);
+  await checkNothingRewound(ledger, verified.text);
+  if (mainCopy) checkMainCopyKept(verified.text, mainCopy.text, main.branch);
+  return { text: verified.text, moveFrom: null };
+}
+
+async function branchExists(gh: GitHubRepo): Promise<boolean> {
+  try {
+    await gh.octokit.rest.git.getRef({
+      owner: gh.owner,
+      repo: gh.repo,
+      ref: `heads/${gh.branch}`,
+      ...requestOptions(gh),
+    });
+    return true;
+  } catch (error) {
+    if (statusOf(error) === 404) return false;
+    throw error;
+  }
+}
+
+/**
+ * Creates the ledger's branch at `commit` of main. False when it exists already (another run made
+ * it first): what it holds is then checked like any later version, by the store's own reads.
+ */
+export async function createLedgerBranch(ledger: GitHubRepo, commit: string): Promise<boolean> {
+  try {
+    await ledger.octokit.rest.git.createRef({
+      owner: ledger.owner,
+      repo: ledger.repo,
+      ref: `refs/heads/${ledger.branch}`,
+      sha: commit,
+      ...requestOptions(ledger),
+    });
+    return true;
+  } catch (error) {
+    const violation = ruleViolationOf(error, LEDGER_FILE, ledger.branch);
+    if (violation)
+      throw new Error(
+        `${violation.message.replace(/\.$/, '')}. The publisher creates ${ledger.branch} once, to keep the ledger there; let it (a ruleset may restrict deleting or force-pushing it, not creating it)`,
+      );
+    if (statusOf(error) === 422 && /already exists/i.test(messageOf(error))) return false;
+    throw error;
+  }
+}
+
+const messageOf = (error: unknown) =>
+  String((error as { response?: { data?: { message?: unknown } } }).response?.data?.message ?? '');
+
+type Update = Awaited<ReturnType<GitHubRepo['octokit']['rest']['repos']['listActivities']>>['data'][number];
+const NO_COMMIT = /^0+$/;
+
+/**
+ * Every force push and deletion of the branch GitHub lists: the ledger now must begin with the
+ * ledger at the commit the branch was at just before. Costs two requests when there were none.
+ */
+async function checkNothingRewound(ledger: GitHubRepo, text: string): Promise<void> {
+  const rewinds: Update[] = [];
+  for (const activity_type of ['force_push', 'branch_deletion'] as const)
+    for await (const { data } of ledger.octokit.paginate.iterator(ledger.octokit.rest.repos.listActivities, {
+      owner: ledger.owner,
+      repo: ledger.repo,
+      ref: `refs/heads/${ledger.branch}`,
+      activity_type,
+      per_page: 100,
+      ...requestOptions(ledger),
+    }))
+      rewinds.push(...data.filter((u) => !NO_COMMIT.test(u.before)));
+  const checked = new Set<string>();
+  for (const rewind of rewinds) {
+    if (checked.has(rewind.before)) continue;
+    checked.add(rewind.before);
+    const what = `${ledger.branch} was ${rewind.activity_type === 'force_push' ? 'force-pushed' : 'deleted'} by ${rewind.actor?.login ?? 'someone'} at ${rewind.timestamp}`;
+    const before = await ledgerAt(ledger, rewind.before);
+    if (before === undefined)
+      throw untrustedLedger(
+        `${what}, and the commit it was at before (${rewind.before.slice(0, 7)}) can no longer be read, so it cannot be told whether recorded lines were lost`,
+      );
+    if (!text.startsWith(before))
+      throw untrustedLedger(
+        `${what}, and ${LEDGER_FILE} no longer begins with what it held before, at ${rewind.before.slice(0, 7)}: recorded lines are missing. Put them back (git show ${rewind.before.slice(0, 7)}:${LEDGER_FILE}), and protect the branch: postgate setup`,
+      );
+  }
+}
+
+/** The ledger at a commit ('' when it has none); undefined when the commit itself cannot be read. */
+async function ledgerAt(gh: GitHubRepo, commit: string): Promise<string | undefined> {
+  const file = await readRemoteFile(gh, LEDGER_FILE, commit);
+  if (file) return file.text;
+  try {
+    await gh.octokit.rest.repos.getCommit({
+      owner: gh.owner,
+      repo: gh.repo,
+      ref: commit,
+      per_page: 1,
+      ...requestOptions(gh),
+    });
+    return '';
+  } catch (error) {
+    if (statusOf(error) === 404 || statusOf(error) === 422) return undefined;
+    throw error;
+  }
+}
+
+/** Main's copy, frozen when the ledger moved: a branch that lacks any of its lines forgot posts. */
+function checkMainCopyKept(text: string, mainText: string, main: string): void {
+  const have = new Set(text.split('\n'));
+  const missing = mainText.split('\n').filter((line) => line.trim() !== '' && !have.has(line));
+  if (missing.length === 0) return;
+  throw untrustedLedger(
+    `${LEDGER_FILE} on ${main} records ${missing.length} line${missing.length === 1 ? '' : 's'} that ${LEDGER_BRANCH} does not (the first: ${missing[0]!.slice(0, 160)}): the branch was created from an older ${main}, or ${main}'s copy was edited after the ledger moved. If the branch is the older one, delete it (the publisher moves the ledger again, from ${main}'s, its history checked); if ${main}'s copy was edited, revert that in a pull request`,
+  );
+}
