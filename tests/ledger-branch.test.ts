@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LEDGER_BRANCH, LEDGER_FILE } from '../src/core/ledger.ts';
+import { FakeGitHub } from './fakes/fake-github.ts';
+import { exampleRepoCopy, REPO_ROOT, runCliAsync } from './helpers/cli.ts';
+import { githubEnvOf } from './helpers/github-env.ts';
+import { liveCounts, startNetworks, type Networks } from './helpers/networks.ts';
+
+/**
+ * The ledger on its own branch, as an owner upgrading and as an insider would meet it: the move
+ * from main, and what a force push, a deletion or a branch made from an older main cannot do.
+ */
+let n: Networks;
+let gh: FakeGitHub;
+let dir: string;
+
+const THANKS = 'content/social/2026-12-01-volunteer-thanks.md';
+const THANKS_ID = 'social/2026-12-01-volunteer-thanks';
+const source = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
+
+beforeEach(async () => {
+  n = await startNetworks();
+  gh = new FakeGitHub({ files: { 'postgate.config.yaml': source('postgate.config.yaml') } });
+  gh.collaborators.set('amira', 'write');
+  await gh.start();
+  dir = exampleRepoCopy();
+});
+afterEach(async () => {
+  await Promise.all([n.stop(), gh.stop()]);
+});
+
+const run = (args: string[]) => runCliAsync(args, { cwd: dir, env: { ...n.env, ...githubEnvOf(gh) } });
+const publish = (now: string, ...more: string[]) => run(['publish', '--now', now, ...more]);
+const branchExists = () => {
+  const last = gh.activities.filter((a) => a.ref === `refs/heads/${LEDGER_BRANCH}`).at(-1);
+  return last !== undefined && last.activity_type !== 'branch_deletion';
+};
+const createRefs = () => gh.server.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/git/refs'));
+
+function mergeReviewed(files: Record<string, string | Buffer>) {
+  const branch = `pr-${Math.random().toString(36).slice(2, 8)}`;
+  gh.commit({ branch, files, author: 'intern', message: 'Change' });
+  const pr = gh.openPullRequest({ author: 'intern', branch, title: 'Change' });
+  gh.review(pr, { user: 'amira', state: 'APPROVED' });
+  gh.merge(pr, { by: 'riverside' });
+}
+
+/** An archive record, as the publisher wrote them on main before the ledger moved. */
+const archiveLine = (i: number) =>
+  JSON.stringify({
+    v: 1,
+    type: 'sent',
+    item: `social/2025-archive-${i}`,
+    channel: 'mastodon',
+    part: 0,
+    parts: 1,
+    remoteId: `11${i}`,
+    url: `https://mastodon.example/@riverside/11${i}`,
+    at: '2025-01-01T09:00:00.000Z',
+    hash: `${i}`.padStart(64, 'a'),
+    run: `r${i}`,
+  });
+
+/** Main's ledger as an older Postgate left it: `count` records, each the publisher's commit. Returns each commit. */
+function ledgerOnMainBeforeTheMove(count: number): string[] {
+  let text = '';
+  const commits: string[] = [];
+  for (let i = 0; i < count; i++) {
+    text += `${archiveLine(i)}\n`;
+    commits.push(gh.commit({ files: { [LEDGER_FILE]: text }, asToken: true, message: `ledger: sent archive ${i}` }));
+  }
+  return commits;
+}
+
+async function thanksSentAndRetracted() {
+  mergeReviewed({ [THANKS]: source(THANKS) });
+  const sent = await publish('2026-12-01T09:00:00Z');
+  expect({ status: sent.status, stderr: sent.stderr }, sent.stdout).toEqual({ status: 0, stderr: '' });
+  const beforeRetract = gh.head(LEDGER_BRANCH);
+  const retract = await run(['retract', THANKS_ID]);
+  expect(retract.status, retract.stdout + retract.stderr).toBe(0);
+  expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
+  return beforeRetract;
+}
+
+describe('moving the ledger from main', () => {
+  it('moves on the first record: the branch starts at the main commit checked, and main is never written again', async () => {
+    ledgerOnMainBeforeTheMove(3);
+    mergeReviewed({ [THANKS]: source(THANKS) });
+    const mainBefore = gh.head('main');
+    const onMain = gh.fileAt('main', LEDGER_FILE);
+
+    const r = await publish('2026-12-01T09:00:00Z');
+    expect({ status: r.status, stderr: r.stderr }, r.stdout).toEqual({ status: 0, stderr: '' });
+    expect(r.stdout).toContain(
+      `The ledger now lives on ${LEDGER_BRANCH}, started from main at ${mainBefore.slice(0, 7)}`,
+    );
+    expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
+    // main is as it was; the branch holds main's records, then this run's.
+    expect(gh.head('main')).toBe(mainBefore);
+    const ledger = gh.fileAt(LEDGER_BRANCH, LEDGER_FILE)!;
+    expect(ledger.startsWith(onMain!)).toBe(true);
+    expect(ledger.slice(onMain!.length)).toContain(`"item":"${THANKS_ID}"`);
+    // The branch carries main's history: the records main had are the publisher's commits there too.
+    expect(gh.log(LEDGER_FILE, LEDGER_BRANCH).map((c) => c.message)).toContain('ledger: sent archive 0');
+
+    // The next run reads the branch: nothing is sent twice, and the branch is not created again.
+    const again = await publish('2026-12-01T09:30:00Z');
+    expect(again.status, again.stdout + again.stderr).toBe(0);
+    expect(again.stdout).not.toContain('The ledger now lives on');
+    expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
+    expect(createRefs()).toHaveLength(1);
+    // And queue, on GitHub, reads it from there too.
+    const rows = JSON.parse(
+      (await runCliAsync(['queue', '--json', '--now', '2026-12-01T09:30:00Z'], { cwd: dir, env: githubEnvOf(gh) }))
+        .stdout,
+    ) as { id: string; state: string }[];
+    expect(rows.find((row) => row.id === THANKS_ID)?.state).toBe('published');
+  });
+
+  it('a dry run moves nothing', async () => {
+    mergeReviewed({ [THANKS]: source(THANKS) });
+    const r = await publish('2026-12-01T09:00:00Z', '--dry-run');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(branchExists()).toBe(false);
+    expect(createRefs()).toHaveLength(0);
+  });
+
+  it('does not move a ledger whose history on main is not the publisher’s', async () => {
+    ledgerOnMainBeforeTheMove(2);
+    gh.commit({ files: { [LEDGER_FILE]: `${archiveLine(0)}\n` }, author: 'intern', message: 'tidy' });
+    mergeReviewed({ [THANKS]: source(THANKS) });
+    const r = await publish('2026-12-01T09:00:00Z');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('outside the publisher');
+    expect(branchExists()).toBe(false);
+    expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
+  });
+});
+
+describe('what an insider cannot do to the ledger branch', () => {
+  it('a force push back to before a retraction stops the run; putting the lines back resumes it', async () => {
+    const beforeRetract = await thanksSentAndRetracted();
+    const retracted = gh.head(LEDGER_BRANCH);
+    gh.forcePush(LEDGER_BRANCH, beforeRetract);
+    const r = await publish('2026-12-01T09:30:00Z');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      new RegExp(`${LEDGER_BRANCH} was force-pushed by someone at .*no longer begins with what it held before`),
+    );
+    expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
+
+    gh.forcePush(LEDGER_BRANCH, retracted);
+    const resumed = await publish('2026-12-01T10:00:00Z');
+    expect({ status: resumed.status, stderr: resumed.stderr }, resumed.stdout).toEqual({ status: 0, stderr: '' });
+    expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
+  });
+
+  it('a deleted branch does not send the run back to main’s older copy', async () => {
+    await thanksSentAndRetracted();
+    gh.deleteBranch(LEDGER_BRANCH, 'intern');
+    const r = await publish('2026-12-01T09:30:00Z');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`${LEDGER_BRANCH} was deleted by intern at .*recorded lines are missing`));
+    expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
+    expect(branchExists()).toBe(false);
+  });
+
+  it('a branch made from an older main, before the publisher moved there, stops the run until it is deleted', async () => {
+    const commits = ledgerOnMainBeforeTheMove(3);
+    mergeReviewed({ [THANKS]: source(THANKS) });
+    // Someone creates the branch at main as it was two records ago.
+    gh.forcePush(LEDGER_BRANCH, commits[0]!);
+    const r = await publish('2026-12-01T09:00:00Z');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`content/ledger.jsonl on main records 2 lines that ${LEDGER_BRANCH} does not`);
+    expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
+
+    // Deleted, as the message says: the publisher moves the ledger again, from main's.
+    gh.deleteBranch(LEDGER_BRANCH, 'riverside');
+    const after = await publish('2026-12-01T09:10:00Z');
+    expect({ status: after.status, stderr: after.stderr }, after.stdout).toEqual({ status: 0, stderr: '' });
+    expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
+    expect(gh.fileAt(LEDGER_BRANCH, LEDGER_FILE)!.startsWith(gh.fileAt('main', LEDGER_FILE)!)).toBe(true);
+  });
+
+  it('a person’s commit on the branch stops retract as well as publish', async () => {
+    mergeReviewed({ [THANKS]: source(THANKS) });
+    expect((await publish('2026-12-01T09:00:00Z')).status).toBe(0);
+    const text = gh.fileAt(LEDGER_BRANCH, LEDGER_FILE)!;
+    gh.commit({ branch: LEDGER_BRANCH, files: { [LEDGER_FILE]: `${text}\n` }, author: 'intern', message: 'blank' });
+    const r = await run(['retract', THANKS_ID]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('outside the publisher');
+    expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
+  });
+});
