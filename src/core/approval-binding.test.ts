@@ -25,13 +25,36 @@ describe('approval binding', () => {
       kind: 'post',
       file: 'content/posts/p.mdx',
       cover: { src: './c.png', path: 'content/posts/c.png', alt: 'C', at },
+      bodyImages: [],
     };
     expect(boundFiles(post as unknown as PostItem)).toEqual(['content/posts/p.mdx', 'content/posts/c.png']);
   });
 
+  it("binds the files a post's body shows too, once each, never a path outside the repository", () => {
+    const post = {
+      kind: 'post',
+      file: 'content/posts/p.mdx',
+      cover: { src: './c.png', path: 'content/posts/c.png', alt: 'C', at },
+      bodyImages: [
+        { src: './chart.png', path: 'content/posts/chart.png', alt: 'Chart', at },
+        { src: '/logo.png', path: 'public/logo.png', alt: '', at },
+        { src: './c.png', path: 'content/posts/c.png', alt: 'C again', at },
+        { src: '../../../x.png', path: null, alt: '', at },
+      ],
+    } as unknown as PostItem;
+    expect(boundFiles(post)).toEqual([
+      'content/posts/p.mdx',
+      'content/posts/c.png',
+      'content/posts/chart.png',
+      'public/logo.png',
+    ]);
+  });
+
   describe("Bluesky's link card: the linked post and its cover, the card's thumbnail", () => {
     const cover = { src: './c.png', path: 'content/posts/c.png', alt: 'C', at };
-    const linked = { kind: 'post', file: 'content/posts/p.mdx', slug: 'p', cover } as unknown as PostItem;
+    // The card shows the post's title, description and cover, never its body: its body images are not bound here.
+    const bodyImages = [{ src: './chart.png', path: 'content/posts/chart.png', alt: 'Chart', at }];
+    const linked = { kind: 'post', file: 'content/posts/p.mdx', slug: 'p', cover, bodyImages } as unknown as PostItem;
     const cardFrom = (text: string) => (text.includes('https://example.org/posts/p/') ? linked : undefined);
     const social = (overrides: Partial<SocialItem>): SocialItem =>
       ({

@@ -13,12 +13,18 @@ export interface Binding {
 }
 
 /**
- * The files an item sends: its own file, then its images or its cover, then, for Bluesky, the blog
- * post whose title and description make its link card (shown for a post without images) and that
- * post's cover, the card's thumbnail. An announcement's card is its own post's, cover included.
+ * The files an item sends: its own file, then its images or, for a blog post, its cover and the files
+ * its body shows (src/core/post-body-images.ts), then, for Bluesky, the blog post whose title and
+ * description make its link card (shown for a post without images) and that post's cover, the card's
+ * thumbnail. An announcement's card is its own post's, cover included.
  */
 export function boundFiles(item: Item, cardFrom: (text: string) => PostItem | undefined = () => undefined): string[] {
-  const refs = item.kind === 'social' ? item.images : item.kind === 'post' && item.cover ? [item.cover] : [];
+  const refs =
+    item.kind === 'social'
+      ? item.images
+      : item.kind === 'post'
+        ? [...(item.cover ? [item.cover] : []), ...item.bodyImages]
+        : [];
   const paths = [item.file, ...refs.map((r) => r.path).filter((p): p is string => p !== null)];
   const first = cardText(item);
   const card = first === undefined ? undefined : cardFrom(first);
