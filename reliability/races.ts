@@ -1,3 +1,4 @@
+import { LEDGER_BRANCH, LEDGER_FILE } from '../src/core/ledger.ts';
 import { FakeGitHub } from '../tests/fakes/fake-github.ts';
 import { startNetworks } from '../tests/helpers/networks.ts';
 import { publishOnce } from './run-cli.ts';
@@ -47,7 +48,7 @@ export async function raceSection(
       report.duplicates += t.duplicates;
       report.lost += t.lost;
       if (t.details.length) report.failures.push(`race ${round}: ${t.details.join('; ')}`);
-      const records = (gh.fileAt('main', 'content/ledger.jsonl') ?? '')
+      const records = (gh.fileAt(LEDGER_BRANCH, LEDGER_FILE) ?? '')
         .trim()
         .split('\n')
         .filter(Boolean)

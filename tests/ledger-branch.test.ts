@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LEDGER_BRANCH, LEDGER_FILE } from '../src/core/ledger.ts';
@@ -194,5 +194,35 @@ describe('what an insider cannot do to the ledger branch', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('outside the publisher');
     expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
+  });
+});
+
+describe('postgate ledger (the site build reads the ledger with it)', () => {
+  const ledgerCommand = (env: Record<string, string>) => runCliAsync(['ledger'], { cwd: dir, env });
+
+  it('writes the checked ledger from the branch into the checkout, and nothing when it cannot be trusted', async () => {
+    mergeReviewed({ [THANKS]: source(THANKS) });
+    expect((await publish('2026-12-01T09:00:00Z')).status).toBe(0);
+    rmSync(join(dir, LEDGER_FILE));
+    const r = await ledgerCommand(githubEnvOf(gh));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(
+      /^Wrote the ledger from postgate\/ledger to content\/ledger\.jsonl: 6 records, history checked\.$/m,
+    );
+    expect(readFileSync(join(dir, LEDGER_FILE), 'utf8')).toBe(gh.fileAt(LEDGER_BRANCH, LEDGER_FILE));
+
+    const text = gh.fileAt(LEDGER_BRANCH, LEDGER_FILE)!;
+    gh.commit({ branch: LEDGER_BRANCH, files: { [LEDGER_FILE]: `${text}{"v":1}\n` }, author: 'intern' });
+    rmSync(join(dir, LEDGER_FILE));
+    const refused = await ledgerCommand(githubEnvOf(gh));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('outside the publisher');
+    expect(existsSync(join(dir, LEDGER_FILE))).toBe(false);
+  });
+
+  it('without a token, says how to read it with git instead', async () => {
+    const r = await ledgerCommand({});
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`git fetch origin ${LEDGER_BRANCH} && git show FETCH_HEAD:${LEDGER_FILE}`);
   });
 });

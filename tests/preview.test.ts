@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LEDGER_BRANCH } from '../src/core/ledger.ts';
 import { FakeGitHub } from './fakes/fake-github.ts';
 import { commentBody } from '../src/github/pr-comment.ts';
 import { exampleRepoCopy, REPO_ROOT, runCli, runCliAsync } from './helpers/cli.ts';
@@ -276,6 +277,19 @@ describe('preview of sample pull requests', () => {
     expect(thread).toContain('Its first part (of 4):');
     expect(thread).toContain('It was never published: nothing of it goes out now.');
     expect(thread).not.toContain('retract');
+  });
+
+  it("(c2) reads what went out from the ledger branch (origin/postgate/ledger) when main's copy is older", () => {
+    git(dir, 'rm', '-q', FRIDAY);
+    commitAll(dir);
+    // The publisher recorded the Friday post on its own branch; main's copy never heard of it.
+    git(dir, 'checkout', '-q', '-b', 'ledger-side', 'main');
+    write(dir, 'content/ledger.jsonl', `${sentRecord('social/2026-11-27-happy-friday', 'x')}\n`);
+    commitAll(dir, 'ledger: sent');
+    git(dir, 'update-ref', `refs/remotes/origin/${LEDGER_BRANCH}`, 'HEAD');
+    git(dir, 'checkout', '-q', 'pr');
+    const friday = section(preview(dir, ['--base', 'main']).stdout, 'social/2026-11-27-happy-friday');
+    expect(friday).toContain('> **Already published** on X (per the ledger)');
   });
 
   it('(d) warns about a Saturday night, a time in the past, links to posts that do not exist or are not live yet, and check problems', () => {

@@ -43,6 +43,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./retract-command.ts')).retractCommand,
   },
   {
+    name: 'ledger',
+    summary: 'read the record of what went out from GitHub, check its history, write it here (the site build runs it)',
+    load: async () => (await import('./ledger-command.ts')).ledgerCommand,
+  },
+  {
     name: 'new',
     summary: 'write a new blog post or social draft, scheduled at the next free slot',
     load: async () => (await import('./new-command.ts')).newCommand,

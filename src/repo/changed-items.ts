@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CONFIG_FILE, type Config } from '../core/config-schema.ts';
 import { EnvironmentError, UsageError } from '../core/errors.ts';
 import type { Item } from '../core/item.ts';
-import { LEDGER_FILE, summarizeLedger, type LedgerSummary } from '../core/ledger.ts';
+import { LEDGER_BRANCH, LEDGER_FILE, summarizeLedger, type LedgerSummary } from '../core/ledger.ts';
 import type { ItemChange } from '../core/preview.ts';
 import { differences } from '../core/preview-diff.ts';
 import type { ChangedPath } from '../core/preview-flags.ts';
@@ -286,15 +286,23 @@ function resolveBase(run: (args: string[]) => GitResult, env: Env, flag: string 
 }
 
 /**
- * The ledger is append-only and the base branch's copy is the newest (the publisher commits to
- * main): its records, then any the pull request's copy has on top.
+ * The ledger is append-only. On GitHub the newest copy is on the ledger's own branch (fetched as
+ * origin/postgate/ledger; a clone made with fetch-depth 0 has it), which begins with main's copy as
+ * it was when the ledger moved; before the move, the base branch's copy is the newest. Their
+ * records, in that order, then any the pull request's copy has on top.
  */
 async function mergedLedger(root: string, run: (args: string[]) => GitResult, base: string): Promise<LedgerSummary> {
-  const shown = run(['show', `${base}:./${LEDGER_FILE}`]);
-  const baseLines = shown.ok ? shown.stdout.split('\n').filter((l) => l.trim() !== '') : [];
-  const seen = new Set(baseLines);
-  const headLines = (await readLedger(root)).text.split('\n').filter((l) => l.trim() !== '' && !seen.has(l));
-  return summarizeLedger(parseLedgerText([...baseLines, ...headLines].join('\n')).records);
+  const linesAt = (rev: string) => {
+    const shown = run(['show', `${rev}:./${LEDGER_FILE}`]);
+    return shown.ok ? shown.stdout.split('\n').filter((l) => l.trim() !== '') : [];
+  };
+  // A Set keeps the first of equal lines, in order.
+  const lines = new Set([
+    ...linesAt(`refs/remotes/origin/${LEDGER_BRANCH}`),
+    ...linesAt(base),
+    ...(await readLedger(root)).text.split('\n').filter((l) => l.trim() !== ''),
+  ]);
+  return summarizeLedger(parseLedgerText([...lines].join('\n')).records);
 }
 
 /** What `listContentFiles` would list: posts (`.md`, `.mdx`) and social drafts (`.md`), no hidden or `_` paths. */
