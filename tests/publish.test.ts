@@ -1,7 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { gitBlobId } from '../src/core/approval-binding.ts';
 import { exampleRepoCopy, runCliAsync } from './helpers/cli.ts';
+import { pngBytes } from './helpers/images.ts';
+import { MEALS, MEALS_CHART, MEALS_LOGO, MEALS_POST } from './helpers/meals-post.ts';
 import { liveCounts, startNetworks, type Networks } from './helpers/networks.ts';
 
 /**
@@ -343,5 +346,33 @@ describe('a released blog post', () => {
 
     await publish('2026-12-01T09:30:00Z');
     expect(releases()).toHaveLength(2);
+  });
+
+  it('binds the files its body shows; a swapped image is released again, once, as an edit is', async () => {
+    const files = { [MEALS]: MEALS_POST, [MEALS_CHART]: pngBytes(800, 400), [MEALS_LOGO]: pngBytes(64, 64) };
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
+    const meals = () => ledger().filter((r) => r.type === 'sent' && r.channel === 'blog' && r.item === 'posts/meals');
+    expect((await publish('2026-11-20T09:30:00Z')).status).toBe(0);
+    const blobOf = (path: string) => gitBlobId(readFileSync(join(dir, path)));
+    expect(meals()).toEqual([
+      expect.objectContaining({
+        file: MEALS,
+        blob: blobOf(MEALS),
+        coverBlob: null,
+        images: { [MEALS_CHART]: blobOf(MEALS_CHART), [MEALS_LOGO]: blobOf(MEALS_LOGO) },
+      }),
+    ]);
+    // No GITHUB_TOKEN: approvals are not checked here (tests/approvals-cover.test.ts holds an unapproved swap).
+    writeFileSync(join(dir, MEALS_LOGO), pngBytes(64, 64, 500));
+    const swapped = await publish('2026-11-20T09:45:00Z');
+    expect(swapped.stdout).toMatch(/blog\s+posts\/meals\s+released again \(edited and approved\)/);
+    expect(meals()[1].images).toEqual({ [MEALS_CHART]: blobOf(MEALS_CHART), [MEALS_LOGO]: blobOf(MEALS_LOGO) });
+    await publish('2026-11-20T10:00:00Z');
+    expect(meals()).toHaveLength(2);
+    // A post that shows no file is recorded as before: no images field.
+    expect(releases().every((r) => !('images' in r))).toBe(true);
   });
 });

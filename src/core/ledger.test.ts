@@ -42,6 +42,16 @@ describe('ledgerRecordSchema', () => {
 });
 
 describe('summarizeLedger', () => {
+  it("keeps the bytes a blog release bound, its body's images included, and reads older releases without them", () => {
+    const base = { v: 1, type: 'sent', item: 'posts/meals', channel: 'blog', part: 0, parts: 1, at: 'now' };
+    const bytes = { file: 'content/posts/meals.mdx', blob: 'a'.repeat(40), coverBlob: null };
+    const images = { 'content/posts/chart.png': 'b'.repeat(40), 'public/gone.png': null };
+    const withImages = ledgerRecordSchema.parse({ ...base, ...bytes, images });
+    expect(summarizeLedger([withImages]).releasedFiles.get('posts/meals')).toEqual({ ...bytes, images });
+    const older = ledgerRecordSchema.parse({ ...base, ...bytes });
+    expect(summarizeLedger([withImages, older]).releasedFiles.get('posts/meals')).toEqual(bytes);
+    expect(ledgerRecordSchema.safeParse({ ...base, ...bytes, images: { 'a.png': 1 } }).success).toBe(false);
+  });
   it('marks a single post sent on its channel', () => {
     const { sent } = summarizeLedger([rec('sent', 'social/a', 'x'), rec('sent', 'social/a', 'mastodon')]);
     expect([...sent.get('social/a')!].sort()).toEqual(['mastodon', 'x']);

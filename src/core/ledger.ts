@@ -54,6 +54,13 @@ export const ledgerRecordSchema = z.object({
   file: z.string().optional(),
   blob: z.string().optional(),
   coverBlob: z.string().nullable().optional(),
+  /**
+   * On blog `sent` records: the git blob id of each file the post's body shows, by repository path
+   * (null: not there), as src/core/post-body-images.ts finds them. Absent on records of posts that
+   * show none, and on releases written before it existed: those bind no body images, so a post that
+   * shows some is not on the site until it is released again.
+   */
+  images: z.record(z.string(), z.string().nullable()).optional(),
   error: z.string().optional(),
   /** For `failed`: the kind of failure (see src/channels/channel-error.ts), e.g. `rejected`. */
   failure: z.string().optional(),
@@ -109,6 +116,8 @@ export interface ReleasedFiles {
   file: string;
   blob: string;
   coverBlob: string | null;
+  /** Repository path → git blob id (null: missing) of each file the body shows; absent when it shows none, or the record predates it. */
+  images?: Record<string, string | null>;
 }
 
 export const progressKey = (item: string, channel: string) => `${item}\u0000${channel}`;
@@ -153,7 +162,12 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
       if (r.channel === 'blog' && !releasedAt.has(r.item)) releasedAt.set(r.item, Date.parse(r.at));
       if (r.channel === 'blog') {
         if (r.file !== undefined && r.blob !== undefined)
-          releasedFiles.set(r.item, { file: r.file, blob: r.blob, coverBlob: r.coverBlob ?? null });
+          releasedFiles.set(r.item, {
+            file: r.file,
+            blob: r.blob,
+            coverBlob: r.coverBlob ?? null,
+            ...(r.images ? { images: r.images } : {}),
+          });
         else releasedFiles.delete(r.item);
       }
     } else {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelId } from './channels.ts';
 import { partHash } from './content-hash.ts';
 import type { AnnounceItem, PostItem, SocialItem } from './item.ts';
-import { summarizeLedger, type LedgerRecord } from './ledger.ts';
+import { summarizeLedger, type LedgerRecord, type ReleasedFiles } from './ledger.ts';
 import { approvalKey } from './item-state.ts';
 import { planPublish, type PlanInputs, type PublishAction } from './plan.ts';
 
@@ -227,7 +227,7 @@ describe('a released post edited afterwards', () => {
     rec('attempt', post.id, 'blog', 0, 1),
     rec('sent', post.id, 'blog', 0, 1, files),
   ];
-  const now = (blob: string, over: Partial<typeof bound> = {}) => ({
+  const now = (blob: string, over: Partial<ReleasedFiles> = {}) => ({
     postFiles: new Map([[post.id, { ...bound, blob, ...over }]]),
   });
   const releases = (p: ReturnType<typeof plan>) =>
@@ -264,5 +264,45 @@ describe('a released post edited afterwards', () => {
   it('never brings back a retracted post', () => {
     const retracted = [...released(), rec('retracted', post.id, 'blog', 0, 1)];
     expect(releases(plan([post], retracted, now('c'.repeat(40))))).toEqual([]);
+  });
+
+  describe('the files its body shows', () => {
+    const CHART = 'content/posts/chart.png';
+    const shown = (blob: string | null) => ({ images: { [CHART]: blob } });
+    const approved = { approvals: new Map([[approvalKey(post), { ok: true as const }]]) };
+
+    it('are bound by the first release', () => {
+      const [release] = releases(plan([post], [], now('b'.repeat(40), shown('e'.repeat(40)))));
+      expect(release).toMatchObject({ again: false, files: { images: { [CHART]: 'e'.repeat(40) } } });
+    });
+    it('release it again, once approved, when an image is swapped or the body shows another one', () => {
+      const boundWithChart = released({ ...bound, ...shown('e'.repeat(40)) });
+      expect(
+        releases(plan([post], boundWithChart, { ...now(bound.blob, shown('e'.repeat(40))), ...approved })),
+      ).toEqual([]);
+      for (const files of [
+        now(bound.blob, shown('f'.repeat(40))),
+        now(bound.blob, shown(null)),
+        now(bound.blob, { images: { [CHART]: 'e'.repeat(40), 'public/logo.png': 'f'.repeat(40) } }),
+      ]) {
+        const [release] = releases(plan([post], boundWithChart, { ...files, ...approved }));
+        expect(release).toMatchObject({ again: true, files: files.postFiles.get(post.id) });
+      }
+    });
+    it('hold a swap nobody approved: the release stays as it was (and the site leaves the post out)', () => {
+      const held = {
+        approvals: new Map([[approvalKey(post), { ok: false as const, reason: 'changed after approval' }]]),
+      };
+      const boundWithChart = released({ ...bound, ...shown('e'.repeat(40)) });
+      expect(releases(plan([post], boundWithChart, { ...now(bound.blob, shown('f'.repeat(40))), ...held }))).toEqual(
+        [],
+      );
+    });
+    it('are bound, by releasing it again, for a post released before releases bound them', () => {
+      const [release] = releases(plan([post], released(), { ...now(bound.blob, shown('e'.repeat(40))), ...approved }));
+      expect(release).toMatchObject({ again: true, files: { ...bound, ...shown('e'.repeat(40)) } });
+      // A post that shows no file is bound already by such a record.
+      expect(releases(plan([post], released(), now(bound.blob)))).toEqual([]);
+    });
   });
 });

@@ -6,6 +6,7 @@ import { approvalKey, isActionable, itemState, type ApprovalVerdict, type StateV
 import { progressKey, type LedgerSummary, type ReleasedFiles, type SentPart } from './ledger.ts';
 import type { MachineTime } from './clock.ts';
 import { linkCardFor, linkedPosts, type LinkCardData } from './link-card.ts';
+import { releaseChange } from './release-change.ts';
 
 /**
  * The plan: what `publish` would do now, and why nothing else. Pure: the items, the ledger, the
@@ -197,8 +198,8 @@ export function planPublish(inputs: PlanInputs): Plan {
 }
 
 /**
- * A released post whose files no longer have the bytes its release bound (or whose release bound
- * none, from before releases did) is released again, with the new bytes, when it could be released
+ * A released post whose files (its own, its cover, those its body shows) no longer have the bytes its
+ * release bound (or whose release bound none, from before releases did) is released again, with the new bytes, when it could be released
  * now: due, not a draft, no crisis, and (on GitHub) approved as it is. Until then the published
  * site leaves it out rather than show words nobody approved.
  */
@@ -206,7 +207,7 @@ function releaseAgain(item: PostItem, inputs: PlanInputs): Extract<PublishAction
   const now = inputs.postFiles?.get(item.id);
   if (!now || !inputs.enabled.includes('blog') || inputs.crisis !== null) return null;
   const bound = inputs.ledger.releasedFiles.get(item.id);
-  if (bound && bound.file === now.file && bound.blob === now.blob && bound.coverBlob === now.coverBlob) return null;
+  if (bound && releaseChange(bound, now) === null) return null;
   if (item.draft || item.publishAt === null || item.publishAt > inputs.now || inputs.invalid.has(item.file))
     return null;
   if (inputs.approvals?.get(approvalKey(item))?.ok === false) return null;
