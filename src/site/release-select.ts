@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoaderContext } from 'astro/loaders';
 import { idFromPath } from '../core/item.ts';
-import { gitBlobId } from '../core/approval-binding.ts';
 import type { ReleasedFiles } from '../core/ledger.ts';
 import { isReleased } from '../core/release.ts';
-import { resolveRepoPath } from '../core/repo-path.ts';
+import { releaseChange } from '../core/release-change.ts';
 import { readLocalCrisis } from '../repo/crisis-file.ts';
 import type { CandidateFile } from './strict-glob.ts';
+import { postBytesNow } from './post-bytes.ts';
+import { siteConfig } from './site-config.ts';
 import { siteLedger } from './site-ledger.ts';
 
 /**
@@ -86,27 +85,30 @@ function duplicateIds(files: CandidateFile[], idOf: (file: CandidateFile) => str
 
 /**
  * Why a released post cannot be shown as it is now, or null: the site shows exactly the bytes a
- * release bound. A release recorded before releases bound bytes has nothing to compare with, so
- * it is not shown either (an edit nobody approved could be live); the publisher binds it, once the
- * post as it is now is approved, at its next run.
+ * release bound, the post's file, its cover and the files its body shows (the rule in
+ * src/core/release-change.ts, as the publisher applies it). A release recorded before releases bound
+ * bytes has nothing to compare with, so it is not shown either (an edit nobody approved could be
+ * live); the publisher binds it, once the post as it is now is approved, at its next run.
  */
 function changedSinceRelease(root: string, candidate: CandidateFile, bound: ReleasedFiles | undefined): string | null {
   const edit = 'the publisher releases it again once the edit is approved';
-  if (!bound)
-    return `its release was recorded before releases named their bytes; ${edit.replace('the edit', 'it as it is')}`;
-  if (bound.file !== candidate.file) return `it is not the file that was released (${bound.file}); ${edit}`;
-  if (blobAt(root, candidate.file) !== bound.blob) return `it has changed since it was released; ${edit}`;
-  const cover = candidate.frontMatter?.cover;
-  const src = typeof cover === 'string' ? cover : (cover as { src?: unknown } | undefined)?.src;
-  const path = typeof src === 'string' ? resolveRepoPath(candidate.file, src) : null;
-  const coverBlob = path === null ? null : blobAt(root, path);
-  return coverBlob === bound.coverBlob ? null : `its cover has changed since it was released; ${edit}`;
-}
-
-function blobAt(root: string, path: string): string | null {
-  try {
-    return gitBlobId(readFileSync(join(root, path)));
-  } catch {
-    return null;
+  const asItIs = 'the publisher releases it again once it is approved as it is';
+  if (!bound) return `its release was recorded before releases named their bytes; ${asItIs}`;
+  const now = postBytesNow(root, candidate, siteConfig().site.url);
+  if (!now) return `it cannot be read; ${edit}`;
+  const change = releaseChange(bound, now);
+  switch (change?.kind) {
+    case undefined:
+      return null;
+    case 'file':
+      return `it is not the file that was released (${change.released}); ${edit}`;
+    case 'post':
+      return `it has changed since it was released; ${edit}`;
+    case 'cover':
+      return `its cover has changed since it was released; ${edit}`;
+    case 'image':
+      return `an image it shows (${change.path}) has changed since it was released; ${edit}`;
+    case 'images-unbound':
+      return `its release was recorded before releases named the bytes of the images it shows; ${asItIs}`;
   }
 }

@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gitBlobId } from '../../src/core/approval-binding.ts';
+import { pngBytes } from '../helpers/images.ts';
+import { MEALS_CHART as CHART, MEALS_LOGO as LOGO, MEALS, MEALS_POST } from '../helpers/meals-post.ts';
 import { astro, bindReleases, releaseRecord, siteCopy } from './site-copy.ts';
 
 /** Production builds of scratch copies of the example site, with the ledgers a real repository goes through. */
@@ -182,5 +184,74 @@ describe('the bytes a release bound', () => {
       `${WELCOME} (posts/welcome) is left out of the site: it has changed since it was released; the publisher releases it again once the edit is approved`,
     );
     expect(existsSync(join(dir, 'dist/posts/welcome/index.html'))).toBe(false);
+  });
+});
+
+describe('the images a release bound', () => {
+  // MEALS_POST shows an image the build imports (CHART, beside the post) and one the site serves (LOGO, in public/).
+  const withMeals = (ledger: string[]) => {
+    const dir = siteCopy();
+    copies.push(dir);
+    writeFileSync(join(dir, MEALS), MEALS_POST);
+    writeFileSync(join(dir, CHART), readFileSync(join(dir, 'content/posts/winter-appeal-cover.png')));
+    mkdirSync(join(dir, 'public'));
+    writeFileSync(join(dir, LOGO), pngBytes(64, 64));
+    writeFileSync(join(dir, 'content/ledger.jsonl'), `${ledger.join('\n')}\n`);
+    return dir;
+  };
+  const build = (dir: string) => {
+    const r = astro(dir, ['build']);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    return { log: r.stdout, shown: existsSync(join(dir, 'dist/posts/meals/index.html')) };
+  };
+
+  it('shows a post while its images have the bytes its release bound, and leaves it out once one is swapped', () => {
+    const dir = withMeals([released('meals', '2026-11-20T09:00:03Z')]);
+    bindReleases(dir);
+    const record = JSON.parse(readFileSync(join(dir, 'content/ledger.jsonl'), 'utf8').trim()) as {
+      images: Record<string, string>;
+    };
+    expect(record.images).toEqual({
+      [CHART]: gitBlobId(readFileSync(join(dir, CHART))),
+      [LOGO]: gitBlobId(readFileSync(join(dir, LOGO))),
+    });
+    const intact = build(dir);
+    expect(intact.shown).toBe(true);
+    expect(read(dir, 'posts/meals/index.html')).toContain('src="/logo.png"');
+
+    // A writer pushes another picture over the chart beside the post, then over the served logo.
+    const chart = readFileSync(join(dir, CHART));
+    writeFileSync(join(dir, CHART), Buffer.concat([chart, Buffer.from('another picture')]));
+    const swapped = build(dir);
+    expect(swapped.shown).toBe(false);
+    expect(swapped.log).toContain(
+      `${MEALS} (posts/meals) is left out of the site: an image it shows (${CHART}) has changed since it was released; the publisher releases it again once the edit is approved`,
+    );
+    writeFileSync(join(dir, CHART), chart);
+    writeFileSync(join(dir, LOGO), pngBytes(64, 64, 100));
+    const logo = build(dir);
+    expect(logo.shown).toBe(false);
+    expect(logo.log).toContain(`an image it shows (${LOGO}) has changed since it was released`);
+
+    // The swap approved: the publisher releases the post again, with the new bytes.
+    bindReleases(dir, { again: true });
+    expect(build(dir).shown).toBe(true);
+  });
+
+  it('leaves out a post with images whose release names only the post (recorded before releases bound images)', () => {
+    const dir = withMeals([]);
+    writeFileSync(
+      join(dir, 'content/ledger.jsonl'),
+      `${releaseRecord('posts/meals', 'https://example.org/posts/meals/', '2026-11-20T09:00:03Z', {
+        file: MEALS,
+        blob: gitBlobId(readFileSync(join(dir, MEALS))),
+        coverBlob: null,
+      })}\n`,
+    );
+    const older = build(dir);
+    expect(older.shown).toBe(false);
+    expect(older.log).toContain(
+      `${MEALS} (posts/meals) is left out of the site: its release was recorded before releases named the bytes of the images it shows`,
+    );
   });
 });

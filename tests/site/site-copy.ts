@@ -13,7 +13,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gitBlobId } from '../../src/core/approval-binding.ts';
+import { CONFIG_FILE } from '../../src/core/config-schema.ts';
+import type { ReleasedFiles } from '../../src/core/ledger.ts';
+import { readItemText } from '../../src/core/read-item.ts';
 import { resolveRepoPath } from '../../src/core/repo-path.ts';
+import { parseConfig } from '../../src/repo/load-config.ts';
+import { postFilesOf } from '../../src/repo/post-files.ts';
+import { itemContext } from '../../src/repo/read-content.ts';
 import { cleanEnv } from '../helpers/clean-env.ts';
 import { REPO_ROOT } from '../helpers/cli.ts';
 
@@ -39,12 +45,7 @@ export function siteCopy(options: { url?: string } = {}): string {
 }
 
 /** A ledger line as the publisher writes it when it releases a post. */
-export function releaseRecord(
-  item: string,
-  url: string,
-  at: string,
-  files?: { file: string; blob: string; coverBlob: string | null },
-): string {
+export function releaseRecord(item: string, url: string, at: string, files?: ReleasedFiles): string {
   return JSON.stringify({
     ...files,
     v: 1,
@@ -93,9 +94,9 @@ export function freePort(): Promise<number> {
 
 /**
  * Binds each blog release in the copy's ledger that names no bytes to its post as the copy has it,
- * as the publisher's release records do: the published build shows no post whose bytes it cannot
- * compare. Releases that name their bytes are left as written, unless `again` (the post as it is
- * now was released: a test of what the build does with those bytes).
+ * as the publisher's release records do (releasedBytes). The published build shows no post whose
+ * bytes it cannot compare. Releases that name their bytes are left as written, unless `again` (the
+ * post as it is now was released: a test of what the build does with those bytes).
  */
 export function bindReleases(dir: string, options: { again?: boolean } = {}): void {
   const path = join(dir, 'content/ledger.jsonl');
@@ -112,14 +113,23 @@ export function bindReleases(dir: string, options: { again?: boolean } = {}): vo
     const slug = String(record.item).replace(/^posts\//, '');
     const file = ['mdx', 'md'].map((ext) => `content/posts/${slug}.${ext}`).find((f) => existsSync(join(dir, f)));
     if (!file) return line;
-    return JSON.stringify({
-      ...record,
-      file,
-      blob: gitBlobId(readFileSync(join(dir, file))),
-      coverBlob: coverBlobOf(dir, file),
-    });
+    const { images: _, ...unbound } = record;
+    return JSON.stringify({ ...unbound, ...releasedBytes(dir, file) });
   });
   writeFileSync(path, bound.join('\n'));
+}
+
+/**
+ * The bytes a release of `file` binds, computed by the publisher's own code (src/repo/post-files.ts
+ * over the post as `check` reads it): the file, its cover and the files its body shows. A post
+ * `check` cannot read (a test releasing a broken post on purpose) is bound by its file and cover.
+ */
+export function releasedBytes(dir: string, file: string): ReleasedFiles {
+  const ctx = itemContext(parseConfig(readFileSync(join(dir, CONFIG_FILE), 'utf8')));
+  const { items } = readItemText(file, 'post', readFileSync(join(dir, file), 'utf8'), ctx);
+  const post = items.find((item) => item.kind === 'post');
+  const bound = post && postFilesOf(dir, [post]).get(post.id);
+  return bound ?? { file, blob: gitBlobId(readFileSync(join(dir, file))), coverBlob: coverBlobOf(dir, file) };
 }
 
 function coverBlobOf(dir: string, file: string): string | null {
