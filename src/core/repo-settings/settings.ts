@@ -117,7 +117,7 @@ export interface RepoSettings {
 
 /** The branch Postgate publishes from, and the ledger's own branch. */
 export const MAIN_BRANCH = 'main';
-export const LEDGER_BRANCH = 'postgate/ledger';
+export { LEDGER_BRANCH } from '../ledger.ts';
 export const PUBLISH_ENVIRONMENT = 'publish';
 export const RETRACT_ENVIRONMENT = 'retract';
 /** The names of Postgate's own rulesets, by which setup finds them again. */
