@@ -7,6 +7,8 @@ import { LEDGER_BRANCH } from '../src/core/ledger.ts';
 import { FakeGitHub } from './fakes/fake-github.ts';
 import { commentBody } from '../src/github/pr-comment.ts';
 import { exampleRepoCopy, REPO_ROOT, runCli, runCliAsync } from './helpers/cli.ts';
+import { pngBytes } from './helpers/images.ts';
+import { MEALS, MEALS_CHART, MEALS_LOGO, MEALS_POST } from './helpers/meals-post.ts';
 
 /**
  * `preview` on sample pull requests: small git repositories in temp folders, the example content
@@ -44,7 +46,7 @@ function baseRepo(): string {
   return dir;
 }
 
-function write(dir: string, path: string, text: string): void {
+function write(dir: string, path: string, text: string | Uint8Array): void {
   mkdirSync(dirname(join(dir, path)), { recursive: true });
   writeFileSync(join(dir, path), text);
 }
@@ -232,6 +234,22 @@ describe('preview of sample pull requests', () => {
     expect(section(md, 'social/2026-12-02-signups-thread')).toContain(
       '- **Changed:** image file changed: `./volunteer-chart.png`',
     );
+  });
+
+  it("(b) counts a file a post's text shows, replaced in place (in public/ too), as an edit of the post", () => {
+    for (const [path, content] of Object.entries({
+      [MEALS]: MEALS_POST,
+      [MEALS_CHART]: pngBytes(8, 8),
+      [MEALS_LOGO]: pngBytes(8, 8),
+    }))
+      write(dir, path, content);
+    commitAll(dir, 'Meals');
+    git(dir, 'branch', '-f', 'main', 'HEAD'); // the post and its images are on main already
+    write(dir, MEALS_LOGO, pngBytes(8, 8, 100));
+    commitAll(dir);
+    const md = preview(dir, ['--base', 'main']).stdout;
+    expect(md).toContain('This pull request edits 1 item, compared with `main`.');
+    expect(section(md, 'posts/meals')).toContain('- **Changed:** image file in the post text changed: `/logo.png`');
   });
 
   it('(c) shows deleted items: one already published says how to retract it, one never sent says nothing goes out', () => {

@@ -132,6 +132,12 @@ function postNotes(a: PostItem, b: PostItem, ctx: DiffContext): string[] {
       n.replace(/^image/, 'cover image').replace(/^alt text/, 'cover alt text'),
     ),
   );
+  // Images the text shows: added or removed ones are text changes; a file replaced under the same name is not.
+  const replaced = b.bodyImages.filter(
+    (i) => i.path !== null && ctx.changedImages.includes(i.path) && a.bodyImages.some((j) => j.path === i.path),
+  );
+  if (replaced.length)
+    notes.push(`image file in the post text changed: ${replaced.map((i) => inlineCode(i.src)).join(', ')}`);
   return notes;
 }
 

@@ -67,6 +67,8 @@ export async function changedItems(root: string, env: Env, baseFlag?: string): P
     'HEAD',
     '--',
     'content/',
+    // What the site serves: a post's HTML can show a file from there (src/core/post-body-images.ts).
+    'public/',
   ]);
   if (!diff.ok) throw gitFailed('git diff', diff);
 
@@ -148,10 +150,12 @@ export async function changedItems(root: string, env: Env, baseFlag?: string): P
     }
   }
 
-  // An image replaced in place changes what its items send, though their files did not change.
+  // An image replaced in place changes what its items send (or a post shows), though their files did not change.
   const imagesOf = (items: readonly Item[]) =>
     items
-      .flatMap((i) => (i.kind === 'social' ? i.images : i.kind === 'post' && i.cover ? [i.cover] : []))
+      .flatMap((i) =>
+        i.kind === 'social' ? i.images : i.kind === 'post' ? [...(i.cover ? [i.cover] : []), ...i.bodyImages] : [],
+      )
       .flatMap((img) => (img.path ? [img.path] : []));
   const listed = new Set(changes.map((c) => c.file));
   for (const { file, kind } of repo.files) {
