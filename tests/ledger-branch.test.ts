@@ -157,6 +157,26 @@ describe('what an insider cannot do to the ledger branch', () => {
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
   });
 
+  it('a merge that takes an older ledger stops the run (the file’s history then lists only the older commits)', async () => {
+    const beforeRetract = await thanksSentAndRetracted();
+    // A branch from before the retraction, with one unrelated commit; merged into the ledger's
+    // branch with the older ledger as the merge's result: an ordinary push, no force.
+    gh.forcePush('side', beforeRetract);
+    gh.commit({ branch: 'side', files: { 'notes.txt': 'tidy\n' }, author: 'intern' });
+    gh.pushMerge({
+      branch: LEDGER_BRANCH,
+      other: 'side',
+      files: { [LEDGER_FILE]: gh.fileAt('side', LEDGER_FILE)! },
+      author: 'intern',
+    });
+    const r = await publish('2026-12-01T09:30:00Z');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /postgate\/ledger was updated by intern at .*, which the publisher did not write, and that update changed content\/ledger\.jsonl/,
+    );
+    expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
+  });
+
   it('a deleted branch does not send the run back to main’s older copy', async () => {
     await thanksSentAndRetracted();
     gh.deleteBranch(LEDGER_BRANCH, 'intern');

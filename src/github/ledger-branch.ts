@@ -1,7 +1,7 @@
 import { LEDGER_BRANCH, LEDGER_FILE } from '../core/ledger.ts';
 import { requestOptions, statusOf, type GitHubRepo } from './client.ts';
 import { readRemoteFile, ruleViolationOf } from './contents.ts';
-import { readVerifiedLedger, untrustedLedger } from './ledger-history.ts';
+import { readVerifiedLedger, untrustedLedger, type VerifiedLedger } from './ledger-history.ts';
 
 /**
  * The ledger on its own branch, `postgate/ledger`, which only the publisher writes, so that `main`
@@ -11,12 +11,15 @@ import { readVerifiedLedger, untrustedLedger } from './ledger-history.ts';
  * checked as always), and the first record a run writes creates the branch at the main commit that
  * was checked. The branch then carries main's history, so the checkpoints of that history hold.
  *
- * On top of the history check (src/github/ledger-history.ts), two things the branch's commits
- * cannot show:
+ * On top of the history check (src/github/ledger-history.ts), what the branch's commits cannot show,
+ * read from GitHub's activity list of the branch (every update, with the commit it was at before):
  * - a force push or a deletion leaves no commit behind (and a deleted branch would send the next run
- *   back to main's older copy). GitHub's activity list of the branch names
- *   each, with the commit the branch was at before: the ledger now must still begin with what it
- *   held there (a force push that only added, or a restore, passes);
+ *   back to main's older copy): the ledger now must still begin with what it held before each (a
+ *   force push that only added, or a restore, passes);
+ * - an ordinary push of a merge whose result takes an older ledger (resolved by hand) leaves the
+ *   later ledger commits out of the file's history, so the history check sees an older, consistent
+ *   ledger: every update since the last checkpoint to a commit the history check did not vouch for
+ *   must leave the ledger's bytes as they were;
  * - a branch created from an older main would forget what was recorded on main since: every line of
  *   main's copy, while there is one, must be on the branch.
  */
@@ -42,6 +45,7 @@ export async function readLedgerOnGitHub(main: GitHubRepo, approvers?: string): 
     readRemoteFile(main, LEDGER_FILE),
   ]);
   await checkNothingRewound(ledger, verified.text);
+  await checkEveryUpdate(ledger, verified.vouched);
   if (mainCopy) checkMainCopyKept(verified.text, mainCopy.text, main.branch);
   return { text: verified.text, moveFrom: null };
 }
@@ -122,6 +126,63 @@ async function checkNothingRewound(ledger: GitHubRepo, text: string): Promise<vo
       throw untrustedLedger(
         `${what}, and ${LEDGER_FILE} no longer begins with what it held before, at ${rewind.before.slice(0, 7)}: recorded lines are missing. Put them back (git show ${rewind.before.slice(0, 7)}:${LEDGER_FILE}), and protect the branch: postgate setup`,
       );
+  }
+}
+
+/** Updates of the branch read back to the last checkpoint, at most (100 to a page). */
+const MAX_UPDATE_PAGES = 10;
+
+/**
+ * Each update of the branch since `vouched.anchor` (or since the branch was created): one to a
+ * commit the history check did not vouch for must not have changed the ledger. One request when
+ * every update is the publisher's; two more (blob ids, not contents) per other update.
+ */
+async function checkEveryUpdate(ledger: GitHubRepo, vouched: VerifiedLedger['vouched']): Promise<void> {
+  let pages = 0;
+  for await (const { data } of ledger.octokit.paginate.iterator(ledger.octokit.rest.repos.listActivities, {
+    owner: ledger.owner,
+    repo: ledger.repo,
+    ref: `refs/heads/${ledger.branch}`,
+    direction: 'desc',
+    per_page: 100,
+    ...requestOptions(ledger),
+  })) {
+    for (const update of data) {
+      if (update.after === vouched.anchor || update.activity_type === 'branch_creation') return;
+      // Force pushes and deletions: checkNothingRewound.
+      if (update.activity_type === 'force_push' || update.activity_type === 'branch_deletion') continue;
+      if (vouched.commits.has(update.after)) continue;
+      const [before, after] = await Promise.all([
+        ledgerBlobAt(ledger, update.before),
+        ledgerBlobAt(ledger, update.after),
+      ]);
+      if (before !== after)
+        throw untrustedLedger(
+          `${ledger.branch} was updated by ${update.actor?.login ?? 'someone'} at ${update.timestamp} to ${update.after.slice(0, 7)}, which the publisher did not write, and that update changed ${LEDGER_FILE} without a commit its history lists (such as a merge that took an older ledger). Put the ledger back as it was at ${update.before.slice(0, 7)} in a reviewed pull request into ${ledger.branch}, and protect the branch: postgate setup`,
+        );
+    }
+    if (++pages >= MAX_UPDATE_PAGES) break;
+  }
+  throw untrustedLedger(
+    `GitHub's activity list of ${ledger.branch} does not reach back to the last checked commit${vouched.anchor ? ` (${vouched.anchor.slice(0, 7)})` : ''} within ${MAX_UPDATE_PAGES * 100} updates, so the updates since cannot be checked`,
+  );
+}
+
+/** Git's blob id of the ledger at a commit ('none' when it has none there): one request at any size. */
+async function ledgerBlobAt(gh: GitHubRepo, commit: string): Promise<string> {
+  try {
+    const { data } = await gh.octokit.rest.repos.getContent({
+      owner: gh.owner,
+      repo: gh.repo,
+      path: LEDGER_FILE,
+      ref: commit,
+      ...requestOptions(gh),
+    });
+    if (Array.isArray(data) || data.type !== 'file') throw new Error(`${LEDGER_FILE} at ${commit} is not a file`);
+    return data.sha;
+  } catch (error) {
+    if (statusOf(error) === 404) return 'none';
+    throw error;
   }
 }
 

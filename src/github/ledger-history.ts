@@ -61,6 +61,13 @@ export interface VerifiedLedger {
   checkpoint: LedgerCheckpoint | null;
   /** The branch's commit everything was read at. */
   head: string;
+  /**
+   * What the walk vouched for since `anchor`: the publisher's commits, and the commits that merged an
+   * accepted pull request. `anchor` is the commit trust starts from: the merge of the newest pull
+   * request accepted, else the checkpoint's commit (null: the ledger's first commit). An update of the
+   * branch since, to any other commit, must not have changed the ledger (src/github/ledger-branch.ts).
+   */
+  vouched: { commits: ReadonlySet<string>; anchor: string | null };
 }
 
 export const checkpointTrailer = (c: LedgerCheckpoint) => `${TRAILER}: ${c.commit} ${c.bytes} ${c.sha256}`;
@@ -182,6 +189,8 @@ export async function readVerifiedLedger(gh: GitHubRepo, approvers?: string): Pr
       ? { ...anchor.at, where: `the publisher's checkpoint ${anchor.at.commit.slice(0, 7)}` }
       : { bytes: 0, sha256: sha256(new Uint8Array()), where: 'its first commit' };
   let ours = 0;
+  const vouched = new Set<string>();
+  let trustFrom = anchor.kind === 'checkpoint' ? anchor.at.commit : null;
   // Commits outside the publisher since `base`, the commit just before the first, and `ours` then.
   let pending: Listed[] = [];
   let before: { commit: string | null; ours: number } | null = null;
@@ -192,6 +201,7 @@ export async function readVerifiedLedger(gh: GitHubRepo, approvers?: string): Pr
   for (const e of found.reverse()) {
     if (e.kind === 'ours') {
       ours++;
+      vouched.add(e.c.sha);
       continue;
     }
     if (e.kind === 'reviewed') {
@@ -205,6 +215,8 @@ export async function readVerifiedLedger(gh: GitHubRepo, approvers?: string): Pr
         if (mergedBlob === startBlob || (await at.blob(await mergeBase(gh, e.review))) === startBlob) {
           const merged = await at.bytes(e.c.sha);
           base = { bytes: merged.length, sha256: sha256(merged), where: `the reviewed commit ${e.c.sha.slice(0, 7)}` };
+          vouched.add(e.c.sha).add(e.review.merged);
+          trustFrom = e.review.merged;
           ours = 0;
           pending = [];
           before = null;
@@ -233,7 +245,7 @@ export async function readVerifiedLedger(gh: GitHubRepo, approvers?: string): Pr
 
   const checkpoint = newest === null ? null : { commit: newest, bytes: bytes.length, sha256: sha256(bytes) };
   if (checkpoint) verified.set(text, checkpoint);
-  return { text, checkpoint, head };
+  return { text, checkpoint, head, vouched: { commits: vouched, anchor: trustFrom } };
 }
 
 /** A pull request that changed the ledger, approved on exactly the ledger bytes it merged. */
@@ -243,6 +255,8 @@ interface Review {
   approved: string;
   /** The branch just before the merge (the merge commit's first parent). */
   mergedFrom: string;
+  /** The commit that merged it. */
+  merged: string;
 }
 
 type Entry =
@@ -337,7 +351,7 @@ async function reviewOf(
     ...requestOptions(gh),
   });
   const mergedFrom = merge.parents[0]?.sha;
-  return mergedFrom ? { pull: pull.number, approved, mergedFrom } : null;
+  return mergedFrom ? { pull: pull.number, approved, mergedFrom, merged: pull.merge_commit_sha } : null;
 }
 
 /** What the approver saw the ledger change from: the merge base of the approved commit with the branch as merged. */

@@ -289,6 +289,24 @@ export class FakeGitHub extends FakeService {
     this.advance(branch, sha, { type: 'force_push', at: this.clockMs, actor: null });
   }
 
+  /**
+   * `git merge other` on `branch`, with the result's files as `files` say over the branch's (a merge
+   * resolved by hand), pushed by `author`: an ordinary push, unsigned, with two parents.
+   */
+  pushMerge(options: { branch: string; other: string; files: Record<string, FakeFile>; author: string }): string {
+    const head = this.head(options.branch);
+    const tree = new Map(this.commitOf(head).tree);
+    for (const [path, content] of Object.entries(options.files)) tree.set(path, content);
+    const sha = this.createCommit(
+      [head, this.head(options.other)],
+      tree,
+      this.person(options.author),
+      `Merge branch '${options.other}' into ${options.branch}`,
+    );
+    this.advance(options.branch, sha, { type: 'push', at: this.clockMs, actor: options.author });
+    return sha;
+  }
+
   /** `git push --delete`: the branch is gone (its commits stay readable by sha, as on GitHub for a while). */
   deleteBranch(branch: string, actor: string | null = null): void {
     const before = this.refs.get(branch);
