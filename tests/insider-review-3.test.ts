@@ -11,8 +11,8 @@ import { liveCounts, startNetworks, type Networks } from './helpers/networks.ts'
  * Insider review 3: the ledger on its own branch, postgate/ledger, attacked by a writer with push
  * access (any branch but main, which takes reviewed pull requests only) and by an outsider.
  *
- * `it.fails` marks an attack that succeeds today (the test states what should hold, and fails);
- * plain `it` pins a defence that holds.
+ * Each test states what must hold; the attacks found here (a merge pushed onto the branch that takes
+ * an older ledger, hidden by a deletion or by force pushes) were fixed the same day, and these pin it.
  */
 let n: Networks;
 let gh: FakeGitHub;
@@ -100,18 +100,16 @@ async function thanksSentAndRetracted() {
   return { moveFrom, beforeRetract };
 }
 
-// Tests of this describe succeed against the committed code (up to 7545048). At the time of
-// this review the working tree held an uncommitted activity check (checkEveryUpdate in
-// src/github/ledger-branch.ts) that stops all three; once it is committed, turn these `it.fails`
-// into `it`: they then pin it. The next describe shows two ways around that check.
+// These attacks succeeded against the code up to 7545048; the activity check of every update since
+// the last checkpoint (checkEveryUpdate in src/github/ledger-branch.ts) stops each, and these pin it.
 describe('a merge pushed onto postgate/ledger that takes an older ledger (history simplification)', () => {
-  // ATTACK (succeeds): the writer pushes, as a fast forward, a merge commit whose second parent is
+  // ATTACK (stopped since 2026-12-02: src/github/ledger-branch.ts checkEveryUpdate): the writer pushes, as a fast forward, a merge commit whose second parent is
   // the main commit the ledger moved from (no ledger there) and whose tree is that commit's. The
   // ledger's simplified history from the new head then lists nothing at all: no checkpoint, no
   // foreign commit, "its first commit" as the base, zero lines expected and zero found. No force
   // push or deletion is in the activity list, and main has no copy. So the run trusts an empty
   // ledger and sends the retracted post again, on every network.
-  it.fails('a merge back to the commit the ledger moved from resends a retracted post', async () => {
+  it('a merge back to the commit the ledger moved from resends a retracted post', async () => {
     const { moveFrom } = await thanksSentAndRetracted();
     pushMergeTakingOlderLedger(LEDGER_BRANCH, moveFrom);
     expect(ledgerNow()).toBe('');
@@ -122,11 +120,11 @@ describe('a merge pushed onto postgate/ledger that takes an older ledger (histor
     expect(r.status).toBe(1);
   });
 
-  // ATTACK (succeeds): the same with the second parent an older publisher commit (here, the last
+  // ATTACK (stopped since 2026-12-02: src/github/ledger-branch.ts checkEveryUpdate): the same with the second parent an older publisher commit (here, the last
   // one before the retraction). The walk follows it, finds its checkpoint trailer and anchors there;
   // the ledger then begins with the checkpoint's bytes and holds one more line per publisher commit
   // listed, so it passes. The retraction is gone from what publish, retract and the site read.
-  it.fails('a merge back to an older publisher commit drops the retraction, for publish and the site build', async () => {
+  it('a merge back to an older publisher commit drops the retraction, for publish and the site build', async () => {
     const { beforeRetract } = await thanksSentAndRetracted();
     const retracted = ledgerNow();
     expect(retracted).toContain('"type":"retracted"');
@@ -141,9 +139,9 @@ describe('a merge pushed onto postgate/ledger that takes an older ledger (histor
     expect(existsSync(join(dir, LEDGER_FILE))).toBe(false);
   });
 
-  // ATTACK (succeeds): without any retraction: the post is live, the writer rewinds the ledger to
+  // ATTACK (stopped since 2026-12-02: src/github/ledger-branch.ts checkEveryUpdate): without any retraction: the post is live, the writer rewinds the ledger to
   // before it was sent, and the next run (inside the item's window) posts it a second time.
-  it.fails('a merge back to before a post was sent makes the next run send it twice', async () => {
+  it('a merge back to before a post was sent makes the next run send it twice', async () => {
     mergeReviewed({ [THANKS]: source(THANKS) });
     const moveFrom = gh.head('main');
     const sent = await publish('2026-12-01T09:00:00Z');
@@ -162,11 +160,11 @@ describe('a merge pushed onto postgate/ledger that takes an older ledger (histor
 });
 
 describe('the same rewind, then covered by a deletion or by force pushes that each look harmless', () => {
-  // ATTACK (succeeds): the merge of the first describe, then the branch deleted and pushed again at
+  // ATTACK (stopped since 2026-12-02: src/github/ledger-branch.ts checkEveryUpdate): the merge of the first describe, then the branch deleted and pushed again at
   // that merge. The deletion's "before" is the merge, whose (empty) ledger the ledger now begins
   // with; the re-creation is a branch_creation, before which nothing is looked at. This also passes
   // an activity check that walks updates back to the last branch_creation only.
-  it.fails('merge to an empty ledger, delete the branch, push it again: the retracted post is resent', async () => {
+  it('merge to an empty ledger, delete the branch, push it again: the retracted post is resent', async () => {
     const { moveFrom } = await thanksSentAndRetracted();
     const merged = pushMergeTakingOlderLedger(LEDGER_BRANCH, moveFrom);
     gh.deleteBranch(LEDGER_BRANCH, 'intern');
@@ -178,14 +176,14 @@ describe('the same rewind, then covered by a deletion or by force pushes that ea
     expect(r.status).toBe(1);
   });
 
-  // ATTACK (succeeds): an upgraded repository (main keeps its copy; the history has checkpoints).
+  // ATTACK (stopped since 2026-12-02: src/github/ledger-branch.ts checkEveryUpdate): an upgraded repository (main keeps its copy; the history has checkpoints).
   // The merge takes the ledger of the publisher's first commit of the run that sent the post (a
   // claim on x, checkpoint trailer naming main's last ledger commit). Then two force pushes: back to
   // that checkpoint commit, and forward to the merge again. Each force push passes "the ledger now
   // begins with what it held before" (the merge's ledger, then the checkpoint's), main's lines are
   // all there, and an activity check that stops at the update that moved the branch to the
   // checkpoint commit never reaches the merge's push.
-  it.fails('merge, force push to the checkpoint commit and back: the retracted post is resent', async () => {
+  it('merge, force push to the checkpoint commit and back: the retracted post is resent', async () => {
     let text = '';
     let anchor = '';
     for (let i = 0; i < 2; i++) {

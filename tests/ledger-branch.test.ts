@@ -140,7 +140,7 @@ describe('moving the ledger from main', () => {
 });
 
 describe('what an insider cannot do to the ledger branch', () => {
-  it('a force push back to before a retraction stops the run; putting the lines back resumes it', async () => {
+  it('a force push back to before a retraction stops the run, even once put back, until an approver reviews the ledger', async () => {
     const beforeRetract = await thanksSentAndRetracted();
     const retracted = gh.head(LEDGER_BRANCH);
     gh.forcePush(LEDGER_BRANCH, beforeRetract);
@@ -151,7 +151,21 @@ describe('what an insider cannot do to the ledger branch', () => {
     );
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
 
+    // Put back by another force push: the first one is still on record, so runs stay stopped.
     gh.forcePush(LEDGER_BRANCH, retracted);
+    expect((await publish('2026-12-01T09:45:00Z')).status).toBe(1);
+    // An approver reviews the ledger as it is, in a pull request into the branch: trusted again.
+    const branch = 'ledger-review';
+    gh.commit({
+      branch,
+      from: LEDGER_BRANCH,
+      files: { [LEDGER_FILE]: `${gh.fileAt(LEDGER_BRANCH, LEDGER_FILE)}\n` },
+      author: 'riverside',
+      message: 'Ledger checked after the force push',
+    });
+    const pr = gh.openPullRequest({ author: 'riverside', branch, title: 'Ledger checked', base: LEDGER_BRANCH });
+    gh.review(pr, { user: 'amira', state: 'APPROVED' });
+    gh.merge(pr, { by: 'riverside' });
     const resumed = await publish('2026-12-01T10:00:00Z');
     expect({ status: resumed.status, stderr: resumed.stderr }, resumed.stdout).toEqual({ status: 0, stderr: '' });
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });

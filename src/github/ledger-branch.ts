@@ -1,7 +1,7 @@
 import { LEDGER_BRANCH, LEDGER_FILE } from '../core/ledger.ts';
 import { requestOptions, statusOf, type GitHubRepo } from './client.ts';
 import { readRemoteFile, ruleViolationOf } from './contents.ts';
-import { readVerifiedLedger, untrustedLedger, type VerifiedLedger } from './ledger-history.ts';
+import { PUBLISHER_LOGIN, readVerifiedLedger, untrustedLedger, type VerifiedLedger } from './ledger-history.ts';
 
 /**
  * The ledger on its own branch, `postgate/ledger`, which only the publisher writes, so that `main`
@@ -133,13 +133,22 @@ async function checkNothingRewound(ledger: GitHubRepo, text: string): Promise<vo
 const MAX_UPDATE_PAGES = 10;
 
 /**
- * Each update of the branch since `vouched.anchor` (or since the branch was created): one to a
- * commit the history check did not vouch for must not have changed the ledger. One request when
- * every update is the publisher's; two more (blob ids, not contents) per other update.
+ * Each update of the branch since trust starts (`vouched.anchor`: the publisher's own push of its
+ * checkpoint commit, or the merge of the newest accepted pull request; else since the branch was
+ * made), oldest first:
+ * - the publisher's push of a commit the history check vouched for, or the merge of an accepted
+ *   pull request: fine;
+ * - any other push or merge must leave the ledger's blob as it was (a merge resolved to an older
+ *   ledger leaves the later commits out of the file's history, so only this shows it);
+ * - a force push must leave a ledger that begins with the one before it, and so must a branch made
+ *   again after a deletion, compared with the ledger the deleted branch held.
+ * One request when every update is the publisher's; one or two more per other update.
  */
 async function checkEveryUpdate(ledger: GitHubRepo, vouched: VerifiedLedger['vouched']): Promise<void> {
+  const updates: Update[] = []; // newest first
   let pages = 0;
-  for await (const { data } of ledger.octokit.paginate.iterator(ledger.octokit.rest.repos.listActivities, {
+  let complete = false;
+  collect: for await (const { data } of ledger.octokit.paginate.iterator(ledger.octokit.rest.repos.listActivities, {
     owner: ledger.owner,
     repo: ledger.repo,
     ref: `refs/heads/${ledger.branch}`,
@@ -148,24 +157,76 @@ async function checkEveryUpdate(ledger: GitHubRepo, vouched: VerifiedLedger['vou
     ...requestOptions(ledger),
   })) {
     for (const update of data) {
-      if (update.after === vouched.anchor || update.activity_type === 'branch_creation') return;
-      // Force pushes and deletions: checkNothingRewound.
-      if (update.activity_type === 'force_push' || update.activity_type === 'branch_deletion') continue;
-      if (vouched.commits.has(update.after)) continue;
-      const [before, after] = await Promise.all([
-        ledgerBlobAt(ledger, update.before),
-        ledgerBlobAt(ledger, update.after),
-      ]);
-      if (before !== after)
-        throw untrustedLedger(
-          `${ledger.branch} was updated by ${update.actor?.login ?? 'someone'} at ${update.timestamp} to ${update.after.slice(0, 7)}, which the publisher did not write, and that update changed ${LEDGER_FILE} without a commit its history lists (such as a merge that took an older ledger). Put the ledger back as it was at ${update.before.slice(0, 7)} in a reviewed pull request into ${ledger.branch}, and protect the branch: postgate setup`,
-        );
+      if (update.after === vouched.anchor && (isPublisherPush(update) || update.activity_type === 'pr_merge')) {
+        complete = true;
+        break collect;
+      }
+      updates.push(update);
     }
     if (++pages >= MAX_UPDATE_PAGES) break;
   }
-  throw untrustedLedger(
-    `GitHub's activity list of ${ledger.branch} does not reach back to the last checked commit${vouched.anchor ? ` (${vouched.anchor.slice(0, 7)})` : ''} within ${MAX_UPDATE_PAGES * 100} updates, so the updates since cannot be checked`,
-  );
+  if (!complete && pages >= MAX_UPDATE_PAGES)
+    throw untrustedLedger(
+      `GitHub's activity list of ${ledger.branch} does not reach back to the last checked commit within ${MAX_UPDATE_PAGES * 100} updates, so the updates since cannot be checked`,
+    );
+  // Oldest first, and someone else's updates before the publisher's: when a merge pruned the
+  // publisher's later commits from the file's history, the merge is what the message names.
+  updates.reverse();
+  const byOthers = (u: Update) => !isPublisherPush(u);
+  let deleted: Update | null = null;
+  for (const update of [...updates.filter(byOthers), ...updates.filter((u) => !byOthers(u))]) {
+    const who = `${ledger.branch} was ${WHAT[update.activity_type] ?? 'updated'} by ${update.actor?.login ?? 'someone'} at ${update.timestamp}`;
+    switch (update.activity_type) {
+      case 'branch_deletion':
+        deleted = update;
+        continue;
+      case 'branch_creation':
+        if (deleted) await mustExtend(ledger, deleted.before, update.after, who);
+        deleted = null;
+        continue;
+      case 'force_push':
+        await mustExtend(ledger, update.before, update.after, who);
+        continue;
+      default: {
+        const vouchedFor =
+          vouched.commits.has(update.after) && (isPublisherPush(update) || update.activity_type === 'pr_merge');
+        if (vouchedFor) continue;
+        const [before, after] = await Promise.all([
+          ledgerBlobAt(ledger, update.before),
+          ledgerBlobAt(ledger, update.after),
+        ]);
+        if (before !== after)
+          throw untrustedLedger(
+            `${who} to ${update.after.slice(0, 7)}, which the publisher did not write, and that update changed ${LEDGER_FILE} without a commit its history lists (such as a merge that took an older ledger). ${REPAIR(update.before)}`,
+          );
+      }
+    }
+  }
+}
+
+const WHAT: Record<string, string> = {
+  force_push: 'force-pushed',
+  branch_deletion: 'deleted',
+  branch_creation: 'made again after a deletion',
+  pr_merge: 'merged into',
+};
+
+const isPublisherPush = (update: Update) => update.activity_type === 'push' && update.actor?.login === PUBLISHER_LOGIN;
+
+const REPAIR = (commit: string) =>
+  `Put the ledger back as it was at ${commit.slice(0, 7)} (git show ${commit.slice(0, 7)}:${LEDGER_FILE}) in a pull request into ${LEDGER_BRANCH} that an approver reviews, and protect the branch: postgate setup`;
+
+/** The ledger at `after` must begin with the ledger at `before`: nothing recorded was lost. */
+async function mustExtend(ledger: GitHubRepo, before: string, after: string, who: string): Promise<void> {
+  const [was, now] = await Promise.all([ledgerAt(ledger, before), ledgerAt(ledger, after)]);
+  if (was === undefined || now === undefined)
+    throw untrustedLedger(
+      `${who}, and the ledger before or after (${before.slice(0, 7)}, ${after.slice(0, 7)}) can no longer be read, so it cannot be told whether recorded lines were lost`,
+    );
+  if (!now.startsWith(was))
+    throw untrustedLedger(
+      `${who}, and the ledger it left no longer begins with what it held before, at ${before.slice(0, 7)}: recorded lines are missing. ${REPAIR(before)}`,
+    );
 }
 
 /** Git's blob id of the ledger at a commit ('none' when it has none there): one request at any size. */
