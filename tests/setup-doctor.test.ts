@@ -49,7 +49,7 @@ describe('setup', () => {
     for (const line of [
       '1. Code owners\n   → would create .github/CODEOWNERS (a commit to main through the API)',
       `2. Ruleset on main\n   → would create ruleset "Postgate: main": restrict deletions, block force pushes, require a pull request (1 approving review, a code owner's review); nobody may bypass it`,
-      '3. Ruleset on postgate/ledger\n   → would create ruleset "Postgate: ledger": restrict deletions, block force pushes; nobody may bypass it',
+      '3. Ruleset on postgate/ledger\n   → would create ruleset "Postgate: ledger": restrict deletions, block force pushes, require linear history; nobody may bypass it',
       '4. The publish environment\n   → would create the publish environment, admit jobs from main only',
       '5. The retract environment\n   → would create the retract environment, admit jobs from main only, make the owners its required reviewers',
       '6. GitHub Pages\n   → would turn on Pages, source GitHub Actions',
@@ -88,7 +88,7 @@ describe('setup', () => {
     expect(ledger).toMatchObject({
       name: 'Postgate: ledger',
       conditions: { ref_name: { include: ['refs/heads/postgate/ledger'], exclude: [] } },
-      rules: [{ type: 'deletion' }, { type: 'non_fast_forward' }],
+      rules: [{ type: 'deletion' }, { type: 'non_fast_forward' }, { type: 'required_linear_history' }],
     });
     for (const name of ['publish', 'retract']) {
       const environment = gh.settings.environments.get(name)!;

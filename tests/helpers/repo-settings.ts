@@ -92,7 +92,12 @@ export function setUpSettings(): RepoSettings {
     ...freshSettings(),
     rulesets: readOk([
       ruleset({ rules: [{ type: 'deletion' }, { type: 'non_fast_forward' }, PULL_REQUEST_RULE] }),
-      ruleset({ id: 2, name: LEDGER_RULESET, include: ['refs/heads/postgate/ledger'] }),
+      ruleset({
+        id: 2,
+        name: LEDGER_RULESET,
+        include: ['refs/heads/postgate/ledger'],
+        rules: [{ type: 'deletion' }, { type: 'non_fast_forward' }, { type: 'required_linear_history' }],
+      }),
     ]),
     publish: readOk(environment('publish')),
     retract: readOk(environment('retract', { reviewers: [OWNER], secrets: readOk([]) })),

@@ -73,6 +73,20 @@ describe('doctor after setup', () => {
     expect(planStatement(setUpSettings())).toEqual([]);
   });
 
+  it('a ledger branch that takes merge commits is worth knowing: a merge could rewind it', () => {
+    const set = setUpSettings();
+    expect(withSeverity(findings(set), 'warning').join('\n')).not.toContain('takes merge commits');
+    const rulesets = set.rulesets.ok ? set.rulesets.value : [];
+    const withoutLinear = rulesets.map((r) =>
+      r.name === 'Postgate: ledger'
+        ? ruleset({ ...r, rules: [{ type: 'deletion' }, { type: 'non_fast_forward' }] })
+        : r,
+    );
+    expect(withSeverity(findings({ ...set, rulesets: readOk(withoutLinear) }), 'warning')).toContain(
+      'postgate/ledger takes merge commits: a merge resolved to an older ledger could be pushed there (every run checks for one and stops, until an approver reviews the ledger); run postgate setup to require linear history',
+    );
+  });
+
   it('with pull requests required, says so, and names who else can bypass them', () => {
     const pr = {
       type: 'pull_request',

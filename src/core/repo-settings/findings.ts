@@ -97,6 +97,11 @@ function ledgerFindings(settings: RepoSettings, push: Push): void {
     covering.some((r) => r.rules.some((rule) => rule.type === 'deletion'));
   if (protectedHistory) {
     push('ok', `${LEDGER_BRANCH} cannot be force-pushed or deleted`);
+    if (!covering.some((r) => r.rules.some((rule) => rule.type === 'required_linear_history')))
+      push(
+        'warning',
+        `${LEDGER_BRANCH} takes merge commits: a merge resolved to an older ledger could be pushed there (every run checks for one and stops, until an approver reviews the ledger); run postgate setup to require linear history`,
+      );
     return;
   }
   push(

@@ -84,10 +84,14 @@ describe('setup on a repository nobody has set up', () => {
 
   it('the ledger ruleset says why its history must not be rewritten', () => {
     const ledger = step(plan(freshSettings()), 'Ruleset on postgate/ledger');
-    expect(rulesetBody(ledger).rules).toEqual([{ type: 'deletion' }, { type: 'non_fast_forward' }]);
+    expect(rulesetBody(ledger).rules).toEqual([
+      { type: 'deletion' },
+      { type: 'non_fast_forward' },
+      { type: 'required_linear_history' },
+    ]);
     expect(ledger.details.join('\n')).toContain('that record can only grow');
     expect(ledger.details.join('\n')).toContain(
-      'a force push back to an older ledger (or deleting the branch) would make it forget posts it sent',
+      'a force push back to an older ledger, deleting the branch, or pushing a merge resolved to an older ledger would make it forget posts it sent',
     );
   });
 

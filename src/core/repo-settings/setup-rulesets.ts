@@ -52,12 +52,14 @@ function desiredBody(
   name: string,
   branch: string,
   current: Ruleset | null,
-  options: { pullRequest: boolean; adminBypass: boolean; defaultBranch: string },
+  options: { pullRequest: boolean; adminBypass: boolean; linearHistory?: boolean; defaultBranch: string },
 ): RulesetBody {
-  const ours = new Set(['deletion', 'non_fast_forward', 'pull_request']);
+  const ours = new Set(['deletion', 'non_fast_forward', 'pull_request', 'required_linear_history']);
   const kept = (current?.rules ?? []).filter((r) => !ours.has(r.type));
   const currentPr = current?.rules.find((r) => r.type === 'pull_request');
   const rules: Rule[] = [{ type: 'deletion' }, { type: 'non_fast_forward' }];
+  if (options.linearHistory || current?.rules.some((r) => r.type === 'required_linear_history'))
+    rules.push({ type: 'required_linear_history' });
   if (options.pullRequest || currentPr) rules.push(pullRequestRule(currentPr));
   const ref = `refs/heads/${branch}`;
   const include = [...new Set([...(current?.include ?? []), ref])].sort();
@@ -98,6 +100,7 @@ function describeRules(body: RulesetBody): string {
   for (const rule of body.rules) {
     if (rule.type === 'deletion') names.push('restrict deletions');
     else if (rule.type === 'non_fast_forward') names.push('block force pushes');
+    else if (rule.type === 'required_linear_history') names.push('require linear history');
     else if (rule.type === 'pull_request') {
       const count = Number(rule.parameters?.required_approving_review_count ?? 1);
       names.push(`require a pull request (${count} approving review${count === 1 ? '' : 's'}, a code owner's review)`);
@@ -129,7 +132,14 @@ function notAdmin(settings: RepoSettings): string {
 
 function rulesetStep(
   settings: RepoSettings,
-  spec: { title: string; name: string; branch: string; pullRequest: boolean; adminBypass: boolean },
+  spec: {
+    title: string;
+    name: string;
+    branch: string;
+    pullRequest: boolean;
+    adminBypass: boolean;
+    linearHistory?: boolean;
+  },
   details: (body: RulesetBody) => string[],
 ): SetupStep {
   const stop = blocked(settings, spec.title);
@@ -155,6 +165,7 @@ function rulesetStep(
   const classic = settings.mainProtection.ok && spec.branch === MAIN_BRANCH ? settings.mainProtection.value : null;
   const guard = branchGuard(spec.branch, settings.repo.defaultBranch, rulesets, classic);
   const held =
+    !spec.linearHistory &&
     guard.deletionBlocked &&
     guard.forcePushBlocked &&
     (!spec.pullRequest ||
@@ -220,9 +231,10 @@ export function ledgerRulesetStep(settings: RepoSettings): SetupStep {
       branch: LEDGER_BRANCH,
       pullRequest: false,
       adminBypass: false,
+      linearHistory: true,
     },
     () => [
-      `Restrict deletions and block force pushes on ${LEDGER_BRANCH}, where the publisher records what went out: that record can only grow. Without them, a force push back to an older ledger (or deleting the branch) would make it forget posts it sent. The publisher's commits there are ordinary commits; nothing needs to bypass it. It applies as soon as the branch exists.`,
+      `Restrict deletions, block force pushes and require linear history on ${LEDGER_BRANCH}, where the publisher records what went out: that record can only grow. Without them, a force push back to an older ledger, deleting the branch, or pushing a merge resolved to an older ledger would make it forget posts it sent (each run checks for all three and stops; these rules keep them from happening). The publisher's commits there are ordinary, linear commits; nothing needs to bypass it. A pull request into it (to repair the ledger) is merged with squash. It applies as soon as the branch exists.`,
     ],
   );
 }
