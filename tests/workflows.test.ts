@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LEDGER_BRANCH } from '../src/core/ledger.ts';
+import { newSealKeys } from '../src/core/ledger-seal.ts';
 import { parse } from 'yaml';
 import { FakeGitHub } from './fakes/fake-github.ts';
 import { REPO_ROOT, spawnAsync } from './helpers/cli.ts';
@@ -351,6 +352,8 @@ jobs:
  * of the repository, against the fake networks and a fake GitHub; then the site job if its `if`
  * says so, running the site workflow's build step.
  */
+const SEAL_KEYS = newSealKeys();
+
 describe('the publish workflow, run locally', () => {
   let n: Networks;
   let gh: FakeGitHub;
@@ -421,6 +424,10 @@ describe('the publish workflow, run locally', () => {
       ...Object.fromEntries(Object.entries(n.env).map(([k, v]) => [`secrets.${k}`, v])),
       'vars.MASTODON_URL': n.env.MASTODON_URL!,
       'vars.POSTGATE_APPROVERS': 'amira',
+      // Sealed records, as an owner who ran postgate ledger --new-key has them.
+      'secrets.POSTGATE_LEDGER_KEY': SEAL_KEYS.privateKey,
+      'vars.POSTGATE_LEDGER_PUBLIC_KEY': SEAL_KEYS.publicKey,
+      'vars.POSTGATE_LEDGER_UNSEALED_UNTIL': '',
       'vars.BLUESKY_HANDLE': n.env.BLUESKY_HANDLE!,
     };
     const base = {
@@ -502,6 +509,9 @@ describe('the publish workflow, run locally', () => {
     expect(outputs['site-changed']).toBe('true');
     expect(gh.fileAt(LEDGER_BRANCH, 'content/ledger.jsonl')).toContain('"item":"posts/welcome","channel":"blog"');
     expect(gh.fileAt('main', 'content/ledger.jsonl')).toBeNull();
+    // Every record the run wrote is sealed; the site build checked the seals (with the public key only).
+    for (const c of gh.log('content/ledger.jsonl', LEDGER_BRANCH))
+      expect(c.message).toMatch(/\nPostgate-Ledger-Seal: \S+$/);
     expect(siteRuns).toBe(true);
     expect(log).toMatch(
       /Wrote the ledger from postgate\/ledger to content\/ledger\.jsonl: \d+ records, history checked/,

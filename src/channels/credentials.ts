@@ -20,6 +20,8 @@ export const SECRET_VARIABLES = [
   'MASTODON_TOKEN',
   'BLUESKY_APP_PASSWORD',
   'GITHUB_TOKEN',
+  // Seals ledger records (src/core/ledger-seal.ts): a secret like the others.
+  'POSTGATE_LEDGER_KEY',
 ] as const;
 
 /** Channels among `enabled` whose credentials are all set (each channel still checks them itself). */

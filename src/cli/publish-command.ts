@@ -101,6 +101,10 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     // What main's rules leave open (doctor's findings a run can afford: two requests; none locally).
     const { settingsNotes } = await import('../github/settings-notes.ts');
     for (const note of await settingsNotes(io.env)) notes.push(`Warning: ${note}.`);
+    if (io.env.GITHUB_TOKEN && !io.env.POSTGATE_LEDGER_PUBLIC_KEY?.trim())
+      notes.push(
+        "Warning: ledger records are not sealed: a workflow someone adds on a branch could write records that pass for the publisher's; postgate ledger --new-key sets seals up (README: Sealed records).",
+      );
 
     out(`Publishing at ${formatLocal(now, zone)} (${zone})`);
     for (const note of notes) out(`  ${note}`);

@@ -1,7 +1,13 @@
 import { LEDGER_BRANCH, LEDGER_FILE } from '../core/ledger.ts';
 import { requestOptions, statusOf, type GitHubRepo } from './client.ts';
 import { readRemoteFile, ruleViolationOf } from './contents.ts';
-import { PUBLISHER_LOGIN, readVerifiedLedger, untrustedLedger, type VerifiedLedger } from './ledger-history.ts';
+import {
+  PUBLISHER_LOGIN,
+  readVerifiedLedger,
+  untrustedLedger,
+  type SealCheck,
+  type VerifiedLedger,
+} from './ledger-history.ts';
 
 /**
  * The ledger on its own branch, `postgate/ledger`, which only the publisher writes, so that `main`
@@ -32,7 +38,11 @@ export interface LedgerOnGitHub {
 }
 
 /** The ledger as it is on GitHub now, once it is known that only the publisher wrote it. */
-export async function readLedgerOnGitHub(main: GitHubRepo, approvers?: string): Promise<LedgerOnGitHub> {
+export async function readLedgerOnGitHub(
+  main: GitHubRepo,
+  approvers?: string,
+  seals: SealCheck | null = null,
+): Promise<LedgerOnGitHub> {
   const ledger = ledgerRepo(main);
   if (!(await branchExists(ledger))) {
     const onMain = await readVerifiedLedger(main, approvers);
@@ -41,7 +51,8 @@ export async function readLedgerOnGitHub(main: GitHubRepo, approvers?: string): 
     return { text: onMain.text, moveFrom: onMain.head };
   }
   const [verified, mainCopy] = await Promise.all([
-    readVerifiedLedger(ledger, approvers),
+    // Seals are checked on the branch only: main's history predates them.
+    readVerifiedLedger(ledger, approvers, seals),
     readRemoteFile(main, LEDGER_FILE),
   ]);
   await checkNothingRewound(ledger, verified.text);

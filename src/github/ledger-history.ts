@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
+import { sealHolds, sealIn } from '../core/ledger-seal.ts';
 import { ContentError } from '../core/errors.ts';
 import { LEDGER_FILE } from '../core/ledger.ts';
 import { PullRequestApprovals, resolveApprovers } from './approvers.ts';
@@ -111,7 +112,11 @@ export const untrustedLedger = (message: string) =>
  * The ledger on the branch, after checking that the publisher (or a reviewed pull request) wrote
  * every line of it. `approvers` is POSTGATE_APPROVERS, as for the approval gate.
  */
-export async function readVerifiedLedger(gh: GitHubRepo, approvers?: string): Promise<VerifiedLedger> {
+export async function readVerifiedLedger(
+  gh: GitHubRepo,
+  approvers?: string,
+  seal: SealCheck | null = null,
+): Promise<VerifiedLedger> {
   const { octokit, owner, repo } = gh;
   let reviews: Promise<PullRequestApprovals> | undefined;
   const approvals = () =>
@@ -189,6 +194,8 @@ export async function readVerifiedLedger(gh: GitHubRepo, approvers?: string): Pr
       ? { ...anchor.at, where: `the publisher's checkpoint ${anchor.at.commit.slice(0, 7)}` }
       : { bytes: 0, sha256: sha256(new Uint8Array()), where: 'its first commit' };
   let ours = 0;
+  // The publisher's commits since `base`, oldest first: the k-th wrote the k-th line after it.
+  const oursSinceBase: Listed[] = [];
   const vouched = new Set<string>();
   let trustFrom = anchor.kind === 'checkpoint' ? anchor.at.commit : null;
   // Commits outside the publisher since `base`, the commit just before the first, and `ours` then.
@@ -202,6 +209,7 @@ export async function readVerifiedLedger(gh: GitHubRepo, approvers?: string): Pr
     if (e.kind === 'ours') {
       ours++;
       vouched.add(e.c.sha);
+      oursSinceBase.push(e.c);
       continue;
     }
     if (e.kind === 'reviewed') {
@@ -218,6 +226,7 @@ export async function readVerifiedLedger(gh: GitHubRepo, approvers?: string): Pr
           vouched.add(e.c.sha).add(e.review.merged);
           trustFrom = e.review.merged;
           ours = 0;
+          oursSinceBase.length = 0;
           pending = [];
           before = null;
           continue;
@@ -243,9 +252,47 @@ export async function readVerifiedLedger(gh: GitHubRepo, approvers?: string): Pr
       `${LEDGER_FILE} on ${gh.branch} has ${added} line${added === 1 ? '' : 's'} since ${base.where} but the publisher committed ${ours}: lines it did not write are in it; revert them in a reviewed pull request`,
     );
 
+  if (seal) checkSeals(gh, seal, bytes, base, oursSinceBase);
+
   const checkpoint = newest === null ? null : { commit: newest, bytes: bytes.length, sha256: sha256(bytes) };
   if (checkpoint) verified.set(text, checkpoint);
   return { text, checkpoint, head, vouched: { commits: vouched, anchor: trustFrom } };
+}
+
+/** How seals are checked (src/core/ledger-seal.ts): the public key, and the last commit that may lack one. */
+export interface SealCheck {
+  key: KeyObject;
+  /** POSTGATE_LEDGER_UNSEALED_UNTIL: the publisher's commits up to this one were made before seals. */
+  unsealedUntil: string | null;
+}
+
+/**
+ * Every publisher commit since `base` must carry a seal that holds for the line it added (the k-th
+ * line after base for the k-th commit; the line count is checked before), its position, and the
+ * checkpoint trailer its message names: a commit made with another workflow's token has none.
+ */
+function checkSeals(
+  gh: GitHubRepo,
+  seal: SealCheck,
+  bytes: Buffer,
+  base: { bytes: number },
+  commits: readonly Listed[],
+): void {
+  const before = lineCount(bytes.subarray(0, base.bytes));
+  const lines = Buffer.from(bytes.subarray(base.bytes))
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  const lastUnsealed = seal.unsealedUntil === null ? -1 : commits.findIndex((c) => c.sha === seal.unsealedUntil);
+  for (const [k, c] of commits.entries()) {
+    const found = sealIn(c.commit.message);
+    const trailer = /^Postgate-Ledger-Checked: .*$/m.exec(c.commit.message)?.[0] ?? '';
+    if (found !== null && sealHolds(seal.key, found, before + k, lines[k]!, trailer)) continue;
+    if (found === null && k <= lastUnsealed) continue;
+    throw untrustedLedger(
+      `${LEDGER_FILE} on ${gh.branch}: commit ${c.sha.slice(0, 7)} looks like the publisher's but ${found === null ? 'carries no seal' : 'carries a seal that does not hold for the record it wrote'} (records are sealed with POSTGATE_LEDGER_KEY, and POSTGATE_LEDGER_PUBLIC_KEY is set): another workflow's token wrote it. Revert it in a pull request into ${gh.branch} that an approver reviews. If the publisher wrote it before seals were turned on, set the repository variable POSTGATE_LEDGER_UNSEALED_UNTIL to the last such commit`,
+    );
+  }
 }
 
 /** A pull request that changed the ledger, approved on exactly the ledger bytes it merged. */

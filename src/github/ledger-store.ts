@@ -6,6 +6,8 @@ import { ledgerLine, type LedgerStore } from '../publish/ledger-store.ts';
 import { crashPoint } from '../publish/crash-points.ts';
 import type { GitHubRepo } from './client.ts';
 import { readRemoteFile, RuleViolation, writeRemoteFile } from './contents.ts';
+import { SEAL_TRAILER, sealRecord } from '../core/ledger-seal.ts';
+import type { LedgerSealing } from './ledger-sealing.ts';
 import { createLedgerBranch, ledgerRepo, readLedgerOnGitHub, type LedgerOnGitHub } from './ledger-branch.ts';
 import { checkpointOf, checkpointTrailer, type LedgerCheckpoint } from './ledger-history.ts';
 
@@ -33,20 +35,27 @@ export class GitHubLedgerStore implements LedgerStore {
   private rewritten = false;
   private readonly moveFrom: string | null;
   private readonly notice: (line: string) => void;
+  private readonly sealing: LedgerSealing;
   private branchReady: Promise<void> | null = null;
 
   /**
    * `main` is the repository on its live branch; the store writes to the ledger's branch, creating
    * it from `start.moveFrom` first when the ledger has not moved there yet.
    */
-  constructor(main: GitHubRepo, root: string, start: LedgerOnGitHub, notice: (line: string) => void = () => {}) {
+  constructor(
+    main: GitHubRepo,
+    root: string,
+    start: LedgerOnGitHub,
+    options: { notice?: (line: string) => void; sealing?: LedgerSealing } = {},
+  ) {
     this.gh = ledgerRepo(main);
     this.root = root;
     this.knownAtStart = new Set(start.text.split('\n'));
     this.checkpoint = checkpointOf(start.text);
     this.seen = start.text;
     this.moveFrom = start.moveFrom;
-    this.notice = notice;
+    this.notice = options.notice ?? (() => {});
+    this.sealing = options.sealing ?? { check: null, signWith: null };
   }
 
   /** The ledger's branch, created on the first record of the first run after an upgrade. */
@@ -83,6 +92,10 @@ export class GitHubLedgerStore implements LedgerStore {
   private queue: Promise<unknown> = Promise.resolve();
 
   private async commitNow(record: LedgerRecord, exclusive: boolean): Promise<boolean> {
+    if (this.sealing.check && !this.sealing.signWith)
+      throw new Error(
+        'POSTGATE_LEDGER_PUBLIC_KEY is set but POSTGATE_LEDGER_KEY is not: this run could not seal its records, and every later run would refuse them, so it records and sends nothing. Give the step the secret (POSTGATE_LEDGER_KEY of the publish environment)',
+      );
     await this.ensureBranch();
     const line = ledgerLine(record);
     let stale = 0;
@@ -109,7 +122,7 @@ export class GitHubLedgerStore implements LedgerStore {
       if (lines.includes(line)) return this.mirror(text);
       if (exclusive && takenByAnother(lines, record, this.ours, this.knownAtStart)) return false;
       const next = `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${line}\n`;
-      const message = `ledger: ${record.type} ${record.item} on ${record.channel}${record.parts > 1 ? ` (part ${record.part + 1}/${record.parts})` : ''}${this.checkpoint ? `\n\n${checkpointTrailer(this.checkpoint)}` : ''}`;
+      const message = this.messageFor(record, line, lines);
       crashPoint(`before ledger commit`);
       const written = await writeRemoteFile(this.gh, LEDGER_FILE, next, current?.sha ?? null, message).catch(
         (error: unknown) => {
@@ -129,6 +142,19 @@ export class GitHubLedgerStore implements LedgerStore {
       await backOff(attempt);
     }
     throw new Error('could not commit the ledger: it kept changing under this run (20 conflicts in a row)');
+  }
+
+  /** The commit's message: what it records, the checkpoint this run verified, and the record's seal. */
+  private messageFor(record: LedgerRecord, line: string, linesBefore: readonly string[]): string {
+    const part = record.parts > 1 ? ` (part ${record.part + 1}/${record.parts})` : '';
+    const checkpoint = this.checkpoint ? checkpointTrailer(this.checkpoint) : '';
+    const trailers = [checkpoint];
+    if (this.sealing.signWith) {
+      const index = linesBefore.filter((l) => l.trim() !== '').length;
+      trailers.push(`${SEAL_TRAILER}: ${sealRecord(this.sealing.signWith, index, line, checkpoint)}`);
+    }
+    const body = trailers.filter(Boolean).join('\n');
+    return `ledger: ${record.type} ${record.item} on ${record.channel}${part}${body ? `\n\n${body}` : ''}`;
   }
 
   private mirror(text: string): true {

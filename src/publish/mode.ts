@@ -62,6 +62,8 @@ export async function modeFromEnv(root: string, env: Env, config: Config): Promi
       import('../github/live-crisis.ts'),
     ]);
   const { verifyRunCommit } = await import('../github/run-commit.ts');
+  const { sealingFromEnv } = await import('../github/ledger-sealing.ts');
+  const sealing = sealingFromEnv(env);
   const required = config.policies.approvals;
   // Until the ledger has moved to its branch, the store creates the branch from the main commit
   // whose ledger the last read checked.
@@ -69,11 +71,11 @@ export async function modeFromEnv(root: string, env: Env, config: Config): Promi
   return {
     gates: new GitHubGates(gh, required),
     ledgerText: async () => {
-      const ledger = await readLedgerOnGitHub(gh, env.POSTGATE_APPROVERS);
+      const ledger = await readLedgerOnGitHub(gh, env.POSTGATE_APPROVERS, sealing.check);
       moveFrom = ledger.moveFrom;
       return ledger.text;
     },
-    store: (text, notice) => new GitHubLedgerStore(gh, root, { text, moveFrom }, notice),
+    store: (text, notice) => new GitHubLedgerStore(gh, root, { text, moveFrom }, { notice, sealing }),
     crisisAtStart: () => readLiveCrisis(gh),
     approvals: (items, now) => approvalVerdicts(gh, root, env, config, items, now),
     verifyCheckout: () => verifyRunCommit(gh, env),
