@@ -15,6 +15,16 @@ import { isTimeZone } from './time-zone.ts';
  */
 export const CONFIG_FILE = 'postgate.config.yaml';
 
+/**
+ * Waiting runs (policies.waitUpTo; the rule and its cost in src/core/wake-plan.ts). 30 minutes: two
+ * runs of the 15-minute schedule may start up to 15 + 15 minutes apart when GitHub is 0-15 min late,
+ * and a shorter wait leaves items in that gap late (`npm run bench -- punctuality`: 20m gives a p95 of
+ * about a minute, 30m of seconds). Free on a public repository; see the README for private ones.
+ */
+export const DEFAULT_WAIT_UP_TO = '30m';
+// A GitHub-hosted job is cancelled after 6 h; the run needs time to install and send around its wait.
+const MAX_WAIT_MS = 5 * 3_600_000;
+
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 export const configSchema = z.strictObject({
@@ -61,6 +71,23 @@ export const configSchema = z.strictObject({
           const parsed = parseDuration(raw);
           if (!parsed.ok) {
             ctx.addIssue({ code: 'custom', message: parsed.message });
+            return z.NEVER;
+          }
+          return parsed.ms;
+        }),
+      // How long a publish run may stay alive to send items at their minute (src/core/wake-plan.ts).
+      // Every minute waited is a billed Actions minute on a private repository; "0m" turns it off.
+      waitUpTo: z
+        .string()
+        .default(DEFAULT_WAIT_UP_TO)
+        .transform((raw, ctx) => {
+          if (typeof raw === 'string' && /^\s*0+\s*[wdhm]\s*$/i.test(raw)) return 0;
+          const parsed = parseDuration(raw);
+          if (!parsed.ok || parsed.ms === null || parsed.ms > MAX_WAIT_MS) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `expected how long a run may wait, such as 20m, 30m or 0m (no waiting), at most 5h (the job's limit is 6h); received ${JSON.stringify(raw)}`,
+            });
             return z.NEVER;
           }
           return parsed.ms;
