@@ -6,15 +6,19 @@
 import { parseArgs } from 'node:util';
 import { benchCheck, benchCheckSmall } from './suites/check.ts';
 import { benchPublishNoop, benchPublishThread } from './suites/publish.ts';
+import { benchPunctuality } from './suites/punctuality.ts';
 import { benchScheduledRun } from './suites/scheduled-run.ts';
 import { benchSiteBuild } from './suites/site-build.ts';
 import { formatTable, verdict, type Row } from './lib/table.ts';
 
-const SUITES: Record<string, (rounds: number) => Row[] | Promise<Row[]>> = {
+/** A suite measures time (rows), or reports a simulation of its own (text, and whether its target is met). */
+type Report = { text: string; ok: boolean };
+const SUITES: Record<string, (rounds: number) => Row[] | Promise<Row[]> | Report> = {
   check: benchCheck,
   'check-small': benchCheckSmall,
   'publish-noop': benchPublishNoop,
   'publish-thread': benchPublishThread,
+  punctuality: benchPunctuality,
   'scheduled-run': benchScheduledRun,
   'site-build': benchSiteBuild,
 };
@@ -40,11 +44,16 @@ if (unknown.length) {
 }
 const rounds = Number(values.rounds);
 const rows: Row[] = [];
+const reports: Report[] = [];
 for (const name of positionals.length ? positionals : Object.keys(SUITES)) {
   process.stderr.write(`bench: ${name}...\n`);
-  rows.push(...(await SUITES[name]!(rounds)));
+  const result = await SUITES[name]!(rounds);
+  if (Array.isArray(result)) rows.push(...result);
+  else reports.push(result);
 }
-process.stdout.write(
-  `\nPostgate benchmarks (median of ${rounds} rounds; node ${process.version}; ${new Date().toISOString()})\n\n${formatTable(rows)}\n`,
-);
-if (values.strict && rows.some((r) => !verdict(r).ok)) process.exitCode = 1;
+if (rows.length)
+  process.stdout.write(
+    `\nPostgate benchmarks (median of ${rounds} rounds; node ${process.version}; ${new Date().toISOString()})\n\n${formatTable(rows)}\n`,
+  );
+for (const report of reports) process.stdout.write(`\n${report.text}\n`);
+if (values.strict && (rows.some((r) => !verdict(r).ok) || reports.some((r) => !r.ok))) process.exitCode = 1;
