@@ -94,7 +94,7 @@ async function twoSealedRuns() {
 }
 
 describe('insider review 4: sealed ledger records', () => {
-  // ATTACK (succeeds): rewind postgate/ledger to an earlier commit of the publisher's by laundering the
+  // ATTACK (stopped since 2026-12-02: any force push or deletion since the last review stops the run): rewind postgate/ledger to an earlier commit of the publisher's by laundering the
   // force push's "before" and re-pushing the checkpoint commit.
   //  1. A workflow on the writer's branch commits (contents API, as github-actions[bot], signed by
   //     GitHub) a ledger cut back to what the publisher's commit R held (R: part 1 of the thread sent);
@@ -117,7 +117,7 @@ describe('insider review 4: sealed ledger records', () => {
   // ever listed to have a `before` whose ledger is a prefix of the current one AND is not shorter than
   // the ledger at any earlier update (track the longest ledger seen in the activity list, not only
   // the one right before the rewind); or refuse any force push/deletion at all once seals are on.
-  it.fails('a cut-back commit, a force push and a re-push of the checkpoint commit drop sealed records; publish resends', async () => {
+  it('a cut-back commit, a force push and a re-push of the checkpoint commit drop sealed records; publish resends', async () => {
     const { checkpoint, partOneSent } = await twoSealedRuns();
     const rewound = gh.fileAt(partOneSent, LEDGER_FILE)!;
     const full = ledger();
@@ -143,13 +143,13 @@ describe('insider review 4: sealed ledger records', () => {
     expect(liveCounts(n)).toEqual({ x: 5, mastodon: 4, bluesky: 5 });
   });
 
-  // ATTACK (succeeds): the same with a deletion instead of the force push: after the cut-back commit
+  // ATTACK (stopped since 2026-12-02: any force push or deletion since the last review stops the run): the same with a deletion instead of the force push: after the cut-back commit
   // the branch is deleted (its `before`, the cut-back ledger, is a prefix of what is left at the end)
   // and made again at the checkpoint's parent (a branch creation, older than the re-push, so never
   // compared), then the checkpoint commit and R are pushed by the bot as fast forwards.
   // Fix: as above; a branch creation after a deletion must also be compared with the ledger the branch
   // held at its longest, not skipped because it is older than a re-push of the anchor.
-  it.fails('the same with a deletion and a re-creation at an older commit', async () => {
+  it('the same with a deletion and a re-creation at an older commit', async () => {
     const { checkpoint, partOneSent } = await twoSealedRuns();
     const rewound = gh.fileAt(partOneSent, LEDGER_FILE)!;
     gh.commit({ branch: LEDGER_BRANCH, files: { [LEDGER_FILE]: rewound }, asToken: true, message: 'ledger: tidy' });

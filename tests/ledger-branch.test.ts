@@ -147,7 +147,9 @@ describe('what an insider cannot do to the ledger branch', () => {
     const r = await publish('2026-12-01T09:30:00Z');
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(
-      new RegExp(`${LEDGER_BRANCH} was force-pushed by someone at .*no longer begins with what it held before`),
+      new RegExp(
+        `${LEDGER_BRANCH} was force-pushed by someone at .*: whatever it holds now, records may have been cut away`,
+      ),
     );
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
 
@@ -196,12 +198,14 @@ describe('what an insider cannot do to the ledger branch', () => {
     gh.deleteBranch(LEDGER_BRANCH, 'intern');
     const r = await publish('2026-12-01T09:30:00Z');
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`${LEDGER_BRANCH} was deleted by intern at .*recorded lines are missing`));
+    expect(r.stderr).toMatch(
+      new RegExp(`${LEDGER_BRANCH} was deleted \\(last update by intern at .*main's copy of the ledger is older`),
+    );
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
     expect(branchExists()).toBe(false);
   });
 
-  it('a branch made from an older main, before the publisher moved there, stops the run until it is deleted', async () => {
+  it('a branch made from an older main, before the publisher moved there, stops the run until an approver brings it up to main’s', async () => {
     const commits = ledgerOnMainBeforeTheMove(3);
     mergeReviewed({ [THANKS]: source(THANKS) });
     // Someone creates the branch at main as it was two records ago.
@@ -211,8 +215,17 @@ describe('what an insider cannot do to the ledger branch', () => {
     expect(r.stderr).toContain(`content/ledger.jsonl on main records 2 lines that ${LEDGER_BRANCH} does not`);
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
 
-    // Deleted, as the message says: the publisher moves the ledger again, from main's.
-    gh.deleteBranch(LEDGER_BRANCH, 'riverside');
+    // Brought up to main's in a pull request an approver reviews, as the message says: trusted again.
+    gh.commit({
+      branch: 'catch-up',
+      from: LEDGER_BRANCH,
+      files: { [LEDGER_FILE]: gh.fileAt('main', LEDGER_FILE)! },
+      author: 'riverside',
+      message: "The ledger's branch catches up with main's copy",
+    });
+    const pr = gh.openPullRequest({ author: 'riverside', branch: 'catch-up', title: 'Catch up', base: LEDGER_BRANCH });
+    gh.review(pr, { user: 'amira', state: 'APPROVED' });
+    gh.merge(pr, { by: 'riverside', method: 'squash' });
     const after = await publish('2026-12-01T09:10:00Z');
     expect({ status: after.status, stderr: after.stderr }, after.stdout).toEqual({ status: 0, stderr: '' });
     expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });

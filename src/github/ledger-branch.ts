@@ -19,9 +19,9 @@ import {
  *
  * On top of the history check (src/github/ledger-history.ts), what the branch's commits cannot show,
  * read from GitHub's activity list of the branch (every update, with the commit it was at before):
- * - a force push or a deletion leaves no commit behind (and a deleted branch would send the next run
- *   back to main's older copy): the ledger now must still begin with what it held before each (a
- *   force push that only added, or a restore, passes);
+ * - a force push or a deletion leaves no commit behind, and can put back a ledger cut short by a
+ *   commit the history then no longer lists: any since an approver last reviewed the ledger stops
+ *   the run (and a deleted branch does not send it back to main's older copy);
  * - an ordinary push of a merge whose result takes an older ledger (resolved by hand) leaves the
  *   later ledger commits out of the file's history, so the history check sees an older, consistent
  *   ledger: every update since the last checkpoint to a commit the history check did not vouch for
@@ -45,9 +45,9 @@ export async function readLedgerOnGitHub(
 ): Promise<LedgerOnGitHub> {
   const ledger = ledgerRepo(main);
   if (!(await branchExists(ledger))) {
-    const onMain = await readVerifiedLedger(main, approvers);
     // A branch deleted after the ledger moved would send the run back to main's older copy.
-    await checkNothingRewound(ledger, onMain.text);
+    await checkNeverMade(ledger);
+    const onMain = await readVerifiedLedger(main, approvers);
     return { text: onMain.text, moveFrom: onMain.head };
   }
   const [verified, mainCopy] = await Promise.all([
@@ -55,7 +55,7 @@ export async function readLedgerOnGitHub(
     readVerifiedLedger(ledger, approvers, seals),
     readRemoteFile(main, LEDGER_FILE),
   ]);
-  await checkNothingRewound(ledger, verified.text);
+  await checkNothingRewound(ledger, verified.vouched.reviewedAt);
   await checkEveryUpdate(ledger, verified.vouched);
   if (mainCopy) checkMainCopyKept(verified.text, mainCopy.text, main.branch);
   return { text: verified.text, moveFrom: null };
@@ -105,39 +105,50 @@ const messageOf = (error: unknown) =>
   String((error as { response?: { data?: { message?: unknown } } }).response?.data?.message ?? '');
 
 type Update = Awaited<ReturnType<GitHubRepo['octokit']['rest']['repos']['listActivities']>>['data'][number];
-const NO_COMMIT = /^0+$/;
+/** The ledger's activity of one kind, newest first. */
+async function activityOf(ledger: GitHubRepo, activity_type?: 'force_push' | 'branch_deletion'): Promise<Update[]> {
+  const found: Update[] = [];
+  for await (const { data } of ledger.octokit.paginate.iterator(ledger.octokit.rest.repos.listActivities, {
+    owner: ledger.owner,
+    repo: ledger.repo,
+    ref: `refs/heads/${ledger.branch}`,
+    direction: 'desc',
+    per_page: 100,
+    ...(activity_type ? { activity_type } : {}),
+    ...requestOptions(ledger),
+  })) {
+    found.push(...data);
+    if (!activity_type) break; // whether there is any: one page
+  }
+  return found;
+}
 
 /**
- * Every force push and deletion of the branch GitHub lists: the ledger now must begin with the
- * ledger at the commit the branch was at just before. Costs two requests when there were none.
+ * No force push and no deletion of the branch since an approver last reviewed the ledger (in a pull
+ * request into the branch; ever, if none did). Each can put back a ledger cut short by a commit the
+ * history no longer lists, however the result looks, so no comparison of ledgers can clear one: only
+ * a review can. The ruleset setup puts on the branch makes both impossible. Two requests.
  */
-async function checkNothingRewound(ledger: GitHubRepo, text: string): Promise<void> {
-  const rewinds: Update[] = [];
-  for (const activity_type of ['force_push', 'branch_deletion'] as const)
-    for await (const { data } of ledger.octokit.paginate.iterator(ledger.octokit.rest.repos.listActivities, {
-      owner: ledger.owner,
-      repo: ledger.repo,
-      ref: `refs/heads/${ledger.branch}`,
-      activity_type,
-      per_page: 100,
-      ...requestOptions(ledger),
-    }))
-      rewinds.push(...data.filter((u) => !NO_COMMIT.test(u.before)));
-  const checked = new Set<string>();
-  for (const rewind of rewinds) {
-    if (checked.has(rewind.before)) continue;
-    checked.add(rewind.before);
-    const what = `${ledger.branch} was ${rewind.activity_type === 'force_push' ? 'force-pushed' : 'deleted'} by ${rewind.actor?.login ?? 'someone'} at ${rewind.timestamp}`;
-    const before = await ledgerAt(ledger, rewind.before);
-    if (before === undefined)
-      throw untrustedLedger(
-        `${what}, and the commit it was at before (${rewind.before.slice(0, 7)}) can no longer be read, so it cannot be told whether recorded lines were lost`,
-      );
-    if (!text.startsWith(before))
-      throw untrustedLedger(
-        `${what}, and ${LEDGER_FILE} no longer begins with what it held before, at ${rewind.before.slice(0, 7)}: recorded lines are missing. Put them back (git show ${rewind.before.slice(0, 7)}:${LEDGER_FILE}), and protect the branch: postgate setup`,
-      );
-  }
+async function checkNothingRewound(ledger: GitHubRepo, reviewedAt: string | null): Promise<void> {
+  const rewinds = [
+    ...(await activityOf(ledger, 'force_push')),
+    ...(await activityOf(ledger, 'branch_deletion')),
+  ].filter((u) => reviewedAt === null || Date.parse(u.timestamp) > Date.parse(reviewedAt));
+  const rewind = rewinds.sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp))[0];
+  if (!rewind) return;
+  const what = rewind.activity_type === 'force_push' ? 'force-pushed' : 'deleted';
+  throw untrustedLedger(
+    `${ledger.branch} was ${what} by ${rewind.actor?.login ?? 'someone'} at ${rewind.timestamp} (it was at ${rewind.before.slice(0, 7)}): whatever it holds now, records may have been cut away in between. ${REPAIR(rewind.before)}`,
+  );
+}
+
+/** The branch is missing: only because it was never made. Deleted, runs would read main's older copy. */
+async function checkNeverMade(ledger: GitHubRepo): Promise<void> {
+  const last = (await activityOf(ledger))[0];
+  if (!last) return;
+  throw untrustedLedger(
+    `${ledger.branch} was deleted (last update by ${last.actor?.login ?? 'someone'} at ${last.timestamp}), and main's copy of the ledger is older than what it recorded. Make it again where it was (git push origin ${last.before.slice(0, 7)}:refs/heads/${ledger.branch}), then have an approver review the ledger in a pull request into it`,
+  );
 }
 
 /** Updates of the branch read back to the last checkpoint, at most (100 to a page). */
@@ -283,6 +294,6 @@ function checkMainCopyKept(text: string, mainText: string, main: string): void {
   const missing = mainText.split('\n').filter((line) => line.trim() !== '' && !have.has(line));
   if (missing.length === 0) return;
   throw untrustedLedger(
-    `${LEDGER_FILE} on ${main} records ${missing.length} line${missing.length === 1 ? '' : 's'} that ${LEDGER_BRANCH} does not (the first: ${missing[0]!.slice(0, 160)}): the branch was created from an older ${main}, or ${main}'s copy was edited after the ledger moved. If the branch is the older one, delete it (the publisher moves the ledger again, from ${main}'s, its history checked); if ${main}'s copy was edited, revert that in a pull request`,
+    `${LEDGER_FILE} on ${main} records ${missing.length} line${missing.length === 1 ? '' : 's'} that ${LEDGER_BRANCH} does not (the first: ${missing[0]!.slice(0, 160)}): the branch was created from an older ${main}, or ${main}'s copy was edited after the ledger moved. If the branch is the older one, bring it up to ${main}'s in a pull request into ${LEDGER_BRANCH} that an approver reviews; if ${main}'s copy was edited, revert that in a pull request`,
   );
 }

@@ -68,7 +68,7 @@ export interface VerifiedLedger {
    * request accepted, else the checkpoint's commit (null: the ledger's first commit). An update of the
    * branch since, to any other commit, must not have changed the ledger (src/github/ledger-branch.ts).
    */
-  vouched: { commits: ReadonlySet<string>; anchor: string | null };
+  vouched: { commits: ReadonlySet<string>; anchor: string | null; reviewedAt: string | null };
 }
 
 export const checkpointTrailer = (c: LedgerCheckpoint) => `${TRAILER}: ${c.commit} ${c.bytes} ${c.sha256}`;
@@ -198,6 +198,8 @@ export async function readVerifiedLedger(
   const oursSinceBase: Listed[] = [];
   const vouched = new Set<string>();
   let trustFrom = anchor.kind === 'checkpoint' ? anchor.at.commit : null;
+  // When the newest accepted pull request was merged: an approver reviewed the ledger as it was then.
+  let reviewedAt: string | null = null;
   // Commits outside the publisher since `base`, the commit just before the first, and `ours` then.
   let pending: Listed[] = [];
   let before: { commit: string | null; ours: number } | null = null;
@@ -225,6 +227,7 @@ export async function readVerifiedLedger(
           base = { bytes: merged.length, sha256: sha256(merged), where: `the reviewed commit ${e.c.sha.slice(0, 7)}` };
           vouched.add(e.c.sha).add(e.review.merged);
           trustFrom = e.review.merged;
+          reviewedAt = e.review.mergedAt;
           ours = 0;
           oursSinceBase.length = 0;
           pending = [];
@@ -256,7 +259,7 @@ export async function readVerifiedLedger(
 
   const checkpoint = newest === null ? null : { commit: newest, bytes: bytes.length, sha256: sha256(bytes) };
   if (checkpoint) verified.set(text, checkpoint);
-  return { text, checkpoint, head, vouched: { commits: vouched, anchor: trustFrom } };
+  return { text, checkpoint, head, vouched: { commits: vouched, anchor: trustFrom, reviewedAt } };
 }
 
 /** How seals are checked (src/core/ledger-seal.ts): the public key, and the last commit that may lack one. */
@@ -302,8 +305,9 @@ interface Review {
   approved: string;
   /** The branch just before the merge (the merge commit's first parent). */
   mergedFrom: string;
-  /** The commit that merged it. */
+  /** The commit that merged it, and when. */
   merged: string;
+  mergedAt: string;
 }
 
 type Entry =
@@ -398,7 +402,9 @@ async function reviewOf(
     ...requestOptions(gh),
   });
   const mergedFrom = merge.parents[0]?.sha;
-  return mergedFrom ? { pull: pull.number, approved, mergedFrom, merged: pull.merge_commit_sha } : null;
+  return mergedFrom
+    ? { pull: pull.number, approved, mergedFrom, merged: pull.merge_commit_sha, mergedAt: pull.merged_at ?? '' }
+    : null;
 }
 
 /** What the approver saw the ledger change from: the merge base of the approved commit with the branch as merged. */
