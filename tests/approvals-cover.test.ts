@@ -127,6 +127,10 @@ describe("the images in a post's body are approved bytes", () => {
     pushed({ [MEALS_LOGO]: pngBytes(64, 64, 500) });
     const swapped = await publishMeals();
     expect(swapped.stdout).not.toMatch(/blog\s+posts\/meals\s+released/);
+    // And the owner is told: held, with what changed and why it is not released again.
+    expect(swapped.stdout).toMatch(
+      /held\s+-\s+posts\/meals\s+released, but an image it shows \(public\/.*\) has changed since it was released, and .*pushed to main without a reviewed pull request.*: the published site leaves it out until it is released again/,
+    );
 
     approved({ [MEALS_LOGO]: pngBytes(64, 64, 600) }, 'logo');
     expect((await publishMeals()).stdout).toMatch(/blog\s+posts\/meals\s+released again \(edited and approved\)/);

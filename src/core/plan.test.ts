@@ -257,6 +257,27 @@ describe('a released post edited afterwards', () => {
       [],
     );
   });
+  it('tells the owner why a changed post is off the site: held, with what changed and why it is not released again', () => {
+    const edited = now('c'.repeat(40));
+    const held = {
+      approvals: new Map([[approvalKey(post), { ok: false as const, reason: 'changed after approval' }]]),
+    };
+    expect(plan([post], released(), { ...edited, ...held }).verdicts.get(post.id)).toEqual({
+      state: 'held',
+      reason:
+        'released, but it has changed since it was released, and changed after approval: the published site leaves it out until it is released again',
+      dueAt: post.publishAt,
+    });
+    const draft = plan([{ ...post, draft: true }], released(), now(bound.blob, { coverBlob: 'd'.repeat(40) }));
+    expect(draft.verdicts.get(post.id)?.reason).toBe(
+      'released, but its cover has changed since it was released, and it is marked draft: the published site leaves it out until it is released again',
+    );
+    // Unchanged, or in a crisis (everything is held then, and the site is not deployed): published, as before.
+    expect(plan([post], released(), now(bound.blob)).verdicts.get(post.id)?.state).toBe('published');
+    expect(plan([post], released(), { ...edited, ...held, crisis: 'Storm' }).verdicts.get(post.id)?.state).toBe(
+      'published',
+    );
+  });
   it('binds the bytes of a post released before releases bound them', () => {
     const [release] = releases(plan([post], released({}), now(bound.blob)));
     expect(release).toMatchObject({ again: true, files: bound });

@@ -6,7 +6,7 @@ import { approvalKey, isActionable, itemState, type ApprovalVerdict, type StateV
 import { progressKey, type LedgerSummary, type ReleasedFiles, type SentPart } from './ledger.ts';
 import type { MachineTime } from './clock.ts';
 import { linkCardFor, linkedPosts, type LinkCardData } from './link-card.ts';
-import { releaseChange } from './release-change.ts';
+import { releaseChange, releaseChangeText } from './release-change.ts';
 
 /**
  * The plan: what `publish` would do now, and why nothing else. Pure: the items, the ledger, the
@@ -152,6 +152,11 @@ export function planPublish(inputs: PlanInputs): Plan {
     if (item.kind === 'post' && verdict.state === 'published') {
       const again = releaseAgain(item, inputs);
       if (again) actions.push(again);
+      else {
+        // Live, but the site leaves it out until it can be released again: the owner must hear why.
+        const outdated = outdatedRelease(item, inputs);
+        if (outdated) verdicts.set(item.id, { state: 'held', reason: outdated, dueAt: verdict.dueAt });
+      }
       continue;
     }
     if (!isActionable(verdict, failures, item.id) || verdict.dueAt === null) continue;
@@ -195,6 +200,30 @@ export function planPublish(inputs: PlanInputs): Plan {
   }
   actions.sort((a, b) => a.dueAt - b.dueAt || a.item.id.localeCompare(b.item.id));
   return { actions, verdicts, sentAs };
+}
+
+/**
+ * Why a released post whose bytes changed is not released again now (so the published site leaves
+ * it out), or null when nothing changed, or while a CRISIS holds everything anyway.
+ */
+function outdatedRelease(item: PostItem, inputs: PlanInputs): string | null {
+  const now = inputs.postFiles?.get(item.id);
+  if (!now || !inputs.enabled.includes('blog') || inputs.crisis !== null) return null;
+  const bound = inputs.ledger.releasedFiles.get(item.id);
+  const change = bound ? releaseChange(bound, now) : null;
+  if (bound && change === null) return null;
+  const what = change ? releaseChangeText(change) : 'its release was recorded before releases named their bytes';
+  const approval = inputs.approvals?.get(approvalKey(item));
+  const why = inputs.invalid.has(item.file)
+    ? `the file has errors: ${inputs.invalid.get(item.file)}`
+    : item.draft
+      ? 'it is marked draft'
+      : item.publishAt === null || item.publishAt > inputs.now
+        ? 'its publishAt is not due'
+        : approval && !approval.ok
+          ? approval.reason
+          : 'it is not released again yet';
+  return `released, but ${what}, and ${why}: the published site leaves it out until it is released again`;
 }
 
 /**

@@ -28,3 +28,19 @@ export function releaseChange(bound: ReleasedFiles, now: ReleasedFiles): Release
   const gone = Object.keys(released).find((path) => !Object.hasOwn(now.images ?? {}, path));
   return gone === undefined ? null : { kind: 'image', path: gone };
 }
+
+/** The change in words, for the site's log and the owner's queue: "its cover has changed since it was released". */
+export function releaseChangeText(change: ReleaseChange): string {
+  switch (change.kind) {
+    case 'file':
+      return `it is not the file that was released (${change.released})`;
+    case 'post':
+      return 'it has changed since it was released';
+    case 'cover':
+      return 'its cover has changed since it was released';
+    case 'image':
+      return `an image it shows (${change.path}) has changed since it was released`;
+    case 'images-unbound':
+      return 'its release was recorded before releases named the bytes of the images it shows';
+  }
+}

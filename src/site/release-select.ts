@@ -3,7 +3,7 @@ import type { LoaderContext } from 'astro/loaders';
 import { idFromPath } from '../core/item.ts';
 import type { ReleasedFiles } from '../core/ledger.ts';
 import { isReleased } from '../core/release.ts';
-import { releaseChange } from '../core/release-change.ts';
+import { releaseChange, releaseChangeText } from '../core/release-change.ts';
 import { readLocalCrisis } from '../repo/crisis-file.ts';
 import type { CandidateFile } from './strict-glob.ts';
 import { postBytesNow } from './post-bytes.ts';
@@ -97,18 +97,6 @@ function changedSinceRelease(root: string, candidate: CandidateFile, bound: Rele
   const now = postBytesNow(root, candidate, siteConfig().site.url);
   if (!now) return `it cannot be read; ${edit}`;
   const change = releaseChange(bound, now);
-  switch (change?.kind) {
-    case undefined:
-      return null;
-    case 'file':
-      return `it is not the file that was released (${change.released}); ${edit}`;
-    case 'post':
-      return `it has changed since it was released; ${edit}`;
-    case 'cover':
-      return `its cover has changed since it was released; ${edit}`;
-    case 'image':
-      return `an image it shows (${change.path}) has changed since it was released; ${edit}`;
-    case 'images-unbound':
-      return `its release was recorded before releases named the bytes of the images it shows; ${asItIs}`;
-  }
+  if (change === null) return null;
+  return `${releaseChangeText(change)}; ${change.kind === 'images-unbound' ? asItIs : edit}`;
 }
