@@ -222,6 +222,16 @@ describe('doctor', () => {
       "✓ main takes changes only through pull requests, with 1 approving review and a code owner's",
     );
     expect(after.stdout).toContain('Nothing important is missing.');
+    // Seals are the owner's to set up (setup cannot write a secret's value): said, not counted.
+    expect(after.stdout).toContain('! ledger records are not sealed');
+    gh.settings.variables.push('POSTGATE_LEDGER_PUBLIC_KEY');
+    const half = await run(['doctor']);
+    expect(half.status).toBe(1);
+    expect(half.stdout).toContain(
+      '✗ POSTGATE_LEDGER_PUBLIC_KEY is set but the publish environment has no POSTGATE_LEDGER_KEY secret',
+    );
+    gh.settings.environments.get('publish')!.secrets.push('POSTGATE_LEDGER_KEY');
+    expect((await run(['doctor'])).stdout).toContain('✓ ledger records are sealed');
   });
 
   it('reports repository secrets named like the network credentials, and setup says it cannot move them', async () => {

@@ -198,6 +198,7 @@ export async function readRepoSettings(gh: GitHubRepo): Promise<RepoSettings> {
     retract,
     codeOwners,
     repositorySecrets,
+    variables,
     organizationSecrets,
     pages,
     owners,
@@ -210,6 +211,11 @@ export async function readRepoSettings(gh: GitHubRepo): Promise<RepoSettings> {
     attempt(async () =>
       (await gh.octokit.paginate(gh.octokit.rest.actions.listRepoSecrets, { ...repoArgs(gh), per_page: 100 })).map(
         (s) => s.name,
+      ),
+    ),
+    attempt(async () =>
+      (await gh.octokit.paginate(gh.octokit.rest.actions.listRepoVariables, { ...repoArgs(gh), per_page: 30 })).map(
+        (v) => v.name,
       ),
     ),
     meta.ownerType === 'Organization'
@@ -239,6 +245,7 @@ export async function readRepoSettings(gh: GitHubRepo): Promise<RepoSettings> {
     retract,
     codeOwners,
     repositorySecrets,
+    variables,
     organizationSecrets,
     pages,
     owners,

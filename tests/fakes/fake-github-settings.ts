@@ -101,6 +101,8 @@ export class FakeRepoSettings {
   readonly environments = new Map<string, FakeEnvironment>();
   /** Names of the repository's Actions secrets (values are never kept: GitHub never shows them). */
   readonly secrets: string[] = [];
+  /** Names of the repository's Actions variables. */
+  readonly variables: string[] = [];
   /** Names of organisation secrets shared with this repository. */
   readonly organizationSecrets: string[] = [];
   pages: { build_type: 'legacy' | 'workflow' } | null = null;
@@ -146,6 +148,14 @@ export class FakeRepoSettings {
     if (section === 'actions' && method === 'GET' && rest.length === 2) {
       if (id === 'secrets') return this.secretList(this.secrets);
       if (id === 'organization-secrets') return this.secretList(this.organizationSecrets);
+      if (id === 'variables')
+        return {
+          status: 200,
+          body: {
+            total_count: this.variables.length,
+            variables: this.variables.map((name) => ({ name, value: '…', created_at: isoNow(), updated_at: isoNow() })),
+          },
+        };
     }
     if (section === 'pages' && rest.length === 1) return this.pagesRoute(request);
     return null;

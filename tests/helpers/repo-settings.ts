@@ -42,6 +42,7 @@ export function freshSettings(): RepoSettings {
     retract: readOk(null),
     codeOwners: readOk(null),
     repositorySecrets: readOk([]),
+    variables: readOk([]),
     organizationSecrets: readOk([]),
     pages: readOk(null),
     owners: readOk([OWNER]),
@@ -99,8 +100,11 @@ export function setUpSettings(): RepoSettings {
         rules: [{ type: 'deletion' }, { type: 'non_fast_forward' }, { type: 'required_linear_history' }],
       }),
     ]),
-    publish: readOk(environment('publish')),
+    publish: readOk(
+      environment('publish', { secrets: readOk(['X_API_KEY', 'MASTODON_TOKEN', 'POSTGATE_LEDGER_KEY']) }),
+    ),
     retract: readOk(environment('retract', { reviewers: [OWNER], secrets: readOk([]) })),
+    variables: readOk(['POSTGATE_APPROVERS', 'POSTGATE_LEDGER_PUBLIC_KEY']),
     codeOwners: readOk({ path: CODEOWNERS_FILE, text: codeOwnersWithAreas(null, ['@riverside'])!, sha: 'c0de' }),
     pages: readOk({ buildType: 'workflow' }),
   };

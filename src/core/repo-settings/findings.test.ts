@@ -33,7 +33,21 @@ describe('doctor on a repository nobody has set up', () => {
       'GitHub Pages is off: the blog is built but never deployed',
       "secrets X_API_KEY and MASTODON_TOKEN are repository secrets: any branch's workflow can read them; move them to the publish environment (add each there, then delete the secrets here)",
     ]);
-    expect(withSeverity(findings(freshSettings()), 'warning')).toEqual([]);
+    expect(withSeverity(findings(freshSettings()), 'warning')).toEqual([
+      "ledger records are not sealed: a workflow someone adds on a branch could write records on postgate/ledger that pass for the publisher's; postgate ledger --new-key sets seals up (POSTGATE_LEDGER_PUBLIC_KEY and POSTGATE_LEDGER_KEY)",
+    ]);
+  });
+
+  it('sealed records: said when on, important when the public key has no private key beside it', () => {
+    expect(withSeverity(findings(setUpSettings()), 'ok')).toContain(
+      'ledger records are sealed (POSTGATE_LEDGER_PUBLIC_KEY, and POSTGATE_LEDGER_KEY in the publish environment)',
+    );
+    const noKey = { ...setUpSettings(), publish: readOk(environment('publish')) };
+    expect(important(noKey)).toEqual([
+      'POSTGATE_LEDGER_PUBLIC_KEY is set but the publish environment has no POSTGATE_LEDGER_KEY secret: publish and retract send nothing, since their records could not be sealed',
+    ]);
+    const unreadable = { ...setUpSettings(), variables: readFailed<string[]>(403, 'Resource not accessible') };
+    expect(withSeverity(findings(unreadable), 'warning').join('\n')).toContain('the repository variables');
   });
 
   it('a main that accepts direct pushes is important even when set up (--allow-direct-pushes), and the ledger need not wait', () => {
@@ -123,6 +137,7 @@ describe('what each finding looks at', () => {
       ...setUpSettings(),
       publish: readOk(
         environment('publish', {
+          secrets: readOk(['X_API_KEY', 'POSTGATE_LEDGER_KEY']),
           branchPatterns: [
             { id: 1, name: 'main', type: 'branch' },
             { id: 2, name: 'release/*', type: 'branch' },
@@ -133,7 +148,10 @@ describe('what each finding looks at', () => {
     expect(important(settings)).toEqual([
       'the publish environment also accepts release/*: a workflow there gets the network credentials',
     ]);
-    const open = { ...setUpSettings(), publish: readOk(environment('publish', { branchPolicy: null })) };
+    const open = {
+      ...setUpSettings(),
+      publish: readOk(environment('publish', { branchPolicy: null, secrets: readOk(['POSTGATE_LEDGER_KEY']) })),
+    };
     expect(important(open)).toEqual([
       'the publish environment accepts any branch: a workflow on any branch that names it gets the network credentials',
     ]);

@@ -1,6 +1,7 @@
 import { branchGuard, rulesetCovers, type BranchGuard } from './branch-guard.ts';
 import { list, unread, type Finding, type Push } from './finding.ts';
 import { publishFindings, retractFindings } from './findings-environments.ts';
+import { sealFindings } from './findings-seal.ts';
 import { secretFindings } from './findings-secrets.ts';
 import { codeOwnerFindings, pagesFindings } from './findings-site.ts';
 import { LEDGER_BRANCH, MAIN_BRANCH, planTier, type RepoSettings } from './settings.ts';
@@ -30,6 +31,7 @@ export function doctorFindings(settings: RepoSettings, options: { credentialName
   codeOwnerFindings(settings, tier, push);
   pagesFindings(settings, tier, push);
   secretFindings(settings, tier, options.credentialNames, push);
+  sealFindings(settings, push);
   return findings;
 }
 

@@ -107,6 +107,8 @@ export interface RepoSettings {
   retract: Read<Environment | null>;
   codeOwners: Read<CodeOwnersFile | null>;
   repositorySecrets: Read<string[]>;
+  /** Names of the repository's Actions variables (their values are not needed). */
+  variables: Read<string[]>;
   /** Organisation secrets this repository's workflows can read ([] for a personal repository). */
   organizationSecrets: Read<string[]>;
   /** null: Pages is not turned on. */
