@@ -1,6 +1,5 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { UsageError } from '../core/errors.ts';
 import { LEDGER_BRANCH, LEDGER_FILE } from '../core/ledger.ts';
 import { newSealKeys } from '../core/ledger-seal.ts';
@@ -27,7 +26,7 @@ and the commands that store both on GitHub. Keep <file> out of the repository, a
 Options:
   --out <file>       where to write it (default: ${LEDGER_FILE})
   --new-key <file>   make a sealing key pair; the private key goes to <file>
-  -h, --help     show this help
+  -h, --help         show this help
 
 Environment:
   GITHUB_TOKEN        a token that can read the repository and its pull requests (never printed);

@@ -12,9 +12,9 @@ import { createLedgerBranch, ledgerRepo, readLedgerOnGitHub, type LedgerOnGitHub
 import { checkpointOf, checkpointTrailer, type LedgerCheckpoint } from './ledger-history.ts';
 
 /**
- * The ledger on its branch (src/github/ledger-branch.ts): every record is a commit, made with compare-and-swap on the
- * ledger file, so two runs can never overwrite each other's records. On a conflict the record is
- * appended to the newer version and tried again. The working tree's copy is kept equal to the
+ * The ledger on its branch (src/github/ledger-branch.ts): every record is a commit, made with
+ * compare-and-swap on the ledger file, so two runs can never overwrite each other's records. On a
+ * conflict the record is appended to the newer version and tried again. The working tree's copy is kept equal to the
  * branch's, for the site build that may follow in the same job.
  *
  * Each write sends the whole file back: exactly the bytes just read (src/github/contents.ts reads
