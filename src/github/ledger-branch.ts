@@ -135,12 +135,14 @@ async function checkNothingRewound(ledger: GitHubRepo, reviewedAt: string | null
     ...(await activityOf(ledger, 'branch_deletion')),
   ].filter((u) => reviewedAt === null || Date.parse(u.timestamp) > Date.parse(reviewedAt));
   const rewind = rewinds.sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp))[0];
-  if (!rewind) return;
-  const what = rewind.activity_type === 'force_push' ? 'force-pushed' : 'deleted';
-  throw untrustedLedger(
-    `${ledger.branch} was ${what} by ${rewind.actor?.login ?? 'someone'} at ${rewind.timestamp} (it was at ${rewind.before.slice(0, 7)}): whatever it holds now, records may have been cut away in between. ${REPAIR(rewind.before)}`,
-  );
+  if (rewind) throw rewound(ledger, rewind);
 }
+
+/** The stop for a force push or a deletion of the branch: no comparison of ledgers clears one. */
+const rewound = (ledger: GitHubRepo, rewind: Update) =>
+  untrustedLedger(
+    `${ledger.branch} was ${rewind.activity_type === 'force_push' ? 'force-pushed' : 'deleted'} by ${rewind.actor?.login ?? 'someone'} at ${rewind.timestamp} (it was at ${rewind.before.slice(0, 7)}): whatever it holds now, records may have been cut away in between. ${REPAIR(rewind.before)}`,
+  );
 
 /** The branch is missing: only because it was never made. Deleted, runs would read main's older copy. */
 async function checkNeverMade(ledger: GitHubRepo): Promise<void> {
@@ -162,9 +164,10 @@ const MAX_UPDATE_PAGES = 10;
  *   pull request: fine;
  * - any other push or merge must leave the ledger's blob as it was (a merge resolved to an older
  *   ledger leaves the later commits out of the file's history, so only this shows it);
- * - a force push must leave a ledger that begins with the one before it, and so must a branch made
- *   again after a deletion, compared with the ledger the deleted branch held.
- * One request when every update is the publisher's; one or two more per other update.
+ * - a force push or a deletion stops the run, as in checkNothingRewound (which sees every one after
+ *   the last review; this also catches one in the same second as that review's merge); a branch
+ *   creation after the anchor follows a deletion, which stops it already.
+ * One request when every update is the publisher's; two more (blob ids) per other update.
  */
 async function checkEveryUpdate(ledger: GitHubRepo, vouched: VerifiedLedger['vouched']): Promise<void> {
   const updates: Update[] = []; // newest first
@@ -195,61 +198,28 @@ async function checkEveryUpdate(ledger: GitHubRepo, vouched: VerifiedLedger['vou
   // publisher's later commits from the file's history, the merge is what the message names.
   updates.reverse();
   const byOthers = (u: Update) => !isPublisherPush(u);
-  let deleted: Update | null = null;
   for (const update of [...updates.filter(byOthers), ...updates.filter((u) => !byOthers(u))]) {
-    const who = `${ledger.branch} was ${WHAT[update.activity_type] ?? 'updated'} by ${update.actor?.login ?? 'someone'} at ${update.timestamp}`;
-    switch (update.activity_type) {
-      case 'branch_deletion':
-        deleted = update;
-        continue;
-      case 'branch_creation':
-        if (deleted) await mustExtend(ledger, deleted.before, update.after, who);
-        deleted = null;
-        continue;
-      case 'force_push':
-        await mustExtend(ledger, update.before, update.after, who);
-        continue;
-      default: {
-        const vouchedFor =
-          vouched.commits.has(update.after) && (isPublisherPush(update) || update.activity_type === 'pr_merge');
-        if (vouchedFor) continue;
-        const [before, after] = await Promise.all([
-          ledgerBlobAt(ledger, update.before),
-          ledgerBlobAt(ledger, update.after),
-        ]);
-        if (before !== after)
-          throw untrustedLedger(
-            `${who} to ${update.after.slice(0, 7)}, which the publisher did not write, and that update changed ${LEDGER_FILE} without a commit its history lists (such as a merge that took an older ledger). ${REPAIR(update.before)}`,
-          );
-      }
-    }
+    if (update.activity_type === 'force_push' || update.activity_type === 'branch_deletion')
+      throw rewound(ledger, update);
+    if (update.activity_type === 'branch_creation') continue;
+    const vouchedFor =
+      vouched.commits.has(update.after) && (isPublisherPush(update) || update.activity_type === 'pr_merge');
+    if (vouchedFor) continue;
+    const [before, after] = await Promise.all([
+      ledgerBlobAt(ledger, update.before),
+      ledgerBlobAt(ledger, update.after),
+    ]);
+    if (before !== after)
+      throw untrustedLedger(
+        `${ledger.branch} was ${update.activity_type === 'pr_merge' ? 'merged into' : 'updated'} by ${update.actor?.login ?? 'someone'} at ${update.timestamp} to ${update.after.slice(0, 7)}, which the publisher did not write, and that update changed ${LEDGER_FILE} without a commit its history lists (such as a merge that took an older ledger). ${REPAIR(update.before)}`,
+      );
   }
 }
-
-const WHAT: Record<string, string> = {
-  force_push: 'force-pushed',
-  branch_deletion: 'deleted',
-  branch_creation: 'made again after a deletion',
-  pr_merge: 'merged into',
-};
 
 const isPublisherPush = (update: Update) => update.activity_type === 'push' && update.actor?.login === PUBLISHER_LOGIN;
 
 const REPAIR = (commit: string) =>
   `Put the ledger back as it was at ${commit.slice(0, 7)} (git show ${commit.slice(0, 7)}:${LEDGER_FILE}) in a pull request into ${LEDGER_BRANCH} that an approver reviews, and protect the branch: postgate setup`;
-
-/** The ledger at `after` must begin with the ledger at `before`: nothing recorded was lost. */
-async function mustExtend(ledger: GitHubRepo, before: string, after: string, who: string): Promise<void> {
-  const [was, now] = await Promise.all([ledgerAt(ledger, before), ledgerAt(ledger, after)]);
-  if (was === undefined || now === undefined)
-    throw untrustedLedger(
-      `${who}, and the ledger before or after (${before.slice(0, 7)}, ${after.slice(0, 7)}) can no longer be read, so it cannot be told whether recorded lines were lost`,
-    );
-  if (!now.startsWith(was))
-    throw untrustedLedger(
-      `${who}, and the ledger it left no longer begins with what it held before, at ${before.slice(0, 7)}: recorded lines are missing. ${REPAIR(before)}`,
-    );
-}
 
 /** Git's blob id of the ledger at a commit ('none' when it has none there): one request at any size. */
 async function ledgerBlobAt(gh: GitHubRepo, commit: string): Promise<string> {
@@ -265,25 +235,6 @@ async function ledgerBlobAt(gh: GitHubRepo, commit: string): Promise<string> {
     return data.sha;
   } catch (error) {
     if (statusOf(error) === 404) return 'none';
-    throw error;
-  }
-}
-
-/** The ledger at a commit ('' when it has none); undefined when the commit itself cannot be read. */
-async function ledgerAt(gh: GitHubRepo, commit: string): Promise<string | undefined> {
-  const file = await readRemoteFile(gh, LEDGER_FILE, commit);
-  if (file) return file.text;
-  try {
-    await gh.octokit.rest.repos.getCommit({
-      owner: gh.owner,
-      repo: gh.repo,
-      ref: commit,
-      per_page: 1,
-      ...requestOptions(gh),
-    });
-    return '';
-  } catch (error) {
-    if (statusOf(error) === 404 || statusOf(error) === 422) return undefined;
     throw error;
   }
 }
