@@ -72,6 +72,15 @@ describe('claims against another run', () => {
     expect(await store.claim(claim)).toBe(false);
     expect(await store.claim({ ...claim, part: 1 })).toBe(true);
   });
+
+  it('a `live` record another run wrote since is no claim: it says the post answered, not that a part is being sent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'postgate-claims-'));
+    const store = new LocalLedgerStore(dir);
+    const release: LedgerRecord = { ...claim, item: 'posts/launch', channel: 'blog', hash: '' };
+    mkdirSync(join(dir, 'content'), { recursive: true });
+    writeFileSync(join(dir, 'content/ledger.jsonl'), `${lineFromAnotherProcess({ ...release, type: 'live' })}\n`);
+    expect(await store.claim(release)).toBe(true);
+  });
 });
 
 describe('one run writing the GitHub ledger from several channels at once', () => {

@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LEDGER_BRANCH, LEDGER_FILE } from '../src/core/ledger.ts';
 import { newSealKeys } from '../src/core/ledger-seal.ts';
+import { githubFromEnv } from '../src/github/client.ts';
+import { readLedgerOnGitHub } from '../src/github/ledger-branch.ts';
+import { sealingFromEnv } from '../src/github/ledger-sealing.ts';
+import { GitHubLedgerStore } from '../src/github/ledger-store.ts';
 import { FakeGitHub } from './fakes/fake-github.ts';
 import { exampleRepoCopy, REPO_ROOT, runCliAsync } from './helpers/cli.ts';
 import { githubEnvOf } from './helpers/github-env.ts';
@@ -87,6 +91,39 @@ describe('sealed ledger records', () => {
     // Without the public key (seals not turned on), the same commit passes: what the seal is for.
     const unchecked = await run(['ledger'], {});
     expect(unchecked.status, unchecked.stderr).toBe(0);
+  });
+
+  it('a `live` record (a post answered at its address) is the publisher’s like any other: sealed, checked, and it sends nothing', async () => {
+    await thanksSent();
+    const env = { ...githubEnvOf(gh), ...SEALED };
+    const repo = githubFromEnv(env)!;
+    const sealing = sealingFromEnv(env);
+    const start = await readLedgerOnGitHub(repo, 'amira', sealing.check);
+    const store = new GitHubLedgerStore(repo, dir, start, { sealing });
+    const url = 'https://example.org/posts/welcome/';
+    await store.append({
+      v: 1,
+      type: 'live',
+      item: 'posts/welcome',
+      channel: 'blog',
+      part: 0,
+      parts: 1,
+      remoteId: '',
+      url,
+      at: '2026-12-01T09:10:00.000Z',
+      hash: '',
+    });
+    expect(gh.log(LEDGER_FILE, LEDGER_BRANCH)[0]!.message).toMatch(
+      /^ledger: live posts\/welcome on blog\n[\s\S]*Postgate-Ledger-Seal: /,
+    );
+    expect(ledger().trimEnd().split('\n').at(-1)).toContain('"type":"live"');
+
+    const site = await run(['ledger'], { POSTGATE_LEDGER_PUBLIC_KEY: KEYS.publicKey });
+    expect(site.status, site.stderr).toBe(0);
+    expect(readFileSync(join(dir, LEDGER_FILE), 'utf8')).toContain('"type":"live"');
+    const next = await publish('2026-12-01T09:30:00Z');
+    expect({ status: next.status, stderr: next.stderr }, next.stdout).toEqual({ status: 0, stderr: '' });
+    expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
   });
 
   it('a real seal copied onto another record does not hold', async () => {

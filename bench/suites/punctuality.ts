@@ -33,6 +33,7 @@ function simulate(items: readonly Item[], ticks: readonly Tick[], calm: Readonly
   const ledger: LedgerSummary = {
     sent: new Map(),
     releasedAt: new Map(),
+    liveAt: new Map(),
     releasedFiles: new Map(),
     retracted: new Map(),
     progress: new Map(),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ledgerRecordSchema, summarizeLedger, type LedgerRecord } from './ledger.ts';
 
 function rec(
-  type: 'sent' | 'retracted',
+  type: 'sent' | 'retracted' | 'live',
   item: string,
   channel: string,
   part = 0,
@@ -116,5 +116,68 @@ describe('summarizeLedger retractions', () => {
     ];
     expect(summarizeLedger(retracted).retracted.get('social/a')).toEqual(new Set(['x']));
     expect(summarizeLedger([...retracted, rec('sent', 'social/a', 'x')]).retracted.has('social/a')).toBe(false);
+  });
+});
+
+describe('summarizeLedger live records', () => {
+  const release = (at: string) => rec('sent', 'posts/launch', 'blog', 0, 1, at);
+  const live = (at: string) => rec('live', 'posts/launch', 'blog', 0, 1, at);
+
+  it('reads a live record as the publisher writes it', () => {
+    const line = {
+      v: 1,
+      type: 'live',
+      item: 'posts/launch',
+      channel: 'blog',
+      part: 0,
+      parts: 1,
+      url: 'https://example.org/posts/launch/',
+      at: '2026-12-01T08:40:00Z',
+      run: '123.1-abcd',
+    };
+    expect(ledgerRecordSchema.parse(line)).toMatchObject({ type: 'live', url: line.url, remoteId: '', hash: '' });
+  });
+
+  it('keeps when a released post first answered at its address, and nothing else', () => {
+    const released = summarizeLedger([release('2026-12-01T08:30:00Z')]);
+    const records = [release('2026-12-01T08:30:00Z'), live('2026-12-01T08:40:00Z'), live('2026-12-01T09:40:00Z')];
+    const summary = summarizeLedger(records);
+    expect(summary.liveAt).toEqual(new Map([['posts/launch', Date.UTC(2026, 11, 1, 8, 40)]]));
+    expect(released.liveAt.size).toBe(0);
+    // A fact about the site, not a send: progress, sent, releases and retractions are as without it.
+    const { liveAt: _, ...rest } = summary;
+    const { liveAt: __, ...before } = released;
+    expect(rest).toEqual(before);
+  });
+
+  it('creates no progress for a post never released, and ignores a page seen before the release', () => {
+    const early = summarizeLedger([live('2026-12-01T08:00:00Z')]);
+    expect(early.liveAt.size).toBe(0);
+    expect(early.progress.size).toBe(0);
+    expect(early.sent.size).toBe(0);
+    const then = summarizeLedger([live('2026-12-01T08:00:00Z'), release('2026-12-01T08:30:00Z')]);
+    expect(then.liveAt.size).toBe(0);
+  });
+
+  it('does not undo a retraction, and is forgotten with it', () => {
+    const records = [
+      release('2026-12-01T08:30:00Z'),
+      live('2026-12-01T08:40:00Z'),
+      rec('retracted', 'posts/launch', 'blog'),
+      live('2026-12-01T09:00:00Z'),
+    ];
+    const summary = summarizeLedger(records);
+    expect(summary.liveAt.size).toBe(0);
+    expect(summary.retracted.get('posts/launch')).toEqual(new Set(['blog']));
+    expect(summary.progress.size).toBe(0);
+  });
+
+  it('counts only the blog channel', () => {
+    const summary = summarizeLedger([
+      release('2026-12-01T08:30:00Z'),
+      rec('live', 'posts/launch', 'x', 0, 1, '2026-12-01T08:40:00Z'),
+    ]);
+    expect(summary.liveAt.size).toBe(0);
+    expect(summary.progress.has('posts/launch\u0000x')).toBe(false);
   });
 });

@@ -10,6 +10,9 @@ import { parseMachineTime, type MachineTime } from './clock.ts';
  * - `sent`: a part is live, with the network's id and address, and the exact text it went out with.
  * - `failed`: a part could not be sent, with the reason.
  * - `retracted`: an item was deleted from a channel.
+ * - `live`: a released blog post answered at its address (HTTP 200, showing its title), so readers
+ *   can open it: its announcements may go out. A fact about the site, not a send: it changes no
+ *   item's progress.
  */
 export const LEDGER_FILE = 'content/ledger.jsonl';
 
@@ -22,7 +25,7 @@ export const LEDGER_BRANCH = 'postgate/ledger';
 
 export const ledgerRecordSchema = z.object({
   v: z.literal(1),
-  type: z.enum(['attempt', 'sent', 'failed', 'retracted']),
+  type: z.enum(['attempt', 'sent', 'failed', 'retracted', 'live']),
   item: z.string().min(1),
   channel: z.string().min(1),
   /** Which part of a thread (0-based) and how many parts it has; a blog post is part 0 of 1. */
@@ -99,6 +102,11 @@ export interface LedgerSummary {
   sent: Map<string, Set<string>>;
   /** blog post id → when it went live. */
   releasedAt: Map<string, number>;
+  /**
+   * Released blog post id → when its address first answered with the post (its first `live` record
+   * since it was released; a retraction forgets it, as it does the release).
+   */
+  liveAt: Map<string, number>;
   /** blog post id → the bytes its latest release bound (absent for releases recorded without them). */
   releasedFiles: Map<string, ReleasedFiles>;
   /**
@@ -125,6 +133,7 @@ export const progressKey = (item: string, channel: string) => `${item}\u0000${ch
 export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary {
   const progress = new Map<string, ChannelProgress>();
   const releasedAt = new Map<string, number>();
+  const liveAt = new Map<string, number>();
   const releasedFiles = new Map<string, ReleasedFiles>();
   const retracted = new Map<string, Set<string>>();
   const byHash = new Map<string, string>();
@@ -134,11 +143,17 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
       progress.delete(key);
       if (r.channel === 'blog') {
         releasedAt.delete(r.item);
+        liveAt.delete(r.item);
         releasedFiles.delete(r.item);
       }
       let channels = retracted.get(r.item);
       if (!channels) retracted.set(r.item, (channels = new Set()));
       channels.add(r.channel);
+      continue;
+    }
+    if (r.type === 'live') {
+      // Only after a release: a page seen at the address before it says nothing about this release.
+      if (r.channel === 'blog' && releasedAt.has(r.item) && !liveAt.has(r.item)) liveAt.set(r.item, Date.parse(r.at));
       continue;
     }
     retracted.get(r.item)?.delete(r.channel);
@@ -190,5 +205,5 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
     channels.add(channel);
   }
   for (const [item, channels] of retracted) if (channels.size === 0) retracted.delete(item);
-  return { sent, releasedAt, releasedFiles, retracted, progress, byHash };
+  return { sent, releasedAt, liveAt, releasedFiles, retracted, progress, byHash };
 }
