@@ -25,6 +25,16 @@ export const DEFAULT_WAIT_UP_TO = '30m';
 // A GitHub-hosted job is cancelled after 6 h; the run needs time to install and send around its wait.
 const MAX_WAIT_MS = 5 * 3_600_000;
 
+/**
+ * How long after a post's release the publisher keeps asking its address before it holds the post's
+ * announcements and tells the owner (src/core/item-state.ts). The release is only a ledger record:
+ * the site is built and deployed after it, and a deploy can fail or sit queued (actions/deploy-pages
+ * then never deploys that commit). A day leaves time for a queued deploy, a re-run and a fix the
+ * next morning; staleAfter counts from the moment the post answered, so a late deploy does not make
+ * the announcements stale. Each run asks each waiting post once: one request, whatever the window.
+ */
+export const DEFAULT_LIVE_WITHIN = '24h';
+
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 export const configSchema = z.strictObject({
@@ -87,6 +97,20 @@ export const configSchema = z.strictObject({
             ctx.addIssue({
               code: 'custom',
               message: `expected how long a run may wait, such as 20m, 30m or 0m (no waiting), at most 5h (the job's limit is 6h); received ${JSON.stringify(raw)}`,
+            });
+            return z.NEVER;
+          }
+          return parsed.ms;
+        }),
+      liveWithin: z
+        .string()
+        .default(DEFAULT_LIVE_WITHIN)
+        .transform((raw, ctx) => {
+          const parsed = parseDuration(raw);
+          if (!parsed.ok || parsed.ms === null) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `expected how long after a release to keep checking the post's address, such as 2h, 24h or 3d (never "never": its announcements would wait for ever); received ${JSON.stringify(raw)}`,
             });
             return z.NEVER;
           }

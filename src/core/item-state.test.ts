@@ -150,6 +150,80 @@ describe('itemState for a post announcement', () => {
   });
 });
 
+describe('itemState for a post announcement, with the live check on', () => {
+  const released = (ago: number) => new Map([['posts/launch', NOW - ago]]);
+  const live = (ago: number) => new Map([['posts/launch', NOW - ago]]);
+  const postUrls = new Map([['posts/launch', 'https://example.org/posts/launch/']]);
+
+  it('waits while its post is released but has not answered at its address, with no time yet', () => {
+    const verdict = itemState(announce, inputs({ releasedAt: released(HOUR), liveAt: new Map(), postUrls }));
+    expect(verdict).toEqual({
+      state: 'scheduled',
+      reason: 'waits for its post to answer at its address (released 2026-12-01T11:00:00Z)',
+      dueAt: null,
+    });
+  });
+
+  it('still waits exactly at the end of the window, and is held just after it, naming the address and what to check', () => {
+    const at = (ago: number) =>
+      itemState(announce, inputs({ releasedAt: released(ago), liveAt: new Map(), liveWithinMs: 2 * HOUR, postUrls }));
+    expect(at(2 * HOUR).state).toBe('scheduled');
+    const held = at(2 * HOUR + 60_000);
+    expect(held.state).toBe('held');
+    expect(held.dueAt).toBeNull();
+    expect(held.reason).toBe(
+      "its post was released at 2026-12-01T09:59:00Z, 2h1m ago, but https://example.org/posts/launch/ has not answered with the post within 2h: check the site workflow's build and deploy of that release; once the page shows the post, a longer policies.liveWithin lets the publisher check again",
+    );
+  });
+
+  it('waits a day by default', () => {
+    const at = (ago: number) => itemState(announce, inputs({ releasedAt: released(ago), liveAt: new Map() })).state;
+    expect(at(24 * HOUR)).toBe('scheduled');
+    expect(at(24 * HOUR + 1)).toBe('held');
+  });
+
+  it('falls due when its post answered, and counts staleness from then, not from the release', () => {
+    const late = { ...announce, publishAt: NOW - 30 * HOUR };
+    const answered = (ago: number) =>
+      itemState(late, inputs({ releasedAt: released(29 * HOUR), liveAt: live(ago), postUrls }));
+    expect(answered(5 * HOUR)).toEqual({ state: 'due', dueAt: NOW - 5 * HOUR });
+    expect(answered(7 * HOUR)).toMatchObject({ state: 'stale', dueAt: NOW - 7 * HOUR });
+    expect(answered(7 * HOUR).reason).toContain('due 7h ago, past its 6h window');
+  });
+
+  it('keeps to its own time when the post answered earlier, and to the gates after it', () => {
+    const future = { ...announce, publishAt: NOW + HOUR };
+    expect(itemState(future, inputs({ releasedAt: released(HOUR), liveAt: live(HOUR) }))).toEqual({
+      state: 'scheduled',
+      dueAt: NOW + HOUR,
+    });
+    const crisis = itemState(announce, inputs({ releasedAt: released(HOUR), liveAt: live(HOUR), crisis: 'storm' }));
+    expect(crisis).toMatchObject({ state: 'held', reason: 'CRISIS: storm' });
+  });
+
+  it('is published, retracted or a draft whatever its post’s page says', () => {
+    const off = inputs({ releasedAt: released(30 * HOUR), liveAt: new Map() });
+    expect(itemState(announce, { ...off, sent: new Map([[announce.id, new Set(['x'])]]) }).state).toBe('published');
+    expect(itemState(announce, { ...off, retracted: new Map([[announce.id, new Set(['x'])]]) }).state).toBe(
+      'retracted',
+    );
+    expect(itemState({ ...announce, draft: true }, off).state).toBe('draft');
+  });
+
+  it('without it (local mode), is due from the release as before', () => {
+    expect(itemState(announce, inputs({ releasedAt: released(30 * 60_000) }))).toEqual({
+      state: 'due',
+      dueAt: NOW - 30 * 60_000,
+    });
+  });
+
+  it('leaves social items and posts alone', () => {
+    const on = inputs({ liveAt: new Map(), liveWithinMs: 1 });
+    expect(itemState(social, on).state).toBe('due');
+    expect(itemState(post, on).state).toBe('due');
+  });
+});
+
 describe('itemState after a retraction', () => {
   it('never makes a retracted item due again, even though its file is still there', () => {
     const retracted = new Map([[social.id, new Set(['x'])]]);

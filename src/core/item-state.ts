@@ -1,5 +1,6 @@
 import { channelsOf, type Item } from './item.ts';
 import { formatDuration } from './duration.ts';
+import { formatUtc } from './time-zone.ts';
 
 /**
  * Where an item stands at a moment: the rule behind `queue`, and the first step of the publisher's
@@ -28,7 +29,24 @@ export interface StateInputs {
   approvals?: ReadonlyMap<string, ApprovalVerdict>;
   /** The last failure per item id, from the ledger; `retry: false` when sending again would fail the same way. */
   failures?: ReadonlyMap<string, { error: string; retry: boolean }>;
+  /**
+   * When each released post answered at its address with the post (the ledger's `liveAt`). Given,
+   * the live check is on: a post's announcements wait until readers can open it, not only until its
+   * release is recorded (the site is built and deployed after that, and a deploy can fail). Absent
+   * (local mode, no deployed site to ask), an announcement is due from the release, as before.
+   */
+  liveAt?: ReadonlyMap<string, number>;
+  /**
+   * How long after a release the publisher keeps asking the post's address (`policies.liveWithin`);
+   * past it, the announcements are held and the owner is told. Default DEFAULT_LIVE_WITHIN_MS.
+   */
+  liveWithinMs?: number;
+  /** Post id → its public address, to name in reasons (see postUrl in post-slug.ts). */
+  postUrls?: ReadonlyMap<string, string>;
 }
+
+/** 24 hours: see `policies.liveWithin` in config-schema.ts. */
+export const DEFAULT_LIVE_WITHIN_MS = 24 * 3_600_000;
 
 export type ApprovalVerdict = { ok: true } | { ok: false; reason: string };
 
@@ -70,7 +88,9 @@ export function itemState(item: Item, inputs: StateInputs): StateVerdict {
     if (released === undefined) {
       return { state: 'scheduled', reason: 'goes out once its blog post is live', dueAt: null };
     }
-    dueAt = Math.max(released, item.publishAt);
+    const waiting = inputs.liveAt ? waitingForPage(item.postId, released, inputs) : null;
+    if (waiting) return waiting;
+    dueAt = Math.max(inputs.liveAt?.get(item.postId) ?? released, item.publishAt);
   }
   if (dueAt > inputs.now) return { state: 'scheduled', dueAt };
   if (inputs.crisis !== null) return { state: 'held', reason: `CRISIS: ${inputs.crisis}`, dueAt };
@@ -92,6 +112,28 @@ export function itemState(item: Item, inputs: StateInputs): StateVerdict {
       dueAt,
     };
   return { state: 'due', dueAt };
+}
+
+/**
+ * An announcement whose post is released but has not answered at its address yet: it waits while
+ * the publisher keeps asking, and is held (never dropped) once the window is over. Null once live.
+ */
+function waitingForPage(postId: string, released: number, inputs: StateInputs): StateVerdict | null {
+  if (inputs.liveAt?.has(postId)) return null;
+  const within = inputs.liveWithinMs ?? DEFAULT_LIVE_WITHIN_MS;
+  const since = inputs.now - released;
+  if (since <= within)
+    return {
+      state: 'scheduled',
+      reason: `waits for its post to answer at its address (released ${formatUtc(released)})`,
+      dueAt: null,
+    };
+  const url = inputs.postUrls?.get(postId) ?? `the post ${postId}`;
+  return {
+    state: 'held',
+    reason: `its post was released at ${formatUtc(released)}, ${formatDuration(since)} ago, but ${url} has not answered with the post within ${formatDuration(within)}: check the site workflow's build and deploy of that release; once the page shows the post, a longer policies.liveWithin lets the publisher check again`,
+    dueAt: null,
+  };
 }
 
 /** States in which the publisher sends what is left of an item. */

@@ -327,3 +327,59 @@ describe('a released post edited afterwards', () => {
     });
   });
 });
+
+describe('announcing only what readers can open (the live check on)', () => {
+  const releasedAgo = (ago: number) => rec('sent', post.id, 'blog', 0, 1, { at: at(NOW - ago) });
+  const liveAgo = (ago: number) => rec('live', post.id, 'blog', 0, 1, { at: at(NOW - ago), url: 'x' });
+  const on = (records: LedgerRecord[], over: Partial<PlanInputs> = {}) =>
+    plan([post, announce], records, { liveAt: summarizeLedger(records).liveAt, ...over });
+  const URL = 'https://example.org/posts/launch/';
+
+  it('asks the address of a post just released, and sends no announcement until it answers', () => {
+    const p = on([releasedAgo(60_000)]);
+    expect(p.actions).toEqual([]);
+    expect(p.verdicts.get(announce.id)).toMatchObject({ state: 'scheduled', dueAt: null });
+    expect(p.checkLive).toEqual([{ item: post, url: URL, releasedAt: NOW - 60_000 }]);
+  });
+
+  it('sends the announcement once the post answered, due from then, and asks no more', () => {
+    const p = on([releasedAgo(HOUR), liveAgo(10 * 60_000)]);
+    const [send] = sends(p.actions);
+    expect(send).toMatchObject({ channel: 'bluesky', dueAt: NOW - 10 * 60_000 });
+    expect(p.checkLive).toEqual([]);
+  });
+
+  it('stops asking after policies.liveWithin and holds the announcement, naming the address', () => {
+    const records = [releasedAgo(3 * HOUR)];
+    expect(on(records, { liveWithinMs: 3 * HOUR }).checkLive).toHaveLength(1);
+    const p = on(records, { liveWithinMs: 2 * HOUR });
+    expect(p.checkLive).toEqual([]);
+    expect(p.actions).toEqual([]);
+    expect(p.verdicts.get(announce.id)!.state).toBe('held');
+    expect(p.verdicts.get(announce.id)!.reason).toContain(`but ${URL} has not answered with the post within 2h`);
+  });
+
+  it('asks only for posts with an announcement still to send: not a post without one, nor one announced or retracted', () => {
+    const released = [releasedAgo(HOUR)];
+    expect(plan([post], released, { liveAt: new Map() }).checkLive).toEqual([]);
+    const announced = [...released, rec('sent', announce.id, 'bluesky', 0, 1)];
+    expect(on(announced).checkLive).toEqual([]);
+    expect(on(announced).verdicts.get(announce.id)!.state).toBe('published');
+    const retracted = [...released, rec('retracted', post.id, 'blog', 0, 1)];
+    expect(on(retracted).checkLive).toEqual([]);
+    const announceRetracted = [...released, rec('retracted', announce.id, 'bluesky', 0, 1)];
+    expect(on(announceRetracted).checkLive).toEqual([]);
+    expect(on([]).checkLive).toEqual([]);
+  });
+
+  it('asks at the address under the site’s base path', () => {
+    const p = on([releasedAgo(HOUR)], { compose: { siteUrl: 'https://example.org/journal', utm: true } });
+    expect(p.checkLive.map((c) => c.url)).toEqual(['https://example.org/journal/posts/launch/']);
+  });
+
+  it('is off without liveAt (local mode): due from the release, nothing to ask', () => {
+    const p = plan([post, announce], [releasedAgo(60_000)]);
+    expect(sends(p.actions)).toHaveLength(1);
+    expect(p.checkLive).toEqual([]);
+  });
+});

@@ -6,6 +6,7 @@ import { approvalKey, isActionable, itemState, type ApprovalVerdict, type StateV
 import { progressKey, type LedgerSummary, type ReleasedFiles, type SentPart } from './ledger.ts';
 import type { MachineTime } from './clock.ts';
 import { linkCardFor, linkedPosts, type LinkCardData } from './link-card.ts';
+import { postUrl } from './post-slug.ts';
 import { releaseChange, releaseChangeText } from './release-change.ts';
 
 /**
@@ -32,6 +33,14 @@ export interface PlanInputs {
    * whose bytes changed is released again once approved. Absent: releases bind nothing.
    */
   postFiles?: ReadonlyMap<string, ReleasedFiles>;
+  /**
+   * Turns the live check on (see StateInputs.liveAt): normally `ledger.liveAt`. A post's
+   * announcements then wait until its address answers with it, and the plan lists the posts to ask
+   * (`checkLive`). Absent (local mode): announcements are due from the release.
+   */
+  liveAt?: ReadonlyMap<string, number>;
+  /** `policies.liveWithin`: how long after a release its address is asked before the announcements are held. */
+  liveWithinMs?: number;
 }
 
 export interface PlannedPart {
@@ -82,6 +91,18 @@ export interface Plan {
   verdicts: Map<string, StateVerdict>;
   /** item id → channels recognised as already sent under another id (a renamed file). */
   sentAs: Map<string, Map<SocialChannelId, string>>;
+  /**
+   * Released posts whose announcements wait for the post to answer at `url` (its public address),
+   * still within `policies.liveWithin` of the release: ask each, record `live` for those that show
+   * the post, and plan again. Empty when the live check is off.
+   */
+  checkLive: LiveCheck[];
+}
+
+export interface LiveCheck {
+  item: PostItem;
+  url: string;
+  releasedAt: number;
 }
 
 type Social = SocialItem | AnnounceItem;
@@ -143,6 +164,13 @@ export function planPublish(inputs: PlanInputs): Plan {
     started,
     approvals: inputs.approvals,
     failures,
+    ...(inputs.liveAt
+      ? {
+          liveAt: inputs.liveAt,
+          liveWithinMs: inputs.liveWithinMs,
+          postUrls: new Map([...postsBySlug.values()].map((p) => [p.id, postUrl(compose.siteUrl, p.slug)])),
+        }
+      : {}),
   };
   const verdicts = new Map<string, StateVerdict>();
   const actions: PublishAction[] = [];
@@ -199,7 +227,28 @@ export function planPublish(inputs: PlanInputs): Plan {
     }
   }
   actions.sort((a, b) => a.dueAt - b.dueAt || a.item.id.localeCompare(b.item.id));
-  return { actions, verdicts, sentAs };
+  return { actions, verdicts, sentAs, checkLive: postsToAsk(inputs, verdicts) };
+}
+
+/**
+ * The released posts an announcement waits for: those itemState found released, not live, and
+ * still within the window (scheduled with no time yet), and not retracted. One check per post.
+ */
+function postsToAsk(inputs: PlanInputs, verdicts: ReadonlyMap<string, StateVerdict>): LiveCheck[] {
+  if (!inputs.liveAt) return [];
+  const { ledger } = inputs;
+  const posts = new Map(inputs.items.filter((i): i is PostItem => i.kind === 'post').map((p) => [p.id, p]));
+  const checks = new Map<string, LiveCheck>();
+  for (const item of inputs.items) {
+    if (item.kind !== 'announce') continue;
+    const verdict = verdicts.get(item.id);
+    const post = posts.get(item.postId);
+    const releasedAt = ledger.releasedAt.get(item.postId);
+    if (!post || releasedAt === undefined || inputs.liveAt.has(post.id) || ledger.retracted.has(post.id)) continue;
+    if (verdict?.state !== 'scheduled' || verdict.dueAt !== null) continue;
+    checks.set(post.id, { item: post, url: postUrl(inputs.compose.siteUrl, post.slug), releasedAt });
+  }
+  return [...checks.values()];
 }
 
 /**

@@ -24,3 +24,12 @@ export function postSlugOf(url: string, siteUrl: string, relative: boolean): str
     return m[1]!;
   }
 }
+
+/**
+ * A post's public address: `<site.url>/posts/<slug>/`, site.url as the config holds it (no trailing
+ * slash, its base path kept). The address the announcement links to, the release records, and the
+ * publisher asks before it announces the post; postSlugOf reads it back.
+ */
+export function postUrl(siteUrl: string, slug: string): string {
+  return `${siteUrl.replace(/\/+$/, '')}/posts/${slug}/`;
+}

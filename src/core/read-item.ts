@@ -18,6 +18,7 @@ import { splitThread, type Part } from './thread.ts';
 import { locateInYaml, type PathSegment } from './yaml-locate.ts';
 import { mdxProblems } from './mdx-policy.ts';
 import { postBodyImages } from './post-body-images.ts';
+import { postUrl } from './post-slug.ts';
 import { resolveRepoPath } from './repo-path.ts';
 
 /**
@@ -196,7 +197,7 @@ function buildPost(
   };
   if (data.announce === undefined) return [post];
 
-  const url = `${ctx.siteUrl}/posts/${slug}/`;
+  const url = postUrl(ctx.siteUrl, slug);
   const texts: AnnounceItem['texts'] = {};
   const written =
     typeof data.announce === 'string'
