@@ -2,6 +2,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gitBlobId } from '../../src/core/approval-binding.ts';
+import { CONFIG_FILE } from '../../src/core/config-schema.ts';
+import type { PostItem } from '../../src/core/item.ts';
+import { pageShowsPost } from '../../src/core/live-page.ts';
+import { readItemText } from '../../src/core/read-item.ts';
+import { parseConfig } from '../../src/repo/load-config.ts';
+import { itemContext } from '../../src/repo/read-content.ts';
 import { pngBytes } from '../helpers/images.ts';
 import { MEALS_CHART as CHART, MEALS_LOGO as LOGO, MEALS, MEALS_POST } from '../helpers/meals-post.ts';
 import { astro, bindReleases, releaseRecord, siteCopy } from './site-copy.ts';
@@ -75,6 +81,47 @@ describe('the published build', () => {
     const r = astro(dir, ['build']);
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toContain('expected the title as text');
+  });
+});
+
+describe('a post answering at its address', () => {
+  it("shows its title as the publisher's live check reads it, whatever the title holds; a live record changes nothing", () => {
+    const dir = siteCopy();
+    copies.push(dir);
+    const WELCOME = 'content/posts/welcome.mdx';
+    const file = join(dir, WELCOME);
+    const source = readFileSync(file, 'utf8').replace(
+      'title: Welcome to our new journal',
+      `title: 'Bread & butter: "what <we> learned" — the winter''s 🥖 appeal'`,
+    );
+    writeFileSync(file, source);
+    const live = JSON.stringify({
+      v: 1,
+      type: 'live',
+      item: 'posts/welcome',
+      channel: 'blog',
+      part: 0,
+      parts: 1,
+      url: 'https://example.org/posts/welcome/',
+      at: '2026-11-20T09:05:00Z',
+    });
+    writeFileSync(join(dir, 'content/ledger.jsonl'), `${released('welcome', '2026-11-20T09:00:03Z')}\n${live}\n`);
+    bindReleases(dir);
+    const r = astro(dir, ['build']);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+
+    // The title as the publisher reads the post, through the same code as `check`.
+    const ctx = itemContext(parseConfig(readFileSync(join(dir, CONFIG_FILE), 'utf8')));
+    const post = readItemText(WELCOME, 'post', source, ctx).items.find(
+      (item): item is PostItem => item.kind === 'post',
+    );
+    const title = post!.title;
+    expect(title).toBe('Bread & butter: "what <we> learned" — the winter\'s 🥖 appeal');
+    const page = read(dir, 'posts/welcome/index.html');
+    expect(page).toContain('Bread &amp; butter');
+    expect(pageShowsPost(page, title)).toBe(true);
+    for (const other of ['404.html', 'index.html', 'posts/winter-appeal/index.html'])
+      if (existsSync(join(dir, 'dist', other))) expect(pageShowsPost(read(dir, other), title), other).toBe(false);
   });
 });
 
