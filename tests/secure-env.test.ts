@@ -52,6 +52,19 @@ describe('base URLs: https://, or http:// only to this machine', () => {
     });
   }
 
+  it('publish refuses POSTGATE_SITE_URL=http://<another host> (where it asks whether a post is live) before any request', async () => {
+    const r = await runCliAsync(['publish', '--now', '2026-12-01T09:00:00Z'], {
+      cwd: dir,
+      env: { ...n.env, ...githubEnv(), POSTGATE_SITE_URL: 'http://site.example.org/' },
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      'POSTGATE_SITE_URL is http://site.example.org: anyone on the way could answer for the site',
+    );
+    expect(requestsMade()).toBe(0);
+    expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
+  });
+
   it('retract and crisis refuse them too', async () => {
     const retract = await runCliAsync(['retract', 'social/2026-12-01-volunteer-thanks'], {
       cwd: dir,

@@ -40,6 +40,15 @@ describe('base URLs that credentials travel to', () => {
     expect(isLoopbackHost('example.org')).toBe(false);
   });
 
+  it('holds the live check’s site address to the same rule, saying what is at stake there', () => {
+    for (const url of ['https://example.org', 'http://127.0.0.1:4321/journal', 'http://localhost:8080'])
+      expect(insecureBaseUrlProblem('POSTGATE_SITE_URL', url), url).toBeNull();
+    expect(insecureBaseUrlProblem('POSTGATE_SITE_URL', 'http://example.org')).toBe(
+      "POSTGATE_SITE_URL is http://example.org: anyone on the way could answer for the site, and that answer decides whether a post's announcements go out. Use https://; http:// is accepted only for this machine (127.0.0.1, ::1, localhost), e.g. for a local test server",
+    );
+    expect(() => assertSecureBaseUrls({ POSTGATE_SITE_URL: 'http://10.0.0.9:4321' })).toThrow(UsageError);
+  });
+
   it('checks every variable at once', () => {
     expect(() =>
       assertSecureBaseUrls({ MASTODON_URL: 'http://m.example', BLUESKY_SERVICE: 'http://pds.example' }),

@@ -4,9 +4,17 @@ import { UsageError } from './errors.ts';
  * The one rule for every base URL that credentials travel to (GITHUB_API_URL, X_API_URL,
  * MASTODON_URL, BLUESKY_SERVICE): https:// anywhere; http:// only to this machine (127.0.0.0/8,
  * ::1, localhost), which is how tests reach local fake servers. Anything else would send a token
- * in clear text.
+ * in clear text. POSTGATE_SITE_URL (where the publisher asks whether a post is live, instead of the
+ * site's public address) carries no credential, but its answer decides whether announcements go
+ * out: over plain http to another machine, anyone on the way could give that answer.
  */
-export const BASE_URL_VARIABLES = ['GITHUB_API_URL', 'X_API_URL', 'MASTODON_URL', 'BLUESKY_SERVICE'] as const;
+export const BASE_URL_VARIABLES = [
+  'GITHUB_API_URL',
+  'X_API_URL',
+  'MASTODON_URL',
+  'BLUESKY_SERVICE',
+  'POSTGATE_SITE_URL',
+] as const;
 export type BaseUrlVariable = (typeof BASE_URL_VARIABLES)[number];
 
 /** True for a loopback host as the URL parser writes it: 127.x.y.z, [::1] or localhost. */
@@ -35,7 +43,11 @@ export function insecureBaseUrlProblem(name: string, value: string | undefined):
   if (!raw) return null;
   const url = URL.parse(raw);
   if (url === null || isSecureBaseUrl(url)) return null;
-  return `${name} is ${shownUrl(url)}: http:// would send credentials in clear text. Use https://; http:// is accepted only for this machine (127.0.0.1, ::1, localhost), e.g. for a local test server`;
+  const risk =
+    name === 'POSTGATE_SITE_URL'
+      ? "anyone on the way could answer for the site, and that answer decides whether a post's announcements go out"
+      : 'http:// would send credentials in clear text';
+  return `${name} is ${shownUrl(url)}: ${risk}. Use https://; http:// is accepted only for this machine (127.0.0.1, ::1, localhost), e.g. for a local test server`;
 }
 
 /** Refuses (before any request is made) every base URL in `env` that would send credentials in clear text. */
