@@ -7,16 +7,16 @@ import { channelLimitsOf, socialChannelsOf } from '../core/config-schema.ts';
 import { machineTime } from '../core/clock.ts';
 import { assertSecureBaseUrls } from '../core/base-url.ts';
 import { nearMissLine } from '../core/crisis-name.ts';
-import { ContentError, EnvironmentError, UsageError } from '../core/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import { MIME, sniffImageType } from '../core/media.ts';
-import { planPublish, type PlanInputs } from '../core/plan.ts';
 import { formatLocal } from '../core/time-zone.ts';
-import { LEDGER_FILE, summarizeLedger } from '../core/ledger.ts';
-import { readableLedgerRecords } from '../repo/ledger-file.ts';
+import { LEDGER_FILE } from '../core/ledger.ts';
 import { postFilesOf } from '../repo/post-files.ts';
 import { loadConfig } from '../repo/load-config.ts';
 import { loadRepository } from '../repo/load-repository.ts';
-import { applyReleases, applySends, type ApplyDeps } from '../publish/apply-plan.ts';
+import { publishPass, type PassContext } from '../publish/publish-pass.ts';
+import { waitAndSend } from '../publish/waiting.ts';
+import { PUBLISH_SCHEDULE, waitLimitMs } from '../core/wake-plan.ts';
 import { modeFromEnv, type CrisisNotice } from '../publish/mode.ts';
 import { summaryMarkdown, summaryText, type HeldItem } from '../publish/report.ts';
 import { FAILING } from '../publish/results.ts';
@@ -27,7 +27,7 @@ import { writeStepOutputs } from './github-output.ts';
 
 export const publishCommand: Command = {
   name: 'publish',
-  usage: `Usage: postgate publish [--now ISO] [--dry-run]
+  usage: `Usage: postgate publish [--now ISO] [--dry-run] [--wait]
 
 Sends every due item that passes the gates (not a draft, no CRISIS, not stale, no errors in its
 file) to its channels, exactly once, and records each post in content/ledger.jsonl as it goes.
@@ -39,6 +39,9 @@ With no credentials for any enabled network it is a dry run, and says so.
 Options:
   --now ISO    the moment to publish for (default: POSTGATE_NOW, or the clock)
   --dry-run    show exactly what would be sent (final text, lengths), send and record nothing
+  --wait       then stay for what falls due before the next scheduled run is expected (at most
+               policies.waitUpTo, default 30m) and send each item at its minute, reading CRISIS,
+               the ledger and the approvals again first; with --now or --dry-run it only says when
   -h, --help   show this help
 
 Environment (credentials are read here only, and never printed):
@@ -53,7 +56,11 @@ Environment (credentials are read here only, and never printed):
 Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
 
   async run(args, io) {
-    const { values } = parseCommandArgs('publish', args, { now: { type: 'string' }, 'dry-run': { type: 'boolean' } });
+    const { values } = parseCommandArgs('publish', args, {
+      now: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      wait: { type: 'boolean' },
+    });
     if (values.help) {
       io.out(this.usage);
       return EXIT.ok;
@@ -68,17 +75,18 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     const config = await loadConfig(io.cwd);
     const zone = config.site.timeZone;
     const now = resolveNow(values.now, io.env, zone);
-    const repo = await loadRepository(io.cwd, { dueBy: now, config });
+    // A waiting run may send what falls due during its wait: those items get the full checks too.
+    const dueBy = now + (values.wait ? waitLimitMs({ ...PUBLISH_SCHEDULE, waitUpToMs: config.policies.waitUpTo }) : 0);
+    const repo = await loadRepository(io.cwd, { dueBy, config });
     const mode = await modeFromEnv(io.cwd, io.env, config);
     // The files on disk are what goes out: they must be the commit the gates read.
     if (!values['dry-run']) await mode.verifyCheckout();
-    const gates = mode.gates;
     const enabledSocial = socialChannelsOf(config);
     const automaticDryRun =
       !values['dry-run'] && enabledSocial.length > 0 && channelsWithCredentials(enabledSocial, io.env).length === 0;
     const dryRun = values['dry-run'] === true || automaticDryRun;
 
-    const notes = [gates.description];
+    const notes = [mode.gates.description];
     if (automaticDryRun)
       notes.unshift(
         'No credentials for any network are set: this is a dry run. Nothing is sent and nothing is recorded.',
@@ -94,7 +102,7 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
 
     // Files named like CRISIS that stop nothing: said in the log and the job summary, never silently.
     try {
-      for (const miss of (await gates.nearMisses?.()) ?? []) notes.push(`Warning: ${nearMissLine(miss)}.`);
+      for (const miss of (await mode.gates.nearMisses?.()) ?? []) notes.push(`Warning: ${nearMissLine(miss)}.`);
     } catch (error) {
       notes.push(`Warning: could not look for misspelled or misplaced CRISIS files (${(error as Error).message}).`);
     }
@@ -109,96 +117,82 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     out(`Publishing at ${formatLocal(now, zone)} (${zone})`);
     for (const note of notes) out(`  ${note}`);
 
-    // Fail closed: if it cannot be told whether there is a crisis, nothing is published.
-    let crisis: CrisisNotice | null;
-    try {
-      crisis = await mode.crisisAtStart();
-    } catch (error) {
-      crisis = {
-        reason: `could not check for a CRISIS (${(error as Error).message}); nothing is published until it can`,
-        unknown: true,
-      };
-    }
-    let ledgerText = '';
-    try {
-      ledgerText = await mode.ledgerText();
-    } catch (error) {
-      // A ledger that was tampered with stops the run, crisis or not: it must be seen.
-      if (error instanceof ContentError) throw error;
-      // Without the ledger nothing can be known to be unsent; in a crisis nothing is sent anyway.
-      if (crisis === null)
-        throw new EnvironmentError(`could not read the ledger (${(error as Error).message}); nothing was sent`);
-    }
-    const ledger = summarizeLedger(readableLedgerRecords(ledgerText));
-    const approvals = crisis === null ? await mode.approvals(repo.items, now) : new Map();
-
     const firstError = new Map<string, string>();
     for (const p of itemProblems)
       if (p.severity === 'error' && !firstError.has(p.file)) firstError.set(p.file, `${p.line}:${p.col} ${p.message}`);
-    const planInputs: PlanInputs = {
-      items: repo.items,
-      ledger,
-      now,
-      crisis: crisis?.reason ?? null,
-      invalid: firstError,
-      approvals,
-      compose: { siteUrl: config.site.url, utm: config.policies.utm },
-      enabled: config.channels,
-      limits: channelLimitsOf(config),
-      postFiles: postFilesOf(io.cwd, repo.items),
-    };
-    let plan = planPublish(planInputs);
 
     // Said in the log as it happens, and with the run's notes in the job summary.
     const tell = (line: string) => {
       out(`  ${line}`);
       notes.push(line);
     };
-    const deps: ApplyDeps = {
-      // A network's client library loads when its queue first needs it, and only then.
-      // The same per-request limit for every network as for the run's own deadline on each request.
-      channel: channelLoader(io.env, {
-        timeoutMs,
-        language: config.site.language,
-        limits: channelLimitsOf(config),
-        notice: tell,
-      }),
-      siteUrl: config.site.url,
+    // One clock per run: it starts at the run's moment (--now, POSTGATE_NOW or the machine's) and
+    // runs on with the machine, so a waiting run and the lateness it records never mix two clocks.
+    const started = performance.now();
+    const clock = () => now + Math.round(performance.now() - started);
+    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    const pass: PassContext = {
+      mode,
       dryRun,
-      gates,
-      ledger: mode.store(ledgerText, tell),
-      now,
-      machineClock: () => machineTime(Date.now()),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      readImages: async (images) =>
-        images.map((image) => {
-          const bytes = new Uint8Array(readFileSync(join(io.cwd, image.path!)));
-          const type = sniffImageType(bytes.subarray(0, 256));
-          return { path: image.path!, alt: image.alt, mime: type ? MIME[type] : 'application/octet-stream', bytes };
-        }),
-      timeoutMs,
-      maxRateLimitWaitMs: 60_000,
-      maxTries: 3,
-      retryBaseMs: 500,
-      log: out,
+      tell,
+      paused: (notice) => out(`  Paused by CRISIS: ${crisisLine(notice)}`),
+      plan: {
+        items: repo.items,
+        invalid: firstError,
+        compose: { siteUrl: config.site.url, utm: config.policies.utm },
+        enabled: config.channels,
+        limits: channelLimitsOf(config),
+        postFiles: postFilesOf(io.cwd, repo.items),
+      },
+      deps: (passNow, ledger) => ({
+        // A network's client library loads when its queue first needs it, and only then.
+        // The same per-request limit for every network as for the run's own deadline on each request.
+        channel: channels,
+        siteUrl: config.site.url,
+        dryRun,
+        gates: mode.gates,
+        ledger,
+        now: passNow,
+        clock,
+        machineClock: () => machineTime(Date.now()),
+        sleep,
+        readImages: async (images) =>
+          images.map((image) => {
+            const bytes = new Uint8Array(readFileSync(join(io.cwd, image.path!)));
+            const type = sniffImageType(bytes.subarray(0, 256));
+            return { path: image.path!, alt: image.alt, mime: type ? MIME[type] : 'application/octet-stream', bytes };
+          }),
+        timeoutMs,
+        maxRateLimitWaitMs: 60_000,
+        maxTries: 3,
+        retryBaseMs: 500,
+        log: out,
+      }),
     };
+    const channels = channelLoader(io.env, {
+      timeoutMs,
+      language: config.site.language,
+      limits: channelLimitsOf(config),
+      notice: tell,
+    });
 
-    const results = crisis === null ? await applyReleases(plan.actions, deps) : [];
-    if (crisis === null) {
-      // Announcements of posts released just now are due now: plan again with the new records
-      // (in a dry run, as if the posts had been released).
-      const released = results
-        .filter((r) => r.outcome === 'released' || r.outcome === 'would-release')
-        .map((r) => r.item);
-      if (released.length) {
-        const after = dryRun ? ledger : summarizeLedger(readableLedgerRecords(await mode.ledgerText()));
-        if (dryRun) for (const id of released) after.releasedAt.set(id, now);
-        plan = planPublish({ ...planInputs, ledger: after });
-      }
-      results.push(...(await applySends(plan.actions, deps)));
-    } else {
-      out(`  Paused by CRISIS: ${crisisLine(crisis)}`);
-    }
+    const first = await publishPass(pass, now);
+    const passes = [first];
+    if (values.wait)
+      passes.push(
+        ...(await waitAndSend(now, first, {
+          policy: { ...PUBLISH_SCHEDULE, waitUpToMs: config.policies.waitUpTo },
+          clock,
+          sleep,
+          zone,
+          log: out,
+          verifyCheckout: () => mode.verifyCheckout(),
+          pass: (at) => publishPass(pass, at),
+          sayOnly: dryRun || values.now !== undefined,
+        })),
+      );
+    const results = passes.flatMap((p) => p.results);
+    const { plan, crisis } = passes.at(-1)!;
 
     const acted = new Set(results.map((r) => r.item));
     const held: HeldItem[] = [...plan.verdicts]
@@ -216,7 +210,9 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       );
     }
     writeStepOutputs(io.env, results);
-    return crisis?.unknown || results.some((r) => FAILING.includes(r.outcome)) ? EXIT.problems : EXIT.ok;
+    return passes.some((p) => p.crisis?.unknown) || results.some((r) => FAILING.includes(r.outcome))
+      ? EXIT.problems
+      : EXIT.ok;
   },
 };
 

@@ -2,6 +2,8 @@ import { idFromPath, channelsOf } from '../core/item.ts';
 import { type ApprovalVerdict, approvalKey, type ItemState } from '../core/item-state.ts';
 import { LEDGER_FILE, type LedgerSummary, summarizeLedger } from '../core/ledger.ts';
 import { postFilesOf } from '../repo/post-files.ts';
+import { formatDuration } from '../core/duration.ts';
+import { wentOutLate } from '../core/lateness.ts';
 import { planPublish } from '../core/plan.ts';
 import { formatLocal, formatUtc } from '../core/time-zone.ts';
 import { readableLedgerRecords } from '../repo/ledger-file.ts';
@@ -20,7 +22,13 @@ export interface QueueRow {
   channels: string[];
   state: ItemState;
   reason?: string;
+  /** Published items: how late they went out (the latest channel), when the ledger keeps it. */
+  lateMs?: number;
   file: string;
+}
+
+function wentOutLine(late: { lateMs: number; channel: string }): string {
+  return late.lateMs < 1_000 ? 'went out on time' : `went out ${formatDuration(late.lateMs)} late (${late.channel})`;
 }
 
 const LOCAL_VIEW_IN_ACTIONS =
@@ -72,10 +80,11 @@ Options:
     if (live?.ledgerError)
       ledgerNote.push(`error: ${live.ledgerError}; the states below follow this checkout's ledger, and nothing is due`);
     const crisis = live ? live.crisis : repo.crisis;
+    const ledger = live?.ledger ?? repo.ledger;
     // The publisher's own plan, so the queue shows exactly what a publish run would do.
     const plan = planPublish({
       items: repo.items,
-      ledger: live?.ledger ?? repo.ledger,
+      ledger,
       now,
       crisis,
       ...(live ? { approvals: live.approvals } : {}),
@@ -88,6 +97,7 @@ Options:
 
     const rows: (QueueRow & { sortAt: number })[] = repo.items.map((item) => {
       const verdict = plan.verdicts.get(item.id)!;
+      const late = verdict.state === 'published' ? wentOutLate(ledger, item.id, channelsOf(item)) : null;
       return {
         id: item.id,
         kind: item.kind,
@@ -100,6 +110,7 @@ Options:
         channels: [...channelsOf(item)],
         state: verdict.state,
         ...(verdict.reason ? { reason: verdict.reason } : {}),
+        ...(late ? { lateMs: late.lateMs, reason: wentOutLine(late) } : {}),
         ...(releasedAgain.has(item.id)
           ? { reason: 'edited since its release: the next run releases the approved edit' }
           : {}),

@@ -50,6 +50,13 @@ export const ledgerRecordSchema = z.object({
    */
   text: z.string().optional(),
   /**
+   * On `sent` records written since runs keep lateness on record: when the item was due (its
+   * publishAt, or for an announcement the moment its post went live), and when the network (or,
+   * for a blog post, the ledger) took it, by the run's clock. Their difference is how late it went out.
+   */
+  due: z.string().optional(),
+  sentAt: z.string().optional(),
+  /**
    * On blog `sent` records: the post's file and the git blob ids of it and of its cover (null: none).
    * The published site shows a post only while its files still have these bytes; an approved edit
    * is released again, as a new record. Releases written before these existed have none.
@@ -86,6 +93,9 @@ export interface SentPart {
   at: number;
   /** The exact text sent, when the record has it. */
   text?: string;
+  /** When it was due and when it went out (epoch ms), on records that keep them. */
+  due?: number;
+  sentAt?: number;
 }
 
 /** Where one item stands on one channel. */
@@ -172,6 +182,7 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
         at: Date.parse(r.at),
         ...(r.cid ? { cid: r.cid } : {}),
         ...(r.text !== undefined ? { text: r.text } : {}),
+        ...(r.due !== undefined && r.sentAt !== undefined ? { due: Date.parse(r.due), sentAt: Date.parse(r.sentAt) } : {}),
       });
       if (r.hash) byHash.set(`${r.channel}\u0000${r.hash}`, r.item);
       if (r.channel === 'blog' && !releasedAt.has(r.item)) releasedAt.set(r.item, Date.parse(r.at));

@@ -64,3 +64,10 @@ export function planWake(now: number, plan: Pick<Plan, 'actions' | 'verdicts'>, 
   const wakeAt = [...wakes].sort((a, b) => a - b);
   return { sendNow, wakeAt, until: wakeAt.at(-1) ?? now, missed: missed.sort(), leftFor };
 }
+
+/**
+ * The schedule publish.yml runs on: every 15 minutes (its cron), and GitHub may start a run up to
+ * about 15 minutes late on an ordinary day. tests/workflows.test.ts holds the cron and the job's
+ * timeout to these figures.
+ */
+export const PUBLISH_SCHEDULE = { intervalMs: 15 * 60_000, marginMs: 15 * 60_000 } as const;

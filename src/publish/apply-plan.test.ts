@@ -77,6 +77,7 @@ function deps(machineMs: number, finds: FindRequest[] = [], posts: PostRequest[]
     gates: { mode: 'local', description: '', crisis: async () => null },
     ledger: new LocalLedgerStore(root),
     now: NOW,
+    clock: () => NOW + 1_500,
     machineClock: () => machineTime(machineMs),
     sleep: async () => {},
     readImages: async () => [],
@@ -127,6 +128,15 @@ describe('one clock per run', () => {
         new Date(machineMs).toISOString(),
       ]);
       expect(planPublish(inputs(ledgerText())).verdicts.get(announce.id)?.state).toBe('published');
+
+      // Lateness is on record by the run's clock as it ran on, never the machine's date.
+      const iso = (ms: number) => new Date(ms).toISOString();
+      const sentRecords = records.filter((r) => r.type === 'sent');
+      expect(sentRecords.map((r) => [r.channel, r.due, r.sentAt])).toEqual([
+        ['blog', iso(NOW - HOUR), iso(NOW + 1_500)],
+        ['mastodon', iso(NOW), iso(NOW + 1_500)],
+      ]);
+      expect([released[0]?.lateMs, sent[0]?.lateMs]).toEqual([HOUR + 1_500, 1_500]);
     });
   }
 

@@ -65,11 +65,21 @@ export async function applyReleases(actions: readonly PublishAction[], deps: App
       results.push({ ...base, outcome: 'held', partsLive: 0, message: 'another run is releasing it right now' });
       continue;
     }
-    await deps.ledger.append({ ...record, type: 'sent', at });
+    // A first release keeps lateness on record; an approved edit released again is not late for anything.
+    const sentAt = deps.clock();
+    const lateness = action.again
+      ? {}
+      : { due: new Date(action.dueAt).toISOString(), sentAt: new Date(sentAt).toISOString() };
+    await deps.ledger.append({ ...record, type: 'sent', at, ...lateness });
     deps.log(
       `  blog     ${action.item.id}  ${action.again ? 'released again (edited and approved)' : 'released'}  ${url}`,
     );
-    results.push({ ...base, outcome: 'released', partsLive: 1 });
+    results.push({
+      ...base,
+      outcome: 'released',
+      partsLive: 1,
+      ...(action.again ? {} : { lateMs: Math.max(0, sentAt - action.dueAt) }),
+    });
   }
   return results;
 }

@@ -1,3 +1,4 @@
+import { formatDuration } from '../core/duration.ts';
 import type { ActionResult } from './results.ts';
 
 /**
@@ -24,9 +25,15 @@ const LABEL: Record<ActionResult['outcome'], string> = {
 
 function detail(r: ActionResult): string {
   const parts = r.parts > 1 ? `${r.partsLive}/${r.parts} parts live` : '';
-  return [parts, r.message ?? (r.outcome === 'sent' || r.outcome === 'released' ? r.url : '')]
+  return [parts, r.message ?? (r.outcome === 'sent' || r.outcome === 'released' ? r.url : ''), lateness(r)]
     .filter(Boolean)
     .join('; ');
+}
+
+/** How late it went out, when it went out in this run: every send's lateness is on record and said. */
+export function lateness(r: Pick<ActionResult, 'lateMs'>): string {
+  if (r.lateMs === undefined) return '';
+  return r.lateMs < 1_000 ? 'on time' : `${formatDuration(r.lateMs)} late`;
 }
 
 export function summaryText(results: readonly ActionResult[], held: readonly HeldItem[]): string[] {
@@ -61,7 +68,7 @@ export function summaryMarkdown(
       const link =
         (r.outcome === 'sent' || r.outcome === 'released') && r.url ? `[${escapeCell(r.url)}](${r.url})` : '';
       lines.push(
-        `| ${LABEL[r.outcome]} | ${r.channel} | \`${escapeCell(r.item)}\` | ${escapeCell([r.parts > 1 ? `${r.partsLive}/${r.parts} parts live` : '', r.message ?? link].filter(Boolean).join('; '))} |`,
+        `| ${LABEL[r.outcome]} | ${r.channel} | \`${escapeCell(r.item)}\` | ${escapeCell([r.parts > 1 ? `${r.partsLive}/${r.parts} parts live` : '', r.message ?? link, lateness(r)].filter(Boolean).join('; '))} |`,
       );
     }
     lines.push('');

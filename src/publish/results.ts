@@ -21,6 +21,8 @@ export interface ActionResult {
   parts: number;
   url?: string;
   message?: string;
+  /** How long after its due time it went out, when it went out in this run (its first part). */
+  lateMs?: number;
   /** For failures from a network: its kind (see ChannelError), e.g. `auth`. */
   failure?: string;
 }

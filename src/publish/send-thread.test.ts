@@ -64,6 +64,7 @@ function run(failures: ChannelError[]) {
     gates: { mode: 'local', description: '', crisis: async () => null },
     ledger,
     now: action.dueAt,
+    clock: () => action.dueAt,
     machineClock: () => machineTime(action.dueAt),
     sleep: async () => {},
     readImages: async () => [],

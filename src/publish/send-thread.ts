@@ -23,8 +23,13 @@ import { crashPoint } from './crash-points.ts';
 export interface SendDeps {
   gates: Gates;
   ledger: LedgerStore;
-  /** The run's clock (epoch ms): every record's `at`. */
+  /** The run's clock (epoch ms) at the plan: every record's `at`, what the planner compares. */
   now: number;
+  /**
+   * The run's clock as it runs on (epoch ms): `now` plus the time elapsed since. A `sent` record
+   * keeps it as `sentAt`, beside `due`, so that how late each post went out is on record.
+   */
+  clock: () => number;
   /** The machine's clock, read at each request: only for finding a post that may have been made. */
   machineClock: () => MachineTime;
   sleep: (ms: number) => Promise<void>;
@@ -95,13 +100,18 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
       machineAt: new Date(deps.machineClock().machineMs).toISOString(),
       hash: part.hash,
     });
+  let lateMs: number | undefined;
   const recordSent = async (part: PlannedPart, post: RemotePost) => {
+    const sentAt = deps.clock();
+    if (part.index === 0) lateMs = Math.max(0, sentAt - action.dueAt);
     // The exact text, sent now or found: the ledger says what was said, and retract checks it.
     await record('sent', part, {
       remoteId: post.id,
       url: post.url,
       ...(post.cid ? { cid: post.cid } : {}),
       text: part.text,
+      due: new Date(action.dueAt).toISOString(),
+      sentAt: new Date(sentAt).toISOString(),
     });
     deps.log(`  ${action.channel.padEnd(8)} ${item.id}  part ${part.index + 1}/${parts.length}  sent  ${post.url}`);
   };
@@ -155,7 +165,13 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
       root ??= post;
       live++;
     }
-    return { ...base, outcome: 'sent', partsLive: live, url: root?.url ?? '' };
+    return {
+      ...base,
+      outcome: 'sent',
+      partsLive: live,
+      url: root?.url ?? '',
+      ...(lateMs !== undefined ? { lateMs } : {}),
+    };
   } catch (error) {
     if (error instanceof Stop) {
       deps.log(`  ${action.channel.padEnd(8)} ${item.id}  ${error.result.outcome}: ${error.result.message}`);

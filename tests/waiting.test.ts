@@ -1,0 +1,131 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCliAsync } from './helpers/cli.ts';
+import { startGitHubWorld, type GitHubWorld } from './helpers/github-world.ts';
+
+/**
+ * Waiting runs (`publish --wait`), in GitHub mode against the fakes: the run's clock starts at
+ * POSTGATE_NOW and runs on with the machine, so items due a few seconds after it are waited for
+ * for real. What is asserted is order and gates (never before its time; CRISIS and main read
+ * again at each wake), not how many seconds anything took.
+ */
+const START = '2030-03-04T09:29:58Z';
+const at = (seconds: number) => new Date(Date.parse(START) + seconds * 1000).toISOString().replace('.000', '');
+
+let w: GitHubWorld;
+beforeEach(async () => {
+  w = await startGitHubWorld();
+});
+afterEach(() => w.stop());
+
+function social(name: string, dueIn: number, text: string): Record<string, string> {
+  return {
+    [`content/social/${name}.md`]: `---\npublishAt: ${at(dueIn)}\nchannels: [mastodon, bluesky]\n---\n${text}\n`,
+  };
+}
+
+const publish = (args: string[], env: Record<string, string> = {}) =>
+  runCliAsync(['publish', ...args], { cwd: w.dir, env: { ...w.env, POSTGATE_NOW: START, ...env } });
+
+/** Resolves once the ledger branch has a `sent` record of `item`. */
+async function whenSent(item: string): Promise<void> {
+  while (!w.ledger().some((r) => r.type === 'sent' && r.item === item)) await new Promise((r) => setTimeout(r, 20));
+}
+
+describe('publish --wait', () => {
+  it('sends each item at its moment, never before, keeps due and sent times on record, and leaves later ones', async () => {
+    w.mergeReviewed(
+      {
+        ...social('first', 2, 'Doors open at 9:30.'),
+        ...social('second', 4, 'Second shift starts now.'),
+        ...social('tonight', 2 * 3600, 'See you tonight.'),
+      },
+      'intern',
+      ['amira'],
+    );
+    const r = await publish(['--wait']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Waiting until 2030-03-04 10:30 \+01:00 for 1 item due then \(social\/first\)/);
+    expect(r.stdout).toMatch(/Waiting until 2030-03-04 10:30 \+01:00 for 1 item due then \(social\/second\)/);
+    expect(r.stdout).toContain('Left to a later run: the next item is due at 2030-03-04 12:29 +01:00');
+
+    const sent = w.ledger().filter((rec) => rec.type === 'sent');
+    expect(sent.map((rec) => `${rec.item}:${rec.channel}`).sort()).toEqual([
+      'social/first:bluesky',
+      'social/first:mastodon',
+      'social/second:bluesky',
+      'social/second:mastodon',
+    ]);
+    for (const rec of sent) {
+      const due = rec.item === 'social/first' ? at(2) : at(4);
+      expect(rec.due).toBe(new Date(due).toISOString());
+      // Not a moment early, by the run's clock: neither the pass that sent it nor the send itself.
+      expect(Date.parse(rec.at)).toBeGreaterThanOrEqual(Date.parse(due));
+      expect(Date.parse(rec.sentAt!)).toBeGreaterThanOrEqual(Date.parse(due));
+    }
+    // Each went out in its own pass, the second after the first.
+    const firstAt = Math.max(...sent.filter((s) => s.item === 'social/first').map((s) => Date.parse(s.sentAt!)));
+    const secondAt = Math.min(...sent.filter((s) => s.item === 'social/second').map((s) => Date.parse(s.sentAt!)));
+    expect(secondAt).toBeGreaterThan(firstAt);
+    // The summary says how late each went out.
+    expect(r.stdout).toMatch(/sent\s+mastodon\s+social\/first\s+\S+; (on time|\d+s late)/);
+  });
+
+  it('reads CRISIS again at each wake: one committed during the wait stops what was due after it', async () => {
+    w.mergeReviewed(
+      { ...social('first', 2, 'Doors open at 9:30.'), ...social('second', 6, 'Second shift starts now.') },
+      'intern',
+      ['amira'],
+    );
+    const summary = join(w.dir, 'summary.md');
+    const run = publish(['--wait'], { GITHUB_STEP_SUMMARY: summary });
+    await whenSent('social/first');
+    w.gh.commit({ files: { CRISIS: 'Flooding in the valley\n' }, author: 'amira', message: 'crisis on' });
+    const r = await run;
+    expect(r.stdout).toContain('Paused by CRISIS: Flooding in the valley');
+    expect(w.ledger().filter((rec) => rec.item === 'social/second')).toEqual([]);
+    expect(w.n.mastodon.statuses.map((s) => s.text)).toEqual([expect.stringContaining('Doors open')]);
+    expect(readFileSync(summary, 'utf8')).toContain('Postgate: paused by CRISIS');
+  });
+
+  it('stops waiting when main moves on during the wait: what is on disk is no longer main', async () => {
+    w.mergeReviewed(
+      { ...social('first', 2, 'Doors open at 9:30.'), ...social('second', 6, 'Second shift starts now.') },
+      'intern',
+      ['amira'],
+    );
+    const run = publish(['--wait'], { GITHUB_SHA: w.gh.head('main'), GITHUB_REF: 'refs/heads/main' });
+    await whenSent('social/first');
+    w.mergeReviewed({ ...social('second', 6, 'Second shift starts at ten.') }, 'intern', ['amira']);
+    const r = await run;
+    expect(r.stdout).toMatch(
+      /Stopped waiting: main moved on since this run checked out .*What is left goes out at the next run/,
+    );
+    expect(w.ledger().filter((rec) => rec.item === 'social/second')).toEqual([]);
+  });
+
+  it('with --now or --dry-run says when it would wake, and waits for nothing', async () => {
+    w.mergeReviewed({ ...social('first', 120, 'Doors open soon.') }, 'intern', ['amira']);
+    for (const args of [
+      ['--wait', '--now', START],
+      ['--wait', '--dry-run'],
+    ]) {
+      const r = await publish(args);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/Would wait until 2030-03-04 10:31 \+01:00 for 1 item due then \(social\/first\)/);
+      expect(w.ledger()).toEqual([]);
+    }
+  });
+
+  it('waits for nothing without --wait, nor with policies.waitUpTo 0m', async () => {
+    w.mergeReviewed({ ...social('first', 2, 'Doors open at 9:30.') }, 'intern', ['amira']);
+    expect((await publish([])).stdout).not.toContain('Waiting until');
+    const config = join(w.dir, 'postgate.config.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('  staleAfter: 6h', '  waitUpTo: 0m\n  staleAfter: 6h'));
+    const r = await publish(['--wait']);
+    expect(r.stdout).not.toContain('Waiting until');
+    expect(w.ledger().filter((rec) => rec.type === 'sent')).toEqual([]);
+  });
+});
