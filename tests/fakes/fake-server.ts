@@ -58,10 +58,13 @@ export class FakeServer {
     this.route = route;
   }
 
-  /** Starts listening on 127.0.0.1 and returns the base URL, e.g. http://127.0.0.1:41234 */
-  async start(): Promise<string> {
+  /**
+   * Starts listening on 127.0.0.1 and returns the base URL, e.g. http://127.0.0.1:41234. `port`: the
+   * one it had before a stop, for a fake that goes down (connections refused) and comes back.
+   */
+  async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     return this.url;
   }
 
