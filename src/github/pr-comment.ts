@@ -69,7 +69,7 @@ export async function upsertPreviewComment(gh: GitHubRepo, pullNumber: number, b
  * token GitHub Actions gives a workflow is an app's installation token, which may not read
  * `/user` (403) and writes as github-actions[bot].
  */
-async function tokenLogin(gh: GitHubRepo): Promise<string> {
+export async function tokenLogin(gh: GitHubRepo): Promise<string> {
   try {
     const { data } = await gh.octokit.rest.users.getAuthenticated(requestOptions(gh));
     return data.login;

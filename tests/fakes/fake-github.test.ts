@@ -329,7 +329,7 @@ describe('FakeGitHub access and faults', () => {
     expect(
       (await failure(octokit.rest.repos.getContent({ owner: 'someone', repo: 'journal', path: 'README.md' }))).status,
     ).toBe(404);
-    const unknown = await failure(octokit.request('GET /repos/{owner}/{repo}/issues', repo));
+    const unknown = await failure(octokit.request('GET /repos/{owner}/{repo}/milestones', repo));
     expect(unknown.status).toBe(404);
     const bearer = await fetch(`${fake.url}/repos/riverside/journal`, {
       headers: { authorization: `Bearer ${fake.token}` },

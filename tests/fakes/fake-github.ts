@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FakeService, jsonBody, type FakeResponse, type RecordedRequest } from './fake-server.ts';
+import { FakeIssues } from './fake-github-issues.ts';
 import { fakeUserId, FakeRepoSettings } from './fake-github-settings.ts';
 
 /**
@@ -182,6 +183,11 @@ export class FakeGitHub extends FakeService {
    * visibility and plan that decide which GitHub offers): tests/fakes/fake-github-settings.ts.
    */
   readonly settings: FakeRepoSettings = new FakeRepoSettings(this);
+  /**
+   * Issues (the publishing dashboard), numbered with the pull requests, and the token's `issues`
+   * permission: tests/fakes/fake-github-issues.ts.
+   */
+  readonly issues: FakeIssues = this.issuesOf();
   /** Every file content ever committed, by its git blob id (`GET /git/blobs/{sha}`). */
   private readonly blobs = new Map<string, FakeFile>();
   /**
@@ -331,7 +337,7 @@ export class FakeGitHub extends FakeService {
     const commits = this.commitsBetween(this.head(base), headSha);
     if (commits.length === 0) throw new Error(`No commits between ${base} and ${options.branch}`);
     const pull: FakePullRequest = {
-      number: this.pulls.length + 1,
+      number: this.issues.nextNumber(),
       title: options.title,
       user: { login: options.author },
       head: { ref: options.branch, sha: headSha },
@@ -458,6 +464,31 @@ export class FakeGitHub extends FakeService {
     const pull = this.pulls.find((p) => p.number === number);
     if (!pull) throw new Error(`no pull request #${number}`);
     return pull;
+  }
+
+  private issuesOf(): FakeIssues {
+    const gh = this;
+    return new FakeIssues({
+      get owner() {
+        return gh.owner;
+      },
+      get repo() {
+        return gh.repo;
+      },
+      get url() {
+        return gh.url;
+      },
+      get actor() {
+        return gh.actor;
+      },
+      get pulls() {
+        return gh.pulls;
+      },
+      now: () => gh.now(),
+      userJson: (login) => gh.user(login),
+      associationOf: (login) => gh.association(login),
+      paginate: (request, items) => gh.paginate(request, items),
+    });
   }
 
   // ---- The git model ----
@@ -644,6 +675,8 @@ export class FakeGitHub extends FakeService {
       if (id === 'comments' && sub && /^\d+$/.test(sub)) return this.issueComment(request, Number(sub));
       if (id && /^\d+$/.test(id) && sub === 'comments') return this.issueComments(request, Number(id));
     }
+    const issues = this.issues.route(request, rest);
+    if (issues) return issues;
     // ---- Repository settings (setup, doctor): fake-github-settings.ts ----
     const settings = this.settings.route(request, rest);
     if (settings) return settings;

@@ -1,0 +1,72 @@
+import { channelName } from './dashboard-gantt.ts';
+import { codeText, linkTo } from './markdown-text.ts';
+import { formatLocal } from './time-zone.ts';
+
+/**
+ * The dashboard's "what went out": the ledger's `sent` records of the last 7 days, one line per item
+ * and channel (a thread once, with how many of its parts are live), newest first, linked to the post
+ * (a blog post's record holds its address on the site). A retraction since is said, and unlinked.
+ */
+export const RECENT_DAYS = 7;
+const DAY_MS = 86_400_000;
+
+/** What the lines need of a ledger record (src/core/ledger.ts). */
+export interface SentRecord {
+  type: string;
+  item: string;
+  channel: string;
+  part: number;
+  parts: number;
+  url: string;
+  at: string;
+}
+
+interface SentGroup {
+  item: string;
+  channel: string;
+  at: number;
+  url: string;
+  parts: Set<number>;
+  of: number;
+  retracted: boolean;
+}
+
+function sentGroups(records: readonly SentRecord[], now: number): SentGroup[] {
+  const since = now - RECENT_DAYS * DAY_MS;
+  const groups = new Map<string, SentGroup>();
+  for (const r of records) {
+    const key = `${r.item}\u0000${r.channel}`;
+    const at = Date.parse(r.at);
+    if (r.type === 'retracted') {
+      const group = groups.get(key);
+      if (group) group.retracted = true;
+      continue;
+    }
+    if (r.type !== 'sent' || !(at >= since && at <= now)) continue;
+    let group = groups.get(key);
+    if (!group || group.retracted)
+      groups.set(
+        key,
+        (group = { item: r.item, channel: r.channel, at, url: '', parts: new Set(), of: r.parts, retracted: false }),
+      );
+    group.at = Math.max(group.at, at);
+    group.of = r.parts;
+    group.parts.add(r.part);
+    if (r.part === 0 || !group.url) group.url = r.url;
+  }
+  return [...groups.values()].sort((a, b) => b.at - a.at || (a.item < b.item ? -1 : 1));
+}
+
+/** One line per item and channel, newest first, at most `rows` of them. */
+export function sentLines(records: readonly SentRecord[], now: number, zone: string, rows: number): string[] {
+  const groups = sentGroups(records, now);
+  if (groups.length === 0) return [`Nothing went out in the last ${RECENT_DAYS} days.`];
+  const lines = groups.slice(0, rows).map((g) => {
+    const where = g.retracted || !g.url ? channelName(g.channel) : linkTo(channelName(g.channel), g.url);
+    const verb = g.channel === 'blog' ? 'released on' : 'on';
+    const parts = g.of > 1 ? ` (${g.parts.size}/${g.of} parts)` : '';
+    return `- ${formatLocal(g.at, zone)}: ${codeText(g.item)} ${verb} ${where}${parts}${g.retracted ? ', since retracted' : ''}`;
+  });
+  if (groups.length > rows) lines.push(`- … and ${groups.length - rows} more in the ledger.`);
+  return lines;
+}

@@ -1,0 +1,176 @@
+import { channelName, ganttLeftOut, scheduleEntries, scheduleGantt, WINDOW_DAYS } from './dashboard-gantt.ts';
+import { formatDuration } from './duration.ts';
+import type { Item } from './item.ts';
+import type { StateVerdict } from './item-state.ts';
+import { RECENT_DAYS, type SentRecord, sentLines } from './dashboard-sent.ts';
+import { codeText, linkTo, plainText } from './markdown-text.ts';
+import { formatLocal } from './time-zone.ts';
+
+/**
+ * The publishing dashboard: one GitHub issue that every publish run keeps current (as Renovate's
+ * Dependency Dashboard does), so the owner sees what needs them without opening the Actions tab.
+ * What needs attention comes first (CRISIS, networks without working credentials, failures, held
+ * and missed items), then what went out in the last 7 days, then the next 14 days as a chart.
+ * Pure: the run's clock, its results and the ledger's records go in, the issue's Markdown comes out.
+ * Every text a writer or a network controls goes through markdown-text.ts or the chart's own rule.
+ */
+export const DASHBOARD_MARKER = '<!-- postgate:dashboard -->';
+/** Ends the line that says when the issue was written: the only line that changes with every run. */
+const STAMP = '<!-- postgate:updated -->';
+const DAY_MS = 86_400_000;
+/** Rows per list: the issue stays readable. */
+const MAX_ROWS = 50;
+/** GitHub refuses an issue body over 65,536 characters; escaping can make a row long, so fewer rows then. */
+const MAX_BODY = 60_000;
+
+export interface DashboardInput {
+  /** The run's clock. */
+  now: number;
+  zone: string;
+  crisis: { reason: string; unknown?: boolean; author?: string | null; at?: string | null } | null;
+  /** Items due but not sent, and why (the run's held list: held, stale, failed). */
+  held: readonly { item: string; state: string; reason: string }[];
+  /** This run's outcomes (src/publish/results.ts). */
+  results: readonly { item: string; channel: string; outcome: string; message?: string; failure?: string }[];
+  /** Enabled networks whose credentials are not all set, with the variables missing. */
+  missingCredentials: readonly { channel: string; variables: readonly string[] }[];
+  items: readonly Item[];
+  verdicts: ReadonlyMap<string, StateVerdict>;
+  /** Channels the config enables. */
+  enabled: readonly string[];
+  /** The ledger's records, oldest first. */
+  records: readonly SentRecord[];
+  /** This run's page on GitHub, when known. */
+  runUrl: string | null;
+}
+
+const local = (input: DashboardInput, ms: number) => formatLocal(ms, input.zone);
+
+function crisisSection(input: DashboardInput): string {
+  const { crisis } = input;
+  if (crisis === null) return '**CRISIS:** off. Due items go out as their time comes.';
+  if (crisis.unknown)
+    return `> [!CAUTION]\n> **CRISIS could not be checked**, so nothing is published until it can: ${plainText(crisis.reason)}`;
+  const at = crisis.at ? Date.parse(crisis.at) : Number.NaN;
+  const since = [
+    Number.isFinite(at) ? `since ${local(input, at)}` : '',
+    crisis.author ? `by ${plainText(crisis.author, 60)}` : '',
+  ].filter(Boolean);
+  return [
+    '> [!CAUTION]',
+    `> **CRISIS is on**${since.length ? ` (${since.join(', ')})` : ''}: nothing is published, the blog included, until the CRISIS file is removed from main.`,
+    `> Reason: ${plainText(crisis.reason)}`,
+  ].join('\n');
+}
+
+/** Each line one thing the owner should act on, most urgent first. */
+function attentionLines(input: DashboardInput, rows: number): string[] {
+  const credentials: string[] = [];
+  const failed: string[] = [];
+  const held: string[] = [];
+  const missed: string[] = [];
+  const deferred: string[] = [];
+  for (const { channel, variables } of input.missingCredentials)
+    credentials.push(
+      `**Credentials missing** for ${channelName(channel)}: ${variables.map((v) => codeText(v)).join(', ')} not set in the publish environment; nothing is sent there.`,
+    );
+  for (const r of input.results) {
+    const where = `${codeText(r.item)} on ${channelName(r.channel)}`;
+    const why = r.message ? `: ${plainText(r.message)}` : '';
+    if (r.failure === 'auth')
+      credentials.push(`**Credentials rejected** by ${channelName(r.channel)} (${where})${why}`);
+    else if (r.outcome === 'failed' || r.outcome === 'not-configured') failed.push(`**Failed** ${where}${why}`);
+    else if (r.outcome === 'held') held.push(`**Held** ${where}${why}`);
+    else if (r.outcome === 'deferred') deferred.push(`**Deferred** to the next run: ${where}${why}`);
+  }
+  const items = new Map(input.items.map((i) => [i.id, i]));
+  let olderMissed = 0;
+  for (const h of input.held) {
+    if (h.state !== 'stale') {
+      (h.state === 'failed' ? failed : held).push(
+        `**${h.state === 'failed' ? 'Failed' : 'Held'}** ${codeText(h.item)}: ${plainText(h.reason)}`,
+      );
+      continue;
+    }
+    // Missed: said with its due time rather than "due 3h ago", which would change with every run.
+    const dueAt = input.verdicts.get(h.item)?.dueAt ?? null;
+    if (dueAt !== null && dueAt < input.now - WINDOW_DAYS * DAY_MS) {
+      olderMissed++;
+      continue;
+    }
+    const window = items.get(h.item)?.staleAfterMs;
+    missed.push(
+      `**Missed** ${codeText(h.item)}: due ${dueAt === null ? 'earlier' : local(input, dueAt)}${window ? `, past its ${formatDuration(window)} window` : ''}; it is not sent late. Reschedule it in a pull request to send it.`,
+    );
+  }
+  const lines = [...credentials, ...failed, ...held, ...missed, ...deferred];
+  const shown = lines.slice(0, rows).map((line) => `- ${line}`);
+  if (lines.length > rows) shown.push(`- … and ${lines.length - rows} more: the run's job summary lists them all.`);
+  if (olderMissed)
+    shown.push(
+      `- ${olderMissed} item${olderMissed === 1 ? '' : 's'} missed more than ${WINDOW_DAYS} days ago ${olderMissed === 1 ? 'is' : 'are'} not listed: \`postgate queue\` shows ${olderMissed === 1 ? 'it' : 'them'}.`,
+    );
+  return shown;
+}
+
+function scheduleLines(input: DashboardInput): string[] {
+  const acted = new Set(
+    input.results.filter((r) => r.outcome === 'sent' || r.outcome === 'released').map((r) => r.item),
+  );
+  const entries = scheduleEntries(
+    input.now,
+    input.zone,
+    input.items.filter((i) => !acted.has(i.id)),
+    input.verdicts,
+    input.enabled,
+  );
+  const gantt = scheduleGantt(input.now, input.zone, entries);
+  if (gantt === null) return [`Nothing is scheduled in the next ${WINDOW_DAYS} days.`];
+  const leftOut = ganttLeftOut(entries);
+  return [
+    gantt,
+    ...(leftOut ? [`${leftOut} more posts in these days are not drawn; \`postgate queue\` lists them.`] : []),
+  ];
+}
+
+export function dashboardMarkdown(input: DashboardInput): string {
+  let body = '';
+  for (const rows of [MAX_ROWS, 20, 5, 1]) {
+    body = render(input, rows);
+    if (body.length <= MAX_BODY) break;
+  }
+  return body;
+}
+
+function render(input: DashboardInput, rows: number): string {
+  const attention = attentionLines(input, rows);
+  const run = input.runUrl ? ` by ${linkTo('this publish run', input.runUrl)}` : '';
+  return [
+    DASHBOARD_MARKER,
+    crisisSection(input),
+    '## Needs attention',
+    attention.length ? attention.join('\n') : 'Nothing needs attention.',
+    `## Sent in the last ${RECENT_DAYS} days`,
+    sentLines(input.records, input.now, input.zone, rows).join('\n'),
+    `## Next ${WINDOW_DAYS} days (${plainText(input.zone)} time)`,
+    scheduleLines(input).join('\n\n'),
+    '---',
+    // The marker ends the line: a line that starts with an HTML comment is raw HTML to GitHub (no link).
+    `_Updated ${local(input, input.now)}${run}._ ${STAMP}`,
+    '_Postgate keeps this issue current from every publish run and edits it only when something above changes. `dashboard: { enabled: false }` in postgate.config.yaml turns it off._',
+  ]
+    .join('\n\n')
+    .concat('\n');
+}
+
+/** The same dashboard, but for the line that says when it was written: no edit is worth making. */
+export function sameDashboard(a: string, b: string): boolean {
+  const withoutStamp = (body: string) =>
+    body
+      .replace(/\r\n/g, '\n')
+      .split('\n')
+      .filter((line) => !line.trimEnd().endsWith(STAMP))
+      .join('\n')
+      .trim();
+  return withoutStamp(a) === withoutStamp(b);
+}

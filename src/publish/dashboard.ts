@@ -1,0 +1,109 @@
+import { appendFileSync } from 'node:fs';
+import type { Env } from '../channels/channel.ts';
+import { redactSecrets } from '../channels/channel-error.ts';
+import { channelsWithCredentials, REQUIRED_VARIABLES, SECRET_VARIABLES } from '../channels/credentials.ts';
+import { socialChannelsOf, type Config } from '../core/config-schema.ts';
+import { dashboardMarkdown } from '../core/dashboard.ts';
+import type { Item } from '../core/item.ts';
+import type { StateVerdict } from '../core/item-state.ts';
+import { parseLedgerText, readLedger } from '../repo/ledger-file.ts';
+import type { CrisisNotice } from './mode.ts';
+import type { HeldItem } from './report.ts';
+import type { ActionResult } from './results.ts';
+
+/**
+ * The end of a publish run on GitHub: the dashboard issue brought up to date (src/core/dashboard.ts
+ * says what it shows, src/github/dashboard-issue.ts how it is found). It never fails the run: a token
+ * without `issues: write`, or a GitHub that does not answer, is said in the log and the job summary.
+ * Nothing happens locally (no GITHUB_TOKEN), with `dashboard.enabled: false`, or in a --dry-run. A run
+ * that is a dry run only because no network has credentials does update it: that is what it is for.
+ */
+export interface DashboardRun {
+  config: Config;
+  /** The run's clock as the run ends. */
+  now: number;
+  /** The CRISIS as the run's last pass found it. */
+  crisis: CrisisNotice | null;
+  results: readonly ActionResult[];
+  held: readonly HeldItem[];
+  verdicts: ReadonlyMap<string, StateVerdict>;
+  items: readonly Item[];
+  /** The checkout: its copy of the ledger stands in while the ledger has no branch of its own. */
+  cwd: string;
+  /** `--dry-run` was given. */
+  dryRun: boolean;
+  env: Env;
+  /** The run's log (already redacting secrets). */
+  out: (line: string) => void;
+}
+
+export async function updateDashboard(run: DashboardRun): Promise<void> {
+  const { env } = run;
+  if (!run.config.dashboard.enabled || !env.GITHUB_TOKEN) return;
+  const say = (line: string) => {
+    run.out(`  ${line}`);
+    if (env.GITHUB_STEP_SUMMARY)
+      appendFileSync(
+        env.GITHUB_STEP_SUMMARY,
+        `> ${redactSecrets(
+          line,
+          SECRET_VARIABLES.map((n) => env[n]),
+        )}\n\n`,
+      );
+  };
+  if (run.dryRun) return say('Dry run: would update the dashboard issue.');
+  try {
+    const [{ githubFromEnv }, { ledgerOnItsBranch, upsertDashboardIssue }] = await Promise.all([
+      import('../github/client.ts'),
+      import('../github/dashboard-issue.ts'),
+    ]);
+    const gh = githubFromEnv(env, { timeoutMs: 10_000 });
+    if (!gh) return;
+    const body = dashboardMarkdown({
+      now: run.now,
+      zone: run.config.site.timeZone,
+      crisis: run.crisis,
+      held: run.held,
+      results: run.results,
+      missingCredentials: missingCredentials(run.config, env),
+      items: run.items,
+      verdicts: run.verdicts,
+      enabled: run.config.channels,
+      // The run checked the ledger before it sent anything; here it only shows what went out.
+      // Until the ledger has moved to its branch (nothing recorded on GitHub yet), the checkout's copy is it.
+      records: parseLedgerText(
+        (await ledgerOnItsBranch(gh)) ?? (await readLedger(run.cwd).catch(() => null))?.text ?? '',
+      ).records,
+      runUrl: runUrlOf(env),
+    });
+    const result = await upsertDashboardIssue(gh, { title: run.config.dashboard.title, body });
+    if (result.kind === 'no-access')
+      return say(
+        `Note: the dashboard issue was not updated: the token may not write issues here (${result.status}: ${result.message}). Give the publish job \`issues: write\` (README: Publishing dashboard), or set dashboard.enabled: false.`,
+      );
+    const closed = result.closed ? ' (closed: reopen it to see it among open issues)' : '';
+    say(`Dashboard: issue #${result.number} ${result.kind}${closed}: ${result.url}`);
+  } catch (error) {
+    say(
+      `Warning: could not update the dashboard issue (${(error as Error).message.split('\n')[0]}); nothing else is affected.`,
+    );
+  }
+}
+
+/** Enabled networks with credentials not all set, and which variables are missing. */
+function missingCredentials(config: Config, env: Env): { channel: string; variables: string[] }[] {
+  const enabled = socialChannelsOf(config);
+  const ready = new Set(channelsWithCredentials(enabled, env));
+  return enabled
+    .filter((channel) => !ready.has(channel))
+    .map((channel) => ({ channel, variables: REQUIRED_VARIABLES[channel].filter((name) => !env[name]) }));
+}
+
+/** This run's page: GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID, as Actions sets them. */
+function runUrlOf(env: Env): string | null {
+  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+  const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: id } = env;
+  if (!id || !/^\d+$/.test(id) || !repository || !/^[\w.-]+\/[\w.-]+$/.test(repository)) return null;
+  if (!/^https:\/\/[^\s/]+$/.test(server)) return null;
+  return `${server}/${repository}/actions/runs/${id}`;
+}
