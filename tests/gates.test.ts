@@ -231,7 +231,7 @@ describe('the ledger on its branch', () => {
       publish('2026-12-01T09:00:00Z'),
       publish('2026-12-01T09:00:00Z', { cwd: other }),
     ]);
-    expect([a.status, b.status]).toEqual([0, 0]);
+    expect([a.status, b.status], a.stdout + a.stderr + b.stdout + b.stderr).toEqual([0, 0]);
     expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
     // Not merely deduplicated by the networks: only one run ever asked each network to post.
     expect(n.x.server.requests.filter((q) => q.method === 'POST' && q.path === '/2/tweets')).toHaveLength(1);

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LEDGER_BRANCH, LEDGER_FILE } from '../src/core/ledger.ts';
 import { FakeGitHub } from './fakes/fake-github.ts';
+import type { FakeResponse, RecordedRequest } from './fakes/fake-server.ts';
 import { exampleRepoCopy, REPO_ROOT, runCliAsync } from './helpers/cli.ts';
 import { githubEnvOf } from './helpers/github-env.ts';
 import { liveCounts, startNetworks, type Networks } from './helpers/networks.ts';
@@ -136,6 +137,40 @@ describe('moving the ledger from main', () => {
     expect(r.stderr).toContain('outside the publisher');
     expect(branchExists()).toBe(false);
     expect(liveCounts(n)).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
+  });
+});
+
+describe('two runs at once', () => {
+  it("a run whose reads straddle another run's records is not stopped by them, and sends nothing twice", async () => {
+    mergeReviewed({ [THANKS]: source(THANKS) });
+    expect((await publish('2026-12-01T09:00:00Z')).status).toBe(0);
+    const SECOND = 'content/social/2026-12-01-second-shift.md';
+    const second = '---\npublishAt: 2026-12-01T09:45\nchannels: [mastodon]\n---\nThe second shift starts now.\n';
+    mergeReviewed({ [SECOND]: second });
+    writeFileSync(join(dir, SECOND), second);
+    // The other run does all its work between this run's read of the ledger's history and its read
+    // of the branch's updates: every record it makes is newer than the head this run checked.
+    const other = exampleRepoCopy();
+    writeFileSync(join(other, SECOND), second);
+    const route = (gh as unknown as { route: (q: RecordedRequest) => Promise<FakeResponse> }).route.bind(gh);
+    let interleaved = false;
+    Object.assign(gh, {
+      route: async (q: RecordedRequest) => {
+        if (!interleaved && q.method === 'GET' && q.path.endsWith('/activity') && !q.query.get('activity_type')) {
+          interleaved = true;
+          const r = await runCliAsync(['publish', '--now', '2026-12-01T09:46:00Z'], {
+            cwd: other,
+            env: { ...n.env, ...githubEnvOf(gh) },
+          });
+          expect(r.status, r.stdout + r.stderr).toBe(0);
+        }
+        return route(q);
+      },
+    });
+    const r = await publish('2026-12-01T09:46:00Z');
+    expect(interleaved).toBe(true);
+    expect({ status: r.status, stderr: r.stderr }, r.stdout).toEqual({ status: 0, stderr: '' });
+    expect(n.mastodon.statuses.filter((st) => st.text.startsWith('The second shift'))).toHaveLength(1);
   });
 });
 

@@ -56,7 +56,7 @@ export async function readLedgerOnGitHub(
     readRemoteFile(main, LEDGER_FILE),
   ]);
   await checkNothingRewound(ledger, verified.vouched.reviewedAt);
-  await checkEveryUpdate(ledger, verified.vouched);
+  await checkEveryUpdate(ledger, verified.vouched, verified.head);
   if (mainCopy) checkMainCopyKept(verified.text, mainCopy.text, main.branch);
   return { text: verified.text, moveFrom: null };
 }
@@ -169,7 +169,7 @@ const MAX_UPDATE_PAGES = 10;
  *   creation after the anchor follows a deletion, which stops it already.
  * One request when every update is the publisher's; two more (blob ids) per other update.
  */
-async function checkEveryUpdate(ledger: GitHubRepo, vouched: VerifiedLedger['vouched']): Promise<void> {
+async function checkEveryUpdate(ledger: GitHubRepo, vouched: VerifiedLedger['vouched'], head: string): Promise<void> {
   const updates: Update[] = []; // newest first
   let pages = 0;
   let complete = false;
@@ -194,6 +194,11 @@ async function checkEveryUpdate(ledger: GitHubRepo, vouched: VerifiedLedger['vou
     throw untrustedLedger(
       `GitHub's activity list of ${ledger.branch} does not reach back to the last checked commit within ${MAX_UPDATE_PAGES * 100} updates, so the updates since cannot be checked`,
     );
+  // Updates after the one that made the head the history was read at are another run's writes
+  // since (two runs at once): not part of the ledger this run goes by, and the next read checks
+  // them. When the list does not show that update (it may lag behind the branch), all are checked.
+  const atHead = updates.findIndex((u) => u.after === head);
+  if (atHead > 0) updates.splice(0, atHead);
   // Oldest first, and someone else's updates before the publisher's: when a merge pruned the
   // publisher's later commits from the file's history, the merge is what the message names.
   updates.reverse();
