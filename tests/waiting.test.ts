@@ -119,9 +119,16 @@ describe('publish --wait', () => {
     }
   });
 
-  it('waits for nothing without --wait, nor with policies.waitUpTo 0m', async () => {
+  it('waits for nothing without --wait, nor with policies.waitUpTo 0m; says whether the waiting job is needed', async () => {
     w.mergeReviewed({ ...social('first', 2, 'Doors open at 9:30.') }, 'intern', ['amira']);
-    expect((await publish([])).stdout).not.toContain('Waiting until');
+    const output = join(w.dir, 'github-output');
+    writeFileSync(output, '');
+    expect((await publish([], { GITHUB_OUTPUT: output })).stdout).not.toContain('Waiting until');
+    expect(readFileSync(output, 'utf8')).toContain('wait-needed=true');
+    // Nothing due within the wait: the workflow's waiting job is skipped.
+    writeFileSync(output, '');
+    await publish([], { GITHUB_OUTPUT: output, POSTGATE_NOW: at(-3600) });
+    expect(readFileSync(output, 'utf8')).toContain('wait-needed=false');
     const config = join(w.dir, 'postgate.config.yaml');
     writeFileSync(config, readFileSync(config, 'utf8').replace('  staleAfter: 6h', '  waitUpTo: 0m\n  staleAfter: 6h'));
     const r = await publish(['--wait']);

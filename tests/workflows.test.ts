@@ -16,8 +16,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LEDGER_BRANCH } from '../src/core/ledger.ts';
 import { newSealKeys } from '../src/core/ledger-seal.ts';
+import { PUBLISH_SCHEDULE, waitLimitMs } from '../src/core/wake-plan.ts';
 import { parse } from 'yaml';
 import { FakeGitHub } from './fakes/fake-github.ts';
+import { FakeSite } from './fakes/fake-site.ts';
 import { REPO_ROOT, spawnAsync } from './helpers/cli.ts';
 import { liveCounts, startNetworks, type Networks } from './helpers/networks.ts';
 import { parseWorkflow, substitute, triggers, type Step, type Workflow } from './helpers/workflow.ts';
@@ -348,6 +350,47 @@ jobs:
 });
 
 /**
+ * Release, build, deploy, then announce and wait: the order of publish.yml's jobs, and the clocks
+ * its timeouts must cover (src/core/wake-plan.ts holds the schedule the cron says).
+ */
+describe('the publish workflow: release, deploy, then announce and wait', () => {
+  const publish = parseWorkflow(read('publish.yml'));
+  const jobs = publish.jobs as Record<string, (typeof publish.jobs)[string] & { 'timeout-minutes'?: number }>;
+  const command = (job: string) => jobs[job]!.steps!.find((s) => s.run?.includes('postgate -- publish'))!.run!;
+
+  it('runs publish, then the site, then the waiting job after the deploy, and the site again after it', () => {
+    expect(command('publish')).not.toContain('--wait');
+    expect(jobs.site).toMatchObject({ needs: 'publish', uses: './.github/workflows/site.yml' });
+    expect(jobs.wait!.needs).toEqual(['publish', 'site']);
+    expect(command('wait')).toContain('publish --wait');
+    // A skipped or failed site job (nothing released, or the deploy failed) never stops the waiting job.
+    expect(jobs.wait!.if).toContain('!cancelled()');
+    // And it runs only when publish said there is something to wait for: most runs are one job.
+    expect(jobs.wait!.if).toContain("needs.publish.outputs.wait-needed == 'true'");
+    expect(jobs.publish!.outputs!['wait-needed']).toBe('${{ steps.publish.outputs.wait-needed }}');
+    expect(jobs['site-after-wait']).toMatchObject({ needs: 'wait', uses: './.github/workflows/site.yml' });
+  });
+
+  it('schedules runs as PUBLISH_SCHEDULE says, and gives the waiting job time for the longest wait', () => {
+    const cron = ((publish.on as { schedule: { cron: string }[] }).schedule[0]!.cron.split(' ')[0] ?? '')
+      .split(',')
+      .map(Number);
+    const gaps = cron.map((m, i) => ((cron[(i + 1) % cron.length]! - m + 60) % 60) * 60_000);
+    expect(new Set(gaps)).toEqual(new Set([PUBLISH_SCHEDULE.intervalMs]));
+    const longestWait = waitLimitMs({ ...PUBLISH_SCHEDULE, waitUpToMs: Number.POSITIVE_INFINITY });
+    // Install, the first pass and the sends after the last wake: at least 15 minutes beside the wait.
+    expect(jobs.wait!['timeout-minutes']! * 60_000).toBeGreaterThanOrEqual(longestWait + 15 * 60_000);
+  });
+
+  it("raises the deploy's timeout: a Pages deployment can sit queued past deploy-pages' default 10 minutes", () => {
+    const deploy = parseWorkflow(read('site.yml')).jobs.deploy! as (typeof jobs)[string];
+    const step = deploy.steps!.find((s) => s.uses?.startsWith('actions/deploy-pages@'))!;
+    expect(Number(step.with?.timeout)).toBeGreaterThanOrEqual(15 * 60_000);
+    expect(deploy['timeout-minutes']! * 60_000).toBeGreaterThan(Number(step.with?.timeout));
+  });
+});
+
+/**
  * The publish workflow run for real, step by step: its own `run:` scripts in order, in a checkout
  * of the repository, against the fake networks and a fake GitHub; then the site job if its `if`
  * says so, running the site workflow's build step.
@@ -357,7 +400,11 @@ const SEAL_KEYS = newSealKeys();
 describe('the publish workflow, run locally', () => {
   let n: Networks;
   let gh: FakeGitHub;
+  /** Where the site is deployed: what the site job built, once its deploy succeeds. */
+  let pages: FakeSite;
   beforeEach(async () => {
+    pages = new FakeSite({ siteTitle: 'Riverside Food Bank' });
+    await pages.start();
     n = await startNetworks();
     gh = new FakeGitHub({
       files: { 'postgate.config.yaml': readFileSync(join(REPO_ROOT, 'postgate.config.yaml'), 'utf8') },
@@ -366,8 +413,16 @@ describe('the publish workflow, run locally', () => {
     await gh.start();
   });
   afterEach(async () => {
-    await Promise.all([n.stop(), gh.stop()]);
+    await Promise.all([n.stop(), gh.stop(), pages.stop()]);
   });
+
+  /** The deploy job: every page the build made, served where the site answers. */
+  function deploy(site: string): void {
+    const dist = join(site, 'dist');
+    for (const file of readdirSync(dist, { recursive: true, encoding: 'utf8' }))
+      if (file.endsWith('index.html'))
+        pages.deploy(`/${file.slice(0, -'index.html'.length)}`, readFileSync(join(dist, file), 'utf8'));
+  }
 
   function checkout(): string {
     const dir = mkdtempSync(join(tmpdir(), 'postgate-workflow-'));
@@ -414,7 +469,7 @@ describe('the publish workflow, run locally', () => {
   }
 
   /** Runs the publish job's steps; returns its outputs and whether the site job would run (and ran). */
-  async function runPublishWorkflow(dir: string, now: string) {
+  async function runPublishWorkflow(dir: string, now: string, options: { deployed?: boolean } = {}) {
     const workflow = parseWorkflow(read('publish.yml'));
     const outputFile = join(dir, 'github-output');
     writeFileSync(outputFile, '');
@@ -429,6 +484,7 @@ describe('the publish workflow, run locally', () => {
       'vars.POSTGATE_LEDGER_PUBLIC_KEY': SEAL_KEYS.publicKey,
       'vars.POSTGATE_LEDGER_UNSEALED_UNTIL': '',
       'vars.BLUESKY_HANDLE': n.env.BLUESKY_HANDLE!,
+      'vars.POSTGATE_SITE_URL': pages.siteUrl,
     };
     const base = {
       GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
@@ -437,23 +493,30 @@ describe('the publish workflow, run locally', () => {
       GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
       POSTGATE_NOW: now,
       POSTGATE_GITHUB_THROTTLE: 'off',
+      POSTGATE_LIVE_RETRY_MS: '20',
+      // The networks' addresses (the workflow leaves them at their defaults): the fakes here.
+      X_API_URL: n.env.X_API_URL!,
+      BLUESKY_SERVICE: n.env.BLUESKY_SERVICE!,
     };
     const logs: string[] = [];
-    for (const step of workflow.jobs.publish!.steps!) {
-      if (!step.run) continue; // actions (checkout, setup-node) are what this checkout already is
-      // So is the install: the checkout holds the production packages only, as --omit=dev installs.
-      if (/^npm ci\b/.test(step.run)) {
-        expect(step.run).toBe('npm ci --omit=dev --no-audit --no-fund');
-        continue;
+    const runJob = async (job: string) => {
+      for (const step of workflow.jobs[job]!.steps!) {
+        if (!step.run) continue; // actions (checkout, setup-node) are what this checkout already is
+        // So is the install: the checkout holds the production packages only, as --omit=dev installs.
+        if (/^npm ci\b/.test(step.run)) {
+          expect(step.run).toBe('npm ci --omit=dev --no-audit --no-fund');
+          continue;
+        }
+        if (step.if && substitute(`\${{ ${step.if} }}`, values) === 'false') continue;
+        const env = Object.fromEntries(
+          Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), values)]),
+        );
+        const result = await runStep(step.run, dir, { ...base, ...env });
+        logs.push(result.stdout + result.stderr);
+        expect(result.status, `${step.name ?? step.run}:\n${result.stdout}\n${result.stderr}`).toBe(0);
       }
-      if (step.if && substitute(`\${{ ${step.if} }}`, values) === 'false') continue;
-      const env = Object.fromEntries(
-        Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), values)]),
-      );
-      const result = await runStep(step.run, dir, { ...base, ...env });
-      logs.push(result.stdout + result.stderr);
-      expect(result.status, `${step.name ?? step.run}:\n${result.stdout}\n${result.stderr}`).toBe(0);
-    }
+    };
+    await runJob('publish');
     const outputs = Object.fromEntries(
       readFileSync(outputFile, 'utf8')
         .trim()
@@ -481,7 +544,16 @@ describe('the publish workflow, run locally', () => {
         // Only the step that reads the ledger holds the token: the build, which compiles posts, does not.
         if (step.run.includes('npm run build')) expect(step.env?.GITHUB_TOKEN).toBeUndefined();
       }
-    return { outputs, siteRuns, site, log: logs.join('\n') };
+    if (siteRuns && options.deployed) deploy(site);
+    // The waiting job, after the site job (run, skipped or failed), when publish said it has work.
+    const waitCondition = substitute(workflow.jobs.wait!.if!, {
+      "!cancelled() && needs.publish.outputs.wait-needed == 'true' && github.ref == 'refs/heads/main'": String(
+        outputs['wait-needed'] === 'true',
+      ),
+    });
+    const waitRuns = waitCondition === 'true';
+    if (waitRuns) await runJob('wait');
+    return { outputs, siteRuns, waitRuns, site, log: logs.join('\n') };
   }
 
   it('with nothing due: sends nothing, commits nothing, builds nothing', async () => {
@@ -518,6 +590,49 @@ describe('the publish workflow, run locally', () => {
     );
     expect(existsSync(join(site, 'dist/posts/welcome/index.html'))).toBe(true);
     expect(existsSync(join(site, 'dist/posts/winter-appeal/index.html'))).toBe(false);
+  });
+
+  it('announces a post only once its address answers: not when the deploy fails, then at the next run after it succeeds', async () => {
+    const files = ['content/posts/winter-appeal.mdx', 'content/posts/winter-appeal-cover.png'];
+    gh.commit({
+      branch: 'appeal',
+      files: Object.fromEntries(files.map((f) => [f, readFileSync(join(REPO_ROOT, f))])),
+      author: 'intern',
+    });
+    const pr = gh.openPullRequest({ author: 'intern', branch: 'appeal', title: 'Winter appeal' });
+    gh.review(pr, { user: 'amira', state: 'APPROVED' });
+    gh.merge(pr);
+    const announced = () => liveCounts(n);
+
+    // Released, built, but the deploy fails: the waiting job asks the address, which answers 404.
+    const first = await runPublishWorkflow(checkout(), '2026-12-03T07:07:00Z', { deployed: false });
+    expect(first.log).toMatch(/released\s+blog\s+posts\/winter-appeal/);
+    expect(first.siteRuns).toBe(true);
+    expect(first.outputs['wait-needed']).toBe('true');
+    expect(first.waitRuns).toBe(true);
+    expect(first.log).toMatch(
+      /posts\/winter-appeal is not live yet at https:\/\/example\.org\/posts\/winter-appeal\/ \(404 Not Found\)/,
+    );
+    expect(announced()).toEqual({ x: 0, mastodon: 0, bluesky: 0 });
+    expect(pages.requestsTo('/posts/winter-appeal/')).toBe(4); // a fresh release is asked a few times
+
+    // The owner reruns the site workflow, and the deploy succeeds: the next run finds the post there.
+    deploy(first.site);
+    const second = await runPublishWorkflow(checkout(), '2026-12-03T07:22:00Z');
+    expect(second.log).toMatch(/posts\/winter-appeal is live at https:\/\/example\.org\/posts\/winter-appeal\//);
+    expect(announced()).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
+    const records = (gh.fileAt(LEDGER_BRANCH, 'content/ledger.jsonl') ?? '')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(records.filter((r) => r.type === 'live').map((r) => [r.item, r.url])).toEqual([
+      ['posts/winter-appeal', 'https://example.org/posts/winter-appeal/'],
+    ]);
+    // Every announcement's due time is the moment the post was found live, and it went out then.
+    for (const r of records.filter((rec) => rec.type === 'sent' && rec.channel !== 'blog'))
+      expect(r.due).toBe(new Date('2026-12-03T07:22:00Z').toISOString());
+    // Nothing was waiting, so the second run was one job.
+    expect(second.waitRuns).toBe(false);
   });
 });
 

@@ -14,9 +14,10 @@ import { LEDGER_FILE } from '../core/ledger.ts';
 import { postFilesOf } from '../repo/post-files.ts';
 import { loadConfig } from '../repo/load-config.ts';
 import { loadRepository } from '../repo/load-repository.ts';
-import { publishPass, type PassContext } from '../publish/publish-pass.ts';
+import { checkPostLive } from '../publish/live-check.ts';
+import { publishPass, type LiveCheckContext, type PassContext } from '../publish/publish-pass.ts';
 import { waitAndSend } from '../publish/waiting.ts';
-import { PUBLISH_SCHEDULE, waitLimitMs } from '../core/wake-plan.ts';
+import { PUBLISH_SCHEDULE, planWake, waitLimitMs } from '../core/wake-plan.ts';
 import { modeFromEnv, type CrisisNotice } from '../publish/mode.ts';
 import { summaryMarkdown, summaryText, type HeldItem } from '../publish/report.ts';
 import { FAILING } from '../publish/results.ts';
@@ -52,6 +53,10 @@ Environment (credentials are read here only, and never printed):
   The URLs must be https://; http:// is accepted only for this machine (127.0.0.1, ::1, localhost).
   GITHUB_STEP_SUMMARY   when set (GitHub Actions), the summary is appended there as Markdown
   POSTGATE_TIMEOUT_MS   per request (default 30000)
+  POSTGATE_SITE_URL     where to ask whether a released post is live (default: site.url); a post's
+                        announcements wait until its address answers with its title (on GitHub, or
+                        whenever this is set)
+  POSTGATE_LIVE_RETRY_MS   pause between the tries of a just-released post's address (default 15000)
 
 Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
 
@@ -76,7 +81,8 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     const zone = config.site.timeZone;
     const now = resolveNow(values.now, io.env, zone);
     // A waiting run may send what falls due during its wait: those items get the full checks too.
-    const dueBy = now + (values.wait ? waitLimitMs({ ...PUBLISH_SCHEDULE, waitUpToMs: config.policies.waitUpTo }) : 0);
+    const wakePolicy = { ...PUBLISH_SCHEDULE, waitUpToMs: config.policies.waitUpTo };
+    const dueBy = now + (values.wait ? waitLimitMs(wakePolicy) : 0);
     const repo = await loadRepository(io.cwd, { dueBy, config });
     const mode = await modeFromEnv(io.cwd, io.env, config);
     // The files on disk are what goes out: they must be the commit the gates read.
@@ -131,10 +137,31 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     const started = performance.now();
     const clock = () => now + Math.round(performance.now() - started);
     const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    // Announcements wait for their post's address to answer with it: on GitHub, where the site is
+    // deployed by the workflow, or wherever POSTGATE_SITE_URL says where the site answers.
+    const siteOverride = io.env.POSTGATE_SITE_URL?.trim() || undefined;
+    const live: LiveCheckContext | null =
+      mode.gates.mode === 'github' || siteOverride
+        ? {
+            withinMs: config.policies.liveWithin,
+            ask: (check) =>
+              checkPostLive(check.url, check.item.title, {
+                timeoutMs: Math.min(timeoutMs, 15_000),
+                siteUrl: config.site.url,
+                baseOverride: siteOverride,
+              }),
+            releasedByThisRun: new Set(),
+            tries: 4,
+            pauseMs: positiveInt(io.env.POSTGATE_LIVE_RETRY_MS, 'POSTGATE_LIVE_RETRY_MS', 15_000),
+            sleep,
+            log: tell,
+          }
+        : null;
     const pass: PassContext = {
       mode,
       dryRun,
       tell,
+      live,
       paused: (notice) => out(`  Paused by CRISIS: ${crisisLine(notice)}`),
       plan: {
         items: repo.items,
@@ -181,7 +208,7 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     if (values.wait)
       passes.push(
         ...(await waitAndSend(now, first, {
-          policy: { ...PUBLISH_SCHEDULE, waitUpToMs: config.policies.waitUpTo },
+          policy: wakePolicy,
           clock,
           sleep,
           zone,
@@ -209,7 +236,26 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
         `${redactSecrets(summaryMarkdown(title, [...crisisNote, ...notes], results, held), secrets)}\n`,
       );
     }
-    writeStepOutputs(io.env, results);
+    // The dashboard issue on GitHub (README: Publishing dashboard); it never fails the run.
+    const { updateDashboard } = await import('../publish/dashboard.ts');
+    await updateDashboard({
+      config,
+      now: clock(),
+      crisis,
+      results,
+      held,
+      verdicts: plan.verdicts,
+      items: repo.items,
+      cwd: io.cwd,
+      dryRun: values['dry-run'] === true,
+      env: io.env,
+      out,
+    });
+    // For the workflow: whether its waiting job has anything to do (a wake soon, or announcements
+    // that wait for their post's address), so a run with nothing of the kind is one short job.
+    const waitNeeded =
+      !values.wait && (planWake(now, first.plan, wakePolicy).wakeAt.length > 0 || plan.checkLive.length > 0);
+    writeStepOutputs(io.env, results, { waitNeeded });
     return passes.some((p) => p.crisis?.unknown) || results.some((r) => FAILING.includes(r.outcome))
       ? EXIT.problems
       : EXIT.ok;

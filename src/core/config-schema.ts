@@ -137,6 +137,20 @@ export const configSchema = z.strictObject({
         .default('#0b6e4f'),
     })
     .prefault({}),
+  // The publishing dashboard (src/core/dashboard.ts): one issue that every publish run on GitHub keeps
+  // current (what needs attention, what went out, the next 14 days). It needs `issues: write` on the
+  // publish job; without it a run skips it and says so. `enabled: false` leaves issues alone.
+  dashboard: z
+    .strictObject({
+      enabled: z.boolean('expected true or false').default(true),
+      title: z
+        .string()
+        .trim()
+        .min(1, 'the dashboard issue needs a title')
+        .max(256, 'GitHub allows issue titles of at most 256 characters')
+        .default('Postgate dashboard'),
+    })
+    .prefault({}),
 });
 
 export type Config = z.output<typeof configSchema>;

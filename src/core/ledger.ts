@@ -182,7 +182,9 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
         at: Date.parse(r.at),
         ...(r.cid ? { cid: r.cid } : {}),
         ...(r.text !== undefined ? { text: r.text } : {}),
-        ...(r.due !== undefined && r.sentAt !== undefined ? { due: Date.parse(r.due), sentAt: Date.parse(r.sentAt) } : {}),
+        ...(r.due !== undefined && r.sentAt !== undefined
+          ? { due: Date.parse(r.due), sentAt: Date.parse(r.sentAt) }
+          : {}),
       });
       if (r.hash) byHash.set(`${r.channel}\u0000${r.hash}`, r.item);
       if (r.channel === 'blog' && !releasedAt.has(r.item)) releasedAt.set(r.item, Date.parse(r.at));

@@ -1,8 +1,10 @@
 import { ContentError, EnvironmentError } from '../core/errors.ts';
 import { summarizeLedger } from '../core/ledger.ts';
-import { planPublish, type Plan, type PlanInputs } from '../core/plan.ts';
+import { planPublish, type LiveCheck, type Plan, type PlanInputs } from '../core/plan.ts';
 import { readableLedgerRecords } from '../repo/ledger-file.ts';
 import { applyReleases, applySends, type ApplyDeps } from './apply-plan.ts';
+import type { LedgerStore } from './ledger-store.ts';
+import type { LiveAnswer } from './live-check.ts';
 import type { CrisisNotice, PublishingMode } from './mode.ts';
 import type { ActionResult } from './results.ts';
 
@@ -23,7 +25,25 @@ export interface PassContext {
   tell: (line: string) => void;
   /** Said when a CRISIS holds the pass. */
   paused: (crisis: CrisisNotice) => void;
+  /** Announcements wait for their post's address to answer (GitHub, or POSTGATE_SITE_URL); null: off. */
+  live: LiveCheckContext | null;
 }
+
+export interface LiveCheckContext {
+  /** `policies.liveWithin`. */
+  withinMs: number;
+  ask: (check: LiveCheck) => Promise<LiveAnswer>;
+  /** Posts released by this run: the site is built after it ends, so they are not asked before. */
+  releasedByThisRun: Set<string>;
+  /** Tries for a post released in the last FRESH_MS (a deploy may still be reaching the CDN), and the pause between. */
+  tries: number;
+  pauseMs: number;
+  sleep: (ms: number) => Promise<void>;
+  log: (line: string) => void;
+}
+
+/** A release this recent may still be on its way to the site: its address is asked a few times. */
+const FRESH_MS = 30 * 60_000;
 
 export interface PassOutcome {
   plan: Plan;
@@ -56,23 +76,82 @@ export async function publishPass(ctx: PassContext, now: number): Promise<PassOu
   }
   const ledger = summarizeLedger(readableLedgerRecords(ledgerText));
   const approvals = crisis === null ? await mode.approvals(ctx.plan.items, now) : new Map();
-  const inputs: PlanInputs = { ...ctx.plan, ledger, now, crisis: crisis?.reason ?? null, approvals };
+  const live = ctx.live ? { liveAt: ledger.liveAt, liveWithinMs: ctx.live.withinMs } : {};
+  const inputs: PlanInputs = { ...ctx.plan, ledger, now, crisis: crisis?.reason ?? null, approvals, ...live };
   let plan = planPublish(inputs);
   if (crisis !== null) {
     ctx.paused(crisis);
     return { plan, results: [], crisis };
   }
 
-  const deps = ctx.deps(now, mode.store(ledgerText, ctx.tell));
+  const store = mode.store(ledgerText, ctx.tell);
+  const deps = ctx.deps(now, store);
   const results = await applyReleases(plan.actions, deps);
-  // Announcements of posts released just now are due now: plan again with the new records
-  // (in a dry run, as if the posts had been released).
   const released = results.filter((r) => r.outcome === 'released' || r.outcome === 'would-release').map((r) => r.item);
+  for (const id of released) ctx.live?.releasedByThisRun.add(id);
+  // Plan again with the new records (in a dry run, as if the posts had been released): without the
+  // live check, announcements of posts released just now are due now; with it, they wait for it.
+  let after = ledger;
   if (released.length) {
-    const after = ctx.dryRun ? ledger : summarizeLedger(readableLedgerRecords(await mode.ledgerText()));
+    after = ctx.dryRun ? ledger : summarizeLedger(readableLedgerRecords(await mode.ledgerText()));
     if (ctx.dryRun) for (const id of released) after.releasedAt.set(id, now);
-    plan = planPublish({ ...inputs, ledger: after });
+    plan = planPublish({ ...inputs, ledger: after, ...(ctx.live ? { liveAt: after.liveAt } : {}) });
+  }
+  if (ctx.live && plan.checkLive.length) {
+    const answered = await askLive(ctx.live, plan.checkLive, now, ctx.dryRun ? null : store);
+    if (answered.length) {
+      const liveAt = new Map(after.liveAt);
+      for (const id of answered) liveAt.set(id, now);
+      plan = planPublish({ ...inputs, ledger: after, liveAt });
+    }
   }
   results.push(...(await applySends(plan.actions, deps)));
   return { plan, results, crisis };
+}
+
+/**
+ * Asks each post's address; records `live` for each that answers with the post (not in a dry run).
+ * Returns the ids of those that did. A post released by this run is not asked: its site is built
+ * after the run. One that does not answer is said, with until when it is asked again.
+ */
+async function askLive(
+  live: LiveCheckContext,
+  checks: readonly LiveCheck[],
+  now: number,
+  store: LedgerStore | null,
+): Promise<string[]> {
+  const answered: string[] = [];
+  for (const check of checks) {
+    if (live.releasedByThisRun.has(check.item.id)) continue;
+    const tries = now - check.releasedAt < FRESH_MS ? live.tries : 1;
+    let answer: LiveAnswer = { ok: false, reason: 'not asked' };
+    for (let i = 0; i < tries && !answer.ok; i++) {
+      if (i > 0) await live.sleep(live.pauseMs);
+      answer = await live.ask(check);
+    }
+    if (!answer.ok) {
+      const until = new Date(check.releasedAt + live.withinMs).toISOString();
+      live.log(
+        `${check.item.id} is not live yet at ${check.url} (${answer.reason}): its announcements wait; each run asks again until ${until}, then holds them`,
+      );
+      continue;
+    }
+    await store?.append({
+      v: 1,
+      type: 'live',
+      item: check.item.id,
+      channel: 'blog',
+      part: 0,
+      parts: 1,
+      remoteId: '',
+      url: check.url,
+      hash: '',
+      at: new Date(now).toISOString(),
+    });
+    live.log(
+      `${check.item.id} is live at ${check.url}${store ? '' : ' (dry run: not recorded)'}: its announcements are due`,
+    );
+    answered.push(check.item.id);
+  }
+  return answered;
 }
