@@ -69,8 +69,19 @@ describe('publish --wait', () => {
     const firstAt = Math.max(...sent.filter((s) => s.item === 'social/first').map((s) => Date.parse(s.sentAt!)));
     const secondAt = Math.min(...sent.filter((s) => s.item === 'social/second').map((s) => Date.parse(s.sentAt!)));
     expect(secondAt).toBeGreaterThan(firstAt);
-    // The summary says how late each went out.
+    // The summary says how late each went out, and so does the queue, from the ledger.
     expect(r.stdout).toMatch(/sent\s+mastodon\s+social\/first\s+\S+; (on time|\d+s late)/);
+    const queue = await runCliAsync(['queue', '--json'], { cwd: w.dir, env: { ...w.env, POSTGATE_NOW: at(60) } });
+    const rows = JSON.parse(queue.stdout) as { id: string; state: string; lateMs?: number; reason?: string }[];
+    for (const id of ['social/first', 'social/second']) {
+      const row = rows.find((q) => q.id === id)!;
+      expect(row.state).toBe('published');
+      const latest = Math.max(
+        ...sent.filter((s) => s.item === id).map((s) => Date.parse(s.sentAt!) - Date.parse(s.due!)),
+      );
+      expect(row.lateMs).toBe(latest);
+      expect(row.reason).toMatch(/^went out (on time|\d+s late \((mastodon|bluesky)\))$/);
+    }
   });
 
   it('reads CRISIS again at each wake: one committed during the wait stops what was due after it', async () => {

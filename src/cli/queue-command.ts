@@ -89,6 +89,10 @@ Options:
       crisis,
       ...(live ? { approvals: live.approvals } : {}),
       invalid: firstError,
+      // As publish plans: on GitHub (or with POSTGATE_SITE_URL) announcements wait for their post's address.
+      ...(live || io.env.POSTGATE_SITE_URL?.trim()
+        ? { liveAt: ledger.liveAt, liveWithinMs: repo.config.policies.liveWithin }
+        : {}),
       compose: { siteUrl: repo.config.site.url, utm: repo.config.policies.utm },
       enabled: repo.config.channels,
       postFiles: postFilesOf(io.cwd, repo.items),
