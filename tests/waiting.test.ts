@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeSite } from './fakes/fake-site.ts';
 import { runCliAsync } from './helpers/cli.ts';
 import { startGitHubWorld, type GitHubWorld } from './helpers/github-world.ts';
 
@@ -115,6 +116,65 @@ describe('publish --wait', () => {
       /Stopped waiting: main moved on since this run checked out .*What is left goes out at the next run/,
     );
     expect(w.ledger().filter((rec) => rec.item === 'social/second')).toEqual([]);
+  });
+
+  it('a release ends the wait (the site is built first); the job after the deploy announces it and sends the rest at its moment', async () => {
+    const pages = new FakeSite({ siteTitle: 'Riverside Food Bank' });
+    await pages.start();
+    try {
+      const post = `---\ntitle: Doors open\ndescription: Why we open earlier.\npublishAt: ${at(0)}\nannounce:\n  mastodon: "We open earlier: {url}"\n---\n\nFrom Monday.\n`;
+      w.mergeReviewed(
+        { 'content/posts/doors.mdx': post, ...social('shift', 6, 'Second shift starts now.') },
+        'intern',
+        ['amira'],
+      );
+      const output = join(w.dir, 'github-output');
+      writeFileSync(output, '');
+      const env = { GITHUB_OUTPUT: output, POSTGATE_SITE_URL: pages.siteUrl, POSTGATE_LIVE_RETRY_MS: '10' };
+      const first = await publish(['--wait'], env);
+      expect(first.status, first.stdout + first.stderr).toBe(0);
+      expect(first.stdout).toMatch(/released\s+blog\s+posts\/doors/);
+      expect(first.stdout).toContain('a blog post was released, and the site is built first');
+      expect(readFileSync(output, 'utf8')).toContain('site-changed=true');
+      expect(readFileSync(output, 'utf8')).toContain('wait-needed=true');
+      expect(w.ledger().filter((r) => r.item !== 'posts/doors')).toEqual([]);
+      // Not asked before its site is built: this run released it.
+      expect(pages.requestsTo('/posts/doors/')).toBe(0);
+
+      // The site job deploys it; the job after starts a little later and finishes what was left.
+      pages.deployPost('doors', 'Doors open');
+      const second = await publish(['--wait'], { ...env, POSTGATE_NOW: at(3) });
+      expect(second.status, second.stdout + second.stderr).toBe(0);
+      expect(second.stdout).toContain('posts/doors is live at https://example.org/posts/doors/');
+      const sent = w.ledger().filter((r) => r.type === 'sent');
+      expect(sent.map((r) => `${r.item}:${r.channel}`).sort()).toEqual([
+        'posts/doors/announce:mastodon',
+        'posts/doors:blog',
+        'social/shift:bluesky',
+        'social/shift:mastodon',
+      ]);
+      // The announcement first: it was due when the post answered, at the job's start.
+      const order = sent.map((r) => r.item);
+      expect(order.indexOf('posts/doors/announce')).toBeLessThan(order.indexOf('social/shift'));
+      expect(Date.parse(sent.find((r) => r.item === 'social/shift')!.sentAt!)).toBeGreaterThanOrEqual(
+        Date.parse(at(6)),
+      );
+    } finally {
+      await pages.stop();
+    }
+  });
+
+  it('the job after the deploy sends nothing, and does not fail, when main moved on since the run began', async () => {
+    w.mergeReviewed({ ...social('first', 2, 'Doors open at 9:30.') }, 'intern', ['amira']);
+    const started = w.gh.head('main');
+    w.mergeReviewed({ 'content/social/other.md': '---\ndraft: true\n---\nLater.\n' }, 'intern', ['amira']);
+    const r = await publish(['--wait'], { GITHUB_SHA: started, GITHUB_REF: 'refs/heads/main', GITHUB_ACTIONS: 'true' });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/This job sends nothing: main moved on since this run checked out/);
+    expect(w.ledger()).toEqual([]);
+    // Without --wait (the run's first job) it is an error to see and rerun, as before.
+    const plain = await publish([], { GITHUB_SHA: started, GITHUB_REF: 'refs/heads/main', GITHUB_ACTIONS: 'true' });
+    expect(plain.status).toBe(1);
   });
 
   it('with --now or --dry-run says when it would wake, and waits for nothing', async () => {

@@ -7,7 +7,7 @@ import { channelLimitsOf, socialChannelsOf } from '../core/config-schema.ts';
 import { machineTime } from '../core/clock.ts';
 import { assertSecureBaseUrls } from '../core/base-url.ts';
 import { nearMissLine } from '../core/crisis-name.ts';
-import { UsageError } from '../core/errors.ts';
+import { MainMovedError, UsageError } from '../core/errors.ts';
 import { MIME, sniffImageType } from '../core/media.ts';
 import { formatLocal } from '../core/time-zone.ts';
 import { LEDGER_FILE } from '../core/ledger.ts';
@@ -86,7 +86,17 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     const repo = await loadRepository(io.cwd, { dueBy, config });
     const mode = await modeFromEnv(io.cwd, io.env, config);
     // The files on disk are what goes out: they must be the commit the gates read.
-    if (!values['dry-run']) await mode.verifyCheckout();
+    if (!values['dry-run'])
+      try {
+        await mode.verifyCheckout();
+      } catch (error) {
+        // The job after the site build checks out the commit its workflow run started from: a merge
+        // in between leaves it nothing to send safely, and the next scheduled run sends the rest.
+        if (!(values.wait && error instanceof MainMovedError)) throw error;
+        out(`This job sends nothing: ${error.message.replace(/; rerun the workflow.*$/, '')}.`);
+        out('The next scheduled run checks out main as it is and sends what is left.');
+        return EXIT.ok;
+      }
     const enabledSocial = socialChannelsOf(config);
     const automaticDryRun =
       !values['dry-run'] && enabledSocial.length > 0 && channelsWithCredentials(enabledSocial, io.env).length === 0;
@@ -205,19 +215,23 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
 
     const first = await publishPass(pass, now);
     const passes = [first];
-    if (values.wait)
-      passes.push(
-        ...(await waitAndSend(now, first, {
-          policy: wakePolicy,
-          clock,
-          sleep,
-          zone,
-          log: out,
-          verifyCheckout: () => mode.verifyCheckout(),
-          pass: (at) => publishPass(pass, at),
-          sayOnly: dryRun || values.now !== undefined,
-        })),
-      );
+    // Wakes this run leaves: all of them without --wait; with it, those after a release (the site
+    // is built first) or after main moved on.
+    let remaining = planWake(now, first.plan, wakePolicy).wakeAt;
+    if (values.wait) {
+      const waited = await waitAndSend(now, first, {
+        policy: wakePolicy,
+        clock,
+        sleep,
+        zone,
+        log: out,
+        verifyCheckout: () => mode.verifyCheckout(),
+        pass: (at) => publishPass(pass, at),
+        sayOnly: dryRun || values.now !== undefined,
+      });
+      passes.push(...waited.passes);
+      remaining = waited.remaining;
+    }
     const results = passes.flatMap((p) => p.results);
     const { plan, crisis } = passes.at(-1)!;
 
@@ -251,10 +265,10 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       env: io.env,
       out,
     });
-    // For the workflow: whether its waiting job has anything to do (a wake soon, or announcements
-    // that wait for their post's address), so a run with nothing of the kind is one short job.
+    // For the workflow: whether its job after the site build has anything to do (wakes this run left,
+    // or announcements of a post it released, which wait for the deploy), so most runs are one job.
     const waitNeeded =
-      !values.wait && (planWake(now, first.plan, wakePolicy).wakeAt.length > 0 || plan.checkLive.length > 0);
+      remaining.length > 0 || plan.checkLive.some((check) => live?.releasedByThisRun.has(check.item.id));
     writeStepOutputs(io.env, results, { waitNeeded });
     return passes.some((p) => p.crisis?.unknown) || results.some((r) => FAILING.includes(r.outcome))
       ? EXIT.problems

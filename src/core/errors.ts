@@ -24,3 +24,11 @@ export class ContentError extends Error {
 export class EnvironmentError extends Error {
   override name = 'EnvironmentError';
 }
+
+/**
+ * Main has moved on since the run checked it out: the files on disk are no longer main's, so this
+ * run sends nothing more. A scheduled run after it checks out main as it is then.
+ */
+export class MainMovedError extends EnvironmentError {
+  override name = 'MainMovedError';
+}

@@ -1,5 +1,5 @@
 import type { Env } from '../channels/channel.ts';
-import { EnvironmentError } from '../core/errors.ts';
+import { EnvironmentError, MainMovedError } from '../core/errors.ts';
 import { LEDGER_FILE } from '../core/ledger.ts';
 import { requestOptions, type GitHubRepo } from './client.ts';
 
@@ -45,14 +45,14 @@ export async function verifyRunCommit(gh: GitHubRepo, env: Env): Promise<void> {
     ...requestOptions(gh),
   });
   if (data.status !== 'ahead' || data.total_commits > MAX_LEDGER_COMMITS)
-    throw new EnvironmentError(
+    throw new MainMovedError(
       `${gh.branch} is no longer a continuation of ${short}, the commit this run checked out (${data.status}); ${rerun}`,
     );
   for (const commit of data.commits) {
     const { data: full } = await octokit.rest.repos.getCommit({ owner, repo, ref: commit.sha, ...requestOptions(gh) });
     const files = (full.files ?? []).map((f) => f.filename);
     if (files.length !== 1 || files[0] !== LEDGER_FILE)
-      throw new EnvironmentError(
+      throw new MainMovedError(
         `${gh.branch} moved on since this run checked out ${short}: ${commit.sha.slice(0, 7)} changed ${files.slice(0, 3).join(', ') || 'nothing'}${files.length > 3 ? ', …' : ''}; ${rerun}`,
       );
   }

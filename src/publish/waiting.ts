@@ -8,6 +8,10 @@ import type { PassOutcome } from './publish-pass.ts';
  * plan is made once, from the first pass (src/core/wake-plan.ts says why); every later pass reads
  * CRISIS, the ledger and the approvals again, so a CRISIS committed during the wait stops what was
  * due after it.
+ *
+ * A pass that released a blog post ends the wait: the site is built after the job, and a post must
+ * not sit unbuilt while the run waits for something else. What was left is `remaining`; the
+ * workflow's job after the site build waits for it (publish.yml).
  */
 export interface WaitContext {
   policy: WakePolicy;
@@ -24,18 +28,33 @@ export interface WaitContext {
   sayOnly: boolean;
 }
 
-export async function waitAndSend(start: number, first: PassOutcome, ctx: WaitContext): Promise<PassOutcome[]> {
+export interface WaitOutcome {
+  passes: PassOutcome[];
+  /** Wakes this run did not make (it released a post, or main moved on): a later job's or run's. */
+  remaining: number[];
+}
+
+const releasedAPost = (pass: PassOutcome) => pass.results.some((r) => r.outcome === 'released');
+
+export async function waitAndSend(start: number, first: PassOutcome, ctx: WaitContext): Promise<WaitOutcome> {
   const wake = planWake(start, first.plan, ctx.policy);
   const when = (at: number) => formatLocal(at, ctx.zone);
   const dueAt = (at: number) =>
     [...first.plan.verdicts].filter(([, v]) => v.state === 'scheduled' && v.dueAt === at).map(([id]) => id);
   const passes: PassOutcome[] = [];
-  for (const at of wake.wakeAt) {
+  const remaining = [...wake.wakeAt];
+  while (remaining.length) {
+    const at = remaining[0]!;
     const ids = dueAt(at);
     const what = `${ids.length} item${ids.length === 1 ? '' : 's'} due then (${ids.join(', ')})`;
     if (ctx.sayOnly) {
       ctx.log(`  Would wait until ${when(at)} for ${what}.`);
+      remaining.shift();
       continue;
+    }
+    if (releasedAPost(passes.at(-1) ?? first)) {
+      ctx.log(`  Not waiting for ${when(at)} and later: a blog post was released, and the site is built first.`);
+      break;
     }
     ctx.log(`  Waiting until ${when(at)} for ${what}; CRISIS and the gates are read again before they go out.`);
     const ms = at - ctx.clock();
@@ -46,9 +65,10 @@ export async function waitAndSend(start: number, first: PassOutcome, ctx: WaitCo
       ctx.log(`  Stopped waiting: ${(error as Error).message}. What is left goes out at the next run.`);
       break;
     }
+    remaining.shift();
     passes.push(await ctx.pass(Math.max(at, ctx.clock())));
   }
   if (wake.leftFor !== null)
     ctx.log(`  Left to a later run: the next item is due at ${when(wake.leftFor)}, after this run's wait.`);
-  return passes;
+  return { passes, remaining };
 }
