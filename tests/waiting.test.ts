@@ -201,7 +201,7 @@ describe('publish --wait', () => {
     await publish([], { GITHUB_OUTPUT: output, POSTGATE_NOW: at(-3600) });
     expect(readFileSync(output, 'utf8')).toContain('wait-needed=false');
     const config = join(w.dir, 'postgate.config.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('  staleAfter: 6h', '  waitUpTo: 0m\n  staleAfter: 6h'));
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/ {2}waitUpTo: \S+/, '  waitUpTo: 0m'));
     const r = await publish(['--wait']);
     expect(r.stdout).not.toContain('Waiting until');
     expect(w.ledger().filter((rec) => rec.type === 'sent')).toEqual([]);
