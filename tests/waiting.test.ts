@@ -81,8 +81,12 @@ describe('publish --wait', () => {
         ...sent.filter((s) => s.item === id).map((s) => Date.parse(s.sentAt!) - Date.parse(s.due!)),
       );
       expect(row.lateMs).toBe(latest);
-      expect(row.reason).toMatch(/^went out (on time|\d+s late \((mastodon|bluesky)\))$/);
+      expect(row.reason).toBeUndefined();
     }
+    const text = await runCliAsync(['queue'], { cwd: w.dir, env: { ...w.env, POSTGATE_NOW: at(60) } });
+    expect(text.stdout).toMatch(
+      /published .* social\/first\n\s+↳ went out (on time|\d+s late \((mastodon|bluesky)\))\n/,
+    );
   });
 
   it('reads CRISIS again at each wake: one committed during the wait stops what was due after it', async () => {

@@ -99,7 +99,7 @@ Options:
     });
     const releasedAgain = new Set(plan.actions.flatMap((a) => (a.kind === 'release' && a.again ? [a.item.id] : [])));
 
-    const rows: (QueueRow & { sortAt: number })[] = repo.items.map((item) => {
+    const rows: (QueueRow & { sortAt: number; lateOn?: string })[] = repo.items.map((item) => {
       const verdict = plan.verdicts.get(item.id)!;
       const late = verdict.state === 'published' ? wentOutLate(ledger, item.id, channelsOf(item)) : null;
       return {
@@ -114,7 +114,7 @@ Options:
         channels: [...channelsOf(item)],
         state: verdict.state,
         ...(verdict.reason ? { reason: verdict.reason } : {}),
-        ...(late ? { lateMs: late.lateMs, reason: wentOutLine(late) } : {}),
+        ...(late ? { lateMs: late.lateMs, lateOn: late.channel } : {}),
         ...(releasedAgain.has(item.id)
           ? { reason: 'edited since its release: the next run releases the approved edit' }
           : {}),
@@ -146,7 +146,7 @@ Options:
       if (localViewInActions) io.err(LOCAL_VIEW_IN_ACTIONS);
       io.out(
         JSON.stringify(
-          rows.map(({ sortAt: _, ...row }) => row),
+          rows.map(({ sortAt: _, lateOn: __, ...row }) => row),
           null,
           2,
         ),
@@ -176,6 +176,8 @@ Options:
     rows.forEach((r, i) => {
       io.out(line(table[i]!));
       if (r.reason) io.out(`${' '.repeat(widths[0]! + 2)}↳ ${r.reason}`);
+      if (r.lateMs !== undefined)
+        io.out(`${' '.repeat(widths[0]! + 2)}↳ ${wentOutLine({ lateMs: r.lateMs, channel: r.lateOn ?? '' })}`);
     });
     for (const line of ledgerNote) io.out(line);
     return status;
