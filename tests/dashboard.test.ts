@@ -208,7 +208,8 @@ describe('the dashboard issue', () => {
     expect(local.status).toBe(0);
     expect(local.stdout).not.toContain('dashboard');
 
-    const off = `${CONFIG}\ndashboard:\n  enabled: false\n`;
+    const off = CONFIG.replace(/^(dashboard:.*\n {2}enabled:) true$/m, '$1 false');
+    expect(off).not.toBe(CONFIG);
     land({ 'postgate.config.yaml': off });
     const r = await publish('2026-12-01T09:00:00Z');
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });

@@ -95,7 +95,7 @@ describe('checkPostLive against a page that never ends', () => {
     let written = 0;
     server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.write('<html><head><title>Launch · Riverside</title></head><body>');
+      res.write('<html><head><title>Launch · Riverside</title></head><body><h1 id="post-title">Launch</h1>');
       const more = () => {
         while (written < 64 * MAX_PAGE_BYTES && res.write('x'.repeat(65_536))) written += 65_536;
         if (written < 64 * MAX_PAGE_BYTES) res.once('drain', more);
@@ -109,6 +109,42 @@ describe('checkPostLive against a page that never ends', () => {
     const answer = await checkPostLive(`http://127.0.0.1:${port}/posts/launch/`, 'Launch', { timeoutMs: 5_000 });
     expect(answer).toEqual({ ok: true });
     expect(written).toBeLessThan(16 * MAX_PAGE_BYTES);
+  });
+});
+
+describe('checkPostLive and redirects: whoever answers decides, so only https:// (or this machine) is asked', () => {
+  let server: Server;
+  afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  /** A host that answers every request with a redirect to `location` (relative to the request). */
+  async function redirecting(location: (path: string) => string): Promise<string> {
+    server = createServer((req, res) => {
+      res.writeHead(302, { location: location(req.url ?? '/') });
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  it('does not follow a redirect to http:// on another machine, nor to a data: page that shows the title', async () => {
+    const toHttp = await redirecting(() => 'http://example.net/posts/launch/');
+    expect(await checkPostLive(`${toHttp}/posts/launch/`, 'Launch', { timeoutMs: 2_000 })).toEqual({
+      ok: false,
+      reason: 'not asked: http://example.net is not https:// (http:// only to this machine)',
+    });
+    server.close();
+    const toData = await redirecting(() => 'data:text/html,<h1 id="post-title">Launch</h1>');
+    expect(await checkPostLive(`${toData}/posts/launch/`, 'Launch', { timeoutMs: 2_000 })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^not asked: data:/),
+    });
+  });
+
+  it('gives up on a redirect loop', async () => {
+    const loop = await redirecting((path) => `${path}x`);
+    expect(await checkPostLive(`${loop}/posts/launch/`, 'Launch', { timeoutMs: 2_000 })).toEqual({
+      ok: false,
+      reason: 'too many redirects (more than 5)',
+    });
   });
 });
 

@@ -1,3 +1,4 @@
+import { isLoopbackHost } from './base-url.ts';
 import { channelName } from './dashboard-gantt.ts';
 import { codeText, linkTo } from './markdown-text.ts';
 import { formatLocal } from './time-zone.ts';
@@ -57,12 +58,35 @@ function sentGroups(records: readonly SentRecord[], now: number): SentGroup[] {
   return [...groups.values()].sort((a, b) => b.at - a.at || (a.item < b.item ? -1 : 1));
 }
 
-/** One line per item and channel, newest first, at most `rows` of them. */
-export function sentLines(records: readonly SentRecord[], now: number, zone: string, rows: number): string[] {
+/**
+ * Whether `url` is https:// on one of `hosts` (or a subdomain of one): only such addresses are linked.
+ * http:// only on this machine (a local test instance), as for every base URL.
+ */
+function onHost(url: string, hosts: readonly string[] | undefined): boolean {
+  const parsed = URL.parse(url);
+  if (!parsed || !hosts) return false;
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) return false;
+  const host = parsed.hostname.toLowerCase();
+  return hosts.some((h) => host === h.toLowerCase() || host.endsWith(`.${h.toLowerCase()}`));
+}
+
+/**
+ * One line per item and channel, newest first, at most `rows` of them. A record's address is linked
+ * only on its channel's own host (`linkHosts`): the ledger is text, and a record that got in some
+ * other way must not put a link in an issue the owner trusts.
+ */
+export function sentLines(
+  records: readonly SentRecord[],
+  now: number,
+  zone: string,
+  rows: number,
+  linkHosts: Readonly<Record<string, readonly string[]>> = {},
+): string[] {
   const groups = sentGroups(records, now);
   if (groups.length === 0) return [`Nothing went out in the last ${RECENT_DAYS} days.`];
   const lines = groups.slice(0, rows).map((g) => {
-    const where = g.retracted || !g.url ? channelName(g.channel) : linkTo(channelName(g.channel), g.url);
+    const linked = !g.retracted && g.url && onHost(g.url, linkHosts[g.channel]);
+    const where = linked ? linkTo(channelName(g.channel), g.url) : channelName(g.channel);
     const verb = g.channel === 'blog' ? 'released on' : 'on';
     const parts = g.of > 1 ? ` (${g.parts.size}/${g.of} parts)` : '';
     return `- ${formatLocal(g.at, zone)}: ${codeText(g.item)} ${verb} ${where}${parts}${g.retracted ? ', since retracted' : ''}`;

@@ -58,6 +58,7 @@ function input(items: Item[], over: Partial<DashboardInput> = {}): DashboardInpu
     verdicts,
     enabled: ['blog', 'x', 'mastodon', 'bluesky'],
     records: [],
+    linkHosts: { blog: ['example.org'], x: ['x.com'], mastodon: ['m.example'], bluesky: ['bsky.app'] },
     runUrl: null,
     ...over,
   };
@@ -278,7 +279,7 @@ describe('the dashboard', () => {
     );
     const held = section(body, 'Needs attention').trim();
     expect(held).toBe(
-      '- **Held** `social/ˋrmˋ @amira`: cc @&#8203;riverside/editors see \\#&#8203;12 \\<img src=x onerror=alert\\(1\\)\\> \\[click\\]\\(https://evil.example\\) \\$x\\$ \\#&#8203;\\#&#8203; Fake',
+      '- **Held** `social/ˋrmˋ @amira`: cc @&#8203;riverside/editors see \\#&#8203;12 \\<img src=x onerror=alert\\(1\\)\\> \\[click\\]\\(https:&#8203;//evil.example\\) \\$x\\$ \\#&#8203;\\#&#8203; Fake',
     );
     expect(body).toContain('> Reason: @&#8203;everyone \\*\\*now\\*\\*');
     expect(body).toContain('by @&#8203;amira');

@@ -40,6 +40,11 @@ export interface DashboardInput {
   enabled: readonly string[];
   /** The ledger's records, oldest first. */
   records: readonly SentRecord[];
+  /**
+   * The hosts a record's address may link to, per channel (the site's for the blog, x.com, the
+   * Mastodon instance's, bsky.app): any other address is shown as text, never as a link.
+   */
+  linkHosts: Readonly<Record<string, readonly string[]>>;
   /** This run's page on GitHub, when known. */
   runUrl: string | null;
 }
@@ -151,7 +156,7 @@ function render(input: DashboardInput, rows: number): string {
     '## Needs attention',
     attention.length ? attention.join('\n') : 'Nothing needs attention.',
     `## Sent in the last ${RECENT_DAYS} days`,
-    sentLines(input.records, input.now, input.zone, rows).join('\n'),
+    sentLines(input.records, input.now, input.zone, rows, input.linkHosts).join('\n'),
     `## Next ${WINDOW_DAYS} days (${plainText(input.zone)} time)`,
     scheduleLines(input).join('\n\n'),
     '---',

@@ -29,22 +29,38 @@ describe('pageShowsPost', () => {
       expect(pageShowsPost(postPage(title), title), title).toBe(true);
     // Numeric references, decimal and hex, and &apos;, as other writers escape.
     expect(
-      pageShowsPost('<title>Fish &#38; chips &#x1F41F; &apos;fresh&apos;</title>', "Fish & chips 🐟 'fresh'"),
+      pageShowsPost('<h1 id="post-title">Fish &#38; chips &#x1F41F; &apos;fresh&apos;</h1>', "Fish & chips 🐟 'fresh'"),
     ).toBe(true);
   });
 
-  it('reads the title in an <h1> alone, or in a <title> alone, with markup inside the heading', () => {
+  it("reads the post page's own heading, with attributes and markup in it; nothing else stands for it", () => {
     expect(
-      pageShowsPost('<html><body><h1 class="x"><span>Bread</span> &amp; <em>butter</em></h1>', 'Bread & butter'),
+      pageShowsPost(
+        '<html><body><h1 class="x" id="post-title" data-astro-cid-1><span>Bread</span> &amp; <em>butter</em></h1>',
+        'Bread & butter',
+      ),
     ).toBe(true);
-    expect(pageShowsPost('<html><head><title>Site — Bread &amp; butter</title></head></html>', 'Bread & butter')).toBe(
-      true,
-    );
+    expect(pageShowsPost('<html><head><title>Bread &amp; butter</title></head></html>', 'Bread & butter')).toBe(false);
+    expect(pageShowsPost('<h1 class="x">Bread &amp; butter</h1>', 'Bread & butter')).toBe(false);
+    expect(pageShowsPost('<h2 id="post-title">Bread &amp; butter</h2>', 'Bread & butter')).toBe(false);
+  });
+
+  it('is false for a catch-all page whose heading merely contains the title (a home page answering every path)', () => {
+    const home = '<title>Riverside Food Bank</title><h1 id="page-title">Riverside Food Bank</h1>';
+    expect(pageShowsPost(home, 'Food Bank')).toBe(false);
+    expect(pageShowsPost('<h1 id="post-title">Riverside Food Bank</h1>', 'Food Bank')).toBe(false);
+  });
+
+  it('reads a page shaped against patterns in one pass: unclosed tags by the hundred thousand', () => {
+    const shaped = `${'<h1 '.repeat(250_000)}<h1 id="post-title">${'<'.repeat(100_000)}`;
+    expect(pageShowsPost(shaped, 'Our winter appeal')).toBe(false);
+    const long = `<h1 id="post-title">${'x'.repeat(10_000)}</h1>`;
+    expect(pageShowsPost(long, 'x'.repeat(10_000))).toBe(false); // longer than any title: not read
   });
 
   it('collapses whitespace, no-break spaces and line breaks on both sides', () => {
-    expect(pageShowsPost('<h1>\n  Our  winter&nbsp;appeal\n</h1>', 'Our winter appeal')).toBe(true);
-    expect(pageShowsPost('<h1>Our winter appeal</h1>', '  Our   winter\u00a0appeal ')).toBe(true);
+    expect(pageShowsPost('<h1 id="post-title">\n  Our  winter&nbsp;appeal\n</h1>', 'Our winter appeal')).toBe(true);
+    expect(pageShowsPost('<h1 id="post-title">Our winter appeal</h1>', '  Our   winter\u00a0appeal ')).toBe(true);
   });
 
   it('is false for another page: the 404 page, the home page, a parked domain', () => {
@@ -63,8 +79,8 @@ describe('pageShowsPost', () => {
   });
 
   it('does not take an escaped title for another: &amp;lt; is the text "&lt;", not "<"', () => {
-    expect(pageShowsPost('<h1>a &amp;lt; b</h1>', 'a < b')).toBe(false);
-    expect(pageShowsPost('<h1>a &amp;lt; b</h1>', 'a &lt; b')).toBe(true);
+    expect(pageShowsPost('<h1 id="post-title">a &amp;lt; b</h1>', 'a < b')).toBe(false);
+    expect(pageShowsPost('<h1 id="post-title">a &amp;lt; b</h1>', 'a &lt; b')).toBe(true);
   });
 
   it('is false for an empty title: every page would show it', () => {

@@ -1,20 +1,50 @@
 /**
- * Whether a page that answered at a post's address is that post: its <title> or one of its <h1>
- * headings holds the post's title. An answer of 200 alone is not enough: a host's catch-all page,
- * an older deployment or a parked domain answer 200 too. The site's layout (src/layouts/Base.astro)
- * writes `<title>{title} · {site title}</title>` and the post page `<h1>{title}</h1>`, escaping
- * & < > " ' as entities; a theme that reorders the <title> still shows the title in it or in an <h1>.
+ * Whether a page that answered at a post's address is that post: its heading, the post page's own
+ * `<h1 id="post-title">` (src/pages/posts/[...slug].astro), says exactly the post's title. An answer
+ * of 200 alone is not enough: a host's catch-all page, an older deployment or a parked domain answer
+ * 200 too, and a home page whose title merely contains the post's (a post "Food Bank" on "Riverside
+ * Food Bank") is not the post. Astro escapes & < > " ' in it as entities; tags inside are dropped.
+ *
+ * Linear in the page's size, whatever it holds: a page is up to a megabyte an insider can shape (an
+ * approved post's alt text), and a backtracking pattern over it would stall the run. So the heading
+ * is found with indexOf, and only MAX_HEADING characters of it are read.
  * Pure: the HTML and the title in, a yes or no out.
  */
 export function pageShowsPost(html: string, title: string): boolean {
   const wanted = normalize(title);
   if (wanted === '') return false;
-  const page = html.replace(/<!--[\s\S]*?-->/g, '').replace(/<(script|style|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '');
-  const texts = [
-    ...page.matchAll(/<title\b[^>]*>([\s\S]*?)<\/title\s*>/gi),
-    ...page.matchAll(/<h1\b[^>]*>([\s\S]*?)<\/h1\s*>/gi),
-  ].map((m) => normalize(decodeEntities(m[1]!.replace(/<[^>]*>/g, ''))));
-  return texts.some((text) => text.includes(wanted));
+  const heading = postHeading(html);
+  return heading !== null && normalize(decodeEntities(heading)) === wanted;
+}
+
+/** A title is a line; a heading far longer than any is not the post's. */
+const MAX_HEADING = 4096;
+const MARKER = 'id="post-title"';
+
+/** The text of the first `<h1 … id="post-title" …>`, its tags dropped; null when there is none. */
+function postHeading(html: string): string | null {
+  for (let at = html.indexOf(MARKER); at !== -1; at = html.indexOf(MARKER, at + MARKER.length)) {
+    const open = html.lastIndexOf('<', at);
+    const close = html.indexOf('>', at);
+    if (open === -1 || close === -1 || html.slice(open, open + 3).toLowerCase() !== '<h1') continue;
+    if (html.slice(open, at).includes('>')) continue; // the marker is not in this tag
+    const end = html.indexOf('</h1', close);
+    if (end === -1 || end - close > MAX_HEADING) return null;
+    return dropTags(html.slice(close + 1, end));
+  }
+  return null;
+}
+
+/** Text with its tags removed, in one pass (bounded by MAX_HEADING). */
+function dropTags(text: string): string {
+  let out = '';
+  let inTag = false;
+  for (const ch of text) {
+    if (ch === '<') inTag = true;
+    else if (ch === '>' && inTag) inTag = false;
+    else if (!inTag) out += ch;
+  }
+  return out;
 }
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };

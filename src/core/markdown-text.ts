@@ -16,7 +16,14 @@ const oneLine = (raw: string, max: number): string => {
 
 /** Plain text on one line, at most `max` characters (cut with an ellipsis). */
 export function plainText(raw: string, max = 300): string {
-  return oneLine(raw, max).replace(MARKDOWN, '\\$&').replace(/[@#]/g, `$&${ZERO_WIDTH_SPACE}`);
+  return (
+    oneLine(raw, max)
+      .replace(MARKDOWN, '\\$&')
+      .replace(/[@#]/g, `$&${ZERO_WIDTH_SPACE}`)
+      // GitHub links bare addresses by itself (https://…, www.…): a zero-width space keeps them text.
+      .replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`)
+      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZERO_WIDTH_SPACE}.`)
+  );
 }
 
 /**
@@ -28,7 +35,7 @@ export function codeText(raw: string, max = 120): string {
   return `\`${text || ' '}\``;
 }
 
-/** A link to an http(s) address, or the address as plain text when it is not one a link can hold. */
+/** A link to an http(s) address, or the address as plain text (not linked) when it is not one a link can hold. */
 export function linkTo(label: string, url: string): string {
   return /^https?:\/\/[^\s<>()[\]`"'\\]+$/.test(url) ? `[${plainText(label)}](${url})` : plainText(url);
 }

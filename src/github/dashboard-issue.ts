@@ -1,8 +1,5 @@
 import { DASHBOARD_MARKER, sameDashboard } from '../core/dashboard.ts';
-import { LEDGER_FILE } from '../core/ledger.ts';
 import { requestOptions, statusOf, type GitHubRepo } from './client.ts';
-import { readRemoteFile } from './contents.ts';
-import { ledgerRepo } from './ledger-branch.ts';
 import { tokenLogin } from './pr-comment.ts';
 
 /**
@@ -92,13 +89,4 @@ function isOurs(issue: Listed, me: string): boolean {
   // An app's account is a Bot; a person's token writes as that person.
   if (me.endsWith('[bot]') && issue.user?.type !== 'Bot') return false;
   return (issue.body ?? '').startsWith(DASHBOARD_MARKER);
-}
-
-/**
- * The ledger on its branch as the run leaves it, for what went out: one read, no history check (the
- * run made that before sending; this shows records and decides nothing). Null when the branch has
- * no ledger yet or cannot be read.
- */
-export async function ledgerOnItsBranch(gh: GitHubRepo): Promise<string | null> {
-  return (await readRemoteFile(ledgerRepo(gh), LEDGER_FILE).catch(() => null))?.text ?? null;
 }

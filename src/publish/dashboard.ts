@@ -6,7 +6,7 @@ import { socialChannelsOf, type Config } from '../core/config-schema.ts';
 import { dashboardMarkdown } from '../core/dashboard.ts';
 import type { Item } from '../core/item.ts';
 import type { StateVerdict } from '../core/item-state.ts';
-import { parseLedgerText, readLedger } from '../repo/ledger-file.ts';
+import { parseLedgerText } from '../repo/ledger-file.ts';
 import type { CrisisNotice } from './mode.ts';
 import type { HeldItem } from './report.ts';
 import type { ActionResult } from './results.ts';
@@ -28,8 +28,11 @@ export interface DashboardRun {
   held: readonly HeldItem[];
   verdicts: ReadonlyMap<string, StateVerdict>;
   items: readonly Item[];
-  /** The checkout: its copy of the ledger stands in while the ledger has no branch of its own. */
-  cwd: string;
+  /**
+   * The ledger, read as the run reads it (its history, and its seals when they are on, checked): the
+   * dashboard lists what went out from nothing less.
+   */
+  ledgerText: () => Promise<string>;
   /** `--dry-run` was given. */
   dryRun: boolean;
   env: Env;
@@ -53,7 +56,7 @@ export async function updateDashboard(run: DashboardRun): Promise<void> {
   };
   if (run.dryRun) return say('Dry run: would update the dashboard issue.');
   try {
-    const [{ githubFromEnv }, { ledgerOnItsBranch, upsertDashboardIssue }] = await Promise.all([
+    const [{ githubFromEnv }, { upsertDashboardIssue }] = await Promise.all([
       import('../github/client.ts'),
       import('../github/dashboard-issue.ts'),
     ]);
@@ -69,11 +72,9 @@ export async function updateDashboard(run: DashboardRun): Promise<void> {
       items: run.items,
       verdicts: run.verdicts,
       enabled: run.config.channels,
-      // The run checked the ledger before it sent anything; here it only shows what went out.
-      // Until the ledger has moved to its branch (nothing recorded on GitHub yet), the checkout's copy is it.
-      records: parseLedgerText(
-        (await ledgerOnItsBranch(gh)) ?? (await readLedger(run.cwd).catch(() => null))?.text ?? '',
-      ).records,
+      // Read again, and checked again: what was written during the run is checked like the rest.
+      records: parseLedgerText(await run.ledgerText()).records,
+      linkHosts: linkHostsOf(run.config, env),
       runUrl: runUrlOf(env),
     });
     const result = await upsertDashboardIssue(gh, { title: run.config.dashboard.title, body });
@@ -88,6 +89,18 @@ export async function updateDashboard(run: DashboardRun): Promise<void> {
       `Warning: could not update the dashboard issue (${(error as Error).message.split('\n')[0]}); nothing else is affected.`,
     );
   }
+}
+
+/** Where each channel's posts live: the only hosts the dashboard links a record's address to. */
+function linkHostsOf(config: Config, env: Env): Record<string, string[]> {
+  const host = (url: string | undefined) => (url ? (URL.parse(url)?.hostname ?? null) : null);
+  const only = (...hosts: (string | null)[]) => hosts.filter((h): h is string => h !== null);
+  return {
+    blog: only(host(config.site.url)),
+    x: ['x.com', 'twitter.com'],
+    mastodon: only(host(env.MASTODON_URL)),
+    bluesky: ['bsky.app'],
+  };
 }
 
 /** Enabled networks with credentials not all set, and which variables are missing. */

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { insecureBaseUrlProblem } from '../core/base-url.ts';
+import { insecureBaseUrlProblem, isSecureBaseUrl } from '../core/base-url.ts';
 import { UsageError } from '../core/errors.ts';
 import { pageShowsPost } from '../core/live-page.ts';
 
@@ -32,12 +32,8 @@ export async function checkPostLive(url: string, title: string, options: LiveChe
     : url;
   const signal = AbortSignal.timeout(options.timeoutMs);
   try {
-    const response = await fetch(target, {
-      redirect: 'follow',
-      signal,
-      // A cache in front of the site may keep the 404 it gave before the deploy.
-      headers: { accept: 'text/html', 'cache-control': 'no-cache', 'user-agent': 'Postgate (live check)' },
-    });
+    const response = await fetchFollowing(target, signal);
+    if (typeof response === 'string') return { ok: false, reason: response };
     if (response.status !== 200) {
       await response.body?.cancel().catch(() => {});
       return { ok: false, reason: `${response.status} ${STATUS_CODES[response.status] ?? response.statusText}`.trim() };
@@ -48,6 +44,36 @@ export async function checkPostLive(url: string, title: string, options: LiveChe
       : { ok: false, reason: 'answered 200 but the page does not show the title' };
   } catch (error) {
     return { ok: false, reason: failureReason(error, options.timeoutMs) };
+  }
+}
+
+/** Redirects followed: a site moved to its custom domain redirects once; more is a loop. */
+const MAX_REDIRECTS = 5;
+
+/**
+ * GET, following redirects by hand: every address asked, the first included, must be https:// (or
+ * http:// on this machine), since whoever answers decides whether announcements go out. The answer,
+ * or why it was not asked.
+ */
+async function fetchFollowing(url: string, signal: AbortSignal): Promise<Response | string> {
+  let target = url;
+  for (let hop = 0; ; hop++) {
+    const parsed = URL.parse(target);
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || !isSecureBaseUrl(parsed))
+      return `not asked: ${parsed ? `${parsed.protocol}//${parsed.host}` : 'an address'} is not https:// (http:// only to this machine)`;
+    const response = await fetch(target, {
+      redirect: 'manual',
+      signal,
+      // A cache in front of the site may keep the 404 it gave before the deploy.
+      headers: { accept: 'text/html', 'cache-control': 'no-cache', 'user-agent': 'Postgate (live check)' },
+    });
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status > 399 || !location) return response;
+    await response.body?.cancel().catch(() => {});
+    if (hop >= MAX_REDIRECTS) return `too many redirects (more than ${MAX_REDIRECTS})`;
+    const next = URL.parse(location, target);
+    if (next === null) return `redirected to an address that is not one (${location.slice(0, 100)})`;
+    target = next.href;
   }
 }
 

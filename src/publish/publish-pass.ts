@@ -1,4 +1,4 @@
-import { ContentError, EnvironmentError } from '../core/errors.ts';
+import { ContentError, EnvironmentError, MainMovedError } from '../core/errors.ts';
 import { summarizeLedger } from '../core/ledger.ts';
 import { planPublish, type LiveCheck, type Plan, type PlanInputs } from '../core/plan.ts';
 import { readableLedgerRecords } from '../repo/ledger-file.ts';
@@ -50,6 +50,8 @@ export interface PassOutcome {
   results: ActionResult[];
   /** The crisis that held this pass, or null. */
   crisis: CrisisNotice | null;
+  /** Main moved on during the pass: nothing more may be sent by this run. */
+  stopped?: boolean;
 }
 
 export async function publishPass(ctx: PassContext, now: number): Promise<PassOutcome> {
@@ -98,12 +100,24 @@ export async function publishPass(ctx: PassContext, now: number): Promise<PassOu
     plan = planPublish({ ...inputs, ledger: after, ...(ctx.live ? { liveAt: after.liveAt } : {}) });
   }
   if (ctx.live && plan.checkLive.length) {
-    const answered = await askLive(ctx.live, plan.checkLive, now, ctx.dryRun ? null : store);
+    const { asked, answered } = await askLive(ctx.live, plan.checkLive, now, ctx.dryRun ? null : store);
     if (answered.length) {
       const liveAt = new Map(after.liveAt);
       for (const id of answered) liveAt.set(id, now);
       plan = planPublish({ ...inputs, ledger: after, liveAt });
     }
+    // Asking took time (a fresh release is asked for up to a minute): a correction merged meanwhile
+    // must not be overtaken by the text this run checked out.
+    if (asked && !ctx.dryRun)
+      try {
+        await mode.verifyCheckout();
+      } catch (error) {
+        if (!(error instanceof MainMovedError)) throw error;
+        ctx.tell(
+          `Nothing more is sent: ${error.message.replace(/; rerun the workflow.*$/, '')}; the next run sends it.`,
+        );
+        return { plan, results, crisis, stopped: true };
+      }
   }
   results.push(...(await applySends(plan.actions, deps)));
   return { plan, results, crisis };
@@ -119,16 +133,23 @@ async function askLive(
   checks: readonly LiveCheck[],
   now: number,
   store: LedgerStore | null,
-): Promise<string[]> {
+): Promise<{ asked: boolean; answered: string[] }> {
   const answered: string[] = [];
-  for (const check of checks) {
-    if (live.releasedByThisRun.has(check.item.id)) continue;
-    const tries = now - check.releasedAt < FRESH_MS ? live.tries : 1;
-    let answer: LiveAnswer = { ok: false, reason: 'not asked' };
-    for (let i = 0; i < tries && !answer.ok; i++) {
-      if (i > 0) await live.sleep(live.pauseMs);
-      answer = await live.ask(check);
-    }
+  const toAsk = checks.filter((check) => !live.releasedByThisRun.has(check.item.id));
+  // All at once: the time it takes is one post's tries, however many posts wait.
+  const answers = await Promise.all(
+    toAsk.map(async (check) => {
+      const tries = now - check.releasedAt < FRESH_MS ? live.tries : 1;
+      let answer: LiveAnswer = { ok: false, reason: 'not asked' };
+      for (let i = 0; i < tries && !answer.ok; i++) {
+        if (i > 0) await live.sleep(live.pauseMs);
+        answer = await live.ask(check);
+      }
+      return answer;
+    }),
+  );
+  for (const [i, check] of toAsk.entries()) {
+    const answer = answers[i]!;
     if (!answer.ok) {
       const until = new Date(check.releasedAt + live.withinMs).toISOString();
       live.log(
@@ -153,5 +174,5 @@ async function askLive(
     );
     answered.push(check.item.id);
   }
-  return answered;
+  return { asked: toAsk.length > 0, answered };
 }

@@ -52,6 +52,7 @@ export async function waitAndSend(start: number, first: PassOutcome, ctx: WaitCo
       remaining.shift();
       continue;
     }
+    if ((passes.at(-1) ?? first).stopped) break;
     if (releasedAPost(passes.at(-1) ?? first)) {
       ctx.log(`  Not waiting for ${when(at)} and later: a blog post was released, and the site is built first.`);
       break;
@@ -66,7 +67,9 @@ export async function waitAndSend(start: number, first: PassOutcome, ctx: WaitCo
       break;
     }
     remaining.shift();
-    passes.push(await ctx.pass(Math.max(at, ctx.clock())));
+    const pass = await ctx.pass(Math.max(at, ctx.clock()));
+    passes.push(pass);
+    if (pass.stopped) break;
   }
   if (wake.leftFor !== null)
     ctx.log(`  Left to a later run: the next item is due at ${when(wake.leftFor)}, after this run's wait.`);
