@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LEDGER_BRANCH, LEDGER_FILE } from '../src/core/ledger.ts';
 import { FakeSite } from './fakes/fake-site.ts';
 import { runCliAsync } from './helpers/cli.ts';
 import { startGitHubWorld, type GitHubWorld } from './helpers/github-world.ts';
@@ -104,6 +105,28 @@ describe('publish --wait', () => {
     expect(w.ledger().filter((rec) => rec.item === 'social/second')).toEqual([]);
     expect(w.n.mastodon.statuses.map((s) => s.text)).toEqual([expect.stringContaining('Doors open')]);
     expect(readFileSync(summary, 'utf8')).toContain('Postgate: paused by CRISIS');
+  });
+
+  it('a ledger edited during the wait stops it: nothing more goes out, and the summary still says what did', async () => {
+    w.mergeReviewed(
+      { ...social('first', 2, 'Doors open at 9:30.'), ...social('second', 6, 'Second shift starts now.') },
+      'intern',
+      ['amira'],
+    );
+    const summary = join(w.dir, 'summary.md');
+    const run = publish(['--wait'], { GITHUB_STEP_SUMMARY: summary });
+    await whenSent('social/first');
+    const ledger = w.gh.fileAt(LEDGER_BRANCH, LEDGER_FILE)!;
+    // A person's commit that drops the last record (a rewind that would let it go out again).
+    const cut = `${ledger.trimEnd().split('\n').slice(0, -1).join('\n')}\n`;
+    w.gh.commit({ branch: LEDGER_BRANCH, files: { [LEDGER_FILE]: cut }, author: 'intern', message: 'tidy' });
+    const r = await run;
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/Stopped waiting: .*intern/);
+    expect(w.ledger().filter((rec) => rec.item === 'social/second')).toEqual([]);
+    const md = readFileSync(summary, 'utf8');
+    expect(md).toMatch(/\| sent \| mastodon \| `social\/first` \|/);
+    expect(md).toContain('Stopped waiting:');
   });
 
   it('stops waiting when main moves on during the wait: what is on disk is no longer main', async () => {

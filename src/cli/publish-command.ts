@@ -218,6 +218,7 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     // Wakes this run leaves: all of them without --wait; with it, those after a release (the site
     // is built first) or after main moved on.
     let remaining = planWake(now, first.plan, wakePolicy).wakeAt;
+    let waitError: string | null = null;
     if (values.wait) {
       const waited = await waitAndSend(now, first, {
         policy: wakePolicy,
@@ -231,6 +232,8 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       });
       passes.push(...waited.passes);
       remaining = waited.remaining;
+      waitError = waited.error;
+      if (waitError) notes.push(`Stopped waiting: ${waitError}`);
     }
     const results = passes.flatMap((p) => p.results);
     const { plan, crisis } = passes.at(-1)!;
@@ -270,7 +273,7 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     const waitNeeded =
       remaining.length > 0 || plan.checkLive.some((check) => live?.releasedByThisRun.has(check.item.id));
     writeStepOutputs(io.env, results, { waitNeeded });
-    return passes.some((p) => p.crisis?.unknown) || results.some((r) => FAILING.includes(r.outcome))
+    return waitError !== null || passes.some((p) => p.crisis?.unknown) || results.some((r) => FAILING.includes(r.outcome))
       ? EXIT.problems
       : EXIT.ok;
   },

@@ -30,6 +30,8 @@ export interface WaitContext {
 
 export interface WaitOutcome {
   passes: PassOutcome[];
+  /** A pass at a wake failed (a ledger that can no longer be trusted, GitHub not answering): said, and the run fails. */
+  error: string | null;
   /** Wakes this run did not make (it released a post, or main moved on): a later job's or run's. */
   remaining: number[];
 }
@@ -43,6 +45,7 @@ export async function waitAndSend(start: number, first: PassOutcome, ctx: WaitCo
     [...first.plan.verdicts].filter(([, v]) => v.state === 'scheduled' && v.dueAt === at).map(([id]) => id);
   const passes: PassOutcome[] = [];
   const remaining = [...wake.wakeAt];
+  let error: string | null = null;
   while (remaining.length) {
     const at = remaining[0]!;
     const ids = dueAt(at);
@@ -67,11 +70,19 @@ export async function waitAndSend(start: number, first: PassOutcome, ctx: WaitCo
       break;
     }
     remaining.shift();
-    const pass = await ctx.pass(Math.max(at, ctx.clock()));
+    let pass: PassOutcome;
+    try {
+      pass = await ctx.pass(Math.max(at, ctx.clock()));
+    } catch (failure) {
+      // What earlier passes sent is on record; the summary must still say so.
+      error = (failure as Error).message;
+      ctx.log(`  Stopped waiting: ${error}`);
+      break;
+    }
     passes.push(pass);
     if (pass.stopped) break;
   }
   if (wake.leftFor !== null)
     ctx.log(`  Left to a later run: the next item is due at ${when(wake.leftFor)}, after this run's wait.`);
-  return { passes, remaining };
+  return { passes, remaining, error };
 }
