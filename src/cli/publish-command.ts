@@ -273,7 +273,9 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     const waitNeeded =
       remaining.length > 0 || plan.checkLive.some((check) => live?.releasedByThisRun.has(check.item.id));
     writeStepOutputs(io.env, results, { waitNeeded });
-    return waitError !== null || passes.some((p) => p.crisis?.unknown) || results.some((r) => FAILING.includes(r.outcome))
+    return waitError !== null ||
+      passes.some((p) => p.crisis?.unknown) ||
+      results.some((r) => FAILING.includes(r.outcome))
       ? EXIT.problems
       : EXIT.ok;
   },
