@@ -268,6 +268,9 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       env: io.env,
       out,
     });
+    // Share kits for staff (README: Share kits for staff); like the dashboard, they never fail the run.
+    const { deliverShareKits } = await import('../publish/share-kits.ts');
+    await deliverShareKits({ config, results, items: repo.items, dryRun, env: io.env, out });
     // For the workflow: whether its job after the site build has anything to do (wakes this run left,
     // or announcements of a post it released, which wait for the deploy), so most runs are one job.
     const waitNeeded =

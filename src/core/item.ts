@@ -36,6 +36,8 @@ export interface SocialItem extends ItemBase {
   /** Per-channel replacement text (itself possibly a thread). */
   overrides: Partial<Record<SocialChannelId, Part[]>>;
   images: ImageRef[];
+  /** Per staff id, the words of their share kit instead of the item's (`share:`; src/core/share-kit.ts). */
+  share?: Readonly<Record<string, Part>>;
 }
 
 export interface PostItem extends ItemBase {

@@ -15,6 +15,10 @@ export interface UtmContext {
   siteUrl: string;
   channel: SocialChannelId;
   campaign: string;
+  /** `utm_content`, after the three: who shared it (a staff member's share kit, src/core/share-kit.ts). */
+  content?: string;
+  /** `utm_source` when the text goes elsewhere than `channel`, whose link rule is used (default: `channel`). */
+  source?: string;
 }
 
 /** A link to the site that is left untagged, and why: `check` shows it as a warning. */
@@ -51,9 +55,10 @@ export function tagLinksExplained(text: string, ctx: UtmContext): TaggedText {
 
 function utmParams(ctx: UtmContext): string {
   return new URLSearchParams([
-    ['utm_source', ctx.channel],
+    ['utm_source', ctx.source ?? ctx.channel],
     ['utm_medium', 'social'],
     ['utm_campaign', ctx.campaign],
+    ...(ctx.content === undefined ? [] : [['utm_content', ctx.content]]),
   ]).toString();
 }
 

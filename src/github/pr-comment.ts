@@ -30,7 +30,13 @@ export function commentBody(markdown: string, fullPreviewUrl: string | null): st
   return `${whole.slice(0, cut > 0 ? cut : room).trimEnd()}${note}`;
 }
 
-export async function upsertPreviewComment(gh: GitHubRepo, pullNumber: number, body: string): Promise<CommentResult> {
+/** `marker` tells this comment from the token's others on the pull request (a share kit's names its item). */
+export async function upsertPreviewComment(
+  gh: GitHubRepo,
+  pullNumber: number,
+  body: string,
+  marker = PREVIEW_MARKER,
+): Promise<CommentResult> {
   const target = { owner: gh.owner, repo: gh.repo, issue_number: pullNumber };
   try {
     const comments = await gh.octokit.paginate(gh.octokit.rest.issues.listComments, {
@@ -41,7 +47,7 @@ export async function upsertPreviewComment(gh: GitHubRepo, pullNumber: number, b
     const me = (await tokenLogin(gh)).toLowerCase();
     // Ours: written by this token's identity, and starting with the marker (a reply quoting it starts with "> ").
     const mine = comments.find(
-      (c) => c.user?.login.toLowerCase() === me && (c.body ?? '').trimStart().startsWith(PREVIEW_MARKER),
+      (c) => c.user?.login.toLowerCase() === me && (c.body ?? '').trimStart().startsWith(marker),
     );
     if (mine && mine.body === body) return { kind: 'unchanged', id: mine.id, url: mine.html_url };
     if (mine) {

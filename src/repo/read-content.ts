@@ -6,6 +6,7 @@ import type { Item } from '../core/item.ts';
 import { sniffImageType, SNIFF_BYTES } from '../core/media.ts';
 import { problem, type Position, type Problem } from '../core/problem.ts';
 import { readItemText, type ItemContext } from '../core/read-item.ts';
+import { shareProblems } from '../core/share-kit.ts';
 import type { ContentFile } from './content-files.ts';
 import { isOutside, readTextFile } from './read-text-file.ts';
 
@@ -24,6 +25,7 @@ export function itemContext(config: Config): ItemContext {
     socialChannels: socialChannelsOf(config),
     staleAfterMs: config.policies.staleAfter,
     defaultAuthor: config.site.author,
+    staffIds: config.staff.map((person) => person.id),
   };
 }
 
@@ -60,6 +62,7 @@ export function readContent<T extends Pick<Item, 'id' | 'file'> = Item>(
       if (fullCheck(item)) {
         addImageFacts(facts, root, realRoot, item);
         problems.push(...checkImages(item, facts), ...checkLengths(item, composeOptions, limits));
+        if (item.kind === 'social') problems.push(...shareProblems(item, config.staff, { ...composeOptions, limits }));
         if (item.kind === 'post') problems.push(...checkBodyImages(item, facts));
       }
       items.push(keep(item));
