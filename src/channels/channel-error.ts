@@ -26,12 +26,17 @@ export class ChannelError extends Error {
   readonly retryAfterMs: number | undefined;
   /** True when the post may exist even though no success came back: look (find) before resending. */
   readonly maybeSent: boolean;
+  /**
+   * From `find`: the network can never say whether the post exists (LinkedIn lists no person's
+   * posts back), so a person has to look; the message says where and for what. Nothing is resent.
+   */
+  readonly confirmByHand: boolean;
 
   constructor(
     channel: SocialChannelId,
     kind: FailureKind,
     message: string,
-    options: { status?: number; retryAfterMs?: number; maybeSent?: boolean } = {},
+    options: { status?: number; retryAfterMs?: number; maybeSent?: boolean; confirmByHand?: boolean } = {},
   ) {
     super(message);
     this.channel = channel;
@@ -39,6 +44,7 @@ export class ChannelError extends Error {
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
     this.maybeSent = options.maybeSent ?? (kind === 'timeout' || kind === 'malformed');
+    this.confirmByHand = options.confirmByHand ?? false;
   }
 }
 

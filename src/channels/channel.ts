@@ -2,11 +2,11 @@ import type { SocialChannelId, SocialChannelRules } from '../core/channels.ts';
 
 /**
  * One interface for every social network. The publisher only ever talks to this, so a network is
- * added by writing one file (see x.ts, mastodon.ts, bluesky.ts), and tests swap nothing: they point
+ * added by writing one file (see x.ts, mastodon.ts, bluesky.ts, linkedin.ts), and tests swap nothing: they point
  * the real client libraries at local fake servers through the base URLs in the environment.
  */
 export interface RemotePost {
-  /** The network's id for the post (X tweet id, Mastodon status id, Bluesky at:// URI). */
+  /** The network's id for the post (X tweet id, Mastodon status id, Bluesky at:// URI, LinkedIn URN). */
   id: string;
   /** Where a person can see it. */
   url: string;
@@ -115,7 +115,10 @@ export interface Channel {
   retract(post: RemotePost, signal: AbortSignal): Promise<void>;
 }
 
-/** Result of building a channel from the environment: the channel, or the variables it lacks. */
-export type ChannelFromEnv = { ok: true; channel: Channel } | { ok: false; missing: string[] };
+/**
+ * Result of building a channel from the environment: the channel, or the variables it lacks, or
+ * (`reason`) why it must not be used although nothing is missing (LinkedIn: the token has expired).
+ */
+export type ChannelFromEnv = { ok: true; channel: Channel } | { ok: false; missing: string[]; reason?: string };
 
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -9,6 +9,7 @@ export const REQUIRED_VARIABLES: Record<SocialChannelId, readonly string[]> = {
   x: ['X_API_KEY', 'X_API_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'],
   mastodon: ['MASTODON_URL', 'MASTODON_TOKEN'],
   bluesky: ['BLUESKY_HANDLE', 'BLUESKY_APP_PASSWORD'],
+  linkedin: ['LINKEDIN_ACCESS_TOKEN'],
 };
 
 /** Every variable whose value must never be printed: credentials of every network and GitHub's token. */
@@ -19,6 +20,7 @@ export const SECRET_VARIABLES = [
   'X_ACCESS_SECRET',
   'MASTODON_TOKEN',
   'BLUESKY_APP_PASSWORD',
+  'LINKEDIN_ACCESS_TOKEN',
   'GITHUB_TOKEN',
   // Seals ledger records (src/core/ledger-seal.ts): a secret like the others.
   'POSTGATE_LEDGER_KEY',

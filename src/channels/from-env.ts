@@ -1,5 +1,6 @@
 import { insecureBaseUrlProblem } from '../core/base-url.ts';
 import type { ChannelLimits, SocialChannelId } from '../core/channels.ts';
+import type { LinkedInSettings } from '../core/linkedin-config.ts';
 import type { ChannelFromEnv, Env } from './channel.ts';
 
 /**
@@ -15,6 +16,14 @@ export interface ChannelOptions {
   limits?: ChannelLimits;
   /** The run's log, for what a network has to say about the whole run (once). */
   notice?: (line: string) => void;
+  /** `linkedin:` of postgate.config.yaml: whose voice, the API version, when the token expires. */
+  linkedin?: LinkedInSettings;
+  /**
+   * The run's clock (epoch ms) and the site's time zone, for what expires (LinkedIn's token: publish
+   * refuses one past linkedin.tokenExpires). Left out by retract, which tries even so.
+   */
+  runAt?: number;
+  timeZone?: string;
 }
 
 /**
@@ -25,6 +34,7 @@ const LOADERS: Record<SocialChannelId, (env: Env, options: ChannelOptions) => Pr
   x: async (env, options) => (await import('./x.ts')).xFromEnv(env, options),
   mastodon: async (env, options) => (await import('./mastodon.ts')).mastodonFromEnv(env, options),
   bluesky: async (env, options) => (await import('./bluesky.ts')).blueskyFromEnv(env, options),
+  linkedin: async (env, options) => (await import('./linkedin.ts')).linkedinFromEnv(env, options),
 };
 
 /** The variable naming each network's server: credentials go there, so it must not be plain http elsewhere. */
@@ -32,6 +42,7 @@ const BASE_URL: Record<SocialChannelId, string> = {
   x: 'X_API_URL',
   mastodon: 'MASTODON_URL',
   bluesky: 'BLUESKY_SERVICE',
+  linkedin: 'LINKEDIN_API_URL',
 };
 
 export async function loadChannel(

@@ -29,7 +29,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'publish',
-    summary: 'send what is due to the blog, X, Mastodon and Bluesky, once, and record it',
+    summary: 'send what is due to the blog, X, Mastodon, Bluesky and LinkedIn, once, and record it',
     load: async () => (await import('./publish-command.ts')).publishCommand,
   },
   {

@@ -17,7 +17,7 @@ const LEAD_MS = 60 * 60 * 1000;
 export const newCommand: Command = {
   name: 'new',
   usage: `Usage: postgate new post "Title" [--at TIME]
-       postgate new social [name] [--at TIME] [--channels x,mastodon,bluesky]
+       postgate new social [name] [--at TIME] [--channels x,mastodon,bluesky,linkedin]
 
 Writes a ready-to-edit file with valid front matter, scheduled at the next free slot
 (schedule.slots and schedule.days in postgate.config.yaml, at least an hour from now),
@@ -84,7 +84,9 @@ Options:
         .filter(Boolean);
       const unknown = wanted.filter((c) => !isSocialChannel(c));
       if (unknown.length || !wanted.length)
-        throw new UsageError(`new: --channels expects a list of x, mastodon, bluesky, received "${values.channels}"`);
+        throw new UsageError(
+          `new: --channels expects a list of x, mastodon, bluesky, linkedin, received "${values.channels}"`,
+        );
       channels = wanted as SocialChannelId[];
     }
     if (kind === 'social' && channels.length === 0)

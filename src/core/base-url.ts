@@ -2,7 +2,7 @@ import { UsageError } from './errors.ts';
 
 /**
  * The one rule for every base URL that credentials travel to (GITHUB_API_URL, X_API_URL,
- * MASTODON_URL, BLUESKY_SERVICE): https:// anywhere; http:// only to this machine (127.0.0.0/8,
+ * MASTODON_URL, BLUESKY_SERVICE, LINKEDIN_API_URL): https:// anywhere; http:// only to this machine (127.0.0.0/8,
  * ::1, localhost), which is how tests reach local fake servers. Anything else would send a token
  * in clear text. POSTGATE_SITE_URL (where the publisher asks whether a post is live, instead of the
  * site's public address) carries no credential, but its answer decides whether announcements go
@@ -13,6 +13,7 @@ export const BASE_URL_VARIABLES = [
   'X_API_URL',
   'MASTODON_URL',
   'BLUESKY_SERVICE',
+  'LINKEDIN_API_URL',
   'POSTGATE_SITE_URL',
 ] as const;
 export type BaseUrlVariable = (typeof BASE_URL_VARIABLES)[number];

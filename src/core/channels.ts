@@ -5,6 +5,7 @@ import {
   mastodonLength,
   mastodonLinkSpans,
 } from '../channels/mastodon-text.ts';
+import { LINKEDIN_MAX_LENGTH, linkedinLength, linkedinLinkSpans } from '../channels/linkedin-text.ts';
 import { X_MAX_LENGTH, xLinkSpans, xTextRefusal, xWeightedLength } from '../channels/x-text.ts';
 import type { LinkSpan } from './links.ts';
 import type { ImageType } from './media.ts';
@@ -14,10 +15,10 @@ import { blueskyLength, utf8Bytes } from './text-length.ts';
  * What each destination accepts. The publisher's channel clients and `check` both read this
  * table, so a post that passes `check` is one the network will take.
  */
-export const CHANNEL_IDS = ['blog', 'x', 'mastodon', 'bluesky'] as const;
+export const CHANNEL_IDS = ['blog', 'x', 'mastodon', 'bluesky', 'linkedin'] as const;
 export type ChannelId = (typeof CHANNEL_IDS)[number];
 
-export const SOCIAL_CHANNEL_IDS = ['x', 'mastodon', 'bluesky'] as const;
+export const SOCIAL_CHANNEL_IDS = ['x', 'mastodon', 'bluesky', 'linkedin'] as const;
 export type SocialChannelId = (typeof SOCIAL_CHANNEL_IDS)[number];
 
 export interface SocialChannelRules {
@@ -37,6 +38,8 @@ export interface SocialChannelRules {
   linkSpans: (text: string) => LinkSpan[];
   /** A second limit some networks have, in UTF-8 bytes. */
   maxBytes?: number;
+  /** Posts per item, for a network that has no threads (LinkedIn: 1); absent, any number. */
+  maxParts?: number;
   maxImages: number;
   maxImageBytes: number;
   imageTypes: readonly ImageType[];
@@ -81,6 +84,22 @@ export const SOCIAL_RULES: Record<SocialChannelId, SocialChannelRules> = {
     maxImageBytes: 1_000_000,
     imageTypes: ['png', 'jpeg', 'webp', 'gif'],
     maxAltLength: 2000,
+  },
+  // src/channels/linkedin-text.ts: the commentary's rules. One image per post: the Images API and a
+  // post's `content.media` (multiImage exists, and is not used yet). LinkedIn states no byte limit for
+  // an image, only 36,152,320 pixels; 10 MB keeps one upload within a request's time.
+  linkedin: {
+    id: 'linkedin',
+    name: 'LinkedIn',
+    maxLength: LINKEDIN_MAX_LENGTH,
+    unit: 'characters as sent (escaped)',
+    measure: linkedinLength,
+    linkSpans: linkedinLinkSpans,
+    maxParts: 1,
+    maxImages: 1,
+    maxImageBytes: 10 * 1024 * 1024,
+    imageTypes: ['png', 'jpeg', 'gif'],
+    maxAltLength: 4086,
   },
 };
 

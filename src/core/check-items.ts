@@ -30,6 +30,10 @@ export const LINK_REFUSED =
 // An instance may allow more (or count links differently): the limit is the config's, to match it.
 const MASTODON_LIMIT_NOTE =
   " (mastodon.maxCharacters in postgate.config.yaml: set it to your instance's limit if that differs)";
+// LinkedIn counts the text it receives, escaped (src/channels/linkedin-text.ts).
+const LINKEDIN_LIMIT_NOTE =
+  ' (counted as LinkedIn receives it: each of \\ | { } @ [ ] ( ) < > # * _ ~ goes with a backslash before it and counts 2)';
+const LIMIT_NOTES: Partial<Record<string, string>> = { mastodon: MASTODON_LIMIT_NOTE, linkedin: LINKEDIN_LIMIT_NOTE };
 
 /** `limits`: the repository's Mastodon limits (config `mastodon:`); absent, the stock server's. */
 export function checkLengths(item: Item, options: ComposeOptions, limits?: ChannelLimits): Problem[] {
@@ -40,6 +44,19 @@ export function checkLengths(item: Item, options: ComposeOptions, limits?: Chann
     // The text as sent, links tagged: a tag can lengthen what X and Mastodon count when the
     // network does not take the tagged link as one link ("[https://example.org/a/]?utm_...").
     const { parts, untagged } = compose(item, channel, options);
+    // A network without threads (LinkedIn) takes an item as one post: its own text, or nothing.
+    if (rules.maxParts !== undefined && parts.length > rules.maxParts) {
+      const own = item.kind === 'social' && item.overrides[channel];
+      problems.push(
+        problem(
+          item.file,
+          parts[rules.maxParts]!.at,
+          'error',
+          `${rules.name} has no threads: an item goes there as one post, and this ${own ? `${channel} text` : 'one'} has ${parts.length} parts; ${own ? `make the ${channel} text one part (no "---")` : `give ${rules.name} its own single text with ${channel}: { text: ... }, or take ${channel} out of channels`}`,
+        ),
+      );
+      continue;
+    }
     for (const link of untagged)
       problems.push(
         problem(
@@ -65,7 +82,7 @@ export function checkLengths(item: Item, options: ComposeOptions, limits?: Chann
             item.file,
             part.at,
             'error',
-            `${which} is too long for ${rules.name}: ${v.length} ${rules.unit}, the limit is ${v.max}${channel === 'mastodon' ? MASTODON_LIMIT_NOTE : ''}${item.kind !== 'social' ? '' : item.overrides[channel] ? '; shorten it or split it into a thread with "---"' : `; shorten it, split it into a thread with "---", or set ${channel}: { text: ... }`}`,
+            `${which} is too long for ${rules.name}: ${v.length} ${rules.unit}, the limit is ${v.max}${LIMIT_NOTES[channel] ?? ''}${item.kind !== 'social' ? '' : rules.maxParts === 1 ? (item.overrides[channel] ? '; shorten it' : `; shorten it, or set ${channel}: { text: ... }`) : item.overrides[channel] ? '; shorten it or split it into a thread with "---"' : `; shorten it, split it into a thread with "---", or set ${channel}: { text: ... }`}`,
           ),
         );
       } else if (v.bytes !== undefined && v.maxBytes !== undefined && v.bytes > v.maxBytes) {
@@ -112,7 +129,7 @@ export function checkImages(item: Item, facts: ReadonlyMap<string, ImageFact>): 
           item.file,
           item.images[rules.maxImages]!.at,
           'error',
-          `${rules.name} takes at most ${rules.maxImages} images per post; this one has ${item.images.length}`,
+          `${rules.name} takes at most ${rules.maxImages} image${rules.maxImages === 1 ? '' : 's'} per post; this one has ${item.images.length}`,
         ),
       );
     }

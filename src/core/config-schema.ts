@@ -7,6 +7,7 @@ import {
   type SocialChannelId,
 } from './channels.ts';
 import { parseDuration } from './duration.ts';
+import { linkedinConfigSchema } from './linkedin-config.ts';
 import { isTimeZone } from './time-zone.ts';
 
 /**
@@ -54,7 +55,8 @@ export const configSchema = z.strictObject({
   }),
   channels: z
     .array(z.enum(CHANNEL_IDS))
-    .default([...CHANNEL_IDS])
+    // LinkedIn only when listed: a config without `channels` keeps the four it had before LinkedIn.
+    .default(['blog', 'x', 'mastodon', 'bluesky'])
     .refine((list) => new Set(list).size === list.length, 'a channel is listed twice'),
   // A Mastodon instance sets its own limits (its /api/v2/instance says them); `publish` asks the
   // instance, `check` and the preview work offline from these.
@@ -72,6 +74,8 @@ export const configSchema = z.strictObject({
         .default(MASTODON_DEFAULT_LIMITS.charactersReservedPerUrl),
     })
     .prefault({}),
+  // Required once `linkedin` is among the channels (src/core/linkedin-config.ts).
+  linkedin: linkedinConfigSchema.optional(),
   policies: z
     .strictObject({
       staleAfter: z

@@ -89,6 +89,7 @@ export function socialSchema(options: SchemaOptions) {
       x: channelText.optional(),
       mastodon: channelText.optional(),
       bluesky: channelText.optional(),
+      linkedin: channelText.optional(),
     })
     .superRefine((data, ctx) => {
       requirePublishAt(data, ctx);
@@ -117,6 +118,7 @@ export function postSchema(options: SchemaOptions) {
             x: text('the X announcement').optional(),
             mastodon: text('the Mastodon announcement').optional(),
             bluesky: text('the Bluesky announcement').optional(),
+            linkedin: text('the LinkedIn announcement').optional(),
           }),
         ])
         .optional(),

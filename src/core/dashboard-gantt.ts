@@ -25,6 +25,7 @@ export const CHANNEL_NAMES: Readonly<Record<string, string>> = {
   x: 'X',
   mastodon: 'Mastodon',
   bluesky: 'Bluesky',
+  linkedin: 'LinkedIn',
 };
 export const channelName = (channel: string): string => CHANNEL_NAMES[channel] ?? channel;
 

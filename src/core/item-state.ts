@@ -60,7 +60,13 @@ export interface StateVerdict {
   dueAt: number | null;
 }
 
-const NAMES: Record<string, string> = { blog: 'the blog', x: 'X', mastodon: 'Mastodon', bluesky: 'Bluesky' };
+const NAMES: Record<string, string> = {
+  blog: 'the blog',
+  x: 'X',
+  mastodon: 'Mastodon',
+  bluesky: 'Bluesky',
+  linkedin: 'LinkedIn',
+};
 
 export function itemState(item: Item, inputs: StateInputs): StateVerdict {
   const sent = inputs.sent.get(item.id);

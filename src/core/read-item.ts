@@ -131,7 +131,7 @@ function buildSocial(
     'the post',
   );
   const overrides: SocialItem['overrides'] = {};
-  for (const channel of ['x', 'mastodon', 'bluesky'] as const) {
+  for (const channel of ['x', 'mastodon', 'bluesky', 'linkedin'] as const) {
     const override = data[channel];
     if (!override) continue;
     const at = locate([channel, 'text']);

@@ -102,7 +102,7 @@ function describe(issue: Issue, data: unknown, schema: AnySchema, prefix: PathSe
         {
           path,
           want: 'value',
-          message: `expected ${name} as text, or as a mapping of channel: text (x, mastodon, bluesky), received ${shown(value)}`,
+          message: `expected ${name} as text, or as a mapping of channel: text (x, mastodon, bluesky, linkedin), received ${shown(value)}`,
         },
       ];
     }

@@ -115,10 +115,13 @@ async function runChannelQueue(channelId: SocialChannelId, queue: Send[], deps: 
     }
     if (!channel) {
       const vars = built && !built.ok ? built.missing : [];
+      const reason = built && !built.ok ? built.reason : undefined;
       results.push({
         ...base,
         outcome: 'not-configured',
-        message: `${channelId} is enabled in postgate.config.yaml but ${vars.join(', ')} ${vars.length === 1 ? 'is' : 'are'} not set`,
+        message:
+          reason ??
+          `${channelId} is enabled in postgate.config.yaml but ${vars.join(', ')} ${vars.length === 1 ? 'is' : 'are'} not set`,
       });
       continue;
     }

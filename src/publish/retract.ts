@@ -79,7 +79,7 @@ export async function retractItem(id: string, summary: LedgerSummary, deps: Retr
         ...base,
         outcome: 'failed',
         partsLive: parts.length,
-        message: `cannot delete: ${built.missing.join(', ')} not set`,
+        message: built.reason ?? `cannot delete: ${built.missing.join(', ')} not set`,
       });
       continue;
     }

@@ -18,6 +18,7 @@ import { crashPoint } from './crash-points.ts';
  *   sent again; a failure that proves nothing went out (a refused connection, a failed log in) is
  *   retried or recorded as `failed` without looking;
  * - when the network cannot say, nothing is resent and the attempt stays open for the next run;
+ *   when it never can (LinkedIn, a person's posts), the part is held, saying what a person should check;
  * - CRISIS is asked before every single request.
  */
 export interface SendDeps {
@@ -133,6 +134,11 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
       });
     } catch (error) {
       // Cannot tell whether it is live: sending could post it twice. Leave the attempt open.
+      if (error instanceof ChannelError && error.confirmByHand)
+        throw new Stop({
+          outcome: 'held',
+          message: `part ${part.index + 1} may have gone out: ${error.message}. It is not sent again: held until a person has looked`,
+        });
       throw new Stop({
         outcome: 'failed',
         message: `could not confirm whether part ${part.index + 1} went out (${describe(error)}); not sending it again until the network answers`,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CONFIG_FILE, configSchema, type Config } from '../core/config-schema.ts';
 import { ContentError } from '../core/errors.ts';
 import { readYamlMapping } from '../core/front-matter.ts';
+import { linkedinSectionIssue } from '../core/linkedin-config.ts';
 import { problem } from '../core/problem.ts';
 import { describeIssues } from '../core/schema-issues.ts';
 import { locateInYaml } from '../core/yaml-locate.ts';
@@ -31,7 +32,14 @@ export function parseConfig(text: string): Config {
   if (!yaml.ok)
     throw new ContentError(`${CONFIG_FILE} is not valid`, [problem(CONFIG_FILE, yaml.at, 'error', yaml.message)]);
   const parsed = configSchema.safeParse(yaml.value);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    // Across keys, so after the schema: a LinkedIn channel needs its settings.
+    const linkedin = linkedinSectionIssue(parsed.data);
+    if (linkedin === null) return parsed.data;
+    throw new ContentError(`${CONFIG_FILE} is not valid`, [
+      problem(CONFIG_FILE, locateInYaml(text, linkedin.path, 1, 'value'), 'error', linkedin.message),
+    ]);
+  }
   const problems = describeIssues(parsed.error.issues, yaml.value, configSchema).map((issue) =>
     problem(CONFIG_FILE, locateInYaml(text, issue.path, 1, issue.want), 'error', issue.message),
   );

@@ -35,7 +35,7 @@ function post(channel: SocialChannelId): PostRequest {
   };
 }
 
-const LIMIT_TEXT: Record<SocialChannelId, string> = {
+const LIMIT_TEXT: Record<Exclude<SocialChannelId, 'linkedin'>, string> = {
   x: 'no answer within 1000 ms',
   mastodon: 'no answer within 1000 ms',
   bluesky: 'limit 1000 ms',
