@@ -8,6 +8,7 @@ import {
 } from './channels.ts';
 import { parseDuration } from './duration.ts';
 import { linkedinConfigSchema } from './linkedin-config.ts';
+import { staffSchema } from './staff.ts';
 import { isTimeZone } from './time-zone.ts';
 
 /**
@@ -155,6 +156,9 @@ export const configSchema = z.strictObject({
         .default('Postgate dashboard'),
     })
     .prefault({}),
+  // Staff who share what goes out as themselves, from their own accounts (src/core/staff.ts; README:
+  // Share kits for staff). Postgate holds none of their credentials: it hands each a share kit.
+  staff: staffSchema,
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -90,6 +90,12 @@ export function socialSchema(options: SchemaOptions) {
       mastodon: channelText.optional(),
       bluesky: channelText.optional(),
       linkedin: channelText.optional(),
+      // Per staff member, the words of their share kit (src/core/share-kit.ts): `share: { alice: "…" }`.
+      share: z
+        .record(z.string(), text('the text this person shares'), {
+          error: 'expected share to map staff ids to their text, e.g. share: { alice: "Our team just…" }',
+        })
+        .optional(),
     })
     .superRefine((data, ctx) => {
       requirePublishAt(data, ctx);

@@ -20,6 +20,7 @@ import { mdxProblems } from './mdx-policy.ts';
 import { postBodyImages } from './post-body-images.ts';
 import { postUrl } from './post-slug.ts';
 import { resolveRepoPath } from './repo-path.ts';
+import { closest } from './suggest.ts';
 
 /**
  * Reads one content file's text into items (a post brings its announcement along) and the
@@ -33,6 +34,8 @@ export interface ItemContext {
   socialChannels: SocialChannelId[];
   staleAfterMs: number | null;
   defaultAuthor: string;
+  /** The ids of `staff:` in the config: the people a file's `share:` may name (none when absent). */
+  staffIds?: readonly string[];
 }
 
 export type ItemFileKind = 'post' | 'social';
@@ -161,7 +164,32 @@ function buildSocial(
     overrides,
     images,
   };
+  if (data.share) item.share = knownStaff(data.share, ctx.staffIds ?? [], report, locate);
   return [item];
+}
+
+/** The `share:` texts of people the config lists; a name it does not list is an error at that name. */
+function knownStaff(
+  share: Readonly<Record<string, string>>,
+  staffIds: readonly string[],
+  report: Report,
+  locate: Locate,
+): Record<string, Part> {
+  const known: Record<string, Part> = {};
+  for (const [id, text] of Object.entries(share)) {
+    if (staffIds.includes(id)) {
+      known[id] = { text, at: locate(['share', id]) };
+      continue;
+    }
+    const guess = closest(id, staffIds);
+    report(
+      locate(['share', id], 'key'),
+      staffIds.length === 0
+        ? `share names "${id}", but postgate.config.yaml lists no staff: add them under staff: (README: Share kits for staff), or remove share`
+        : `share names "${id}", who is not among the staff in postgate.config.yaml (${staffIds.join(', ')})${guess ? `; did you mean ${guess}?` : ''}`,
+    );
+  }
+  return known;
 }
 
 function buildPost(
