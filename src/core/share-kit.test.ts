@@ -128,6 +128,15 @@ describe('share kits: the links each person opens', () => {
   it('gives LinkedIn no link when the text links to no page of the site: the person pastes the text', () => {
     const [kit] = shareKits(social('Thank you, volunteers! https://other.org/x'), [alice], options);
     expect(linkOf(kit!, 'linkedin').composeUrl).toBeNull();
+    // LinkedIn links only addresses written with their scheme: a bare domain is text there, untagged.
+    const [bare] = shareKits(social('Read it at example.org/posts/launch'), [alice], options);
+    expect(linkOf(bare!, 'linkedin')).toMatchObject({ text: 'Read it at example.org/posts/launch', composeUrl: null });
+  });
+
+  it('counts LinkedIn as its composer does: what the person pastes, nothing escaped', () => {
+    const text = `${'#_*'.repeat(1000)}`;
+    const [kit] = shareKits(social(text), [alice], options);
+    expect(linkOf(kit!, 'linkedin')).toMatchObject({ problem: null, verdict: { length: 3000, max: 3000, ok: true } });
   });
 
   it('measures each text by the network’s own rule and says when it is too long', () => {

@@ -1,16 +1,9 @@
-import {
-  isSocialChannel,
-  measureFor,
-  SOCIAL_RULES,
-  type ChannelLimits,
-  type LengthVerdict,
-  type SocialChannelId,
-} from './channels.ts';
+import { LINKEDIN_MAX_LENGTH } from '../channels/linkedin-text.ts';
+import { measureFor, SOCIAL_RULES, type ChannelLimits, type LengthVerdict, type SocialChannelId } from './channels.ts';
 import type { AnnounceItem, SocialItem } from './item.ts';
 import { problem, type Problem } from './problem.ts';
 import { isSiteLink, siteHostOf } from './site-host.ts';
 import type { StaffMember, StaffNetwork } from './staff.ts';
-import type { Part } from './thread.ts';
 import { tagLinks } from './utm.ts';
 
 /**
@@ -58,13 +51,6 @@ export const NETWORK_NAMES: Record<StaffNetwork, string> = {
   mastodon: 'Mastodon',
 };
 
-/**
- * LinkedIn's composer takes 3,000 characters, counted as its text box counts them: UTF-16 units. The
- * person pastes the text there, so nothing is escaped (the API's rule, for what Postgate itself sends,
- * counts each reserved character twice).
- */
-const LINKEDIN_MAX = 3000;
-
 export function shareKits(item: SharedItem, staff: readonly StaffMember[], options: ShareKitOptions): PersonKit[] {
   return staff.map((person) => {
     const own = item.kind === 'social' ? item.share?.[person.id]?.text : undefined;
@@ -110,10 +96,10 @@ export function shareProblems(item: SharedItem, staff: readonly StaffMember[], o
 /** The item's words for a network: its text for that network when it has one, else its body (a thread's parts one after another). */
 export function approvedText(item: SharedItem, network: StaffNetwork): string {
   if (item.kind === 'social') {
-    const parts = (isSocialChannel(network) ? item.overrides[network] : undefined) ?? item.parts;
+    const parts = item.overrides[network] ?? item.parts;
     return parts.map((part) => part.text).join('\n\n');
   }
-  const texts = item.texts as Partial<Record<string, Part>>;
+  const { texts } = item;
   return (texts[network] ?? item.channels.map((channel) => texts[channel]).find(Boolean))?.text ?? '';
 }
 
@@ -125,25 +111,21 @@ function tagged(
   options: ShareKitOptions,
 ): string {
   if (!options.utm) return text;
-  const channel = linkRuleOf(network);
-  return tagLinks(text, { siteUrl: options.siteUrl, channel, campaign, content: person, source: network });
+  return tagLinks(text, { siteUrl: options.siteUrl, channel: network, campaign, content: person });
 }
 
 /**
- * Whose rule finds the links: the network's own; LinkedIn's, until it is a channel here, X's (with or
- * without https://, as LinkedIn links them).
+ * LinkedIn's limit is the API's, 3,000 UTF-16 characters, but the person pastes the words into
+ * LinkedIn's composer, which escapes nothing: counted as typed, not as Postgate sends (where each
+ * reserved character counts twice, src/channels/linkedin-text.ts).
  */
-function linkRuleOf(network: StaffNetwork): SocialChannelId {
-  return isSocialChannel(network) ? network : 'x';
-}
-
 function measure(network: StaffNetwork, text: string, limits: ChannelLimits | undefined): LengthVerdict {
-  if (network !== 'linkedin' && isSocialChannel(network)) return measureFor(network, text, limits);
-  return { length: text.length, max: LINKEDIN_MAX, ok: text.length <= LINKEDIN_MAX };
+  if (network !== 'linkedin') return measureFor(network, text, limits);
+  return { length: text.length, max: LINKEDIN_MAX_LENGTH, ok: text.length <= LINKEDIN_MAX_LENGTH };
 }
 
 export function unitOf(network: StaffNetwork): string {
-  return network !== 'linkedin' && isSocialChannel(network) ? SOCIAL_RULES[network].unit : 'characters';
+  return network === 'linkedin' ? 'characters' : SOCIAL_RULES[network].unit;
 }
 
 function problemOf(network: StaffNetwork, verdict: LengthVerdict): string | null {
@@ -173,7 +155,7 @@ function composeUrl(network: StaffNetwork, text: string, person: StaffMember, si
     case 'mastodon':
       return person.mastodonInstance ? `${person.mastodonInstance}/share?text=${queryValue(text)}` : null;
     case 'linkedin': {
-      const link = firstSiteLink(text, siteUrl, linkRuleOf(network));
+      const link = firstSiteLink(text, siteUrl, network);
       return link === null ? null : `https://www.linkedin.com/sharing/share-offsite/?url=${queryValue(link)}`;
     }
   }

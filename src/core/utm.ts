@@ -17,8 +17,6 @@ export interface UtmContext {
   campaign: string;
   /** `utm_content`, after the three: who shared it (a staff member's share kit, src/core/share-kit.ts). */
   content?: string;
-  /** `utm_source` when the text goes elsewhere than `channel`, whose link rule is used (default: `channel`). */
-  source?: string;
 }
 
 /** A link to the site that is left untagged, and why: `check` shows it as a warning. */
@@ -55,7 +53,7 @@ export function tagLinksExplained(text: string, ctx: UtmContext): TaggedText {
 
 function utmParams(ctx: UtmContext): string {
   return new URLSearchParams([
-    ['utm_source', ctx.source ?? ctx.channel],
+    ['utm_source', ctx.channel],
     ['utm_medium', 'social'],
     ['utm_campaign', ctx.campaign],
     ...(ctx.content === undefined ? [] : [['utm_content', ctx.content]]),
