@@ -50,7 +50,7 @@ describe('postgate check', () => {
     const r = runCli(['check', '--format', 'github'], { cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(
-      '::error file=content/social/broken.md,line=3,col=12,title=Postgate::unknown channel "twitter"; expected one of x, mastodon, bluesky (did you mean "x"?)',
+      '::error file=content/social/broken.md,line=3,col=12,title=Postgate::unknown channel "twitter"; expected one of x, mastodon, bluesky, linkedin (did you mean "x"?)',
     );
   });
 

@@ -1,7 +1,9 @@
 import { SECRET_VARIABLES } from '../channels/credentials.ts';
+import type { Finding } from '../core/repo-settings/finding.ts';
 import type { Severity } from '../core/repo-settings/findings.ts';
 import { parseCommandArgs } from './args.ts';
 import { EXIT, type Command } from './command.ts';
+import { resolveNow } from './clock.ts';
 import { settingsRepo } from './repo-settings-access.ts';
 
 const MARK: Record<Severity, string> = { important: '✗', warning: '!', limit: '–', ok: '✓' };
@@ -13,8 +15,9 @@ export const doctorCommand: Command = {
 Reads the repository's settings on GitHub and says, one line each, what Postgate's promise depends
 on and what is missing: whether main can be force-pushed, deleted or pushed to without a pull request,
 the ruleset on the ledger's branch, the publish and retract environments (main only; reviewers for
-retract), code owners for content/ and for the gate's own files, GitHub Pages, and network
-credentials kept as repository secrets (which a workflow on any branch can read).
+retract), code owners for content/ and for the gate's own files, GitHub Pages, network
+credentials kept as repository secrets (which a workflow on any branch can read), and, from
+postgate.config.yaml in this directory, how long LinkedIn's access token has left.
 
   ✗ important: missing, and it weakens a guarantee ("postgate setup" fixes most)
   ! worth knowing
@@ -48,6 +51,7 @@ important is missing or could not be read, 2 wrong usage.`,
     const findings = doctorFindings(settings, {
       credentialNames: SECRET_VARIABLES.filter((name) => name !== 'GITHUB_TOKEN'),
     });
+    findings.push(...(await linkedinFindings(io.cwd, io.env)));
     io.out(`Postgate doctor: ${settings.repo.fullName} (${settings.repo.private ? 'private' : 'public'})`);
     io.out('');
     for (const f of findings) io.out(`${MARK[f.severity]} ${f.message}`);
@@ -67,3 +71,20 @@ important is missing or could not be read, 2 wrong usage.`,
     return important ? EXIT.problems : EXIT.ok;
   },
 };
+
+/**
+ * LinkedIn's token expiry, from the config beside doctor (POSTGATE_NOW moves the clock, as for
+ * publish). No config here, or one check refuses: nothing to say (check says the rest).
+ */
+async function linkedinFindings(cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<Finding[]> {
+  const { loadConfig } = await import('../repo/load-config.ts');
+  const { linkedinTokenFindings } = await import('../core/repo-settings/findings-linkedin.ts');
+  let config: Awaited<ReturnType<typeof loadConfig>>;
+  try {
+    config = await loadConfig(cwd);
+  } catch {
+    return [];
+  }
+  const zone = config.site.timeZone;
+  return linkedinTokenFindings(config, resolveNow(undefined, env, zone), zone);
+}

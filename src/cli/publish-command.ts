@@ -10,6 +10,7 @@ import { nearMissLine } from '../core/crisis-name.ts';
 import { MainMovedError, UsageError } from '../core/errors.ts';
 import { MIME, sniffImageType } from '../core/media.ts';
 import { formatLocal } from '../core/time-zone.ts';
+import { tokenNotice } from '../core/linkedin-token.ts';
 import { LEDGER_FILE } from '../core/ledger.ts';
 import { postFilesOf } from '../repo/post-files.ts';
 import { loadConfig } from '../repo/load-config.ts';
@@ -49,6 +50,8 @@ Environment (credentials are read here only, and never printed):
   X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET, X_API_URL (default https://api.x.com)
   MASTODON_URL, MASTODON_TOKEN
   BLUESKY_HANDLE, BLUESKY_APP_PASSWORD, BLUESKY_SERVICE (default https://bsky.social)
+  LINKEDIN_ACCESS_TOKEN, LINKEDIN_API_URL (default https://api.linkedin.com); the rest is
+                        linkedin: in postgate.config.yaml (whose voice, API version, token expiry)
   GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL   the gates on the live main (required in GitHub Actions)
   The URLs must be https://; http:// is accepted only for this machine (127.0.0.1, ::1, localhost).
   GITHUB_STEP_SUMMARY   when set (GitHub Actions), the summary is appended there as Markdown
@@ -129,6 +132,10 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       notes.push(
         "Warning: ledger records are not sealed: a workflow someone adds on a branch could write records that pass for the publisher's; postgate ledger --new-key sets seals up (README: Sealed records).",
       );
+    // LinkedIn's token lives 60 days: said 14, 7 and 1 days ahead, and once it has run out.
+    const linkedinToken =
+      config.linkedin && config.channels.includes('linkedin') ? tokenNotice(config.linkedin, now, zone) : null;
+    if (linkedinToken) notes.push(`Warning: ${linkedinToken}.`);
 
     out(`Publishing at ${formatLocal(now, zone)} (${zone})`);
     for (const note of notes) out(`  ${note}`);
@@ -211,6 +218,10 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       language: config.site.language,
       limits: channelLimitsOf(config),
       notice: tell,
+      // LinkedIn: whose voice, the API version, and the token's expiry against the run's clock.
+      ...(config.linkedin ? { linkedin: config.linkedin } : {}),
+      runAt: now,
+      timeZone: zone,
     });
 
     const first = await publishPass(pass, now);

@@ -56,7 +56,8 @@ Exit status: 0 everything was deleted, 1 something could not be (run it again), 
     const timeoutMs = 30_000;
     const deps = {
       ledger: mode.store(ledgerText, (line: string) => out(`  ${line}`)),
-      channel: channelLoader(io.env, { timeoutMs }),
+      // No runAt: a LinkedIn token past linkedin.tokenExpires is tried even so (deleting is urgent).
+      channel: channelLoader(io.env, { timeoutMs, ...(config.linkedin ? { linkedin: config.linkedin } : {}) }),
       now: resolveNow(undefined, io.env, config.site.timeZone),
       timeoutMs,
       dryRun: values['dry-run'] === true,

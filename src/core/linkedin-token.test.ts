@@ -3,6 +3,7 @@ import { parseConfig } from '../repo/load-config.ts';
 import { configSchema } from './config-schema.ts';
 import { isCalendarDate, type LinkedInSettings } from './linkedin-config.ts';
 import { reauthorizeSteps, startOfDay, tokenNotice, tokenStanding } from './linkedin-token.ts';
+import { linkedinTokenFindings } from './repo-settings/findings-linkedin.ts';
 
 /** LinkedIn's token runs out on the day in linkedin.tokenExpires: warnings 14, 7 and 1 days ahead. */
 const ZONE = 'Europe/Berlin';
@@ -107,5 +108,21 @@ describe('the linkedin: settings', () => {
     expect(bad({})).toBeUndefined();
     expect(isCalendarDate('2028-02-29')).toBe(true);
     expect(isCalendarDate('2027-02-29')).toBe(false);
+  });
+});
+
+describe('doctor on the LinkedIn token', () => {
+  const config = (channels: string[]) => ({ channels, linkedin: org });
+  it('says how long it has, warns 14 and 7 days ahead, and calls the last day and after important', () => {
+    expect(linkedinTokenFindings(config(['blog']), END - DAY, ZONE)).toEqual([]);
+    expect(linkedinTokenFindings(config(['linkedin']), END - 30 * DAY, ZONE)).toEqual([
+      { severity: 'ok', message: "LinkedIn's access token is good until 2027-01-31 (30 days; linkedin.tokenExpires)" },
+    ]);
+    expect(linkedinTokenFindings(config(['linkedin']), END - 10 * DAY, ZONE)[0]?.severity).toBe('warning');
+    expect(linkedinTokenFindings(config(['linkedin']), END - 5 * DAY, ZONE)[0]?.severity).toBe('warning');
+    expect(linkedinTokenFindings(config(['linkedin']), END - DAY / 2, ZONE)[0]?.severity).toBe('important');
+    const expired = linkedinTokenFindings(config(['linkedin']), END, ZONE)[0]!;
+    expect(expired.severity).toBe('important');
+    expect(expired.message).toContain('expired on 2027-01-31');
   });
 });

@@ -113,6 +113,13 @@ describe('configDetails: what a config change does, a weakened gate named', () =
       '**changes what goes out:** `site.timeZone` changed from `Europe/Berlin` to `UTC`: every publish time written without an offset moves',
       'other settings changed (site details, schedule, theme or Mastodon limits)',
     ]);
+    const page = { author: 'urn:li:organization:2414183', version: '202511', tokenExpires: '2027-01-31' };
+    expect(configDetails(config({ linkedin: page }), config({ linkedin: { ...page, author: 'person' } }))).toEqual([
+      '**changes what goes out:** `linkedin.author` changed from `urn:li:organization:2414183` to `person`: LinkedIn posts go out in that voice',
+    ]);
+    expect(
+      configDetails(config({ linkedin: page }), config({ linkedin: { ...page, tokenExpires: '2027-03-31' } })),
+    ).toEqual(['LinkedIn settings changed (`linkedin.version` or `linkedin.tokenExpires`)']);
     expect(configDetails(null, config())).toEqual([
       '`postgate.config.yaml` is new or was unreadable at the base: every rule in it is new',
     ]);

@@ -41,7 +41,7 @@ export interface FlagInputs {
 }
 
 export type FlagConfig = Pick<Config, 'site' | 'channels' | 'policies'> &
-  Partial<Pick<Config, 'schedule' | 'theme' | 'mastodon'>>;
+  Partial<Pick<Config, 'schedule' | 'theme' | 'mastodon' | 'linkedin'>>;
 
 const WHY: Record<FlagKind, string> = {
   workflows:
@@ -188,6 +188,16 @@ export function configDetails(before: FlagConfig | null, after: FlagConfig | nul
     lines.push(
       `${changes} ${inlineCode('site.timeZone')} changed from ${inlineCode(before.site.timeZone)} to ${inlineCode(after.site.timeZone)}: every publish time written without an offset moves`,
     );
+  // LinkedIn's author is whose voice its posts carry: a page, or the person whose token it is.
+  const author = (c: FlagConfig) => c.linkedin?.author ?? null;
+  if (author(before) !== author(after))
+    lines.push(
+      `${changes} ${inlineCode('linkedin.author')} changed from ${author(before) === null ? 'nothing' : inlineCode(author(before)!)} to ${author(after) === null ? 'nothing' : inlineCode(author(after)!)}: LinkedIn posts go out in that voice`,
+    );
+  const linkedinRest = (c: FlagConfig) =>
+    JSON.stringify([c.linkedin?.version ?? null, c.linkedin?.tokenExpires ?? null]);
+  if (linkedinRest(before) !== linkedinRest(after))
+    lines.push('LinkedIn settings changed (`linkedin.version` or `linkedin.tokenExpires`)');
   const rest = (c: FlagConfig) =>
     JSON.stringify([{ ...c.site, url: '', timeZone: '' }, c.schedule ?? null, c.theme ?? null, c.mastodon ?? null]);
   if (rest(before) !== rest(after))

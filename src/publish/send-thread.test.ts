@@ -35,7 +35,7 @@ const action = {
   linkCard: null,
 } as unknown as Extract<PublishAction, { kind: 'send' }>;
 
-function run(failures: ChannelError[]) {
+function run(failures: ChannelError[], findFailure?: ChannelError) {
   const records: LedgerRecord[] = [];
   const finds: FindRequest[] = [];
   const ledger: LedgerStore = {
@@ -55,7 +55,9 @@ function run(failures: ChannelError[]) {
     },
     find: async (request) => {
       finds.push(request);
-      throw new ChannelError('bluesky', 'unavailable', 'Bluesky: could not reach the service to look it up');
+      throw (
+        findFailure ?? new ChannelError('bluesky', 'unavailable', 'Bluesky: could not reach the service to look it up')
+      );
     },
     lookUp: async () => null,
     retract: async () => {},
@@ -103,6 +105,25 @@ describe('sendThread after a failure known not to have sent anything', () => {
     const { result, records, finds } = run([lost]);
     expect(await result).toMatchObject({ outcome: 'failed' });
     expect((await result).message).toContain('could not confirm whether part 1 went out');
+    expect(finds).toHaveLength(1);
+    expect(records.map((r) => r.type)).toEqual(['attempt']);
+  });
+});
+
+describe('sendThread when the network can never say whether a post exists (LinkedIn, a person)', () => {
+  it('holds the part with what a person should check, leaves the attempt open and sends nothing more', async () => {
+    const lost = new ChannelError('bluesky', 'timeout', 'no answer in time while creating the post');
+    const look = new ChannelError('bluesky', 'unavailable', 'open the profile and look for a post starting «Hello»', {
+      maybeSent: true,
+      confirmByHand: true,
+    });
+    const { result, records, finds } = run([lost], look);
+    expect(await result).toMatchObject({
+      outcome: 'held',
+      partsLive: 0,
+      message:
+        'part 1 may have gone out: open the profile and look for a post starting «Hello». It is not sent again: held until a person has looked',
+    });
     expect(finds).toHaveLength(1);
     expect(records.map((r) => r.type)).toEqual(['attempt']);
   });
