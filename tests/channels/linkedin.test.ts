@@ -321,6 +321,17 @@ describe('linkedinFromEnv', () => {
     expect(linkedinFromEnv(env, { linkedin: settings }).ok).toBe(true);
   });
 
+  it("gives the channel the run's per-request limit (channelLoader)", async () => {
+    fake.server.inject({ hang: true, times: 10 });
+    const built = await channelLoader(
+      { LINKEDIN_API_URL: fake.url, LINKEDIN_ACCESS_TOKEN: fake.member.token },
+      { timeoutMs: 400, linkedin: settings },
+    )('linkedin');
+    if (!built.ok) throw new Error(`not built: ${built.missing}`);
+    const error = await failure(built.channel.publish(post()));
+    expect(error.message).toBe('LinkedIn: no answer within 400 ms while creating the post');
+  });
+
   it('refuses plain http to another machine (channelLoader)', async () => {
     const built = await channelLoader(
       { LINKEDIN_API_URL: 'http://api.example.net', LINKEDIN_ACCESS_TOKEN: 't' },
