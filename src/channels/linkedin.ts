@@ -147,10 +147,20 @@ export class LinkedInChannel implements Channel {
     const answer = await this.client.request(action, {
       method: 'GET',
       path: `/rest/posts/${encodeURIComponent(post.id)}`,
-      accept: [404, 410],
+      accept: [404, 410, 403],
       signal,
     });
     if (answer.status === 404 || answer.status === 410) return null;
+    // Reading a member's posts is a restricted permission on LinkedIn: an app that may post as a
+    // person may not be allowed to read the post back, and then nothing can check it before deleting.
+    if (answer.status === 403 && this.author === PERSON_AUTHOR)
+      throw new ChannelError(
+        'linkedin',
+        'auth',
+        `LinkedIn does not let this app read the member's post back to check it (HTTP 403), so Postgate will not delete it unchecked: delete it by hand at ${post.url}`,
+        { status: 403 },
+      );
+    if (answer.status === 403) throw this.client.refused(answer, action, false);
     const commentary = isRecord(answer.body) ? answer.body.commentary : undefined;
     if (typeof commentary !== 'string') throw malformed(action, 'has no commentary', false);
     // LinkedIn gives the commentary back as it keeps it, escaped: compared as `find` compares.

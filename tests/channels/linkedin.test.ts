@@ -301,6 +301,22 @@ describe('LinkedInChannel.lookUp and retract', () => {
   });
 });
 
+describe("LinkedInChannel.lookUp when LinkedIn will not show a person's post", () => {
+  it("says so and where to delete it by hand; a page's 403 is the usual refusal", async () => {
+    fake.server.inject({
+      match: /^GET \/rest\/posts\//,
+      respond: { status: 403, body: { code: 'ACCESS_DENIED' } },
+      times: 2,
+    });
+    const remote = { id: 'urn:li:share:1', url: 'https://www.linkedin.com/feed/update/urn:li:share:1/' };
+    const person = await failure(channel({ author: 'person' }).lookUp(remote, new AbortController().signal));
+    expect(person.message).toContain(`delete it by hand at ${remote.url}`);
+    const page = await failure(channel().lookUp(remote, new AbortController().signal));
+    expect(page).toMatchObject({ kind: 'auth', status: 403 });
+    expect(page.message).toContain('not allowed while reading the post urn:li:share:1');
+  });
+});
+
 describe('linkedinFromEnv', () => {
   const settings = { author: ORGANIZATION, version: '202511', tokenExpires: '2027-01-31' };
 
