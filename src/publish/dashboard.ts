@@ -100,6 +100,7 @@ function linkHostsOf(config: Config, env: Env): Record<string, string[]> {
     x: ['x.com', 'twitter.com'],
     mastodon: only(host(env.MASTODON_URL)),
     bluesky: ['bsky.app'],
+    linkedin: ['www.linkedin.com'],
   };
 }
 
