@@ -1,0 +1,52 @@
+import { networkName } from './report-posts.ts';
+import type { AnalyticsOutcome, EngagementOutcome, MissingPart } from './report-types.ts';
+
+/**
+ * What the report could not get, named so that nobody reads an unknown as a zero: the analytics
+ * tool not set up, the weeks it did not answer (consecutive weeks with the same reason as one
+ * line), and the networks whose engagement did not come back.
+ */
+export function missingParts(
+  analytics: AnalyticsOutcome,
+  engagement: readonly EngagementOutcome[],
+  channels: readonly string[],
+): MissingPart[] {
+  const missing: MissingPart[] = [];
+  if (!analytics.configured) {
+    missing.push({ part: 'analytics', what: 'visitors from the site', reason: analytics.reason });
+  } else {
+    const runs: { first: string; last: string; reason: string }[] = [];
+    let previousFailed = false;
+    for (const week of analytics.weeks) {
+      const last = runs.at(-1);
+      if (!('error' in week)) previousFailed = false;
+      else if (previousFailed && last?.reason === week.error) last.last = week.week;
+      else {
+        runs.push({ first: week.week, last: week.week, reason: week.error });
+        previousFailed = true;
+      }
+    }
+    for (const run of runs) {
+      const weeks = run.first === run.last ? `week ${run.first}` : `weeks ${run.first} to ${run.last}`;
+      missing.push({ part: 'analytics', what: `${analytics.tool}, ${weeks}`, reason: run.reason });
+    }
+  }
+  for (const e of engagement) {
+    if (!e.ok && channels.includes(e.channel))
+      missing.push({ part: 'engagement', what: `${networkName(e.channel)} engagement`, reason: e.error });
+  }
+  return missing;
+}
+
+export function reportNotes(analytics: AnalyticsOutcome): string[] {
+  const notes = [
+    "A post's visitors are those who arrived through one of its links: utm_campaign is the item's id, utm_source the network.",
+  ];
+  if (!analytics.configured) return notes;
+  notes.push(...analytics.cannot);
+  if (analytics.weeks.length > 1)
+    notes.push(
+      `${analytics.tool} counts visitors week by week, and the report adds the weeks up: someone who came back in a later week counts again.`,
+    );
+  return notes;
+}

@@ -1,0 +1,152 @@
+/**
+ * What `report` reads and what it computes. The analytics adapters (src/analytics/) and the
+ * networks' engagement readers produce the inputs; src/core/report.ts turns them, with the ledger,
+ * into a Report; the renderers (report-text, report-markdown, report-json) show it.
+ */
+
+/** Visits that arrived with one `utm_campaign` and one `utm_source`, as an analytics tool counts them. */
+export interface CampaignVisits {
+  /** `utm_campaign`: Postgate writes the item's id. */
+  campaign: string;
+  /** `utm_source`: Postgate writes the network (`x`, `mastodon`, `bluesky`, `linkedin`). */
+  source: string;
+  /** Unique visitors, the one number every tool has. */
+  visitors: number;
+  /** Sessions, where the tool counts them. */
+  visits?: number;
+  /** Goal name → visitors who reached it, where the tool has goals. */
+  conversions?: Record<string, number>;
+}
+
+/** Which numbers beyond visitors a tool gives at all (a tool that cannot is not a zero). */
+export interface AnalyticsMeasures {
+  visits: boolean;
+  conversions: boolean;
+}
+
+/** One ISO week of the period as the tool answered it, or why it did not. */
+export type AnalyticsWeek =
+  | { week: string; since: string; until: string; rows: readonly CampaignVisits[] }
+  | { week: string; since: string; until: string; error: string };
+
+export type AnalyticsOutcome =
+  /** No analytics tool set up: the report says how to set one up, and shows no visits. */
+  | { configured: false; reason: string }
+  | {
+      configured: true;
+      /** The tool's name as people know it: `GoatCounter`, `Plausible`, `Umami`. */
+      tool: string;
+      measures: AnalyticsMeasures;
+      /** What the tool cannot tell, one short sentence each, shown in the report's notes. */
+      cannot: readonly string[];
+      weeks: readonly AnalyticsWeek[];
+    };
+
+export type ConfiguredAnalytics = Extract<AnalyticsOutcome, { configured: true }>;
+
+/** What a network says people did with a post (a thread's parts added up). */
+export interface Engagement {
+  replies: number;
+  reposts: number;
+  likes: number;
+  /** Bluesky counts quotes apart from reposts; the others do not say. */
+  quotes?: number;
+}
+
+export type EngagementOutcome =
+  /** `byItem`: item id → its engagement on this channel. */
+  | { channel: string; ok: true; byItem: ReadonlyMap<string, Engagement> }
+  | { channel: string; ok: false; error: string };
+
+/** Numbers from the analytics tool for a post, an item, a network or a week. */
+export interface Outcome {
+  /** Null when there are no numbers at all (no tool set up, or it did not answer for the period). */
+  visitors: number | null;
+  /** Null also when the tool does not count visits. */
+  visits: number | null;
+  /** Goal → visitors who reached it; null when the tool has no goals or no numbers. */
+  conversions: Record<string, number> | null;
+  /** Part of the period is missing (a week the tool did not answer): the numbers are at least these. */
+  partial: boolean;
+}
+
+export interface PostOutcome {
+  item: string;
+  channel: string;
+  url: string;
+  /** When the network took its first part (epoch ms). */
+  sentAt: number;
+  /** When it was due, and how late it went out, on records that keep both. */
+  due: number | null;
+  lateMs: number | null;
+  parts: number;
+  retracted: boolean;
+  /** Went out before the period; listed because readers still came from it during the period. */
+  earlier: boolean;
+  outcome: Outcome;
+  /** Null when not asked, or the network did not answer (the report's missing parts say which). */
+  engagement: Engagement | null;
+}
+
+export interface ItemOutcome {
+  item: string;
+  /** Its posts listed in the report (one per network). */
+  posts: number;
+  firstSentAt: number;
+  outcome: Outcome;
+  /** Visitors per post, or null without numbers. */
+  perPost: number | null;
+  /** Visitors with this item's campaign from sources it was not posted to by the publisher (staff share kits, copies). */
+  otherSources: { source: string; visitors: number }[];
+}
+
+export interface NetworkTotal {
+  channel: string;
+  posts: number;
+  outcome: Outcome;
+  perPost: number | null;
+  /** The sum of the engagement known for its posts; null when none is known. */
+  engagement: Engagement | null;
+  /** Some of its live posts have no numbers (the network did not return them): the sum is at least this. */
+  engagementPartial: boolean;
+}
+
+/** Per network: its engagement came back, did not (see `missing`), or was not asked for (X bills each read). */
+export type EngagementStatus = 'ok' | 'missing' | 'not asked';
+
+export interface WeekTotal {
+  week: string;
+  since: string;
+  until: string;
+  /** Visitors per network that week, from the publisher's posts; null for a week the tool did not answer. */
+  byChannel: Record<string, number> | null;
+  total: number | null;
+}
+
+export interface MissingPart {
+  part: 'analytics' | 'engagement';
+  /** What is missing, e.g. `GoatCounter, weeks 2026-W45 to 2026-W46` or `Mastodon engagement`. */
+  what: string;
+  reason: string;
+}
+
+export interface Report {
+  since: string;
+  until: string;
+  timeZone: string;
+  generatedAt: number;
+  analytics: { tool: string; measures: AnalyticsMeasures; cannot: readonly string[] } | null;
+  /** Networks with posts in the report, in the order tables list them. */
+  channels: string[];
+  engagement: Record<string, EngagementStatus>;
+  goals: string[];
+  posts: PostOutcome[];
+  items: ItemOutcome[];
+  networks: NetworkTotal[];
+  weeks: WeekTotal[];
+  /** Ranked only among items whose posts all went out in the period and whose numbers are complete. */
+  best: ItemOutcome[];
+  worst: ItemOutcome[];
+  missing: MissingPart[];
+  notes: string[];
+}

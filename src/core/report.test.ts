@@ -1,0 +1,224 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  APPEAL,
+  ENGAGEMENT,
+  LAUNCH,
+  NOW,
+  OLD,
+  RECIPE,
+  RECORDS,
+  VOLUNTEERS,
+  ZONE,
+  plausibleMonth,
+} from '../../tests/helpers/report-month.ts';
+import { UsageError } from './errors.ts';
+import { buildReport, type ReportInput } from './report.ts';
+import { niceTop, weeklyCharts } from './report-chart.ts';
+import { reportJson } from './report-json.ts';
+import { renderReportMarkdown } from './report-markdown.ts';
+import { renderReportText } from './report-text.ts';
+import type { AnalyticsOutcome } from './report-types.ts';
+
+const month = (analytics: AnalyticsOutcome = plausibleMonth(), more: Partial<ReportInput> = {}) =>
+  buildReport({
+    now: NOW,
+    timeZone: ZONE,
+    since: '2026-11-01',
+    until: '2026-11-30',
+    records: RECORDS,
+    analytics,
+    engagement: ENGAGEMENT,
+    ...more,
+  });
+
+const visitorsOf = (report: ReturnType<typeof month>) =>
+  Object.fromEntries(report.posts.map((p) => [`${p.item} ${p.channel}`, p.outcome.visitors]));
+
+describe('report over a seeded month', () => {
+  it('lists every post of the month, and an earlier one that still brought readers, with how late each went out', () => {
+    const report = month();
+    expect(report.posts.map((p) => [p.item, p.channel, p.lateMs, p.earlier, p.retracted])).toEqual([
+      [OLD, 'x', null, true, false],
+      [LAUNCH, 'mastodon', 20_000, false, false],
+      [LAUNCH, 'bluesky', 60_000, false, false],
+      [LAUNCH, 'x', 240_000, false, false],
+      [RECIPE, 'x', 0, false, false],
+      [RECIPE, 'mastodon', 60_000, false, false],
+      [VOLUNTEERS, 'mastodon', null, false, true],
+      [VOLUNTEERS, 'bluesky', null, false, false],
+      [APPEAL, 'x', 7_200_000, false, false],
+    ]);
+    // The blog release, an October post nobody came from in November, and a December post are not in it.
+    expect(report.posts.some((p) => p.channel === 'blog' || p.item.endsWith('quiet') || p.item.endsWith('next'))).toBe(
+      false,
+    );
+  });
+
+  it('adds up visitors, visits and conversions per post, network, week and item; the weeks add up to the networks', () => {
+    const report = month();
+    expect(visitorsOf(report)).toEqual({
+      [`${OLD} x`]: 8,
+      [`${LAUNCH} mastodon`]: 28,
+      [`${LAUNCH} bluesky`]: 12,
+      [`${LAUNCH} x`]: 46,
+      [`${RECIPE} x`]: 12,
+      [`${RECIPE} mastodon`]: 14,
+      [`${VOLUNTEERS} mastodon`]: 7,
+      [`${VOLUNTEERS} bluesky`]: 10,
+      [`${APPEAL} x`]: 14,
+    });
+    expect(report.networks.map((n) => [n.channel, n.posts, n.outcome.visitors, n.outcome.visits, n.perPost])).toEqual([
+      ['x', 4, 80, 86, 20],
+      ['mastodon', 3, 49, 52, 49 / 3],
+      ['bluesky', 2, 22, 23, 11],
+    ]);
+    expect(report.networks[0]!.outcome.conversions).toEqual({ Signup: 3 });
+    expect(report.goals).toEqual(['Signup']);
+    expect(report.weeks.map((w) => [w.week, w.total, w.byChannel])).toEqual([
+      ['2026-W44', 3, { x: 3 }],
+      ['2026-W45', 82, { x: 45, mastodon: 25, bluesky: 12 }],
+      ['2026-W46', 33, { x: 16, mastodon: 17 }],
+      ['2026-W47', 18, { x: 2, bluesky: 9, mastodon: 7 }],
+      ['2026-W48', 4, { bluesky: 1, x: 3 }],
+      ['2026-W49', 11, { x: 11 }],
+    ]);
+    const weeks = report.weeks.reduce((sum, w) => sum + w.total!, 0);
+    expect(weeks).toBe(report.networks.reduce((sum, n) => sum + n.outcome.visitors!, 0));
+    // Another campaign (a newsletter) is not the publisher's; the launch shared on LinkedIn by staff is shown apart.
+    expect(report.items.find((i) => i.item === LAUNCH)!.otherSources).toEqual([{ source: 'linkedin', visitors: 4 }]);
+  });
+
+  it('ranks items by visitors per post; an item younger than two days is never among the worst', () => {
+    const report = month();
+    expect(report.best.map((i) => [i.item, i.perPost])).toEqual([
+      [LAUNCH, 86 / 3],
+      [APPEAL, 14],
+      [RECIPE, 13],
+    ]);
+    expect(report.worst.map((i) => [i.item, i.perPost])).toEqual([[VOLUNTEERS, 8.5]]);
+    const fewer = month(plausibleMonth(), { records: RECORDS.filter((r) => r.item !== LAUNCH) });
+    expect(fewer.best.map((i) => i.item)).toEqual([APPEAL, RECIPE, VOLUNTEERS]);
+    expect(fewer.worst).toEqual([]); // the appeal went out 38 hours before the report
+  });
+
+  it('shows engagement second: summed over a thread and a network, unknown where the network did not answer, – where not asked', () => {
+    const report = month();
+    const mastodon = report.networks.find((n) => n.channel === 'mastodon')!;
+    expect(mastodon.engagement).toEqual({ replies: 2, reposts: 6, likes: 14 });
+    expect(report.engagement).toEqual({ x: 'not asked', mastodon: 'ok', bluesky: 'missing' });
+    expect(report.missing).toEqual([
+      { part: 'engagement', what: 'Bluesky engagement', reason: 'Bluesky did not answer (timed out after 15 s)' },
+    ]);
+  });
+
+  it('renders the month as pinned: tables, the weekly charts and the notes', () => {
+    const expected = readFileSync(new URL('../../tests/fixtures/report/2026-11.md', import.meta.url), 'utf8');
+    expect(renderReportMarkdown(month())).toBe(expected);
+  });
+
+  it('pins the chart source: one xychart per network on one scale', () => {
+    expect(weeklyCharts(month())[1]).toBe(
+      [
+        '```mermaid',
+        'xychart-beta',
+        '    title "Mastodon: visitors per week"',
+        '    x-axis ["2026-W44", "2026-W45", "2026-W46", "2026-W47", "2026-W48", "2026-W49"]',
+        '    y-axis "Visitors" 0 --> 50',
+        '    bar [0, 25, 17, 7, 0, 0]',
+        '```',
+      ].join('\n'),
+    );
+    expect([niceTop(1), niceTop(45), niceTop(50), niceTop(51), niceTop(180), niceTop(2001)]).toEqual([
+      1, 50, 50, 100, 200, 5000,
+    ]);
+  });
+});
+
+describe('report with parts missing', () => {
+  const down = 'Plausible did not answer: 503 Service Unavailable';
+
+  it('names the weeks the analytics tool did not answer, and marks what they touch as at least', () => {
+    const report = month(plausibleMonth({ '2026-W47': down, '2026-W48': down }));
+    expect(report.missing[0]).toEqual({
+      part: 'analytics',
+      what: 'Plausible, weeks 2026-W47 to 2026-W48',
+      reason: down,
+    });
+    const launch = report.posts.find((p) => p.item === LAUNCH && p.channel === 'x')!;
+    expect(launch.outcome).toEqual({ visitors: 46, visits: 51, conversions: { Signup: 2 }, partial: true });
+    expect(report.weeks[3]).toMatchObject({ week: '2026-W47', byChannel: null, total: null });
+    // Nothing can be called best or worst on half the numbers.
+    expect(report.best).toEqual([]);
+    expect(report.worst).toEqual([]);
+    const text = renderReportText(report);
+    expect(text).toContain('MISSING (shown as ?; numbers marked ≥ are at least these)');
+    expect(text).toContain(`  Plausible, weeks 2026-W47 to 2026-W48: ${down}`);
+    expect(text).toMatch(/2026-W47 {2}2026-11-16 to 2026-11-22 +\? +\? +\? +\?/);
+    expect(text).toMatch(/X +4 +≥ 75 +≥ 18\.8 +≥ 81 +≥ 3 +–/);
+    const md = renderReportMarkdown(report);
+    expect(md).toContain(
+      'x-axis ["2026-W44", "2026-W45", "2026-W46", "2026-W47 (missing)", "2026-W48 (missing)", "2026-W49"]',
+    );
+  });
+
+  it('a post sent after the last week that failed is complete', () => {
+    const report = month(plausibleMonth({ '2026-W45': down }));
+    const appeal = report.posts.find((p) => p.item === APPEAL)!;
+    expect(appeal.outcome.partial).toBe(false);
+    expect(report.posts.find((p) => p.item === LAUNCH)!.outcome.partial).toBe(true);
+  });
+
+  it('without an analytics tool, visitors are unknown and the report says why, never zero', () => {
+    const report = month({ configured: false, reason: 'no analytics tool is set up (analytics in postgate.config)' });
+    expect(report.posts.every((p) => p.outcome.visitors === null && p.outcome.visits === null)).toBe(true);
+    // Only posts of the period: whether an earlier one brought readers is not known.
+    expect(report.posts.some((p) => p.earlier)).toBe(false);
+    expect(report.missing[0]).toEqual({
+      part: 'analytics',
+      what: 'visitors from the site',
+      reason: 'no analytics tool is set up (analytics in postgate.config)',
+    });
+    expect(report.weeks).toEqual([]);
+    expect(report.best).toEqual([]);
+    expect(weeklyCharts(report)).toEqual([]);
+    expect(renderReportText(report)).toMatch(/X +3 +\? +\? +\? +–/);
+    expect(reportJson(report)).toMatchObject({ networks: [{ channel: 'x', visitors: null, perPost: null }, {}, {}] });
+  });
+
+  it('a tool without visits or goals shows – for them, which is not unknown', () => {
+    const goat: AnalyticsOutcome = {
+      ...plausibleMonth(),
+      tool: 'GoatCounter',
+      measures: { visits: false, conversions: false },
+    };
+    const report = month(goat);
+    expect(report.networks[0]!.outcome).toEqual({ visitors: 80, visits: null, conversions: null, partial: false });
+    expect(renderReportText(report)).toMatch(/X +4 +80 +20 +– +–/);
+  });
+
+  it('an empty period says so; a period that ends before it starts is a usage error', () => {
+    const quiet: AnalyticsOutcome = {
+      ...plausibleMonth(),
+      weeks: [{ week: '2026-W49', since: '2026-12-02', until: '2026-12-03', rows: [] }],
+    };
+    const report = month(quiet, { since: '2026-12-02', until: '2026-12-03' });
+    expect(report.posts).toEqual([]);
+    expect(renderReportMarkdown(report)).toContain('No posts went out in this period.');
+    expect(() => month(plausibleMonth(), { since: '2026-12-03', until: '2026-12-02' })).toThrow(UsageError);
+    expect(() => month(plausibleMonth(), { since: '2026-11-31', until: '2026-12-02' })).toThrow(UsageError);
+  });
+
+  it('keeps writer text as text: an item id cannot break a table, a channel name cannot break a chart', () => {
+    const item = 'social/a|b`<img src=x>@here #1';
+    const records = [{ ...RECORDS[3]!, item, channel: 'x"\n```' }];
+    const analytics = plausibleMonth();
+    const report = month(analytics, { records });
+    const md = renderReportMarkdown(report);
+    expect(md).toContain('| `social/a\\|bˋ<img src=x>@here #1` |');
+    expect(weeklyCharts(report)[0]).toContain('title "x: visitors per week"');
+    expect(renderReportText(month(analytics, { records: [{ ...RECORDS[3]!, item: 'a\u001b[31mred' }] }))).toContain(
+      'a?[31mred',
+    );
+  });
+});
