@@ -274,7 +274,11 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       held,
       verdicts: plan.verdicts,
       items: repo.items,
-      ledgerText: () => mode.ledgerText(),
+      // The ledger as the run's last pass checked it, with what that pass wrote: read once, checked once.
+      ledgerText: async () => {
+        const { text, written } = passes.at(-1)!.ledger;
+        return `${text}${text && !text.endsWith('\n') ? '\n' : ''}${written.map((r) => `${JSON.stringify(r)}\n`).join('')}`;
+      },
       dryRun: values['dry-run'] === true,
       env: io.env,
       out,

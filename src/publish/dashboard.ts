@@ -29,8 +29,8 @@ export interface DashboardRun {
   verdicts: ReadonlyMap<string, StateVerdict>;
   items: readonly Item[];
   /**
-   * The ledger, read as the run reads it (its history, and its seals when they are on, checked): the
-   * dashboard lists what went out from nothing less.
+   * The ledger as the run checked it (its history, and its seals when they are on), with the records
+   * the run wrote since: the dashboard lists what went out from nothing less.
    */
   ledgerText: () => Promise<string>;
   /** `--dry-run` was given. */
@@ -72,7 +72,7 @@ export async function updateDashboard(run: DashboardRun): Promise<void> {
       items: run.items,
       verdicts: run.verdicts,
       enabled: run.config.channels,
-      // Read again, and checked again: what was written during the run is checked like the rest.
+      // The ledger the run checked, and what it wrote: never a fresh, unchecked read.
       records: parseLedgerText(await run.ledgerText()).records,
       linkHosts: linkHostsOf(run.config, env),
       runUrl: runUrlOf(env),

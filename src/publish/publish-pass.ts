@@ -1,5 +1,5 @@
 import { ContentError, EnvironmentError, MainMovedError } from '../core/errors.ts';
-import { summarizeLedger } from '../core/ledger.ts';
+import { type LedgerRecord, summarizeLedger } from '../core/ledger.ts';
 import { planPublish, type LiveCheck, type Plan, type PlanInputs } from '../core/plan.ts';
 import { readableLedgerRecords } from '../repo/ledger-file.ts';
 import { applyReleases, applySends, type ApplyDeps } from './apply-plan.ts';
@@ -52,6 +52,8 @@ export interface PassOutcome {
   crisis: CrisisNotice | null;
   /** Main moved on during the pass: nothing more may be sent by this run. */
   stopped?: boolean;
+  /** The ledger the pass checked at its start, and the records it wrote since (for the dashboard: no second read). */
+  ledger: { text: string; written: LedgerRecord[] };
 }
 
 export async function publishPass(ctx: PassContext, now: number): Promise<PassOutcome> {
@@ -83,10 +85,24 @@ export async function publishPass(ctx: PassContext, now: number): Promise<PassOu
   let plan = planPublish(inputs);
   if (crisis !== null) {
     ctx.paused(crisis);
-    return { plan, results: [], crisis };
+    return { plan, results: [], crisis, ledger: { text: ledgerText, written: [] } };
   }
 
-  const store = mode.store(ledgerText, ctx.tell);
+  // What this pass writes, kept: the ledger as the pass leaves it is the one it checked plus these.
+  const written: LedgerRecord[] = [];
+  const base = mode.store(ledgerText, ctx.tell);
+  const store: LedgerStore = {
+    append: async (record) => {
+      await base.append(record);
+      written.push(record);
+    },
+    claim: async (record) => {
+      const claimed = await base.claim(record);
+      if (claimed) written.push(record);
+      return claimed;
+    },
+  };
+  const leaves = { text: ledgerText, written };
   const deps = ctx.deps(now, store);
   const results = await applyReleases(plan.actions, deps);
   const released = results.filter((r) => r.outcome === 'released' || r.outcome === 'would-release').map((r) => r.item);
@@ -116,11 +132,11 @@ export async function publishPass(ctx: PassContext, now: number): Promise<PassOu
         ctx.tell(
           `Nothing more is sent: ${error.message.replace(/; rerun the workflow.*$/, '')}; the next run sends it.`,
         );
-        return { plan, results, crisis, stopped: true };
+        return { plan, results, crisis, stopped: true, ledger: leaves };
       }
   }
   results.push(...(await applySends(plan.actions, deps)));
-  return { plan, results, crisis };
+  return { plan, results, crisis, ledger: leaves };
 }
 
 /**
