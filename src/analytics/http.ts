@@ -109,7 +109,8 @@ async function send(client: ToolClient, url: URL, request: JsonRequest): Promise
       },
       ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
       signal,
-      redirect: 'error',
+      // A key is not sent on to wherever a redirect leads; the message says where it led instead.
+      redirect: 'manual',
     });
     status = response.status;
     headers = response.headers;
@@ -130,6 +131,18 @@ async function send(client: ToolClient, url: URL, request: JsonRequest): Promise
         status,
       },
     );
+  if (status >= 300 && status < 400) {
+    const location = URL.parse(headers.get('location') ?? '', url);
+    const to = location ? ` to ${location.origin}${location.pathname}` : '';
+    throw new AnalyticsError(
+      name,
+      'rejected',
+      `${name} answered ${status}, a redirect${to}: give it the address it leads to`,
+      {
+        status,
+      },
+    );
+  }
   if (status >= 500)
     throw new AnalyticsError(name, 'unavailable', `${name} answered ${status}${said() ? ` (${said()})` : ''}`, {
       status,

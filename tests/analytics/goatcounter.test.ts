@@ -133,6 +133,18 @@ describe('GoatCounter adapter', () => {
     });
   });
 
+  it('does not follow a redirect with the key, and says where it led', async () => {
+    fake.server.inject({
+      respond: { status: 301, headers: { location: 'https://ex.goatcounter.com/api/v0/stats/campaigns?x=1' } },
+    });
+    await expect(adapter().visitsByCampaign(QUERY)).rejects.toMatchObject({
+      kind: 'rejected',
+      message:
+        'GoatCounter answered 301, a redirect to https://ex.goatcounter.com/api/v0/stats/campaigns: give it the address it leads to',
+    });
+    expect(fake.server.requests).toHaveLength(1);
+  });
+
   it('refuses plain http to another machine before any request', () => {
     expect(() => adapter({ baseUrl: 'http://stats.example.org' })).toThrow(UsageError);
     expect(() => adapter({ baseUrl: 'http://stats.example.org' })).toThrow(
