@@ -17,6 +17,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LEDGER_BRANCH } from '../src/core/ledger.ts';
 import { newSealKeys } from '../src/core/ledger-seal.ts';
 import { PUBLISH_SCHEDULE, waitLimitMs } from '../src/core/wake-plan.ts';
+import { REQUIRED_VARIABLES } from '../src/channels/credentials.ts';
 import { parse } from 'yaml';
 import { FakeGitHub } from './fakes/fake-github.ts';
 import { FakeSite } from './fakes/fake-site.ts';
@@ -85,6 +86,23 @@ describe('secrets never meet pull-request code', () => {
       'l.yml: no top-level permissions (the default token may write everything)',
       'l.yml: runs pull-request code but is given secrets: X_API_KEY',
     ]);
+  });
+
+  it('passes every credential a network needs to each job that sends or retracts (a network added is not left out)', () => {
+    const jobs = [
+      ['publish.yml', 'publish'],
+      ['publish.yml', 'wait'],
+      ['retract.yml', 'retract'],
+    ] as const;
+    for (const [file, job] of jobs) {
+      const step = parseWorkflow(read(file)).jobs[job]!.steps!.find((s) =>
+        s.run?.includes('npm run --silent postgate'),
+      )!;
+      for (const name of Object.values(REQUIRED_VARIABLES).flat())
+        expect(step.env?.[name], `${file} job ${job}: ${name}`).toMatch(
+          new RegExp(`^\\$\\{\\{ (secrets|vars)\\.${name} \\}\\}$`),
+        );
+    }
   });
 
   it('gives the network secrets only to the publish and retract jobs, which never run on pull requests', () => {
@@ -488,6 +506,8 @@ describe('the publish workflow, run locally', () => {
       'vars.POSTGATE_LEDGER_UNSEALED_UNTIL': '',
       'vars.BLUESKY_HANDLE': n.env.BLUESKY_HANDLE!,
       'vars.POSTGATE_SITE_URL': pages.siteUrl,
+      // LinkedIn is not among the example config's channels: its secret is unset, as in a repository without it.
+      'secrets.LINKEDIN_ACCESS_TOKEN': '',
     };
     const base = {
       GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
@@ -636,7 +656,7 @@ describe('the publish workflow, run locally', () => {
       expect(r.due).toBe(new Date('2026-12-03T07:22:00Z').toISOString());
     // Nothing was waiting, so the second run was one job.
     expect(second.waitRuns).toBe(false);
-  });
+  }, 120_000);
 });
 
 /**
