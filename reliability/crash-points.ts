@@ -47,6 +47,9 @@ async function oneRun(channels: readonly string[], github: boolean, crashAt: num
     const passed = Number(/crash points passed: (\d+)/.exec(first.stderr)?.[1] ?? 0);
     const killed = first.signal === 'SIGKILL';
     const runs = killed || first.status !== 0 ? await publishToCompletion(dir, n, gh) : 1;
+    // On GitHub a post's announcements wait for its address, which answers once the site job has
+    // deployed it: publish.yml's job after the deploy sends them (the same command, run again).
+    if (gh && runs > 0) await publishOnce(dir, n, gh);
     return { passed, killed, completed: runs > 0, tally: tally(n, channels) };
   } finally {
     await Promise.all([n.stop(), gh?.stop()]);

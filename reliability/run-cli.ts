@@ -1,12 +1,38 @@
 import { runCliAsync } from '../tests/helpers/cli.ts';
 import type { FakeGitHub } from '../tests/fakes/fake-github.ts';
 import type { Networks } from '../tests/helpers/networks.ts';
+import { FakeSite } from '../tests/fakes/fake-site.ts';
 import { NOW } from './scenario.ts';
 
+let site: Promise<FakeSite> | null = null;
+
+/**
+ * The deployed blog, as GitHub Pages serves it once the site job has run: the scenario's post
+ * answers at its address. In GitHub mode a post's announcements wait for that answer, and nothing
+ * here may ask the real site.url.
+ */
+function deployedSite(): Promise<FakeSite> {
+  site ??= (async () => {
+    const pages = new FakeSite();
+    await pages.start();
+    pages.deployPost('launch', 'Reliability launch');
+    return pages;
+  })();
+  return site;
+}
+
+/** Stops the deployed site, if a run started it. */
+export async function stopDeployedSite(): Promise<void> {
+  if (site) await (await site).stop();
+}
+
 /** `publish` against the fakes, as the workflow runs it; GitHub mode when a fake GitHub is given. */
-export function publishOnce(dir: string, n: Networks, gh: FakeGitHub | null, extra: Record<string, string> = {}) {
+export async function publishOnce(dir: string, n: Networks, gh: FakeGitHub | null, extra: Record<string, string> = {}) {
+  const pages = gh ? await deployedSite() : null;
   const github = gh
     ? {
+        POSTGATE_SITE_URL: pages!.siteUrl,
+        POSTGATE_LIVE_RETRY_MS: '10',
         GITHUB_TOKEN: gh.token,
         GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
         GITHUB_API_URL: gh.url,

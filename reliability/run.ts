@@ -9,6 +9,7 @@ import { badInputSection } from './bad-input.ts';
 import { crashPointSection } from './crash-points.ts';
 import { faultSection } from './faults.ts';
 import { raceSection } from './races.ts';
+import { stopDeployedSite } from './run-cli.ts';
 import { secretsSection } from './secrets.ts';
 import { timeSection } from './time.ts';
 
@@ -144,5 +145,6 @@ if (failures.length) {
   );
   process.exitCode = 1;
 }
+await stopDeployedSite();
 const passed = rows.filter((r) => r.failures.length === 0).length;
 process.stdout.write(`\nreliability: ${passed} passed, ${rows.length - passed} failed\n`);
