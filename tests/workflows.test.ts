@@ -22,6 +22,7 @@ import { parse } from 'yaml';
 import { FakeGitHub } from './fakes/fake-github.ts';
 import { FakeSite } from './fakes/fake-site.ts';
 import { REPO_ROOT, spawnAsync } from './helpers/cli.ts';
+import { cleanEnv } from './helpers/clean-env.ts';
 import { liveCounts, startNetworks, type Networks } from './helpers/networks.ts';
 import { parseWorkflow, substitute, triggers, type Step, type Workflow } from './helpers/workflow.ts';
 import { PIPELINE_RULES, pipelineViolations, workflowFile, type WorkflowFile } from './helpers/workflow-policy.ts';
@@ -480,11 +481,13 @@ describe('the publish workflow, run locally', () => {
   function runStep(script: string, cwd: string, env: Record<string, string>) {
     return spawnAsync('bash', ['-e', '-o', 'pipefail', '-c', script], {
       cwd,
-      env: {
+      // cleanEnv keeps what moves the clock (faketime in .ci/run's second pass): the steps and the
+      // fakes in this process are one machine and must read one clock (X checks OAuth timestamps).
+      env: cleanEnv({
         PATH: `${join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
         HOME: process.env.HOME ?? '/tmp',
         ...env,
-      },
+      }),
       timeoutMs: 180_000,
     });
   }
