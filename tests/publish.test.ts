@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gitBlobId } from '../src/core/approval-binding.ts';
@@ -272,7 +272,10 @@ describe('publish', () => {
         const poll = setInterval(() => {
           if (n.x.livePosts().length >= 1) {
             clearInterval(poll);
-            writeFileSync(join(dir, 'CRISIS'), 'Breaking news\n');
+            // Written whole, then renamed, as a checkout places it: a plain write leaves an
+            // empty file for a moment, which the run rightly reads as "no reason given".
+            writeFileSync(join(dir, 'CRISIS.tmp'), 'Breaking news\n');
+            renameSync(join(dir, 'CRISIS.tmp'), join(dir, 'CRISIS'));
           }
         }, 10);
       },
