@@ -1,4 +1,4 @@
-import { insecureBaseUrlProblem } from '../core/base-url.ts';
+import { ANALYTICS_URL_VARIABLES, insecureBaseUrlProblem } from '../core/base-url.ts';
 import type { AnalyticsAdapter, AnalyticsToolId } from './analytics.ts';
 import { GoatCounter } from './goatcounter.ts';
 import { Plausible, PLAUSIBLE_CLOUD } from './plausible.ts';
@@ -15,16 +15,10 @@ import { Umami, UMAMI_CLOUD, type UmamiAuth } from './umami.ts';
  * - Umami: `UMAMI_WEBSITE_ID`, and `UMAMI_API_KEY` (Umami Cloud; `UMAMI_URL` defaults to
  *   `https://api.umami.is/v1`), or `UMAMI_URL` with `UMAMI_TOKEN` or `UMAMI_USERNAME` and
  *   `UMAMI_PASSWORD` (self-hosted).
+ *
+ * The config's `analytics.url` and `analytics.siteId` (not secrets) stand in for the address and
+ * site variables when those are not set.
  */
-export const ANALYTICS_URL_VARIABLES = ['GOATCOUNTER_URL', 'PLAUSIBLE_URL', 'UMAMI_URL'] as const;
-
-export const ANALYTICS_SECRET_VARIABLES = [
-  'GOATCOUNTER_TOKEN',
-  'PLAUSIBLE_API_KEY',
-  'UMAMI_API_KEY',
-  'UMAMI_TOKEN',
-  'UMAMI_PASSWORD',
-] as const;
 
 export type AnalyticsFromEnv = { ok: true; adapter: AnalyticsAdapter } | { ok: false; problem: string };
 
@@ -32,13 +26,22 @@ export interface AnalyticsEnvOptions {
   timeZone: string;
   /** The site's domain (from site.url): Plausible's site id unless PLAUSIBLE_SITE_ID says otherwise. */
   siteDomain?: string;
+  /** `analytics:` in the config: its url and siteId stand in for the variables that are not set. */
+  settings?: { url?: string | undefined; siteId?: string | undefined };
   timeoutMs?: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 export function analyticsFromEnv(tool: AnalyticsToolId, env: Env, options: AnalyticsEnvOptions): AnalyticsFromEnv {
-  const get = (name: string) => env[name]?.trim() || undefined;
+  const fromConfig: Record<string, string | undefined> = {
+    GOATCOUNTER_URL: options.settings?.url,
+    PLAUSIBLE_URL: options.settings?.url,
+    PLAUSIBLE_SITE_ID: options.settings?.siteId,
+    UMAMI_URL: options.settings?.url,
+    UMAMI_WEBSITE_ID: options.settings?.siteId,
+  };
+  const get = (name: string) => env[name]?.trim() || fromConfig[name] || undefined;
   const missing = (names: string[], how: string): AnalyticsFromEnv => ({
     ok: false,
     problem: `${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} not set: ${how}`,

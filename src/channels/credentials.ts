@@ -24,6 +24,12 @@ export const SECRET_VARIABLES = [
   'GITHUB_TOKEN',
   // Seals ledger records (src/core/ledger-seal.ts): a secret like the others.
   'POSTGATE_LEDGER_KEY',
+  // The analytics tools' keys and passwords (src/analytics/from-env.ts), which `report` uses.
+  'GOATCOUNTER_TOKEN',
+  'PLAUSIBLE_API_KEY',
+  'UMAMI_API_KEY',
+  'UMAMI_TOKEN',
+  'UMAMI_PASSWORD',
 ] as const;
 
 /** Channels among `enabled` whose credentials are all set (each channel still checks them itself). */

@@ -48,6 +48,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./ledger-command.ts')).ledgerCommand,
   },
   {
+    name: 'report',
+    summary: 'what each post brought in: visitors to the site by post and network, then likes and reposts',
+    load: async () => (await import('./report-command.ts')).reportCommand,
+  },
+  {
     name: 'new',
     summary: 'write a new blog post or social draft, scheduled at the next free slot',
     load: async () => (await import('./new-command.ts')).newCommand,

@@ -1,8 +1,11 @@
 import { UsageError } from './errors.ts';
 
+/** The analytics tools' addresses (src/analytics/from-env.ts): `report` sends their API keys there. */
+export const ANALYTICS_URL_VARIABLES = ['GOATCOUNTER_URL', 'PLAUSIBLE_URL', 'UMAMI_URL'] as const;
+
 /**
  * The one rule for every base URL that credentials travel to (GITHUB_API_URL, X_API_URL,
- * MASTODON_URL, BLUESKY_SERVICE, LINKEDIN_API_URL): https:// anywhere; http:// only to this machine (127.0.0.0/8,
+ * MASTODON_URL, BLUESKY_SERVICE, LINKEDIN_API_URL, the analytics tools'): https:// anywhere; http:// only to this machine (127.0.0.0/8,
  * ::1, localhost), which is how tests reach local fake servers. Anything else would send a token
  * in clear text. POSTGATE_SITE_URL (where the publisher asks whether a post is live, instead of the
  * site's public address) carries no credential, but its answer decides whether announcements go
@@ -15,6 +18,7 @@ export const BASE_URL_VARIABLES = [
   'BLUESKY_SERVICE',
   'LINKEDIN_API_URL',
   'POSTGATE_SITE_URL',
+  ...ANALYTICS_URL_VARIABLES,
 ] as const;
 export type BaseUrlVariable = (typeof BASE_URL_VARIABLES)[number];
 

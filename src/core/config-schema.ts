@@ -7,6 +7,7 @@ import {
   type SocialChannelId,
 } from './channels.ts';
 import { parseDuration } from './duration.ts';
+import { analyticsConfigSchema } from './analytics-config.ts';
 import { linkedinConfigSchema } from './linkedin-config.ts';
 import { staffSchema } from './staff.ts';
 import { isTimeZone } from './time-zone.ts';
@@ -159,6 +160,8 @@ export const configSchema = z.strictObject({
   // Staff who share what goes out as themselves, from their own accounts (src/core/staff.ts; README:
   // Share kits for staff). Postgate holds none of their credentials: it hands each a share kit.
   staff: staffSchema,
+  // The site's analytics: the tracking snippet and where `report` reads visitors (src/core/analytics-config.ts).
+  analytics: analyticsConfigSchema,
 });
 
 export type Config = z.output<typeof configSchema>;

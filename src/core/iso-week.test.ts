@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, dayAt, dayBounds, isDay, isoWeekOf, localInstant, weeksOf } from './iso-week.ts';
+import { addDays, dayAt, dayBounds, isDay, isoWeekOf, lastCompleteWeek, localInstant, weeksOf } from './iso-week.ts';
 
 describe('ISO weeks and local days', () => {
   it('names the ISO week of a day, across year ends', () => {
@@ -41,5 +41,26 @@ describe('ISO weeks and local days', () => {
     expect(dayAt(Date.parse('2026-11-02T23:30:00Z'), 'Europe/Berlin')).toBe('2026-11-03');
     // Noon, the instant that names the same day in any zone within 12 hours of the site's.
     expect(new Date(localInstant('2026-11-03', 'America/New_York', 12)).toISOString()).toBe('2026-11-03T17:00:00.000Z');
+  });
+});
+
+describe('lastCompleteWeek', () => {
+  it('is the week before the one the run is in, in the site zone', () => {
+    // Tuesday 2026-12-01, 08:00 in Berlin: the week that ended on Sunday 29 November.
+    expect(lastCompleteWeek(Date.parse('2026-12-01T07:00:00Z'), 'Europe/Berlin')).toEqual({
+      week: '2026-W48',
+      since: '2026-11-23',
+      until: '2026-11-29',
+    });
+    // Monday 00:30 in Berlin is still Sunday in UTC: the zone decides which week just ended.
+    const mondayNight = Date.parse('2026-11-29T23:30:00Z');
+    expect(lastCompleteWeek(mondayNight, 'Europe/Berlin').week).toBe('2026-W48');
+    expect(lastCompleteWeek(mondayNight, 'UTC').week).toBe('2026-W47');
+    // Across a year end: Monday 2027-01-04 follows 2026-W53.
+    expect(lastCompleteWeek(Date.parse('2027-01-04T12:00:00Z'), 'UTC')).toEqual({
+      week: '2026-W53',
+      since: '2026-12-28',
+      until: '2027-01-03',
+    });
   });
 });

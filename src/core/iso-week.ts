@@ -92,3 +92,11 @@ export function weeksOf(range: DayRange): WeekRange[] {
   }
   return weeks;
 }
+
+/** The last ISO week that ended before `now` in `zone`: a weekly report's default period. */
+export function lastCompleteWeek(now: number, zone: string): WeekRange {
+  const today = dayAt(now, zone);
+  const monday = addDays(today, 1 - isoWeekday(today));
+  const since = addDays(monday, -7);
+  return { week: isoWeekOf(since), since, until: addDays(monday, -1) };
+}
