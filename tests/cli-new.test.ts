@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exampleRepoCopy, runCli } from './helpers/cli.ts';
+import { COMMANDS } from '../src/cli/main.ts';
 
 describe('postgate new', () => {
   it('writes a post at the next free slot that passes check', () => {
@@ -64,7 +65,7 @@ describe('postgate new', () => {
 
 describe('--help', () => {
   it('is there for every command, and for the tool', () => {
-    for (const command of ['check', 'queue', 'new']) {
+    for (const { name: command } of COMMANDS) {
       const r = runCli([command, '--help']);
       expect(r.status, command).toBe(0);
       expect(r.stdout).toContain(`Usage: postgate ${command}`);

@@ -25,6 +25,13 @@ describe('postgate report', () => {
     expect(out).toContain(THANKS);
     expect(out).toContain(THREAD);
     expect(out).not.toContain('newsletter');
+    // Engagement second: Mastodon's four statuses (the thanks and the three-part thread), Bluesky's
+    // first post; X not asked (it bills each read), with the number of reads it would take.
+    expect(out).toMatch(/Mastodon\s+2\s+12\s.*4 replies, 8 reposts, 12 likes/);
+    expect(out).toMatch(/Bluesky\s+2\s+7\s.*0 replies, 0 reposts, 4 likes, 1 quote/);
+    expect(out).toMatch(/X\s+2\s+5\s.*–$/m);
+    expect(out).toMatch(/This report would read 5 posts; analytics.xMetrics: true turns it on/);
+    expect(w.networks.x.postsRead).toBe(0);
     for (const secret of [...w.networks.secrets, w.plausible.key]) expect(out).not.toContain(secret);
   });
 

@@ -163,6 +163,64 @@ describe('publish to LinkedIn', () => {
     expect(fake.live).toHaveLength(1);
   });
 
+  it('confirm --found: a person says where the post is; it is recorded as sent, never sent again, and retract can delete it', async () => {
+    configure({ author: 'person' });
+    draft('2026-12-01-thanks', 'Thank you to the 40 volunteers who came on Saturday!');
+    fake.server.inject({ match: CREATE, hang: true, afterHandling: true });
+    const run = await publish({ POSTGATE_TIMEOUT_MS: '1500' });
+    expect(run.stdout).toContain(
+      'npm run postgate -- confirm social/2026-12-01-thanks --found <address> | --not-found',
+    );
+    const post = fake.live[0]!;
+    const confirm = await runCliAsync(
+      ['confirm', '2026-12-01-thanks', '--found', `https://www.linkedin.com/feed/update/${post.id}/`],
+      { cwd: dir, env: { POSTGATE_NOW: '2026-12-01T09:00:00Z' } },
+    );
+    expect(confirm.stderr).toBe('');
+    expect(confirm.status).toBe(0);
+    expect(confirm.stdout).toContain(
+      `Recorded: social/2026-12-01-thanks part 1 is live on linkedin at https://www.linkedin.com/feed/update/${post.id}/`,
+    );
+    expect(ledger().map((r) => r.type)).toEqual(['attempt', 'sent']);
+    expect(ledger()[1]).toMatchObject({ remoteId: post.id, confirmedBy: 'a person, by hand' });
+
+    const before = fake.server.requests.length;
+    const next = await publish({}, '2026-12-01T08:45:00Z');
+    expect(next.status).toBe(0);
+    expect(next.stdout).not.toContain('may have gone out');
+    expect(fake.server.requests.length).toBe(before);
+    const queue = await runCliAsync(['queue', '--now', '2026-12-01T08:45:00Z'], { cwd: dir });
+    expect(queue.stdout).toMatch(/^published .* social\/2026-12-01-thanks$/m);
+
+    expect((await runCliAsync(['retract', 'social/2026-12-01-thanks'], { cwd: dir, env: env() })).status).toBe(0);
+    expect(fake.live).toHaveLength(0);
+  });
+
+  it('confirm --not-found: the next run sends it; asking again finds nothing waiting (exit 2)', async () => {
+    configure({ author: 'person' });
+    draft('2026-12-01-thanks', 'Thank you to the 40 volunteers who came on Saturday!');
+    fake.server.inject({ match: CREATE, hang: true });
+    await publish({ POSTGATE_TIMEOUT_MS: '1500' });
+    expect(fake.live).toHaveLength(0);
+    const confirm = await runCliAsync(['confirm', 'social/2026-12-01-thanks', '--not-found'], {
+      cwd: dir,
+      env: { GITHUB_TRIGGERING_ACTOR: 'owner' },
+    });
+    expect(confirm.status).toBe(0);
+    expect(ledger().at(-1)).toMatchObject({ type: 'failed', failure: 'not-found' });
+    expect(ledger().at(-1)!.error).toContain('@owner looked and did not find it');
+
+    const next = await publish({}, '2026-12-01T08:45:00Z');
+    expect(next.status).toBe(0);
+    expect(fake.live).toHaveLength(1);
+    expect(ledger().map((r) => r.type)).toEqual(['attempt', 'failed', 'attempt', 'sent']);
+
+    const again = await runCliAsync(['confirm', 'social/2026-12-01-thanks', '--not-found'], { cwd: dir });
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('nothing is waiting for a person to look');
+    expect(ledger()).toHaveLength(4);
+  });
+
   it('retract deletes the post and records it', async () => {
     draft('2026-12-01-pantry', 'The pantry opens on Tuesday at nine.');
     expect((await publish()).status).toBe(0);

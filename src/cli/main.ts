@@ -43,6 +43,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./retract-command.ts')).retractCommand,
   },
   {
+    name: 'confirm',
+    summary: "say what a person found after a lost answer Postgate cannot look up (a LinkedIn person's post)",
+    load: async () => (await import('./confirm-command.ts')).confirmCommand,
+  },
+  {
     name: 'ledger',
     summary: 'read the record of what went out from GitHub, check its history, write it here (the site build runs it)',
     load: async () => (await import('./ledger-command.ts')).ledgerCommand,

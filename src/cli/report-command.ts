@@ -63,11 +63,14 @@ in the report and shown as ? (unknown), never as 0.`,
 
     const { siteVisits } = await import('../analytics/site-visits.ts');
     const { networkEngagement } = await import('../analytics/network-engagement.ts');
-    const [analytics, engagement] = await Promise.all([
-      siteVisits(config.analytics, io.env, config.site, period),
-      networkEngagement(records, config, io.env),
-    ]);
-    const report = buildReport({ now, timeZone: zone, ...period, records, analytics, engagement });
+    const analytics = await siteVisits(config.analytics, io.env, config.site, period);
+    const input = { now, timeZone: zone, ...period, records, analytics };
+    // Engagement only for the posts the report lists (X bills each read): those of the period,
+    // and earlier ones that still brought readers, which only the analytics can tell.
+    const listed = buildReport(input).posts;
+    const engagement = await networkEngagement(records, listed, config, io.env);
+    const report = buildReport({ ...input, engagement: engagement.outcomes });
+    report.notes.push(...engagement.notes);
     const render = { text: renderReportText, markdown: renderReportMarkdown, json: renderReportJson }[format];
     io.out(redactSecrets(render(report), secrets));
     if (!values.strict || report.missing.length === 0) return EXIT.ok;

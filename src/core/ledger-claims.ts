@@ -2,7 +2,8 @@ import type { LedgerRecord } from './ledger.ts';
 
 /**
  * Whether another run has taken a part: a record for the same item, channel and part that says
- * it is being sent or was sent, which this run neither knew when it planned nor wrote itself.
+ * it is being sent or was sent, which this run neither knew when it planned nor wrote itself. For
+ * an outcome claimed by hand (src/core/confirm.ts), any newer outcome or retraction takes it too.
  */
 export function takenByAnother(
   lines: readonly string[],
@@ -18,11 +19,12 @@ export function takenByAnother(
     } catch {
       continue;
     }
+    if (record.item !== claim.item || record.channel !== claim.channel) continue;
+    if (record.part === claim.part && (record.type === 'attempt' || record.type === 'sent')) return true;
+    // An outcome recorded by hand (`confirm`) settles an open attempt: any newer word on it wins.
     if (
-      record.item === claim.item &&
-      record.channel === claim.channel &&
-      record.part === claim.part &&
-      (record.type === 'attempt' || record.type === 'sent')
+      claim.type !== 'attempt' &&
+      (record.type === 'retracted' || (record.part === claim.part && record.type === 'failed'))
     )
       return true;
   }

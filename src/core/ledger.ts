@@ -72,6 +72,8 @@ export const ledgerRecordSchema = z.object({
    */
   images: z.record(z.string(), z.string().nullable()).optional(),
   error: z.string().optional(),
+  /** On a `sent` record that `confirm` wrote: who looked and found the post (src/core/confirm.ts). */
+  confirmedBy: z.string().optional(),
   /** For `failed`: the kind of failure (see src/channels/channel-error.ts), e.g. `rejected`. */
   failure: z.string().optional(),
   commit: z.string().optional(),

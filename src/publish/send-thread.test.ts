@@ -122,7 +122,7 @@ describe('sendThread when the network can never say whether a post exists (Linke
       outcome: 'held',
       partsLive: 0,
       message:
-        'part 1 may have gone out: open the profile and look for a post starting «Hello». It is not sent again: held until a person has looked',
+        'part 1 may have gone out: open the profile and look for a post starting «Hello». It is not sent again: held until a person has looked and said what they found (Actions → confirm, or: npm run postgate -- confirm social/a --found <address> | --not-found)',
     });
     expect(finds).toHaveLength(1);
     expect(records.map((r) => r.type)).toEqual(['attempt']);

@@ -137,7 +137,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
       if (error instanceof ChannelError && error.confirmByHand)
         throw new Stop({
           outcome: 'held',
-          message: `part ${part.index + 1} may have gone out: ${error.message}. It is not sent again: held until a person has looked`,
+          message: `part ${part.index + 1} may have gone out: ${error.message}. It is not sent again: held until a person has looked and said what they found (Actions → confirm, or: npm run postgate -- confirm ${item.id} --found <address> | --not-found)`,
         });
       throw new Stop({
         outcome: 'failed',

@@ -53,6 +53,11 @@ export class FakeBluesky extends FakeService {
   accessJwt = '';
   refreshJwt = '';
   private expiredAccessJwt = '';
+  /** Post URI → what the AppView counts for it (app.bsky.feed.getPosts; default none). */
+  readonly counts = new Map<
+    string,
+    { likeCount: number; repostCount: number; replyCount: number; quoteCount: number }
+  >();
 
   constructor(options: { handle?: string; password?: string } = {}) {
     super('bluesky');
@@ -103,6 +108,8 @@ export class FakeBluesky extends FakeService {
         return this.getRecord(request);
       case 'com.atproto.repo.deleteRecord':
         return this.authorized(request) ?? this.deleteRecord(request);
+      case 'app.bsky.feed.getPosts':
+        return this.authorized(request) ?? this.getPosts(request);
       default:
         return this.error(request, 501, 'MethodNotImplemented', `Method Not Implemented: ${method}`);
     }
@@ -225,6 +232,26 @@ export class FakeBluesky extends FakeService {
     if (!found)
       return this.error(request, 400, 'RecordNotFound', `Could not locate record: at://${repo}/${collection}/${rkey}`);
     return ok({ uri: found.uri, cid: found.cid, value: found.record });
+  }
+
+  /**
+   * The AppView's getPosts, as the PDS proxies it for a logged-in account: `uris` repeated, 1 to
+   * 25 of them; posts it does not know (deleted, or never made) are left out of the answer.
+   */
+  private getPosts(request: RecordedRequest): FakeResponse {
+    const uris = request.query.getAll('uris');
+    if (uris.length === 0)
+      return this.error(request, 400, 'InvalidRequest', 'Error: Params must have the property "uris"');
+    if (uris.length > 25)
+      return this.error(request, 400, 'InvalidRequest', 'Error: uris must not have more than 25 elements');
+    const posts = uris.flatMap((uri) => {
+      const found = this.records.find((r) => r.uri === uri && !r.deleted);
+      if (!found) return [];
+      const counts = this.counts.get(uri) ?? { likeCount: 0, repostCount: 0, replyCount: 0, quoteCount: 0 };
+      const author = { did: this.did, handle: this.handle };
+      return [{ uri, cid: found.cid, author, record: found.record, indexedAt: new Date().toISOString(), ...counts }];
+    });
+    return ok({ posts });
   }
 
   private deleteRecord(request: RecordedRequest): FakeResponse {

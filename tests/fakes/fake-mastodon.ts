@@ -90,6 +90,8 @@ export class FakeMastodon extends FakeService {
   now: () => number = Date.now;
   private readonly idempotency = new Map<string, { status: FakeStatus; expiresAt: number }>();
   private sequence = 0;
+  /** Status id → what people did with it, as GET /api/v1/statuses/:id counts it (default none). */
+  readonly counts = new Map<string, { replies_count: number; reblogs_count: number; favourites_count: number }>();
 
   constructor() {
     super('mastodon');
@@ -398,6 +400,7 @@ export class FakeMastodon extends FakeService {
       replies_count: 0,
       reblogs_count: 0,
       favourites_count: 0,
+      ...this.counts.get(status.id),
       edited_at: null,
       content: status.content,
       reblog: null,

@@ -82,6 +82,13 @@ export class FakeX extends FakeService {
   readonly credentials: FakeXCredentials;
   readonly user = { id: '2244994945', username: 'postgate_demo', name: 'Postgate Demo' };
   readonly posts: FakeXPost[] = [];
+  /** Post id → its public_metrics as GET /2/tweets gives them (default all 0). */
+  readonly metrics = new Map<
+    string,
+    Partial<Record<'retweet_count' | 'reply_count' | 'like_count' | 'quote_count', number>>
+  >();
+  /** Posts returned by GET /2/tweets: what X bills as reads. */
+  postsRead = 0;
   readonly media = new Map<string, FakeXMedia>();
   /** Quote the request's Authorization header in error bodies, as a careless API might. */
   echoAuthorization = false;
@@ -135,6 +142,7 @@ export class FakeX extends FakeService {
     if (route === 'POST /2/tweets') return this.createPost(request);
     if ((m = /^GET \/2\/users\/(\d+)\/tweets$/.exec(route))) return this.timeline(request, m[1]!);
     if ((m = /^GET \/2\/tweets\/(\d+)$/.exec(route))) return this.readPost(request, m[1]!);
+    if (route === 'GET /2/tweets') return this.readPosts(request);
     if ((m = /^DELETE \/2\/tweets\/(\d+)$/.exec(route))) return this.deletePost(request, m[1]!);
     if (route === 'POST /2/media/upload/initialize') return this.initMedia(request);
     if ((m = /^POST \/2\/media\/upload\/(\d+)\/append$/.exec(route))) return this.appendMedia(request, m[1]!);
@@ -277,6 +285,51 @@ export class FakeX extends FakeService {
         },
       },
     };
+  }
+
+  /**
+   * GET /2/tweets?ids=…: 1 to 100 ids; public_metrics only when tweet.fields asks for them; an id
+   * that is not a live post is an entry in `errors` beside `data`. Each post returned is a read X bills.
+   */
+  private readPosts(request: RecordedRequest): FakeResponse {
+    const ids = (request.query.get('ids') ?? '').split(',').filter(Boolean);
+    if (ids.length === 0 || ids.length > 100 || ids.some((id) => !/^\d{1,19}$/.test(id)))
+      return this.invalid(request, 'ids', `The \`ids\` query parameter value [${ids.length}] is not between 1 and 100`);
+    const fields = new Set((request.query.get('tweet.fields') ?? '').split(',').filter(Boolean));
+    const found = ids.map((id) => this.posts.find((p) => p.id === id && !p.deleted));
+    const data = found.flatMap((post) => {
+      if (!post) return [];
+      this.postsRead++;
+      const metrics = {
+        retweet_count: 0,
+        reply_count: 0,
+        like_count: 0,
+        quote_count: 0,
+        bookmark_count: 0,
+        impression_count: 0,
+        ...this.metrics.get(post.id),
+      };
+      return [
+        {
+          id: post.id,
+          text: this.rendered(post),
+          edit_history_tweet_ids: [post.id],
+          ...(fields.has('public_metrics') ? { public_metrics: metrics } : {}),
+        },
+      ];
+    });
+    const errors = ids
+      .filter((_, i) => !found[i])
+      .map((id) => ({
+        value: id,
+        detail: `Could not find tweet with id: [${id}].`,
+        title: 'Not Found Error',
+        resource_type: 'tweet',
+        parameter: 'ids',
+        resource_id: id,
+        type: 'https://api.twitter.com/2/problems/resource-not-found',
+      }));
+    return { status: 200, body: { ...(data.length ? { data } : {}), ...(errors.length ? { errors } : {}) } };
   }
 
   private deletePost(request: RecordedRequest, id: string): FakeResponse {

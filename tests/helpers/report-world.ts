@@ -34,6 +34,15 @@ export async function startReportWorld(analytics = 'analytics:\n  tool: plausibl
     if (run.status !== 0) throw new Error(`publish at ${now} failed: ${run.stdout}${run.stderr}`);
   }
   appendFileSync(join(dir, 'postgate.config.yaml'), `\n${analytics}`);
+  // Every Mastodon status: 1 reply, 2 boosts, 3 favourites; Bluesky's first post 4 likes.
+  for (const s of networks.mastodon.live)
+    networks.mastodon.counts.set(s.id, { replies_count: 1, reblogs_count: 2, favourites_count: 3 });
+  networks.bluesky.counts.set(networks.bluesky.livePosts[0]!.uri, {
+    likeCount: 4,
+    repostCount: 0,
+    replyCount: 0,
+    quoteCount: 1,
+  });
   const visit = (n: number, campaign: string, source: string, day: string, goals?: string[]) => ({
     at: `2026-12-0${day}T1${n % 10}:00:00+01:00`,
     visitor: `${source}-${campaign}-${n}`,
