@@ -68,7 +68,7 @@ describe('confirm on GitHub', () => {
     expect(linkedin.live).toHaveLength(1);
   });
 
-  it('writes nothing when a run settled the part in between (the claim sees the newer record)', async () => {
+  it('two answers at once: one is recorded, the other is refused', async () => {
     linkedin.server.inject({ match: /^POST \/rest\/posts$/, hang: true, afterHandling: true });
     await run(['publish'], { POSTGATE_TIMEOUT_MS: '1500' });
     // Two people answer at once: the first is recorded, the second finds nothing left to settle.
@@ -76,7 +76,8 @@ describe('confirm on GitHub', () => {
       run(['confirm', 'social/thanks', '--not-found'], { GITHUB_TRIGGERING_ACTOR: 'amira' }),
       run(['confirm', 'social/thanks', '--found', linkedin.live[0]!.id], { GITHUB_TRIGGERING_ACTOR: 'riverside' }),
     ]);
-    expect([a.status, b.status].sort()).toEqual([0, 1]);
+    // The later one either finds nothing waiting any more (2) or loses the claim (1).
+    expect([a.status, b.status].filter((status) => status === 0)).toHaveLength(1);
     const settled = w.ledger().filter((r) => r.type !== 'attempt');
     expect(settled).toHaveLength(1);
   });

@@ -64,6 +64,7 @@ interface Record_ {
   remoteId: string;
   url: string;
   text?: string;
+  error?: string;
 }
 const ledger = (): Record_[] => {
   const file = join(dir, 'content/ledger.jsonl');
