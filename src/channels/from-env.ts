@@ -1,6 +1,7 @@
 import { insecureBaseUrlProblem } from '../core/base-url.ts';
 import type { ChannelLimits, SocialChannelId } from '../core/channels.ts';
-import type { LinkedInSettings } from '../core/linkedin-config.ts';
+import { accountEnv, type Account } from '../core/accounts.ts';
+import { linkedinConfigSchema, type LinkedInSettings } from '../core/linkedin-config.ts';
 import type { ChannelFromEnv, Env } from './channel.ts';
 
 /**
@@ -60,17 +61,32 @@ export async function loadChannel(
 }
 
 /**
- * A loader for a run: each network's channel is built once, on first use. Importing this module is
- * cheap; the client libraries load only when a channel is asked for.
+ * A loader for a run: each account's channel is built once, on first use, from its own variables
+ * mapped onto the standard names (src/core/accounts.ts), so each network's loader reads them as it
+ * always has. Importing this module is cheap; the client libraries load only when a channel is asked for.
  */
 export function channelLoader(
   env: Env,
   options: ChannelOptions = {},
-): (id: SocialChannelId) => Promise<ChannelFromEnv> {
-  const built = new Map<SocialChannelId, Promise<ChannelFromEnv>>();
-  return (id) => {
-    let channel = built.get(id);
-    if (!channel) built.set(id, (channel = loadChannel(id, env, options)));
+): (id: SocialChannelId, account?: Account) => Promise<ChannelFromEnv> {
+  const built = new Map<string, Promise<ChannelFromEnv>>();
+  return (id, account) => {
+    const key = account?.key ?? id;
+    let channel = built.get(key);
+    if (!channel)
+      built.set(
+        key,
+        (channel = account
+          ? loadChannel(id, accountEnv(env, account), accountOptions(options, account))
+          : loadChannel(id, env, options)),
+      );
     return channel;
   };
+}
+
+/** An account's LinkedIn settings (author, token expiry) over the config's `linkedin:`. */
+function accountOptions(options: ChannelOptions, account: Account): ChannelOptions {
+  if (account.network !== 'linkedin' || !account.linkedin) return options;
+  const merged = linkedinConfigSchema.safeParse({ ...options.linkedin, ...account.linkedin });
+  return merged.success ? { ...options, linkedin: merged.data } : options;
 }

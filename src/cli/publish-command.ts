@@ -1,6 +1,7 @@
+import { accountsOf, accountsWithCredentials, secretNamesOf } from '../core/accounts.ts';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { channelsWithCredentials, SECRET_VARIABLES } from '../channels/credentials.ts';
+import { SECRET_VARIABLES } from '../channels/credentials.ts';
 import { channelLoader } from '../channels/from-env.ts';
 import { redactSecrets } from '../channels/channel-error.ts';
 import { channelLimitsOf, socialChannelsOf } from '../core/config-schema.ts';
@@ -81,6 +82,9 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
 
     // The time zone comes from the config, and "now" may be written in it: read the config first.
     const config = await loadConfig(io.cwd);
+    // Every account's own secrets are as secret as the standard names.
+    const accounts = accountsOf(config);
+    secrets.push(...secretNamesOf(accounts).map((name) => io.env[name]));
     const zone = config.site.timeZone;
     const now = resolveNow(values.now, io.env, zone);
     // A waiting run may send what falls due during its wait: those items get the full checks too.
@@ -102,7 +106,9 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       }
     const enabledSocial = socialChannelsOf(config);
     const automaticDryRun =
-      !values['dry-run'] && enabledSocial.length > 0 && channelsWithCredentials(enabledSocial, io.env).length === 0;
+      !values['dry-run'] &&
+      enabledSocial.length > 0 &&
+      accountsWithCredentials(accounts, enabledSocial, io.env).length === 0;
     const dryRun = values['dry-run'] === true || automaticDryRun;
 
     const notes = [mode.gates.description];

@@ -6,6 +6,7 @@ import {
   SOCIAL_CHANNEL_IDS,
   type SocialChannelId,
 } from './channels.ts';
+import { accountsSchema } from './accounts.ts';
 import { parseDuration } from './duration.ts';
 import { analyticsConfigSchema } from './analytics-config.ts';
 import { linkedinConfigSchema } from './linkedin-config.ts';
@@ -160,6 +161,9 @@ export const configSchema = z.strictObject({
   // Staff who share what goes out as themselves, from their own accounts (src/core/staff.ts; README:
   // Share kits for staff). Postgate holds none of their credentials: it hands each a share kit.
   staff: staffSchema,
+  // Where social items go, and whose voice each is (src/core/accounts.ts; README: Accounts). Absent:
+  // one organisation account per enabled network, with the standard variable names.
+  accounts: accountsSchema,
   // The site's analytics: the tracking snippet and where `report` reads visitors (src/core/analytics-config.ts).
   analytics: analyticsConfigSchema,
 });

@@ -1,5 +1,5 @@
 import { UsageError } from './errors.ts';
-import { progressKey, summarizeLedger, type LedgerRecord } from './ledger.ts';
+import { progressKey, recordKey, summarizeLedger, type LedgerRecord } from './ledger.ts';
 
 /**
  * What a person found after a lost answer that Postgate cannot look up itself (LinkedIn lists no
@@ -39,7 +39,7 @@ export function openAttempts(records: readonly LedgerRecord[]): OpenAttempt[] {
   for (const [key, progress] of summary.progress)
     for (const part of progress.uncertain.keys()) {
       const record = records.findLast(
-        (r) => r.type === 'attempt' && r.part === part && progressKey(r.item, r.channel) === key,
+        (r) => r.type === 'attempt' && r.part === part && progressKey(r.item, recordKey(r)) === key,
       );
       if (record) open.push({ record });
     }

@@ -32,6 +32,13 @@ const image = z.strictObject({
 
 const channelText = z.strictObject({ text: text('the text for this channel') });
 
+// `as: [brand-bluesky, alice-linkedin]`: the accounts (src/core/accounts.ts) an item goes out on.
+const accountList = z
+  .array(z.string('expected an account id from accounts: in postgate.config.yaml'), {
+    error: 'expected a list of account ids, e.g. as: [brand-bluesky, alice-linkedin]',
+  })
+  .min(1, "list at least one account, or leave as: out to use the organisation's accounts");
+
 const staleAfter = z.unknown().transform((raw, ctx) => {
   const parsed = parseDuration(raw);
   if (!parsed.ok) {
@@ -83,6 +90,7 @@ export function socialSchema(options: SchemaOptions) {
         .optional(),
       publishAt: publishAt(options).optional(),
       channels: socialChannels.optional(),
+      as: accountList.optional(),
       images: z.array(image).optional(),
       draft: z.boolean().default(false),
       staleAfter: staleAfter.optional(),
@@ -129,6 +137,8 @@ export function postSchema(options: SchemaOptions) {
         ])
         .optional(),
       staleAfter: staleAfter.optional(),
+      // The accounts its announcement goes out on; absent, the organisation's.
+      as: accountList.optional(),
     })
     .superRefine(requirePublishAt);
 }

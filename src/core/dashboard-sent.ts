@@ -16,6 +16,7 @@ export interface SentRecord {
   type: string;
   item: string;
   channel: string;
+  account?: string | undefined;
   part: number;
   parts: number;
   url: string;
@@ -25,6 +26,7 @@ export interface SentRecord {
 interface SentGroup {
   item: string;
   channel: string;
+  account: string | undefined;
   at: number;
   url: string;
   parts: Set<number>;
@@ -36,7 +38,8 @@ function sentGroups(records: readonly SentRecord[], now: number): SentGroup[] {
   const since = now - RECENT_DAYS * DAY_MS;
   const groups = new Map<string, SentGroup>();
   for (const r of records) {
-    const key = `${r.item}\u0000${r.channel}`;
+    // Per account (src/core/accounts.ts): records without one are the organisation's standard account.
+    const key = `${r.item}\u0000${r.account ?? r.channel}`;
     const at = Date.parse(r.at);
     if (r.type === 'retracted') {
       const group = groups.get(key);
@@ -48,7 +51,16 @@ function sentGroups(records: readonly SentRecord[], now: number): SentGroup[] {
     if (!group || group.retracted)
       groups.set(
         key,
-        (group = { item: r.item, channel: r.channel, at, url: '', parts: new Set(), of: r.parts, retracted: false }),
+        (group = {
+          item: r.item,
+          channel: r.channel,
+          account: r.account,
+          at,
+          url: '',
+          parts: new Set(),
+          of: r.parts,
+          retracted: false,
+        }),
       );
     group.at = Math.max(group.at, at);
     group.of = r.parts;
@@ -86,7 +98,9 @@ export function sentLines(
   if (groups.length === 0) return [`Nothing went out in the last ${RECENT_DAYS} days.`];
   const lines = groups.slice(0, rows).map((g) => {
     const linked = !g.retracted && g.url && onHost(g.url, linkHosts[g.channel]);
-    const where = linked ? linkTo(channelName(g.channel), g.url) : channelName(g.channel);
+    // A person's account (or another organisation account) is named beside its network.
+    const name = g.account ? `${channelName(g.channel)} (${g.account})` : channelName(g.channel);
+    const where = linked ? linkTo(name, g.url) : name;
     const verb = g.channel === 'blog' ? 'released on' : 'on';
     const parts = g.of > 1 ? ` (${g.parts.size}/${g.of} parts)` : '';
     return `- ${formatLocal(g.at, zone)}: ${codeText(g.item)} ${verb} ${where}${parts}${g.retracted ? ', since retracted' : ''}`;

@@ -1,3 +1,4 @@
+import { targetAccounts, type Account } from './accounts.ts';
 import type { SocialChannelId } from './channels.ts';
 import type { Position } from './problem.ts';
 import type { Part } from './thread.ts';
@@ -36,6 +37,8 @@ export interface SocialItem extends ItemBase {
   /** Per-channel replacement text (itself possibly a thread). */
   overrides: Partial<Record<SocialChannelId, Part[]>>;
   images: ImageRef[];
+  /** The accounts it goes out on (`as:`, or the organisation's of its channels); absent: the implicit ones. */
+  accounts?: readonly Account[];
   /** Per staff id, the words of their share kit instead of the item's (`share:`; src/core/share-kit.ts). */
   share?: Readonly<Record<string, Part>>;
 }
@@ -62,6 +65,8 @@ export interface AnnounceItem extends ItemBase {
   postId: string;
   channels: SocialChannelId[];
   texts: Partial<Record<SocialChannelId, Part>>;
+  /** The accounts it goes out on (the post's `as:`, or the organisation's); absent: the implicit ones. */
+  accounts?: readonly Account[];
 }
 
 export type Item = SocialItem | PostItem | AnnounceItem;
@@ -80,6 +85,15 @@ export function announceId(postId: string): string {
   return `${postId}/announce`;
 }
 
+/**
+ * Where an item goes, by ledger key: `blog`, or per account its key (the network's id for the
+ * organisation's standard account, the account's id otherwise; src/core/accounts.ts).
+ */
 export function channelsOf(item: Item): readonly string[] {
-  return item.kind === 'post' ? ['blog'] : item.channels;
+  return item.kind === 'post' ? ['blog'] : accountsOfItem(item).map((a) => a.key);
+}
+
+/** The accounts a social item or announcement goes out on. */
+export function accountsOfItem(item: SocialItem | AnnounceItem): readonly Account[] {
+  return item.accounts ?? targetAccounts(undefined, item.channels, []);
 }

@@ -19,7 +19,7 @@ export function takenByAnother(
     } catch {
       continue;
     }
-    if (record.item !== claim.item || record.channel !== claim.channel) continue;
+    if (record.item !== claim.item || record.channel !== claim.channel || record.account !== claim.account) continue;
     if (record.part === claim.part && (record.type === 'attempt' || record.type === 'sent')) return true;
     // An outcome recorded by hand (`confirm`) settles an open attempt: any newer word on it wins.
     if (

@@ -28,6 +28,12 @@ export const ledgerRecordSchema = z.object({
   type: z.enum(['attempt', 'sent', 'failed', 'retracted', 'live']),
   item: z.string().min(1),
   channel: z.string().min(1),
+  /**
+   * The account (src/core/accounts.ts) of a social record, when it is not the organisation's account
+   * of `channel` with the standard variable names: records without it (all written before accounts
+   * existed) belong to that one, so naming it in `accounts:` later resends nothing.
+   */
+  account: z.string().min(1).optional(),
   /** Which part of a thread (0-based) and how many parts it has; a blog post is part 0 of 1. */
   part: z.number().int().min(0),
   parts: z.number().int().min(1),
@@ -142,6 +148,9 @@ export interface ReleasedFiles {
 
 export const progressKey = (item: string, channel: string) => `${item}\u0000${channel}`;
 
+/** Where a record counts: its account's key (src/core/accounts.ts), or for records without one, its channel. */
+export const recordKey = (r: Pick<LedgerRecord, 'channel' | 'account'>): string => r.account ?? r.channel;
+
 export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary {
   const progress = new Map<string, ChannelProgress>();
   const releasedAt = new Map<string, number>();
@@ -150,7 +159,8 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
   const retracted = new Map<string, Set<string>>();
   const byHash = new Map<string, string>();
   for (const r of records) {
-    const key = progressKey(r.item, r.channel);
+    const target = recordKey(r);
+    const key = progressKey(r.item, target);
     if (r.type === 'retracted') {
       progress.delete(key);
       if (r.channel === 'blog') {
@@ -160,7 +170,7 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
       }
       let channels = retracted.get(r.item);
       if (!channels) retracted.set(r.item, (channels = new Set()));
-      channels.add(r.channel);
+      channels.add(target);
       continue;
     }
     if (r.type === 'live') {
@@ -168,7 +178,7 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
       if (r.channel === 'blog' && releasedAt.has(r.item) && !liveAt.has(r.item)) liveAt.set(r.item, Date.parse(r.at));
       continue;
     }
-    retracted.get(r.item)?.delete(r.channel);
+    retracted.get(r.item)?.delete(target);
     let p = progress.get(key);
     if (!p) progress.set(key, (p = { parts: r.parts, sent: new Map(), uncertain: new Map() }));
     p.parts = r.parts;
@@ -188,7 +198,7 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
           ? { due: Date.parse(r.due), sentAt: Date.parse(r.sentAt) }
           : {}),
       });
-      if (r.hash) byHash.set(`${r.channel}\u0000${r.hash}`, r.item);
+      if (r.hash) byHash.set(`${target}\u0000${r.hash}`, r.item);
       if (r.channel === 'blog' && !releasedAt.has(r.item)) releasedAt.set(r.item, Date.parse(r.at));
       if (r.channel === 'blog') {
         if (r.file !== undefined && r.blob !== undefined)

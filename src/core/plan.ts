@@ -1,7 +1,8 @@
 import { type ChannelId, type ChannelLimits, measureFor, type SocialChannelId } from './channels.ts';
-import { composeParts, type ComposeOptions } from './compose.ts';
+import type { Account } from './accounts.ts';
+import { composeParts, forAccount, type ComposeOptions } from './compose.ts';
 import { partHash, partKey } from './content-hash.ts';
-import type { AnnounceItem, ImageRef, Item, PostItem, SocialItem } from './item.ts';
+import { accountsOfItem, type AnnounceItem, type ImageRef, type Item, type PostItem, type SocialItem } from './item.ts';
 import { approvalKey, isActionable, itemState, type ApprovalVerdict, type StateVerdict } from './item-state.ts';
 import { progressKey, type LedgerSummary, type ReleasedFiles, type SentPart } from './ledger.ts';
 import type { MachineTime } from './clock.ts';
@@ -74,7 +75,10 @@ export type PublishAction =
   | {
       kind: 'send';
       item: SocialItem | AnnounceItem;
+      /** The network. */
       channel: SocialChannelId;
+      /** Whose account on it: its key names it in the ledger (src/core/accounts.ts). */
+      account: Account;
       dueAt: number;
       parts: PlannedPart[];
       /** Go with the first part. */
@@ -89,8 +93,8 @@ export type PlannedCard = LinkCardData & { cover: ImageRef | null };
 export interface Plan {
   actions: PublishAction[];
   verdicts: Map<string, StateVerdict>;
-  /** item id → channels recognised as already sent under another id (a renamed file). */
-  sentAs: Map<string, Map<SocialChannelId, string>>;
+  /** item id → channels (account keys) recognised as already sent under another id (a renamed file). */
+  sentAs: Map<string, Map<string, string>>;
   /**
    * Released posts whose announcements wait for the post to answer at `url` (its public address),
    * still within `policies.liveWithin` of the release: ask each, record `live` for those that show
@@ -107,9 +111,10 @@ export interface LiveCheck {
 
 type Social = SocialItem | AnnounceItem;
 
-function sourceParts(item: Social, channel: SocialChannelId, compose: ComposeOptions) {
+function sourceParts(item: Social, account: Account, compose: ComposeOptions) {
+  const channel = account.network;
   const source = composeParts(item, channel, { ...compose, utm: false });
-  const final = compose.utm ? composeParts(item, channel, compose) : source;
+  const final = compose.utm ? composeParts(item, channel, forAccount(compose, account)) : source;
   const images = item.kind === 'social' ? item.images : [];
   return source.map((part, i) => ({
     source: part.text,
@@ -123,25 +128,27 @@ export function planPublish(inputs: PlanInputs): Plan {
   const sent = new Map<string, Set<string>>([...ledger.sent].map(([id, channels]) => [id, new Set(channels)]));
   const started = new Set<string>();
   const failures = new Map<string, { error: string; retry: boolean }>();
-  const sentAs = new Map<string, Map<SocialChannelId, string>>();
+  const sentAs = new Map<string, Map<string, string>>();
   const postsBySlug = new Map(inputs.items.filter((i): i is PostItem => i.kind === 'post').map((p) => [p.slug, p]));
 
   for (const item of inputs.items) {
     if (item.kind === 'post' || item.draft || item.publishAt === null || item.publishAt > inputs.now) continue;
-    for (const channel of item.channels) {
+    for (const account of accountsOfItem(item)) {
+      // The account's key: the network's id for the organisation's standard account, as before accounts.
+      const channel = account.key;
       const progress = ledger.progress.get(progressKey(item.id, channel));
       if (progress?.sent.size && progress.sent.size < progress.parts) started.add(item.id);
       if (progress?.lastFailure && progress.sent.size < progress.parts) {
         // A network that refused this exact text will refuse it again; an edit (new hash) or a
         // passing fault is worth another try.
-        const parts = sourceParts(item, channel, compose);
+        const parts = sourceParts(item, account, compose);
         const failedHash = parts[progress.lastFailure.part]?.hash;
         const retry = progress.lastFailure.failure !== 'rejected' || failedHash !== progress.lastFailure.hash;
         failures.set(item.id, { error: `${channel}: ${progress.lastFailure.error}`, retry });
       }
       if (progress || sent.get(item.id)?.has(channel)) continue;
       // Nothing under this id: the same content sent under another id is a renamed file.
-      const hashes = sourceParts(item, channel, compose).map((p) => ledger.byHash.get(`${channel}\u0000${p.hash}`));
+      const hashes = sourceParts(item, account, compose).map((p) => ledger.byHash.get(`${channel}\u0000${p.hash}`));
       const previousId = hashes[0];
       if (previousId && hashes.every((id) => id === previousId)) {
         let channels = sent.get(item.id);
@@ -200,16 +207,17 @@ export function planPublish(inputs: PlanInputs): Plan {
         });
       continue;
     }
-    for (const channel of item.channels) {
-      if (!inputs.enabled.includes(channel) || sent.get(item.id)?.has(channel)) continue;
-      const progress = ledger.progress.get(progressKey(item.id, channel));
-      const parts: PlannedPart[] = sourceParts(item, channel, compose).map((p, index) => {
+    for (const account of accountsOfItem(item)) {
+      const channel = account.network;
+      if (!inputs.enabled.includes(channel) || sent.get(item.id)?.has(account.key)) continue;
+      const progress = ledger.progress.get(progressKey(item.id, account.key));
+      const parts: PlannedPart[] = sourceParts(item, account, compose).map((p, index) => {
         const measured = measureFor(channel, p.text, inputs.limits);
         return {
           index,
           text: p.text,
           hash: p.hash,
-          key: partKey(item.id, channel, index, p.hash),
+          key: partKey(item.id, account.key, index, p.hash),
           length: measured.length,
           max: measured.max,
           sent: progress?.sent.get(index) ?? null,
@@ -223,7 +231,7 @@ export function planPublish(inputs: PlanInputs): Plan {
         ...card,
         cover: linkedPosts(parts[0]!.text, compose.siteUrl, postsBySlug)[0]?.post.cover ?? null,
       };
-      actions.push({ kind: 'send', item, channel, dueAt: verdict.dueAt, parts, images, linkCard });
+      actions.push({ kind: 'send', item, channel, account, dueAt: verdict.dueAt, parts, images, linkCard });
     }
   }
   actions.sort((a, b) => a.dueAt - b.dueAt || a.item.id.localeCompare(b.item.id));

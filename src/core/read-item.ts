@@ -21,6 +21,8 @@ import { postBodyImages } from './post-body-images.ts';
 import { postUrl } from './post-slug.ts';
 import { resolveRepoPath } from './repo-path.ts';
 import { closest } from './suggest.ts';
+import type { Account } from './accounts.ts';
+import { readAccounts } from './read-accounts.ts';
 
 /**
  * Reads one content file's text into items (a post brings its announcement along) and the
@@ -36,6 +38,8 @@ export interface ItemContext {
   defaultAuthor: string;
   /** The ids of `staff:` in the config: the people a file's `share:` may name (none when absent). */
   staffIds?: readonly string[];
+  /** Every account of the config (accountsOf): what `as:` may name. Absent: the implicit ones of socialChannels. */
+  accounts?: readonly Account[];
 }
 
 export type ItemFileKind = 'post' | 'social';
@@ -122,10 +126,17 @@ function buildSocial(
   report: Report,
   locate: Locate,
 ): Item[] {
-  const channels = data.channels ?? ctx.socialChannels;
-  warnDisabled(channels, ctx, report, (i) =>
-    locate(data.channels ? ['channels', i] : ['channels'], data.channels ? 'value' : 'key'),
-  );
+  if (data.as && data.channels)
+    report(
+      locate(['channels'], 'key'),
+      'as: names the accounts this goes out on, so channels is not used: remove it',
+      'warning',
+    );
+  const { accounts, channels } = readAccounts(data.as, data.channels ?? ctx.socialChannels, ctx, report, locate);
+  if (!data.as)
+    warnDisabled(channels, ctx, report, (i) =>
+      locate(data.channels ? ['channels', i] : ['channels'], data.channels ? 'value' : 'key'),
+    );
 
   const parts = checkedParts(
     splitThread(split.body, split.bodyLine),
@@ -163,6 +174,7 @@ function buildSocial(
     parts,
     overrides,
     images,
+    ...declaredOnly(accounts),
   };
   if (data.share) item.share = knownStaff(data.share, ctx.staffIds ?? [], report, locate);
   return [item];
@@ -227,9 +239,10 @@ function buildPost(
 
   const url = postUrl(ctx.siteUrl, slug);
   const texts: AnnounceItem['texts'] = {};
+  const chosen = data.as ? readAccounts(data.as, [], ctx, report, locate) : null;
   const written =
     typeof data.announce === 'string'
-      ? Object.fromEntries(ctx.socialChannels.map((c) => [c, data.announce as string]))
+      ? Object.fromEntries((chosen?.channels ?? ctx.socialChannels).map((c) => [c, data.announce as string]))
       : data.announce;
   for (const [channel, text] of Object.entries(written) as [SocialChannelId, string | undefined][]) {
     if (!text) continue;
@@ -238,10 +251,18 @@ function buildPost(
     const withUrl = text.includes('{url}') ? text.replaceAll('{url}', url) : `${text}\n\n${url}`;
     texts[channel] = { text: withUrl, at };
   }
-  const channels = Object.keys(texts) as SocialChannelId[];
-  warnDisabled(channels, ctx, report, (i) =>
-    locate(typeof data.announce === 'string' ? ['announce'] : ['announce', channels[i]!], 'key'),
-  );
+  const channels = chosen ? chosen.channels : (Object.keys(texts) as SocialChannelId[]);
+  chosen?.accounts.forEach((account) => {
+    if (!texts[account.network])
+      report(
+        locate(['as', data.as!.indexOf(account.id)]),
+        `${account.id} is a ${SOCIAL_RULES[account.network].name} account, but announce has no ${account.network} text`,
+      );
+  });
+  if (!chosen)
+    warnDisabled(channels, ctx, report, (i) =>
+      locate(typeof data.announce === 'string' ? ['announce'] : ['announce', channels[i]!], 'key'),
+    );
   const announce: AnnounceItem = {
     id: announceId(post.id),
     kind: 'announce',
@@ -252,8 +273,17 @@ function buildPost(
     postId: post.id,
     channels,
     texts,
+    ...declaredOnly(chosen?.accounts ?? readAccounts(undefined, channels, ctx, report, locate).accounts),
   };
   return [post, announce];
+}
+
+/**
+ * Items keep their accounts only when one is listed in `accounts:`: the implicit ones follow from the
+ * channels (accountsOfItem), so a repository without `accounts:` reads into the very items it did.
+ */
+function declaredOnly(accounts: readonly Account[]): { accounts?: readonly Account[] } {
+  return accounts.some((a) => a.declared) ? { accounts } : {};
 }
 
 function warnDisabled(

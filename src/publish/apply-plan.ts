@@ -1,5 +1,6 @@
 import type { ChannelFromEnv } from '../channels/channel.ts';
 import { ChannelError } from '../channels/channel-error.ts';
+import type { Account } from '../core/accounts.ts';
 import type { SocialChannelId } from '../core/channels.ts';
 import type { PublishAction } from '../core/plan.ts';
 import type { ActionResult } from './results.ts';
@@ -11,8 +12,11 @@ import { sendThread, type SendDeps } from './send-thread.ts';
  * broken network never holds up the others.
  */
 export interface ApplyDeps extends SendDeps {
-  /** Builds a network's channel (loading its library) the first time its queue needs it. */
-  channel: (id: SocialChannelId) => Promise<ChannelFromEnv>;
+  /**
+   * Builds a network's channel (loading its library) the first time its queue needs it: for an
+   * account, from its own credentials (src/core/accounts.ts); without one, the standard variables.
+   */
+  channel: (id: SocialChannelId, account?: Account) => Promise<ChannelFromEnv>;
   siteUrl: string;
   dryRun: boolean;
 }
@@ -84,27 +88,34 @@ export async function applyReleases(actions: readonly PublishAction[], deps: App
   return results;
 }
 
+/** An action's account key: the network's id for the organisation's standard account. */
+const keyOf = (action: Send): string => action.account?.key ?? action.channel;
+
 export async function applySends(actions: readonly PublishAction[], deps: ApplyDeps): Promise<ActionResult[]> {
-  const byChannel = new Map<SocialChannelId, Send[]>();
+  // One queue per account: each has its own credentials, and its own failures stay its own.
+  const byAccount = new Map<string, Send[]>();
   for (const action of actions) {
     if (action.kind !== 'send') continue;
-    const queue = byChannel.get(action.channel) ?? [];
+    const queue = byAccount.get(keyOf(action)) ?? [];
     queue.push(action);
-    byChannel.set(action.channel, queue);
+    byAccount.set(keyOf(action), queue);
   }
-  const perChannel = await Promise.all([...byChannel].map(([channel, queue]) => runChannelQueue(channel, queue, deps)));
-  return perChannel.flat();
+  const perAccount = await Promise.all([...byAccount.values()].map((queue) => runAccountQueue(queue, deps)));
+  return perAccount.flat();
 }
 
-async function runChannelQueue(channelId: SocialChannelId, queue: Send[], deps: ApplyDeps): Promise<ActionResult[]> {
+async function runAccountQueue(queue: Send[], deps: ApplyDeps): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
-  const built = deps.dryRun ? null : await deps.channel(channelId);
+  const { channel: channelId, account } = queue[0]!;
+  const where = keyOf(queue[0]!);
+  const built = deps.dryRun ? null : await deps.channel(channelId, account);
   const channel = built?.ok ? built.channel : undefined;
   let refused: string | null = null;
   for (const action of queue) {
     const base = {
       item: action.item.id,
       channel: channelId,
+      ...(where === channelId ? {} : { account: where }),
       parts: action.parts.length,
       partsLive: action.parts.filter((p) => p.sent).length,
     };
@@ -114,14 +125,17 @@ async function runChannelQueue(channelId: SocialChannelId, queue: Send[], deps: 
       continue;
     }
     if (!channel) {
-      const vars = built && !built.ok ? built.missing : [];
+      // The account's own variable names: the loader saw them under the standard ones.
+      const vars = (built && !built.ok ? built.missing : []).map((v) =>
+        v.replace(/^[A-Z0-9_]+/, (name) => account?.credentials[name] ?? name),
+      );
       const reason = built && !built.ok ? built.reason : undefined;
       results.push({
         ...base,
         outcome: 'not-configured',
         message:
           reason ??
-          `${channelId} is enabled in postgate.config.yaml but ${vars.join(', ')} ${vars.length === 1 ? 'is' : 'are'} not set`,
+          `${where === channelId ? channelId : `${where} (${channelId})`} is enabled in postgate.config.yaml but ${vars.join(', ')} ${vars.length === 1 ? 'is' : 'are'} not set`,
       });
       continue;
     }
@@ -133,11 +147,11 @@ async function runChannelQueue(channelId: SocialChannelId, queue: Send[], deps: 
       const result = await sendThread(action, channel, deps);
       results.push(result);
       // Credentials refused once will be refused for every item: do not hammer the network.
-      if (result.failure === 'auth') refused = `${channelId} refused the credentials earlier in this run`;
+      if (result.failure === 'auth') refused = `${where} refused the credentials earlier in this run`;
     } catch (error) {
       // A bug or an unexpected error in one item must not stop the others.
       const message = error instanceof ChannelError ? error.message : `unexpected error: ${(error as Error).message}`;
-      deps.log(`  ${channelId.padEnd(8)} ${action.item.id}  failed: ${message}`);
+      deps.log(`  ${where.padEnd(8)} ${action.item.id}  failed: ${message}`);
       results.push({ ...base, outcome: 'failed', message });
     }
   }
@@ -147,7 +161,7 @@ async function runChannelQueue(channelId: SocialChannelId, queue: Send[], deps: 
 function logDryRun(action: Send, log: (line: string) => void): void {
   const todo = action.parts.filter((p) => !p.sent);
   log(
-    `  ${action.channel.padEnd(8)} ${action.item.id}  would send ${todo.length === action.parts.length ? '' : `the remaining `}${todo.length} part${todo.length === 1 ? '' : 's'}${action.images.length ? ` with ${action.images.length} image${action.images.length === 1 ? '' : 's'}` : ''}:`,
+    `  ${keyOf(action).padEnd(8)} ${action.item.id}  would send ${todo.length === action.parts.length ? '' : `the remaining `}${todo.length} part${todo.length === 1 ? '' : 's'}${action.images.length ? ` with ${action.images.length} image${action.images.length === 1 ? '' : 's'}` : ''}:`,
   );
   for (const part of todo) {
     log(`    part ${part.index + 1}/${action.parts.length}  ${part.length}/${part.max}`);

@@ -40,7 +40,7 @@ export function summaryText(results: readonly ActionResult[], held: readonly Hel
   if (results.length === 0 && held.length === 0) return ['Nothing is due.'];
   const rows = [
     ['RESULT', 'CHANNEL', 'ITEM', 'DETAIL'],
-    ...results.map((r) => [LABEL[r.outcome], r.channel, r.item, detail(r)]),
+    ...results.map((r) => [LABEL[r.outcome], r.account ?? r.channel, r.item, detail(r)]),
     ...held.map((h) => [h.state, '-', h.item, h.reason]),
   ];
   const widths = [0, 1, 2].map((c) => Math.max(...rows.map((row) => row[c]!.length)));
@@ -68,7 +68,7 @@ export function summaryMarkdown(
       const link =
         (r.outcome === 'sent' || r.outcome === 'released') && r.url ? `[${escapeCell(r.url)}](${r.url})` : '';
       lines.push(
-        `| ${LABEL[r.outcome]} | ${r.channel} | \`${escapeCell(r.item)}\` | ${escapeCell([r.parts > 1 ? `${r.partsLive}/${r.parts} parts live` : '', r.message ?? link, lateness(r)].filter(Boolean).join('; '))} |`,
+        `| ${LABEL[r.outcome]} | ${r.account ?? r.channel} | \`${escapeCell(r.item)}\` | ${escapeCell([r.parts > 1 ? `${r.partsLive}/${r.parts} parts live` : '', r.message ?? link, lateness(r)].filter(Boolean).join('; '))} |`,
       );
     }
     lines.push('');

@@ -15,6 +15,8 @@ export type Outcome =
 export interface ActionResult {
   item: string;
   channel: ChannelId;
+  /** The account on that network, when it is not the organisation's standard one (src/core/accounts.ts). */
+  account?: string;
   outcome: Outcome;
   /** Parts live after this run, of how many. */
   partsLive: number;

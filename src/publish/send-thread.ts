@@ -58,7 +58,10 @@ class Stop extends Error {
 
 export async function sendThread(action: SendAction, channel: Channel, deps: SendDeps): Promise<ActionResult> {
   const { item, parts } = action;
-  const base = { item: item.id, channel: action.channel, parts: parts.length };
+  // The account's key (src/core/accounts.ts): the network's id for the organisation's standard account.
+  const where = action.account?.key ?? action.channel;
+  const ofAccount = where === action.channel ? {} : { account: where };
+  const base = { item: item.id, channel: action.channel, ...ofAccount, parts: parts.length };
   let previous: RemotePost | null = null;
   let root: RemotePost | null = null;
   let live = 0;
@@ -69,7 +72,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
   const warn = (message: string) => {
     if (warned.has(message)) return;
     warned.add(message);
-    deps.log(`  ${action.channel.padEnd(8)} ${item.id}  warning: ${message}`);
+    deps.log(`  ${where.padEnd(8)} ${item.id}  warning: ${message}`);
   };
 
   const at = new Date(deps.now).toISOString();
@@ -79,6 +82,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
       type,
       item: item.id,
       channel: action.channel,
+      ...ofAccount,
       part: part.index,
       parts: parts.length,
       remoteId: '',
@@ -93,6 +97,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
       type: 'attempt',
       item: item.id,
       channel: action.channel,
+      ...ofAccount,
       part: part.index,
       parts: parts.length,
       remoteId: '',
@@ -114,7 +119,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
       due: new Date(action.dueAt).toISOString(),
       sentAt: new Date(sentAt).toISOString(),
     });
-    deps.log(`  ${action.channel.padEnd(8)} ${item.id}  part ${part.index + 1}/${parts.length}  sent  ${post.url}`);
+    deps.log(`  ${where.padEnd(8)} ${item.id}  part ${part.index + 1}/${parts.length}  sent  ${post.url}`);
   };
   // A post that may exist is no older than the first attempt to send it, by the machine's clock
   // (never the run's clock: --now and catch-up runs send long after it). A minute allows for skew;
@@ -122,7 +127,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
   const findPart = async (part: PlannedPart, attemptedAt: MachineTime | null): Promise<RemotePost | null> => {
     const notBefore = attemptedAt === null ? 0 : attemptedAt.machineMs - 60_000;
     try {
-      crashPoint(`before ${action.channel} find for ${item.id} part ${part.index + 1}`);
+      crashPoint(`before ${where} find for ${item.id} part ${part.index + 1}`);
       return await channel.find({
         itemId: item.id,
         part: part.index,
@@ -180,7 +185,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
     };
   } catch (error) {
     if (error instanceof Stop) {
-      deps.log(`  ${action.channel.padEnd(8)} ${item.id}  ${error.result.outcome}: ${error.result.message}`);
+      deps.log(`  ${where.padEnd(8)} ${item.id}  ${error.result.outcome}: ${error.result.message}`);
       return { ...base, partsLive: live, ...error.result, ...(root ? { url: root.url } : {}) };
     }
     throw error;
@@ -197,7 +202,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
         });
       }
       try {
-        crashPoint(`before ${action.channel} request for ${item.id} part ${part.index + 1}`);
+        crashPoint(`before ${where} request for ${item.id} part ${part.index + 1}`);
         const post = await channel.publish({
           itemId: item.id,
           part: part.index,
@@ -214,7 +219,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
           ),
           warn,
         });
-        crashPoint(`after ${action.channel} request for ${item.id} part ${part.index + 1}`);
+        crashPoint(`after ${where} request for ${item.id} part ${part.index + 1}`);
         await recordSent(part, post);
         return post;
       } catch (error) {
@@ -223,7 +228,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
         if (error.kind === 'rate-limited') {
           const wait = error.retryAfterMs ?? Infinity;
           if (wait <= deps.maxRateLimitWaitMs && !last) {
-            deps.log(`  ${action.channel.padEnd(8)} ${item.id}  rate limited; waiting ${Math.ceil(wait / 1000)} s`);
+            deps.log(`  ${where.padEnd(8)} ${item.id}  rate limited; waiting ${Math.ceil(wait / 1000)} s`);
             await deps.sleep(wait);
             await stopIfCrisis(deps.gates);
             continue;

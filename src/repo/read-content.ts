@@ -1,3 +1,4 @@
+import { accountsOf } from '../core/accounts.ts';
 import { closeSync, lstatSync, openSync, readSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkBodyImages, checkImages, checkLengths, type ImageFact } from '../core/check-items.ts';
@@ -26,6 +27,7 @@ export function itemContext(config: Config): ItemContext {
     staleAfterMs: config.policies.staleAfter,
     defaultAuthor: config.site.author,
     staffIds: config.staff.map((person) => person.id),
+    accounts: accountsOf(config),
   };
 }
 

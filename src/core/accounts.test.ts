@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { accountEnv, accountsOf, secretNamesOf, targetAccounts } from './accounts.ts';
+import { configSchema } from './config-schema.ts';
+import { summarizeLedger, type LedgerRecord } from './ledger.ts';
+import { planPublish, type PublishAction } from './plan.ts';
+import type { SocialItem } from './item.ts';
+
+const site = { title: 'Riverside', url: 'https://example.org', timeZone: 'Europe/Berlin' };
+const NOW = Date.UTC(2026, 11, 1, 12, 0);
+const alice = {
+  id: 'alice-bluesky',
+  network: 'bluesky',
+  owner: 'alice',
+  credentials: { BLUESKY_HANDLE: 'BLUESKY_HANDLE_ALICE', BLUESKY_APP_PASSWORD: 'BLUESKY_APP_PASSWORD_ALICE' },
+};
+const brand = { id: 'brand-bluesky', network: 'bluesky', owner: 'org' };
+
+const parse = (accounts: unknown[]) => configSchema.safeParse({ site, accounts });
+const issues = (accounts: unknown[]) =>
+  (parse(accounts).error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
+
+describe('accounts: in the config', () => {
+  it('without it, one organisation account per enabled network, keyed and named as before', () => {
+    const accounts = accountsOf(configSchema.parse({ site }));
+    expect(accounts.map((a) => [a.id, a.key, a.owner, a.declared])).toEqual([
+      ['x', 'x', 'org', false],
+      ['mastodon', 'mastodon', 'org', false],
+      ['bluesky', 'bluesky', 'org', false],
+    ]);
+    expect(accounts[2]!.credentials).toMatchObject({ BLUESKY_APP_PASSWORD: 'BLUESKY_APP_PASSWORD' });
+  });
+
+  it('keeps the network id as the ledger key of the organisation account with the standard names, whatever its id', () => {
+    const accounts = accountsOf(parse([brand, alice]).data!);
+    expect(accounts.map((a) => [a.id, a.key])).toEqual([
+      ['brand-bluesky', 'bluesky'],
+      ['alice-bluesky', 'alice-bluesky'],
+      ['x', 'x'],
+      ['mastodon', 'mastodon'],
+    ]);
+  });
+
+  it('refuses a repeated id, a missing credential, a non-standard name and a network name as id', () => {
+    expect(issues([alice, alice])).toContainEqual(
+      expect.stringMatching(/^accounts\.1\.id: "alice-bluesky" is the id of account 1/),
+    );
+    expect(issues([{ ...alice, id: 'alice-2', credentials: { BLUESKY_HANDLE: 'BLUESKY_HANDLE_A2' } }])).toContainEqual(
+      "accounts.0.credentials: Bluesky needs BLUESKY_APP_PASSWORD: add BLUESKY_APP_PASSWORD: BLUESKY_APP_PASSWORD_<SUFFIX> to alice-2's credentials",
+    );
+    expect(
+      issues([{ ...alice, credentials: { ...alice.credentials, BLUESKY_APP_PASSWORD: 'ALICE_PW' } }]),
+    ).toContainEqual(
+      expect.stringMatching(
+        /^accounts\.0\.credentials\.BLUESKY_APP_PASSWORD: expected the variable for BLUESKY_APP_PASSWORD to be named/,
+      ),
+    );
+    expect(issues([{ ...alice, credentials: { ...alice.credentials, X_API_KEY: 'X_API_KEY_A' } }])).toContainEqual(
+      expect.stringMatching(/^accounts\.0\.credentials\.X_API_KEY: X_API_KEY is not a Bluesky credential/),
+    );
+    expect(issues([{ ...alice, id: 'bluesky' }])).toContainEqual(
+      expect.stringMatching(/^accounts\.0\.id: "bluesky" is a channel's name/),
+    );
+    expect(issues([{ id: 'bob-x', network: 'x', owner: 'bob' }])).toContainEqual(
+      expect.stringMatching(/^accounts\.0\.credentials: bob-x is bob's own account: name the variables/),
+    );
+    expect(issues([brand, { ...brand, id: 'brand-2' }])).toContainEqual(
+      expect.stringMatching(/^accounts\.1\.credentials: account brand-2 uses the same variables as brand-bluesky/),
+    );
+    expect(issues([brand, alice])).toEqual([]);
+  });
+
+  it('builds each account an environment of its own under the standard names, and knows its secrets', () => {
+    const [, mine] = accountsOf(parse([brand, alice]).data!);
+    const env = {
+      BLUESKY_HANDLE: 'brand.example',
+      BLUESKY_HANDLE_ALICE: 'alice.example',
+      BLUESKY_APP_PASSWORD_ALICE: 'pw',
+    };
+    expect(accountEnv(env, mine!)).toMatchObject({ BLUESKY_HANDLE: 'alice.example', BLUESKY_APP_PASSWORD: 'pw' });
+    expect(secretNamesOf([mine!])).toEqual(['BLUESKY_APP_PASSWORD_ALICE']);
+  });
+});
+
+describe('the plan, per account', () => {
+  const config = parse([brand, alice]).data!;
+  const accounts = accountsOf(config);
+  const item = (as?: string[]): SocialItem => ({
+    id: 'social/launch',
+    kind: 'social',
+    file: 'content/social/launch.md',
+    publishAt: NOW - 60_000,
+    draft: false,
+    staleAfterMs: null,
+    channels: ['bluesky'],
+    parts: [{ text: 'Read https://example.org/posts/launch/', at: { line: 3, col: 1 } }],
+    overrides: {},
+    images: [],
+    accounts: targetAccounts(as, ['bluesky'], accounts),
+  });
+  const plan = (records: LedgerRecord[], as?: string[]) =>
+    planPublish({
+      items: [item(as)],
+      ledger: summarizeLedger(records),
+      now: NOW,
+      crisis: null,
+      invalid: new Map(),
+      compose: { siteUrl: 'https://example.org', utm: true },
+      enabled: ['blog', 'bluesky'],
+    }).actions as Extract<PublishAction, { kind: 'send' }>[];
+
+  it('sends to each account, tagging utm_content only for accounts listed in accounts:', () => {
+    const actions = plan([], ['brand-bluesky', 'alice-bluesky']);
+    expect(actions.map((a) => [a.account.key, a.parts[0]!.text])).toEqual([
+      [
+        'bluesky',
+        'Read https://example.org/posts/launch/?utm_source=bluesky&utm_medium=social&utm_campaign=social%2Flaunch&utm_content=brand-bluesky',
+      ],
+      [
+        'alice-bluesky',
+        'Read https://example.org/posts/launch/?utm_source=bluesky&utm_medium=social&utm_campaign=social%2Flaunch&utm_content=alice-bluesky',
+      ],
+    ]);
+    // Two accounts never share an idempotency key.
+    expect(actions[0]!.parts[0]!.key).not.toBe(actions[1]!.parts[0]!.key);
+  });
+
+  it('never resends what the organisation account sent before accounts: named it (records without account)', () => {
+    const sent: LedgerRecord = {
+      v: 1,
+      type: 'sent',
+      item: 'social/launch',
+      channel: 'bluesky',
+      part: 0,
+      parts: 1,
+      remoteId: 'at://1',
+      url: 'https://bsky.app/1',
+      at: new Date(NOW - 30_000).toISOString(),
+      hash: 'h',
+    };
+    expect(plan([sent], ['brand-bluesky', 'alice-bluesky']).map((a) => a.account.id)).toEqual(['alice-bluesky']);
+    expect(plan([sent]).map((a) => a.account.id)).toEqual([]);
+    // And what alice's account sent is hers alone.
+    const hers = { ...sent, account: 'alice-bluesky' };
+    expect(plan([hers], ['brand-bluesky', 'alice-bluesky']).map((a) => a.account.id)).toEqual(['brand-bluesky']);
+  });
+});
