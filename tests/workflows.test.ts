@@ -19,7 +19,10 @@ import { newSealKeys } from '../src/core/ledger-seal.ts';
 import { PUBLISH_SCHEDULE, waitLimitMs } from '../src/core/wake-plan.ts';
 import { REQUIRED_VARIABLES } from '../src/channels/credentials.ts';
 import { parse } from 'yaml';
+import { githubFromEnv } from '../src/github/client.ts';
+import { latestReport } from '../src/github/report-branch.ts';
 import { FakeGitHub } from './fakes/fake-github.ts';
+import { FakePlausible } from './fakes/fake-plausible.ts';
 import { FakeSite } from './fakes/fake-site.ts';
 import { REPO_ROOT, spawnAsync } from './helpers/cli.ts';
 import { cleanEnv } from './helpers/clean-env.ts';
@@ -40,6 +43,7 @@ describe('the workflows', () => {
     expect(files.sort()).toEqual([
       'confirm.yml',
       'publish.yml',
+      'report.yml',
       'retract.yml',
       'review-comment.yml',
       'review.yml',
@@ -113,11 +117,11 @@ describe('secrets never meet pull-request code', () => {
     }
   });
 
-  it('gives the network secrets only to the publish and retract jobs, which never run on pull requests', () => {
+  it('gives the network secrets only to the publish, retract and report jobs, which never run on pull requests', () => {
     for (const file of files) {
       const workflow = parseWorkflow(read(file));
       if (/secrets\.X_API_KEY/.test(read(file))) {
-        expect(file).toMatch(/^(publish|retract)\.yml$/);
+        expect(file).toMatch(/^(publish|retract|report)\.yml$/);
         expect(triggers(workflow)).not.toContain('pull_request');
       }
     }
@@ -1010,4 +1014,96 @@ describe("the review workflow, run locally: the base branch's code over the pull
     expect(md).toContain('which is not a folder');
     expect(md.endsWith('\n```\n')).toBe(true);
   });
+});
+
+describe('the report workflow, run locally', () => {
+  let gh: FakeGitHub;
+  let plausible: FakePlausible;
+  const config = `${readFileSync(join(REPO_ROOT, 'postgate.config.yaml'), 'utf8')}\nanalytics:\n  tool: plausible\n`;
+  beforeEach(async () => {
+    plausible = new FakePlausible();
+    plausible.timeZone = 'Europe/Berlin';
+    await plausible.start();
+    gh = new FakeGitHub({ files: { 'postgate.config.yaml': config } });
+    await gh.start();
+  });
+  afterEach(async () => {
+    await Promise.all([gh.stop(), plausible.stop()]);
+  });
+
+  /** The checkout: the repository's files, its packages linked. */
+  function checkout(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'postgate-report-'));
+    for (const entry of ['src', 'content', 'scripts', 'package.json', '.nvmrc'])
+      cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
+    writeFileSync(join(dir, 'postgate.config.yaml'), config);
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
+    return dir;
+  }
+
+  /** Runs the job's `run:` steps with its env, the expressions given test values. */
+  async function runReportJob(dir: string, now: string, key = plausible.key) {
+    const job = parseWorkflow(read('report.yml')).jobs.report!;
+    const summary = join(dir, 'summary.md');
+    const values: Record<string, string> = { 'github.token': gh.token };
+    for (const step of job.steps!)
+      for (const v of Object.values(step.env ?? {}))
+        for (const m of String(v).matchAll(/\$\{\{ ((?:vars|secrets)\.[A-Z_]+) \}\}/g)) values[m[1]!] ??= '';
+    values['vars.PLAUSIBLE_URL'] = plausible.url;
+    values['secrets.PLAUSIBLE_API_KEY'] = key;
+    for (const step of job.steps!) {
+      if (!step.run || /^npm ci\b/.test(step.run)) continue;
+      const env = Object.fromEntries(
+        Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), values)]),
+      );
+      const result = await spawnAsync('bash', ['-e', '-o', 'pipefail', '-c', step.run], {
+        cwd: dir,
+        env: cleanEnv({
+          PATH: `${join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
+          HOME: process.env.HOME ?? '/tmp',
+          GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+          GITHUB_API_URL: gh.url,
+          GITHUB_ACTIONS: 'true',
+          GITHUB_STEP_SUMMARY: summary,
+          POSTGATE_NOW: now,
+          POSTGATE_GITHUB_THROTTLE: 'off',
+          ...env,
+        }),
+        timeoutMs: 60_000,
+      });
+      expect(result.status, `${step.name}:\n${result.stdout}\n${result.stderr}`).toBe(0);
+    }
+    return readFileSync(summary, 'utf8');
+  }
+
+  it('writes last week to the job summary and to postgate/reports (never main), and nothing when unchanged', async () => {
+    const dir = checkout();
+    const summary = await runReportJob(dir, '2026-12-07T06:41:00Z');
+    expect(summary).toMatch(
+      /^# Outcomes 2026-11-30 to 2026-12-06\n\nSite time Europe\/Berlin · visitors from Plausible/,
+    );
+    const kept = gh.fileAt('postgate/reports', 'reports/2026-W49.md');
+    expect(kept).toBe(readFileSync(join(dir, 'report.md'), 'utf8'));
+    expect(gh.fileAt('main', 'reports/2026-W49.md')).toBeNull();
+    const head = gh.refs.get('postgate/reports');
+
+    // The same week again, an hour later: the same report, so no commit.
+    await runReportJob(checkout(), '2026-12-07T07:41:00Z');
+    expect(gh.refs.get('postgate/reports')).toBe(head);
+    // Again with the tool refusing the key: the report comes out, the complete one kept stays.
+    const refused = await runReportJob(checkout(), '2026-12-07T08:41:00Z', 'revoked-key-0000');
+    expect(refused).toContain('Plausible refused the credentials');
+    expect(gh.refs.get('postgate/reports')).toBe(head);
+    // The next week: a file of its own beside it.
+    await runReportJob(checkout(), '2026-12-14T06:41:00Z');
+    expect(gh.fileAt('postgate/reports', 'reports/2026-W50.md')).toMatch(/^# Outcomes 2026-12-07 to 2026-12-13/);
+    expect(gh.fileAt('postgate/reports', 'reports/2026-W49.md')).toBe(kept);
+    // What the dashboard links: the newest of them.
+    const repo = githubFromEnv({
+      GITHUB_TOKEN: gh.token,
+      GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+      GITHUB_API_URL: gh.url,
+    })!;
+    expect(await latestReport(repo)).toBe('reports/2026-W50.md');
+  }, 120_000);
 });

@@ -346,3 +346,12 @@ describe('the config: dashboard', () => {
 function sent(item: string, channel: string, at: number, url: string, part = 0, parts = 1) {
   return { type: 'sent', item, channel, part, parts, url, at: new Date(at).toISOString() };
 }
+
+describe('the dashboard: the latest outcomes report', () => {
+  it('links the newest weekly report when there is one, and says nothing of reports otherwise', () => {
+    const url = 'https://github.com/riverside/journal/blob/postgate/reports/reports/2026-W48.md';
+    const body = dashboardMarkdown(input([], { latestReport: { week: '2026-W48', url } }));
+    expect(body).toContain(`**Outcomes:** [the report of 2026-W48](${url}): what each post brought in.`);
+    expect(dashboardMarkdown(input([]))).not.toContain('Outcomes');
+  });
+});

@@ -47,6 +47,8 @@ export interface DashboardInput {
   linkHosts: Readonly<Record<string, readonly string[]>>;
   /** This run's page on GitHub, when known. */
   runUrl: string | null;
+  /** The newest weekly outcomes report on postgate/reports (`2026-W48` and its address), when there is one. */
+  latestReport?: { week: string; url: string } | null;
 }
 
 const local = (input: DashboardInput, ms: number) => formatLocal(ms, input.zone);
@@ -159,6 +161,11 @@ function render(input: DashboardInput, rows: number): string {
     sentLines(input.records, input.now, input.zone, rows, input.linkHosts).join('\n'),
     `## Next ${WINDOW_DAYS} days (${plainText(input.zone)} time)`,
     scheduleLines(input).join('\n\n'),
+    ...(input.latestReport
+      ? [
+          `**Outcomes:** ${linkTo(`the report of ${input.latestReport.week}`, input.latestReport.url)}: what each post brought in.`,
+        ]
+      : []),
     '---',
     // The marker ends the line: a line that starts with an HTML comment is raw HTML to GitHub (no link).
     `_Updated ${local(input, input.now)}${run}._ ${STAMP}`,

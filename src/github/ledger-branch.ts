@@ -1,6 +1,6 @@
 import { LEDGER_BRANCH, LEDGER_FILE } from '../core/ledger.ts';
 import { requestOptions, statusOf, type GitHubRepo } from './client.ts';
-import { readRemoteFile, ruleViolationOf } from './contents.ts';
+import { readRemoteFile, RuleViolation, ruleViolationOf } from './contents.ts';
 import {
   PUBLISHER_LOGIN,
   readVerifiedLedger,
@@ -61,7 +61,7 @@ export async function readLedgerOnGitHub(
   return { text: verified.text, moveFrom: null };
 }
 
-async function branchExists(gh: GitHubRepo): Promise<boolean> {
+export async function branchExists(gh: GitHubRepo): Promise<boolean> {
   try {
     await gh.octokit.rest.git.getRef({
       owner: gh.owner,
@@ -82,20 +82,33 @@ async function branchExists(gh: GitHubRepo): Promise<boolean> {
  */
 export async function createLedgerBranch(ledger: GitHubRepo, commit: string): Promise<boolean> {
   try {
-    await ledger.octokit.rest.git.createRef({
-      owner: ledger.owner,
-      repo: ledger.repo,
-      ref: `refs/heads/${ledger.branch}`,
+    return await createBranch(ledger, commit, LEDGER_FILE);
+  } catch (error) {
+    if (error instanceof RuleViolation)
+      throw new Error(
+        `${error.message.replace(/\.$/, '')}. The publisher creates ${ledger.branch} once, to keep the ledger there; let it (a ruleset may restrict deleting or force-pushing it, not creating it)`,
+      );
+    throw error;
+  }
+}
+
+/**
+ * Creates `gh.branch` at `commit`; false when it exists already. A rule that forbids it is a
+ * RuleViolation naming `path`, the file the branch is made for.
+ */
+export async function createBranch(gh: GitHubRepo, commit: string, path: string): Promise<boolean> {
+  try {
+    await gh.octokit.rest.git.createRef({
+      owner: gh.owner,
+      repo: gh.repo,
+      ref: `refs/heads/${gh.branch}`,
       sha: commit,
-      ...requestOptions(ledger),
+      ...requestOptions(gh),
     });
     return true;
   } catch (error) {
-    const violation = ruleViolationOf(error, LEDGER_FILE, ledger.branch);
-    if (violation)
-      throw new Error(
-        `${violation.message.replace(/\.$/, '')}. The publisher creates ${ledger.branch} once, to keep the ledger there; let it (a ruleset may restrict deleting or force-pushing it, not creating it)`,
-      );
+    const violation = ruleViolationOf(error, path, gh.branch);
+    if (violation) throw violation;
     if (statusOf(error) === 422 && /already exists/i.test(messageOf(error))) return false;
     throw error;
   }

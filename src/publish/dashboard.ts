@@ -7,6 +7,7 @@ import { dashboardMarkdown } from '../core/dashboard.ts';
 import type { Item } from '../core/item.ts';
 import type { StateVerdict } from '../core/item-state.ts';
 import { parseLedgerText } from '../repo/ledger-file.ts';
+import type { GitHubRepo } from '../github/client.ts';
 import type { CrisisNotice } from './mode.ts';
 import type { HeldItem } from './report.ts';
 import type { ActionResult } from './results.ts';
@@ -76,6 +77,7 @@ export async function updateDashboard(run: DashboardRun): Promise<void> {
       records: parseLedgerText(await run.ledgerText()).records,
       linkHosts: linkHostsOf(run.config, env),
       runUrl: runUrlOf(env),
+      latestReport: run.config.analytics.tool === 'none' ? null : await latestReportOf(gh, env),
     });
     const result = await upsertDashboardIssue(gh, { title: run.config.dashboard.title, body });
     if (result.kind === 'no-access')
@@ -120,4 +122,22 @@ function runUrlOf(env: Env): string | null {
   if (!id || !/^\d+$/.test(id) || !repository || !/^[\w.-]+\/[\w.-]+$/.test(repository)) return null;
   if (!/^https:\/\/[^\s/]+$/.test(server)) return null;
   return `${server}/${repository}/actions/runs/${id}`;
+}
+
+/**
+ * The newest weekly report (report.yml keeps them on postgate/reports), asked only when an analytics
+ * tool is set up: one request, and a run without reports asks nothing. Not finding it costs only the link.
+ */
+async function latestReportOf(gh: GitHubRepo, env: Env): Promise<{ week: string; url: string } | null> {
+  const { latestReport, reportUrl } = await import('../github/report-branch.ts');
+  try {
+    const path = await latestReport(gh);
+    if (path === null) return null;
+    return {
+      week: path.replace(/^reports\/|\.md$/g, ''),
+      url: reportUrl(gh, path, env.GITHUB_SERVER_URL || undefined),
+    };
+  } catch {
+    return null;
+  }
 }
