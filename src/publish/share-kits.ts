@@ -4,6 +4,7 @@ import { redactSecrets } from '../channels/channel-error.ts';
 import { SECRET_VARIABLES } from '../channels/credentials.ts';
 import { channelLimitsOf, type Config } from '../core/config-schema.ts';
 import type { Item } from '../core/item.ts';
+import { codeText } from '../core/markdown-text.ts';
 import { shareKitComment, shareKitLines, shareKitMarker, shareKitMarkdown } from '../core/share-kit-markdown.ts';
 import { type PersonKit, type SharedItem, shareKits } from '../core/share-kit.ts';
 import type { ActionResult, Outcome } from './results.ts';
@@ -42,14 +43,14 @@ export async function deliverShareKits(run: ShareKitRun): Promise<void> {
     .map((item) => ({ item, kits: shareKits(item, config.staff, options) }));
   if (all.length === 0) return;
 
-  const notes: string[] = [];
+  const notes: Note[] = [];
   if (env.GITHUB_TOKEN && !run.dryRun) {
     for (const { item, kits } of all) notes.push(await comment(env, item, kits));
-    for (const note of notes) run.out(`  ${note}`);
+    for (const note of notes) run.out(`  ${note(asIs)}`);
   } else {
     run.out('');
-    if (env.GITHUB_TOKEN) notes.push('Dry run: the share kits are not commented on pull requests.');
-    for (const note of notes) run.out(`  ${note}`);
+    if (env.GITHUB_TOKEN) notes.push(() => 'Dry run: the share kits are not commented on pull requests.');
+    for (const note of notes) run.out(`  ${note(asIs)}`);
     for (const { item, kits } of all) for (const line of shareKitLines(item, kits)) run.out(line);
   }
   if (!env.GITHUB_STEP_SUMMARY) return;
@@ -57,22 +58,32 @@ export async function deliverShareKits(run: ShareKitRun): Promise<void> {
   const markdown = [
     title,
     '',
-    ...notes.map((note) => `> ${note}\n`),
+    ...notes.map((note) => `> ${note(asCode)}\n`),
     ...all.map((k) => shareKitMarkdown(k.item, k.kits)),
   ];
   const secrets = SECRET_VARIABLES.map((name) => env[name]);
   appendFileSync(env.GITHUB_STEP_SUMMARY, `${redactSecrets(markdown.join('\n'), secrets)}\n`);
 }
 
+/**
+ * A line for the log and for the job summary, given how to show a writer's text in it (an item's id,
+ * its file). The summary is Markdown the owner reads: a file named www.sign-in.example.md, or in a
+ * folder "[Sign in again](https:", would be a link there, so it shows them as code spans.
+ */
+type Note = (show: (writerText: string) => string) => string;
+const asIs = (text: string) => text;
+const asCode = (text: string) => codeText(text, 300);
+
 /** The item's comment on its pull request, created or edited; what happened, in one line. */
-async function comment(env: Env, item: SharedItem, kits: readonly PersonKit[]): Promise<string> {
+async function comment(env: Env, item: SharedItem, kits: readonly PersonKit[]): Promise<Note> {
+  const [id, file] = [item.id, item.file];
   try {
     const [{ githubFromEnv }, { commentShareKit }] = await Promise.all([
       import('../github/client.ts'),
       import('../github/share-kit-comment.ts'),
     ]);
     const gh = githubFromEnv(env, { timeoutMs: 10_000 });
-    if (!gh) return `Share kit for ${item.id}: not commented (no GitHub repository).`;
+    if (!gh) return (show) => `Share kit for ${show(id)}: not commented (no GitHub repository).`;
     const result = await commentShareKit(gh, {
       file: item.file,
       ref: env.GITHUB_SHA || gh.branch,
@@ -80,11 +91,14 @@ async function comment(env: Env, item: SharedItem, kits: readonly PersonKit[]): 
       body: shareKitComment(item, kits, null),
     });
     if (result.kind === 'no-pull-request')
-      return `Share kit for ${item.id}: no merged pull request brought ${item.file}, so it is in this summary only.`;
+      return (show) =>
+        `Share kit for ${show(id)}: no merged pull request brought ${show(file)}, so it is in this summary only.`;
     if (result.kind === 'read-only')
-      return `Note: the share kit for ${item.id} was not commented on pull request #${result.pull} (${result.status}: ${result.message}). Give the publish job \`pull-requests: write\` (README: Share kits for staff).`;
-    return `Share kit for ${item.id}: comment on pull request #${result.pull} ${result.kind}: ${result.url}`;
+      return (show) =>
+        `Note: the share kit for ${show(id)} was not commented on pull request #${result.pull} (${result.status}: ${result.message}). Give the publish job \`pull-requests: write\` (README: Share kits for staff).`;
+    return (show) => `Share kit for ${show(id)}: comment on pull request #${result.pull} ${result.kind}: ${result.url}`;
   } catch (error) {
-    return `Warning: could not comment the share kit for ${item.id} (${(error as Error).message.split('\n')[0]}); it is in this summary.`;
+    return (show) =>
+      `Warning: could not comment the share kit for ${show(id)} (${(error as Error).message.split('\n')[0]}); it is in this summary.`;
   }
 }
