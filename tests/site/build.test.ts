@@ -33,6 +33,11 @@ const released = (slug: string, at: string) => releaseRecord(`posts/${slug}`, `h
 describe('the published build', () => {
   it('with nothing released yet, says so kindly and publishes no post', () => {
     const dir = copy();
+    // Plausible chosen: every page carries its cookieless script (the build below is shared with this check).
+    writeFileSync(
+      join(dir, CONFIG_FILE),
+      `${readFileSync(join(dir, CONFIG_FILE), 'utf8')}\nanalytics:\n  tool: plausible\n`,
+    );
     const r = astro(dir, ['build']);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('0 released posts on the site; 2 not released yet');
@@ -40,6 +45,10 @@ describe('the published build', () => {
     expect(existsSync(join(dir, 'dist/posts'))).toBe(false);
     expect(read(dir, 'rss.xml')).not.toContain('<item>');
     expect(read(dir, '404.html')).toContain('Page not found');
+    for (const page of ['index.html', '404.html'])
+      expect(read(dir, page)).toContain(
+        '<script src="https://plausible.io/js/script.js" defer data-domain="example.org"></script>',
+      );
   });
 
   it('leaves out a retracted post and keeps the others', () => {
@@ -63,6 +72,8 @@ describe('the published build', () => {
     expect(existsSync(join(dir, 'dist/posts/winter-appeal'))).toBe(false);
     expect(existsSync(join(dir, 'dist/media/winter-appeal'))).toBe(false);
     expect(read(dir, 'index.html')).not.toContain('winter appeal');
+    // Analytics off (the example config has no analytics:): no script on any page.
+    for (const page of ['index.html', 'posts/welcome/index.html']) expect(read(dir, page)).not.toContain('<script');
   });
 
   it('stops when a ledger line cannot be read: it could be a retraction', () => {
