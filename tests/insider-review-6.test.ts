@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { shareKitMarker } from '../src/core/share-kit-markdown.ts';
-import { runCliAsync } from './helpers/cli.ts';
+import { exampleRepoCopy, runCli, runCliAsync } from './helpers/cli.ts';
 import { startGitHubWorld, type GitHubWorld } from './helpers/github-world.ts';
 
 /**
@@ -20,6 +21,14 @@ staff:
     github: alice-m
     networks: [bluesky, linkedin]
 `;
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'Intern',
+  GIT_AUTHOR_EMAIL: 'intern@example.org',
+  GIT_COMMITTER_NAME: 'Intern',
+  GIT_COMMITTER_EMAIL: 'intern@example.org',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
 const social = (text: string, extra = '') =>
   `---\npublishAt: 2030-03-04T09:29:00Z\nchannels: [mastodon]\n${extra}---\n${text}\n`;
 
@@ -68,5 +77,31 @@ describe('share kits', () => {
     }
     // The kit itself already showed the id as code.
     expect(md).toContain('### Share kit: `social/www.sign-in-riverside.example`');
+  });
+
+  // ATTACK (worked, fixed): words for a person that no approver read. A draft's `share.alice` is
+  // what Alice's kit hands her as "the approved words", to post under her own name; the pull
+  // request's preview, which is what an owner reads to approve, showed the networks' texts but not
+  // these, so an agency could slip in words the owner never saw (only the raw YAML diff had them).
+  // Fix: src/core/preview-share.ts, shown under the item's texts in src/core/preview.ts.
+  it("the pull request's preview shows each person's share words", () => {
+    const dir = exampleRepoCopy();
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir, ...GIT_ENV } });
+    appendFileSync(join(dir, 'postgate.config.yaml'), STAFF);
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'Base');
+    git('checkout', '-q', '-b', 'pr');
+    const file = join(dir, 'content/social/2026-12-01-soup.md');
+    mkdirSync(dirname(file), { recursive: true });
+    const words = 'Our CEO resigns today, ask me why: https://example.org/posts/soup';
+    writeFileSync(file, social('Soup kitchen on Friday.', `share:\n  alice: "${words}"\n`));
+    git('add', '-A');
+    git('commit', '-q', '-m', 'Soup');
+    const r = runCli(['preview', '--base', 'main', '--now', '2026-11-28T09:00:00Z'], { cwd: dir, env: GIT_ENV });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('`share.alice`');
+    expect(r.stdout).toContain(`\`\`\`text\n${words}\n\`\`\``);
   });
 });

@@ -8,6 +8,7 @@ import type { ItemFileKind } from './read-item.ts';
 import { channelBlock, imageList, type ChannelContext } from './preview-channel.ts';
 import { changeNotes } from './preview-diff.ts';
 import { renderRedFlags, type RedFlag } from './preview-flags.ts';
+import { shareWordsBlock } from './preview-share.ts';
 import { escapeText, fenced, inlineCode, link, listed, localTime, plural, whenLine } from './preview-format.ts';
 import {
   linkWarnings,
@@ -254,6 +255,7 @@ function currentSection(change: ItemChange, order: number, ctx: SectionContext):
   if (item?.kind === 'social') {
     if (item.images.length) out.push(...imageList(item.images), '');
     for (const channel of item.channels) out.push(channelBlock(item, channel, ctx.channel), '');
+    out.push(...shareWordsBlock(item));
   }
   if (announce) {
     const when =
