@@ -2,7 +2,7 @@ import { localInstant } from '../core/iso-week.ts';
 import type { CampaignVisits } from '../core/report-types.ts';
 import { formatOffset, offsetAt, wallTimeAt } from '../core/time-zone.ts';
 import { type AdapterOptions, type AnalyticsAdapter, AnalyticsError, type VisitsQuery } from './analytics.ts';
-import { defaultSleep, joinUrl, requestJson, type ToolClient, toolBaseUrl } from './http.ts';
+import { allPages, defaultSleep, joinUrl, requestJson, type ToolClient, toolBaseUrl } from './http.ts';
 
 /**
  * GoatCounter (https://www.goatcounter.com/help/api, handlers/api.go in arp242/goatcounter):
@@ -89,8 +89,7 @@ export class GoatCounter implements AnalyticsAdapter {
     signal: AbortSignal | undefined,
     withId: boolean,
   ): Promise<{ id?: string; name: string; count: number }[]> {
-    const all: { id?: string; name: string; count: number }[] = [];
-    for (let offset = 0; ; offset += GOATCOUNTER_PAGE) {
+    return allPages(GOATCOUNTER_PAGE, async (offset) => {
       await this.pace(signal);
       const url = joinUrl(this.base, path, { ...range, limit: GOATCOUNTER_PAGE, offset });
       const body = await requestJson(this.client, url, {
@@ -98,9 +97,8 @@ export class GoatCounter implements AnalyticsAdapter {
         ...(signal ? { signal } : {}),
       });
       const page = this.parse(body, withId);
-      all.push(...page.stats);
-      if (!page.more || page.stats.length === 0) return all;
-    }
+      return { rows: page.stats, more: page.more && page.stats.length > 0 };
+    });
   }
 
   private parse(

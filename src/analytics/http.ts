@@ -46,6 +46,22 @@ export function joinUrl(base: URL, path: string, query?: Record<string, string |
   return url;
 }
 
+/**
+ * Every row of a list the tool hands out in pages of `size` (limit and offset): asks `page(offset)`
+ * until a page says it is the last (`more: false`), and returns the rows in order.
+ */
+export async function allPages<T>(
+  size: number,
+  page: (offset: number) => Promise<{ rows: T[]; more: boolean }>,
+): Promise<T[]> {
+  const all: T[] = [];
+  for (let offset = 0; ; offset += size) {
+    const { rows, more } = await page(offset);
+    all.push(...rows);
+    if (!more) return all;
+  }
+}
+
 export const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const timer = setTimeout(resolve, ms);

@@ -6,7 +6,7 @@ import {
   POSTGATE_MEDIUM,
   type VisitsQuery,
 } from './analytics.ts';
-import { joinUrl, requestJson, type ToolClient, toolBaseUrl } from './http.ts';
+import { allPages, joinUrl, requestJson, type ToolClient, toolBaseUrl } from './http.ts';
 
 /**
  * Plausible, cloud or self-hosted (Community Edition), through the Stats API v2
@@ -82,8 +82,7 @@ export class Plausible implements AnalyticsAdapter {
   }
 
   private async query(query: VisitsQuery, metrics: string[], dimensions: string[]): Promise<ResultRow[]> {
-    const all: ResultRow[] = [];
-    for (let offset = 0; ; offset += PLAUSIBLE_PAGE) {
+    return allPages(PLAUSIBLE_PAGE, async (offset) => {
       const body = await requestJson(this.client, joinUrl(this.base, '/api/v2/query'), {
         method: 'POST',
         headers: { authorization: `Bearer ${this.options.apiKey}` },
@@ -98,9 +97,8 @@ export class Plausible implements AnalyticsAdapter {
         ...(query.signal ? { signal: query.signal } : {}),
       });
       const results = this.results(body, metrics.length, dimensions.length);
-      all.push(...results);
-      if (results.length < PLAUSIBLE_PAGE) return all;
-    }
+      return { rows: results, more: results.length === PLAUSIBLE_PAGE };
+    });
   }
 
   private results(body: unknown, metrics: number, dimensions: number): ResultRow[] {

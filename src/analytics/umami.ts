@@ -7,7 +7,7 @@ import {
   POSTGATE_MEDIUM,
   type VisitsQuery,
 } from './analytics.ts';
-import { joinUrl, requestJson, type ToolClient, toolBaseUrl } from './http.ts';
+import { allPages, joinUrl, requestJson, type ToolClient, toolBaseUrl } from './http.ts';
 
 /**
  * Umami, Cloud or self-hosted, through its API (https://umami.is/docs/api; src/app/api in
@@ -105,14 +105,12 @@ export class Umami implements AnalyticsAdapter {
 
   private async metrics(params: Record<string, string | number>, signal?: AbortSignal): Promise<MetricRow[]> {
     const path = `/websites/${encodeURIComponent(this.options.websiteId)}/metrics/expanded`;
-    const all: MetricRow[] = [];
-    for (let offset = 0; ; offset += UMAMI_PAGE) {
+    return allPages(UMAMI_PAGE, async (offset) => {
       const headers = await this.authHeaders(signal);
       const url = joinUrl(this.root, path, { ...params, limit: UMAMI_PAGE, offset });
       const page = this.parse(await requestJson(this.client, url, { headers, ...(signal ? { signal } : {}) }));
-      all.push(...page);
-      if (page.length < UMAMI_PAGE) return all;
-    }
+      return { rows: page, more: page.length === UMAMI_PAGE };
+    });
   }
 
   private async authHeaders(signal?: AbortSignal): Promise<Record<string, string>> {
