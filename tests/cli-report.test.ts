@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './helpers/cli.ts';
 import { startReportWorld, THANKS, THREAD, type ReportWorld } from './helpers/report-world.ts';
 
 /**
@@ -75,5 +78,24 @@ describe('postgate report', () => {
     expect((await w.report(['--since', '2026-13-01'])).stderr).toMatch(/--since expects a day written YYYY-MM-DD/);
     expect((await w.report(['--format', 'csv'])).stderr).toMatch(/--format expects one of text, markdown, json/);
     expect(w.plausible.server.requests).toHaveLength(asked);
+  });
+});
+
+describe("the README's sample report", () => {
+  it('is the pinned month, its tables and chart as report renders them', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const fixture = readFileSync(join(REPO_ROOT, 'tests/fixtures/report/2026-11.md'), 'utf8');
+    const between = (text: string, from: string, to: string) =>
+      text.slice(text.indexOf(from), text.indexOf(to, text.indexOf(from)));
+    for (const [from, to] of [
+      ['| Network | Posts |', '\n\n'],
+      ['| Week | Days |', '\n\n'],
+      ['```mermaid\nxychart-beta\n    title "X:', '```\n'],
+      ['1. `social/2026-11-03-launch`', '\n\n'],
+    ] as const) {
+      const part = between(fixture, from, to);
+      expect(part.length, from).toBeGreaterThan(20);
+      expect(readme, from).toContain(part);
+    }
   });
 });
