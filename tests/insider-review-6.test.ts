@@ -4,9 +4,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadChannel } from '../src/channels/from-env.ts';
+import { unescapeLittleText } from '../src/channels/linkedin-text.ts';
 import { confirmRecord } from '../src/core/confirm.ts';
 import type { LedgerRecord } from '../src/core/ledger.ts';
 import { shareKitMarker } from '../src/core/share-kit-markdown.ts';
+import { FakeLinkedIn } from './fakes/fake-linkedin.ts';
 import { exampleRepoCopy, REPO_ROOT, runCli, runCliAsync } from './helpers/cli.ts';
 import { startGitHubWorld, type GitHubWorld } from './helpers/github-world.ts';
 
@@ -231,5 +234,108 @@ describe('confirm', () => {
       runLint: (text: string, path: string) => Promise<{ message: string; line: number }[]>;
     };
     expect((await runLint(text, '.github/workflows/confirm.yml')).map((r) => `${r.line}: ${r.message}`)).toEqual([]);
+  });
+});
+
+describe('LinkedIn', () => {
+  let linkedin: FakeLinkedIn;
+  const linkedinConfig = (author: string) =>
+    config()
+      .split('\nlinkedin:')[0]!
+      .replace(/^channels: .*$/m, 'channels: [blog, linkedin]')
+      .concat(`\nlinkedin:\n  author: ${author}\n  version: "202511"\n  tokenExpires: 2030-04-30\n`);
+  const onLinkedIn = (text: string, extra = '') =>
+    `---\npublishAt: 2030-03-04T09:29:00Z\nchannels: [linkedin]\n${extra}---\n${text}\n`;
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    runCliAsync(args, {
+      cwd: w.dir,
+      env: {
+        ...w.env,
+        LINKEDIN_API_URL: linkedin.url,
+        LINKEDIN_ACCESS_TOKEN: linkedin.member.token,
+        POSTGATE_NOW: NOW,
+        ...env,
+      },
+    });
+  beforeEach(async () => {
+    linkedin = new FakeLinkedIn();
+    await linkedin.start();
+  });
+  afterEach(() => linkedin.stop());
+
+  // ATTACK (stopped): make LinkedIn keep less, or more, than the approved text. Commentary is
+  // "little text": a bare reserved character cuts the post there (LinkedIn still answers 201), and
+  // `@[Name](urn:li:person:…)` or `{hashtag|#|tag}` would turn into a mention or a hashtag the
+  // approver read as plain text. Every reserved character is escaped, backslashes first.
+  it('a text full of little-text markup reaches LinkedIn whole and as plain text', async () => {
+    const text =
+      'Thanks @[Amira](urn:li:person:abc) and {hashtag|\\#|food}! #food *yes* _no_ ~x~ <b>1</b> a\\b \\# | (c) [d]';
+    w.mergeReviewed(
+      { 'postgate.config.yaml': linkedinConfig('person'), 'content/social/thanks.md': onLinkedIn(text) },
+      'intern',
+      ['amira'],
+    );
+    const r = await run(['publish']);
+    expect(r.stdout).toMatch(/sent\s+linkedin\s+social\/thanks/);
+    const [post] = linkedin.live;
+    expect(post!.commentary).toBe(post!.received);
+    expect(unescapeLittleText(post!.commentary)).toBe(text);
+  });
+
+  // ATTACK (stopped): send the brand's posts in another voice. linkedin.author is config: pushed
+  // straight to main it is a config no approver approved, and everything is held; a draft cannot
+  // name an author at all (its linkedin: takes only text).
+  it('an author changed in a pushed config, or named in a draft, sends nothing', async () => {
+    w.mergeReviewed(
+      { 'postgate.config.yaml': linkedinConfig('person'), 'content/social/thanks.md': onLinkedIn('Thank you all!') },
+      'intern',
+      ['amira'],
+    );
+    const pushed = linkedinConfig('urn:li:organization:2414183');
+    w.gh.commit({ files: { 'postgate.config.yaml': pushed }, author: 'intern', message: 'tweak config' });
+    writeFileSync(join(w.dir, 'postgate.config.yaml'), pushed);
+    const r = await run(['publish'], { GITHUB_SHA: w.gh.head('main'), GITHUB_REF: 'refs/heads/main' });
+    expect(r.stdout).toMatch(/postgate\.config\.yaml[^\n]*(approv|review)/);
+    expect(linkedin.creations()).toEqual([]);
+
+    writeFileSync(join(w.dir, 'postgate.config.yaml'), linkedinConfig('person'));
+    writeFileSync(
+      join(w.dir, 'content/social/thanks.md'),
+      onLinkedIn('Thank you all!', 'linkedin:\n  text: Thank you all!\n  author: urn:li:organization:2414183\n'),
+    );
+    const check = await run(['check']);
+    expect(check.status).not.toBe(0);
+    expect(`${check.stdout}${check.stderr}`).toMatch(/content\/social\/thanks\.md:\d+:\d+.*author/);
+  });
+
+  // ATTACK (stopped): read the token. LinkedIn's error bodies here repeat the Authorization header
+  // (as careless servers do); neither the log nor the job summary holds the token. And the API's
+  // address cannot be plain http to another machine, where anyone on the way would read it.
+  it('the token is never printed, and LINKEDIN_API_URL takes http:// only for this machine', async () => {
+    w.mergeReviewed(
+      { 'postgate.config.yaml': linkedinConfig('person'), 'content/social/thanks.md': onLinkedIn('Thank you all!') },
+      'intern',
+      ['amira'],
+    );
+    linkedin.echoAuthorization = true;
+    // Without the openid scope LinkedIn refuses userinfo (403), in a body that holds the header.
+    linkedin.member.scopes.delete('openid');
+    const summary = join(w.dir, 'summary.md');
+    const r = await run(['publish'], { GITHUB_STEP_SUMMARY: summary });
+    const token = linkedin.member.token;
+    expect(`${r.stdout}${r.stderr}`).toMatch(/userinfo[^\n]*403|403[^\n]*userinfo/);
+    // LinkedIn's message is shown, the header in it without the token.
+    expect(`${r.stdout}${r.stderr}`).toContain('request sent Authorization: Bearer ');
+    expect(`${r.stdout}${r.stderr}${readFileSync(summary, 'utf8')}`).not.toContain(token);
+    expect(`${r.stdout}${r.stderr}`).not.toContain(token.slice(0, 16));
+
+    for (const url of ['http://api.linkedin.example', 'http://10.0.0.7:8080', 'http://[::ffff:127.0.0.1]/'])
+      expect(
+        await loadChannel('linkedin', { LINKEDIN_API_URL: url, LINKEDIN_ACCESS_TOKEN: token }, {}),
+        url,
+      ).toMatchObject({
+        ok: false,
+        missing: [expect.stringMatching(/^LINKEDIN_API_URL \(http:\/\/ is accepted only/)],
+      });
   });
 });
