@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../repo/load-config.ts';
+import { ContentError } from './errors.ts';
 import { configSchema } from './config-schema.ts';
 
 const site = { title: 'Riverside', url: 'https://example.org', timeZone: 'Europe/Berlin' };
@@ -37,5 +39,23 @@ describe('the config: analytics', () => {
       expect(issue?.path, JSON.stringify(value)).toEqual(path);
       expect(issue?.message ?? JSON.stringify(issue), JSON.stringify(value)).toMatch(message);
     }
+  });
+});
+
+describe('check on analytics:', () => {
+  it('points at the line and column of the setting that is wrong', () => {
+    const text =
+      'site:\n  title: R\n  url: https://example.org\n  timeZone: UTC\nanalytics:\n  tool: umami\n  url: http://umami.example.org\n';
+    const error = (() => {
+      try {
+        parseConfig(text);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ContentError);
+    const problem = (error as ContentError).problems[0]!;
+    expect([problem.file, problem.line, problem.col]).toEqual(['postgate.config.yaml', 7, 8]);
+    expect(problem.message).toMatch(/https:\/\//);
   });
 });

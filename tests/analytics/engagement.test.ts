@@ -79,6 +79,18 @@ describe('Mastodon engagement', () => {
     expect(asked.map((r) => r.headers.authorization)).toEqual(Array(3).fill(`Bearer ${n.mastodon.token}`));
   });
 
+  it('fails, naming Mastodon, on an answer that is not JSON, and on a count that is not one', async () => {
+    mastodonStatus('111');
+    n.mastodon.server.inject({ match: /^GET \/api\/v1\/statuses\//, respond: { status: 200, body: '<html>oops' } });
+    const opts = { url: n.mastodon.url, token: n.mastodon.token };
+    const one = [post('a', 'mastodon', '111')];
+    await expect(mastodonEngagement(one, opts)).rejects.toThrow(
+      /^Mastodon answered 200 with something that is not JSON$/,
+    );
+    n.mastodon.counts.set('111', { replies_count: -1, reblogs_count: 0, favourites_count: 0 });
+    await expect(mastodonEngagement(one, opts)).rejects.toThrow(/^Mastodon answered replies_count = -1, not a count$/);
+  });
+
   it('fails with a message naming Mastodon, never the token, when the token is refused', async () => {
     mastodonStatus('111');
     const error = await mastodonEngagement([post('a', 'mastodon', '111')], {
