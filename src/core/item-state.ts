@@ -48,7 +48,11 @@ export interface StateInputs {
 /** 24 hours: see `policies.liveWithin` in config-schema.ts. */
 export const DEFAULT_LIVE_WITHIN_MS = 24 * 3_600_000;
 
-export type ApprovalVerdict = { ok: true } | { ok: false; reason: string };
+/**
+ * `held`: on an approved item, the accounts (by key) that still wait for their owner's own approval
+ * (a person's account: src/github/approvals.ts consent), with why; the others go.
+ */
+export type ApprovalVerdict = { ok: true; held?: Readonly<Record<string, string>> } | { ok: false; reason: string };
 
 /** Where an item's approval verdict is kept: by id and file, never by id alone. */
 export const approvalKey = (item: Pick<Item, 'id' | 'file'>): string => `${item.id}\u0000${item.file}`;

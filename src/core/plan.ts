@@ -101,6 +101,14 @@ export interface Plan {
    * the post, and plan again. Empty when the live check is off.
    */
   checkLive: LiveCheck[];
+  /** Accounts of due items that wait for their owner's own approval (ApprovalVerdict.held); the item's other accounts go. */
+  held: HeldAccount[];
+}
+
+export interface HeldAccount {
+  item: SocialItem | AnnounceItem;
+  account: Account;
+  reason: string;
 }
 
 export interface LiveCheck {
@@ -181,6 +189,7 @@ export function planPublish(inputs: PlanInputs): Plan {
   };
   const verdicts = new Map<string, StateVerdict>();
   const actions: PublishAction[] = [];
+  const held: HeldAccount[] = [];
   for (const item of inputs.items) {
     const verdict = itemState(item, stateInputs);
     verdicts.set(item.id, verdict);
@@ -210,6 +219,12 @@ export function planPublish(inputs: PlanInputs): Plan {
     for (const account of accountsOfItem(item)) {
       const channel = account.network;
       if (!inputs.enabled.includes(channel) || sent.get(item.id)?.has(account.key)) continue;
+      const approval = inputs.approvals?.get(approvalKey(item));
+      const hold = approval?.ok ? approval.held?.[account.key] : undefined;
+      if (hold !== undefined) {
+        held.push({ item, account, reason: hold });
+        continue;
+      }
       const progress = ledger.progress.get(progressKey(item.id, account.key));
       const parts: PlannedPart[] = sourceParts(item, account, compose).map((p, index) => {
         const measured = measureFor(channel, p.text, inputs.limits);
@@ -235,7 +250,7 @@ export function planPublish(inputs: PlanInputs): Plan {
     }
   }
   actions.sort((a, b) => a.dueAt - b.dueAt || a.item.id.localeCompare(b.item.id));
-  return { actions, verdicts, sentAs, checkLive: postsToAsk(inputs, verdicts) };
+  return { actions, verdicts, sentAs, checkLive: postsToAsk(inputs, verdicts), held };
 }
 
 /**

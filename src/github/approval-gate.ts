@@ -2,11 +2,12 @@ import type { Env } from '../channels/channel.ts';
 import { boundFiles } from '../core/approval-binding.ts';
 import { CONFIG_FILE, type Config } from '../core/config-schema.ts';
 import { missedInCrisis } from '../core/crisis-window.ts';
-import type { Item, PostItem } from '../core/item.ts';
+import { accountsOfItem, type Item, type PostItem } from '../core/item.ts';
 import { linkedPosts } from '../core/link-card.ts';
 import { type ApprovalVerdict, approvalKey } from '../core/item-state.ts';
 import { formatLocal } from '../core/time-zone.ts';
 import { localBlobIds } from '../repo/local-blobs.ts';
+import { isPersonal } from '../core/accounts.ts';
 import { ApprovalChecker } from './approvals.ts';
 import { resolveApprovers } from './approvers.ts';
 import type { GitHubRepo } from './client.ts';
@@ -58,6 +59,13 @@ export async function approvalVerdicts(
         const files = localBlobIds(root, boundFiles(item, cardFrom));
         const { verdict, changedAt } = await checker.check(item.file, { files });
         const missed = verdict.ok ? missedInCrisis(item.publishAt!, changedAt, periods) : null;
+        if (verdict.ok && !missed) {
+          const held = await personalHolds(checker, item, files);
+          if (held) {
+            verdicts.set(approvalKey(item), { ok: true, held });
+            return;
+          }
+        }
         verdicts.set(
           approvalKey(item),
           missed
@@ -73,4 +81,19 @@ export async function approvalVerdicts(
     return holdAll(`could not check approvals on GitHub (${(error as Error).message}); nothing is sent until it can`);
   }
   return verdicts;
+}
+
+/** The person's accounts of an item whose owner has not approved its bytes, by key, with why; null when none. */
+async function personalHolds(
+  checker: ApprovalChecker,
+  item: Item,
+  files: ReadonlyMap<string, string | null>,
+): Promise<Record<string, string> | null> {
+  if (item.kind === 'post') return null;
+  const held: Record<string, string> = {};
+  for (const account of accountsOfItem(item).filter(isPersonal)) {
+    const consent = await checker.consent(item.file, { files }, account.owner);
+    if (!consent.ok) held[account.key] = consent.reason;
+  }
+  return Object.keys(held).length ? held : null;
 }

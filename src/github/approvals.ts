@@ -77,6 +77,45 @@ export class ApprovalChecker {
   }
 
   /**
+   * A person's own consent to what goes out on their account (README: Accounts): for every file the
+   * item sends, the pull request that last changed it holds an approving review by them of a commit
+   * with exactly those bytes, or they opened it and wrote and pushed every commit in it (nobody else
+   * changed their words). The organisation's approvers decide for the organisation, not for them.
+   */
+  async consent(itemFile: string, current: Binding, login: string): Promise<ApprovalVerdict> {
+    const person = login.toLowerCase();
+    const reasons: string[] = [];
+    for (const path of current.files.keys()) {
+      const change = await this.lastChange(path);
+      if (!change?.pull) {
+        reasons.push(`${path} did not come through a pull request`);
+        continue;
+      }
+      const number = change.pull.number;
+      const { reviews, author, pushers } = await this.approvals.of(number);
+      if (author === person && [...pushers].every((p) => p === person)) continue;
+      const theirs = reviews.filter((r) => r.login.toLowerCase() === person);
+      let approved = false;
+      for (const review of theirs) approved ||= await this.sameBytes(review.commit, [path, itemFile], current.files);
+      if (!approved)
+        reasons.push(
+          `${path} (pull request #${number}) has no approval by @${login} of exactly what goes out${theirs.length ? ': it changed after their approval' : ''}`,
+        );
+    }
+    return reasons.length
+      ? {
+          ok: false,
+          reason: `needs @${login}'s approval, since it goes out on their own account: ${reasons.join('; ')}`,
+        }
+      : { ok: true };
+  }
+
+  private async sameBytes(commit: string, paths: string[], current: ReadonlyMap<string, string | null>) {
+    for (const p of new Set(paths)) if ((await this.blobAt(commit, p)) !== current.get(p)) return false;
+    return true;
+  }
+
+  /**
    * One file's last change: its pull request must hold enough approvals of commits at which this
    * file, and the item's own file, are exactly the bytes that go out.
    */

@@ -16,6 +16,14 @@ export interface PullRequestVerdicts {
   approvals: Approval[];
   /** Why approving reviews did not count, one sentence each. */
   notCounted: string[];
+  /**
+   * Every latest approving review that names its commit, approver or not (never a bot's): a
+   * person's consent to what goes out on their own account (src/github/consent.ts).
+   */
+  reviews: Approval[];
+  /** Who opened the pull request, and who authored or committed its commits (lower case). */
+  author: string;
+  pushers: ReadonlySet<string>;
 }
 
 const WRITE = new Set(['admin', 'maintain', 'write']);
@@ -62,13 +70,15 @@ export class PullRequestApprovals {
     }
     const approvals: Approval[] = [];
     const notCounted: string[] = [];
+    const approving: Approval[] = [];
     for (const [login, review] of latest) {
       if (review.state !== 'APPROVED') continue;
+      if (review.user?.type !== 'Bot' && review.commit_id) approving.push({ login, commit: review.commit_id });
       const why = await this.refusal(login, review.user?.type, author, pushers, review.commit_id);
       if (why) notCounted.push(`${login}'s approval does not count: ${why}`);
       else approvals.push({ login, commit: review.commit_id! });
     }
-    return { approvals, notCounted };
+    return { approvals, notCounted, reviews: approving, author: author.toLowerCase(), pushers };
   }
 
   private async refusal(

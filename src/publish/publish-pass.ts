@@ -135,7 +135,7 @@ export async function publishPass(ctx: PassContext, now: number): Promise<PassOu
         return { plan, results, crisis, stopped: true, ledger: leaves };
       }
   }
-  results.push(...(await applySends(plan.actions, deps)));
+  results.push(...(await applySends(plan.actions, deps)), ...heldResults(plan));
   return { plan, results, crisis, ledger: leaves };
 }
 
@@ -191,4 +191,17 @@ async function askLive(
     answered.push(check.item.id);
   }
   return { asked: toAsk.length > 0, answered };
+}
+
+/** A person's account held for their own approval: said in the summary, as the other holds are. */
+function heldResults(plan: Plan): ActionResult[] {
+  return plan.held.map(({ item, account, reason }) => ({
+    item: item.id,
+    channel: account.network,
+    ...(account.key === account.network ? {} : { account: account.key }),
+    outcome: 'held' as const,
+    partsLive: 0,
+    parts: 1,
+    message: reason,
+  }));
 }

@@ -1,0 +1,126 @@
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeBluesky } from './fakes/fake-bluesky.ts';
+import { FakeMastodon } from './fakes/fake-mastodon.ts';
+import { exampleRepoCopy, runCliAsync } from './helpers/cli.ts';
+import { startNetworks, type Networks } from './helpers/networks.ts';
+
+/**
+ * Accounts (README: Accounts): the real CLI sends one item to the organisation's accounts and to
+ * Alice's own, each from its own credentials, exactly once, crash or not. Alice's Bluesky account
+ * lives on a PDS of its own and her Mastodon account on another instance, each a fake of its own.
+ */
+let n: Networks;
+let aliceBluesky: FakeBluesky;
+let aliceMastodon: FakeMastodon;
+let dir: string;
+const ITEM = 'content/social/2026-12-03-alice.md';
+const NOW = '2026-12-03T10:00:00Z';
+
+const ACCOUNTS = `
+accounts:
+  - id: alice-bluesky
+    network: bluesky
+    owner: alice
+    credentials:
+      BLUESKY_SERVICE: BLUESKY_SERVICE_ALICE
+      BLUESKY_HANDLE: BLUESKY_HANDLE_ALICE
+      BLUESKY_APP_PASSWORD: BLUESKY_APP_PASSWORD_ALICE
+  - id: alice-mastodon
+    network: mastodon
+    owner: alice
+    credentials: { MASTODON_URL: MASTODON_URL_ALICE, MASTODON_TOKEN: MASTODON_TOKEN_ALICE }
+`;
+
+beforeEach(async () => {
+  n = await startNetworks();
+  aliceBluesky = new FakeBluesky({ handle: 'alice.bsky.social', password: 'alice-app-pass-7q2w' });
+  aliceMastodon = new FakeMastodon();
+  aliceMastodon.token = 'alice-mastodon-token-93be11';
+  await Promise.all([aliceBluesky.start(), aliceMastodon.start()]);
+  dir = exampleRepoCopy();
+  // Only this item is due: the example's own are long past their window at NOW.
+  appendFileSync(join(dir, 'postgate.config.yaml'), ACCOUNTS);
+  writeFileSync(
+    join(dir, ITEM),
+    '---\npublishAt: 2026-12-03T10:55\nas: [bluesky, mastodon, alice-bluesky, alice-mastodon]\n---\nWhat a morning at the food bank: https://example.org/posts/welcome/\n',
+  );
+});
+afterEach(async () => {
+  await Promise.all([n.stop(), aliceBluesky.stop(), aliceMastodon.stop()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const env = () => ({
+  ...n.env,
+  BLUESKY_SERVICE_ALICE: aliceBluesky.server.url,
+  BLUESKY_HANDLE_ALICE: aliceBluesky.handle,
+  BLUESKY_APP_PASSWORD_ALICE: aliceBluesky.password,
+  MASTODON_URL_ALICE: aliceMastodon.server.url,
+  MASTODON_TOKEN_ALICE: aliceMastodon.token,
+});
+const publish = (extra: Record<string, string> = {}) =>
+  runCliAsync(['publish', '--now', NOW], { cwd: dir, env: { ...env(), ...extra } });
+const counts = () => ({
+  bluesky: n.bluesky.livePosts.filter((r) => JSON.stringify(r).includes('food bank')).length,
+  mastodon: n.mastodon.statuses.filter((s) => !s.deleted && s.text.includes('food bank')).length,
+  aliceBluesky: aliceBluesky.livePosts.length,
+  aliceMastodon: aliceMastodon.statuses.filter((s) => !s.deleted).length,
+});
+const ONCE = { bluesky: 1, mastodon: 1, aliceBluesky: 1, aliceMastodon: 1 };
+const ledger = () =>
+  readFileSync(join(dir, 'content/ledger.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((r) => r.item === 'social/2026-12-03-alice');
+
+describe('publish, per account', () => {
+  it('sends to every account exactly once, each from its own credentials, and then nothing', async () => {
+    const first = await publish();
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    expect(counts()).toEqual(ONCE);
+    // Each account's links say whose they were; the organisation's implicit accounts' stay as before.
+    expect(aliceMastodon.statuses[0]!.text).toContain('utm_content=alice-mastodon');
+    expect(n.mastodon.statuses.find((s) => s.text.includes('food bank'))!.text).not.toContain('utm_content');
+    const sent = ledger().filter((r) => r.type === 'sent');
+    expect(sent.map((r) => [r.channel, r.account]).sort()).toEqual([
+      ['bluesky', undefined],
+      ['bluesky', 'alice-bluesky'],
+      ['mastodon', undefined],
+      ['mastodon', 'alice-mastodon'],
+    ]);
+    expect(first.stdout).toMatch(/alice-bluesky +social\/2026-12-03-alice +part 1\/1 +sent/);
+    // Alice's secrets are never printed.
+    for (const secret of [aliceBluesky.password, aliceMastodon.token]) expect(first.stdout).not.toContain(secret);
+
+    const again = await publish();
+    expect(again.status).toBe(0);
+    expect(counts()).toEqual(ONCE);
+    expect(ledger().filter((r) => r.type === 'sent')).toHaveLength(4);
+  }, 60_000);
+
+  it('a run killed at any step, then run again, leaves every account with its post exactly once', async () => {
+    // The boundaries of this run: before/after each request and ledger write, for four accounts.
+    for (let crashAt = 1; crashAt <= 16; crashAt += 3) {
+      const crashed = await publish({ POSTGATE_CRASH_AT: String(crashAt) });
+      expect(crashed.stderr).toMatch(/crash point|crash points passed/);
+      const rerun = await publish();
+      expect(rerun.status, rerun.stdout + rerun.stderr).toBe(0);
+      expect(counts(), `crash at ${crashAt}`).toEqual(ONCE);
+      // Start over for the next crash point: a fresh repository and fresh fakes' posts.
+      for (const s of [...n.mastodon.statuses, ...aliceMastodon.statuses]) s.deleted = true;
+      for (const r of [...n.bluesky.records, ...aliceBluesky.records]) r.deleted = true;
+      writeFileSync(join(dir, 'content/ledger.jsonl'), '');
+    }
+  }, 180_000);
+
+  it('names the account whose credentials are missing, by its own variable names, and still sends the others', async () => {
+    const r = await publish({ MASTODON_TOKEN_ALICE: '' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('MASTODON_TOKEN_ALICE');
+    expect(counts()).toEqual({ ...ONCE, aliceMastodon: 0 });
+  }, 60_000);
+});
