@@ -21,7 +21,7 @@ says where to look. Run it in the confirm workflow (Actions → confirm): an own
                        recorded as sent, and retract can delete it
   --not-found          it is not there: recorded as failed, so the next run sends it (if the item
                        is still within its window; otherwise it is reported stale)
-  --channel C          which network, when the item waits on several
+  --channel C          which network or account (its id in accounts:), when the item waits on several
   --part N             which part (1-based), when several wait
   -h, --help           show this help
 

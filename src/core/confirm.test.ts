@@ -113,6 +113,17 @@ describe('confirm: what a person found after a lost answer', () => {
     expect(ask(two, { part: 2, channel: 'linkedin' }).part).toBe(1);
   });
 
+  it('tells accounts apart: --channel takes an account id, and the record keeps the account', () => {
+    const alice = { ...record('attempt', THANKS, 'linkedin'), account: 'alice-linkedin' };
+    const both = [...held, alice];
+    expect(usage(() => ask(both))).toBe(
+      'confirm: social/2026-12-01-thanks has several open parts (linkedin part 1, alice-linkedin part 1); say which with --channel and --part',
+    );
+    const sent = ask(both, { channel: 'alice-linkedin', finding: { found: 'urn:li:share:9' } });
+    expect(sent).toMatchObject({ account: 'alice-linkedin', remoteId: 'urn:li:share:9' });
+    expect(summarizeLedger([...both, sent]).sent.get(THANKS)).toEqual(new Set(['alice-linkedin']));
+  });
+
   it('a retraction since the attempt leaves nothing open', () => {
     expect(usage(() => ask([...held, { ...record('retracted', THANKS, 'linkedin'), part: 0 }]))).toContain(
       'nothing is waiting',

@@ -13,6 +13,7 @@ export type Finding = { found: string } | { notFound: true };
 export interface ConfirmRequest {
   /** The item's id, or its last part when unique (as `retract` takes it). */
   item: string;
+  /** The network, or the account (its id in `accounts:`), when the item waits on several. */
   channel?: string;
   /** 1-based, as the run's log names parts. */
   part?: number;
@@ -55,11 +56,11 @@ export function confirmRecord(records: readonly LedgerRecord[], request: Confirm
     throw new UsageError(`confirm: "${request.item}" names several items (${ids.join(', ')}); give the whole id`);
   const matching = ofItem.filter(
     ({ record }) =>
-      (request.channel === undefined || record.channel === request.channel) &&
+      (request.channel === undefined || record.channel === request.channel || recordKey(record) === request.channel) &&
       (request.part === undefined || record.part === request.part - 1),
   );
   if (matching.length !== 1) {
-    const listed = ofItem.map(({ record }) => `${record.channel} part ${record.part + 1}`).join(', ');
+    const listed = ofItem.map(({ record }) => `${recordKey(record)} part ${record.part + 1}`).join(', ');
     throw new UsageError(
       matching.length === 0
         ? `confirm: ${ids[0]} has no open part there; open: ${listed}`
@@ -87,7 +88,7 @@ export function confirmRecord(records: readonly LedgerRecord[], request: Confirm
 
 function nothingOpen(item: string, open: readonly OpenAttempt[]): string {
   if (open.length === 0) return `confirm: nothing is waiting for a person to look: no part is held after a lost answer`;
-  const listed = [...new Set(open.map(({ record }) => `${record.item} (${record.channel})`))].join(', ');
+  const listed = [...new Set(open.map(({ record }) => `${record.item} (${recordKey(record)})`))].join(', ');
   return `confirm: nothing of "${item}" is waiting for a person to look; waiting: ${listed}`;
 }
 
