@@ -91,6 +91,8 @@ describe("the README's sample report", () => {
       ['| Network | Posts |', '\n\n'],
       ['| Week | Days |', '\n\n'],
       ['```mermaid\nxychart-beta\n    title "X:', '```\n'],
+      ['| Weeks out |', '\n\n'],
+      ['```mermaid\nxychart-beta\n    title "Visitors per post', '```\n'],
       ['1. `social/2026-11-03-launch`', '\n\n'],
     ] as const) {
       const part = between(fixture, from, to);

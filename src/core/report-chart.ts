@@ -30,6 +30,25 @@ export function weeklyCharts(report: Report): string[] {
   );
 }
 
+/**
+ * Visitors per post against weeks since it went out: one bar per week out (0 is the week it was
+ * sent), the height the average over the posts that week covers.
+ */
+export function ageChart(report: Report): string | null {
+  const ages = report.byAge;
+  if (ages.length < 2) return null;
+  const values = ages.map((a) => Math.round(a.perPost * 10) / 10);
+  return [
+    '```mermaid',
+    'xychart-beta',
+    '    title "Visitors per post, by weeks since it went out"',
+    `    x-axis "Weeks since it went out" [${ages.map((a) => `"${a.weeksOut}"`).join(', ')}]`,
+    `    y-axis "Visitors per post" 0 --> ${niceTop(Math.max(1, ...values))}`,
+    `    bar [${values.join(', ')}]`,
+    '```',
+  ].join('\n');
+}
+
 const chartText = (raw: string) => raw.replace(/[^\p{L}\p{N} ._+-]/gu, '').slice(0, 40) || 'network';
 
 /** A round upper bound at or above `n` (1, 2, 5 × 10^k), so the axes of all charts read alike. */

@@ -39,6 +39,7 @@ export function reportJson(report: Report): unknown {
       engagementPartial: n.engagementPartial,
     })),
     weeks: report.weeks,
+    byAge: report.byAge,
     best: report.best.map(item),
     worst: report.worst.map(item),
     items: report.items.map(item),

@@ -1,5 +1,5 @@
 import { codeText, plainText } from './markdown-text.ts';
-import { weeklyCharts } from './report-chart.ts';
+import { ageChart, weeklyCharts } from './report-chart.ts';
 import {
   countText,
   NOT_COUNTED,
@@ -69,6 +69,18 @@ export function renderReportMarkdown(report: Report): string {
       ),
     );
     for (const chart of weeklyCharts(report)) out.push('', chart);
+  }
+  if (report.byAge.length > 1) {
+    out.push('', '## Visitors per post, by weeks since it went out', '');
+    out.push(
+      ...table(
+        ['Weeks out', 'Posts', 'Visitors', 'Per post'],
+        'rrrr',
+        report.byAge.map((a) => [String(a.weeksOut), String(a.posts), String(a.visitors), perPostText(a.perPost)]),
+      ),
+    );
+    const chart = ageChart(report);
+    if (chart) out.push('', chart);
   }
   if (report.best.length) out.push('', '## Most visitors per post', '', ...ranking(report.best));
   if (report.worst.length) out.push('', '## Fewest visitors per post', '', ...ranking(report.worst));

@@ -64,6 +64,16 @@ export function renderReportText(report: Report): string {
       ),
     );
   }
+  if (report.byAge.length > 1) {
+    lines.push('', 'BY WEEKS SINCE IT WENT OUT (visitors per post)');
+    lines.push(
+      ...table(
+        ['Weeks out', 'Posts', 'Visitors', 'Per post'],
+        report.byAge.map((a) => [String(a.weeksOut), String(a.posts), String(a.visitors), perPostText(a.perPost)]),
+        [0, 1, 2, 3],
+      ),
+    );
+  }
   if (report.best.length) lines.push('', 'MOST VISITORS PER POST', ...ranking(report.best));
   if (report.worst.length) lines.push('', 'FEWEST VISITORS PER POST', ...ranking(report.worst));
   lines.push('', 'POSTS');

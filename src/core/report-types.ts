@@ -123,6 +123,15 @@ export interface WeekTotal {
   total: number | null;
 }
 
+/** Visitors per post in the `weeksOut`-th ISO week after the one it was sent in (0: that week). */
+export interface AgeTotal {
+  weeksOut: number;
+  /** Posts sent in the period whose week `weeksOut` the tool answered for. */
+  posts: number;
+  visitors: number;
+  perPost: number;
+}
+
 export interface MissingPart {
   part: 'analytics' | 'engagement';
   /** What is missing, e.g. `GoatCounter, weeks 2026-W45 to 2026-W46` or `Mastodon engagement`. */
@@ -144,6 +153,8 @@ export interface Report {
   items: ItemOutcome[];
   networks: NetworkTotal[];
   weeks: WeekTotal[];
+  /** Visitors per post by weeks since it went out (src/core/report-age.ts). */
+  byAge: AgeTotal[];
   /** Ranked only among items whose posts all went out in the period and whose numbers are complete. */
   best: ItemOutcome[];
   worst: ItemOutcome[];

@@ -112,6 +112,22 @@ describe('report over a seeded month', () => {
     ]);
   });
 
+  it("shows visitors per post by weeks since it went out: the period's posts only, each week where it covers them", () => {
+    // Week 0: the launch's 77, the recipe's 24, the volunteers' 16, the appeal's 3, over 8 posts. The
+    // October post that still brought readers is left out; the appeal (29 November) has weeks 0 and 1 only.
+    expect(month().byAge).toEqual([
+      { weeksOut: 0, posts: 8, visitors: 120, perPost: 15 },
+      { weeksOut: 1, posts: 8, visitors: 23, perPost: 2.875 },
+      { weeksOut: 2, posts: 7, visitors: 0, perPost: 0 },
+      { weeksOut: 3, posts: 5, visitors: 0, perPost: 0 },
+      { weeksOut: 4, posts: 3, visitors: 0, perPost: 0 },
+    ]);
+    // A week the tool did not answer counts for no post.
+    const gap = month(plausibleMonth({ '2026-W46': 'Plausible did not answer' })).byAge;
+    expect(gap[0]).toEqual({ weeksOut: 0, posts: 6, visitors: 96, perPost: 16 });
+    expect(month({ configured: false, reason: 'none' }).byAge).toEqual([]);
+  });
+
   it('renders the month as pinned: tables, the weekly charts and the notes', () => {
     const expected = readFileSync(new URL('../../tests/fixtures/report/2026-11.md', import.meta.url), 'utf8');
     expect(renderReportMarkdown(month())).toBe(expected);

@@ -5,6 +5,7 @@ import { addEngagement } from './engagement.ts';
 import { byNetworkOrder, lateness, ledgerPosts, type LedgerPost } from './report-posts.ts';
 import { measuresOf, outcomeOf, perPost, sumOutcomes, tallyKey, tallyRows, type Tally } from './report-outcome.ts';
 import { missingParts, reportNotes } from './report-missing.ts';
+import { visitorsByAge } from './report-age.ts';
 import type {
   AnalyticsOutcome,
   Engagement,
@@ -125,6 +126,7 @@ export function buildReport(input: ReportInput): Report {
     items,
     networks,
     weeks: weekTotals(analytics, posts),
+    byAge: visitorsByAge(analytics, posts, timeZone),
     best,
     worst,
     missing: missingParts(analytics, input.engagement ?? [], channels),
