@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectVisits } from '../../src/analytics/collect.ts';
-import { analyticsFromEnv } from '../../src/analytics/from-env.ts';
+import { type AnalyticsFromEnv, analyticsFromEnv } from '../../src/analytics/from-env.ts';
 import { GoatCounter } from '../../src/analytics/goatcounter.ts';
 import { Plausible } from '../../src/analytics/plausible.ts';
 import { buildReport } from '../../src/core/report.ts';
@@ -111,6 +111,32 @@ describe('the adapter from the environment', () => {
     expect(selfHosted.ok && (selfHosted.adapter as unknown as { root: URL }).root.href).toBe(
       'https://stats.example.org/api',
     );
+  });
+
+  it("takes the address and site from the config's analytics: when their variables are not set, and the variables first", () => {
+    const settings = { url: 'https://stats.example.org', siteId: 'blog.example.org' };
+    const options = (a: AnalyticsFromEnv) =>
+      a.ok ? (a.adapter as unknown as { options: Record<string, unknown> }).options : null;
+    expect(options(analyticsFromEnv('plausible', { PLAUSIBLE_API_KEY: 'k' }, { ...site, settings }))).toMatchObject({
+      baseUrl: 'https://stats.example.org',
+      siteId: 'blog.example.org',
+    });
+    expect(
+      options(
+        analyticsFromEnv(
+          'plausible',
+          { PLAUSIBLE_API_KEY: 'k', PLAUSIBLE_SITE_ID: 'env.example.org' },
+          { ...site, settings },
+        ),
+      ),
+    ).toMatchObject({ siteId: 'env.example.org' });
+    const umami = analyticsFromEnv(
+      'umami',
+      { UMAMI_TOKEN: 't' },
+      { ...site, settings: { url: settings.url, siteId: 'w-1' } },
+    );
+    expect(options(umami)).toMatchObject({ websiteId: 'w-1' });
+    expect(umami.ok && (umami.adapter as unknown as { root: URL }).root.href).toBe('https://stats.example.org/api');
   });
 
   it('says which variables are missing, and refuses plain http to another machine', () => {
