@@ -45,7 +45,9 @@ beforeEach(async () => {
 });
 afterEach(() => w.stop());
 
-const config = () => readFileSync(join(w.dir, 'postgate.config.yaml'), 'utf8');
+/** The world's config without an `accounts:` list: these attacks are on the organisation's own accounts. */
+const config = () =>
+  readFileSync(join(w.dir, 'postgate.config.yaml'), 'utf8').replace(/^accounts:\n(?:[ #].*\n?|\n)*/m, '');
 
 describe('share kits', () => {
   // ATTACK (worked, fixed): a file's name is a writer's text too. The run's notes about each kit
@@ -337,5 +339,32 @@ describe('LinkedIn', () => {
         ok: false,
         missing: [expect.stringMatching(/^LINKEDIN_API_URL \(http:\/\/ is accepted only/)],
       });
+  });
+
+  // ATTACK (worked, fixed): make retract delete the wrong post. After a lost answer for a person's
+  // post, a writer runs confirm with the address of another post of that person (their annual
+  // report announcement, say: or simply a wrong embed code pasted by mistake), and the owner approves
+  // a plausible address. The `sent` record confirm wrote had no text (the attempt it copies had
+  // none), so retract deleted the post unchecked ("not verified: recorded before Postgate kept the
+  // text"). Fix: src/publish/send-thread.ts writes the part's exact text on the attempt too, so
+  // confirm's record carries it and retract reads the post back and refuses one that says otherwise.
+  it('a post confirmed by the wrong address is not deleted by retract', async () => {
+    w.mergeReviewed(
+      { 'postgate.config.yaml': linkedinConfig('person'), 'content/social/thanks.md': onLinkedIn('Thank you all!') },
+      'intern',
+      ['amira'],
+    );
+    const other = linkedin.addPost(linkedin.personUrn, 'Our annual report is out.');
+    linkedin.server.inject({ match: /^POST \/rest\/posts$/, hang: true });
+    const first = await run(['publish'], { POSTGATE_TIMEOUT_MS: '1500' });
+    expect(first.stdout).toMatch(/^held +linkedin +social\/thanks +part 1 may have gone out/m);
+    const confirm = await run(['confirm', 'social/thanks', '--found', other.id], { GITHUB_TRIGGERING_ACTOR: 'intern' });
+    expect(confirm.status).toBe(0);
+    expect(w.ledger().at(-1)).toMatchObject({ type: 'sent', remoteId: other.id, text: 'Thank you all!' });
+
+    const retract = await run(['retract', 'social/thanks']);
+    expect(retract.stdout).not.toMatch(/not verified/);
+    expect(`${retract.stdout}${retract.stderr}`).toMatch(/does not say what the ledger recorded|delete it by hand/);
+    expect(linkedin.live.map((p) => p.id)).toContain(other.id);
   });
 });

@@ -105,6 +105,10 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
       at,
       machineAt: new Date(deps.machineClock().machineMs).toISOString(),
       hash: part.hash,
+      // The exact text on the attempt too: when its answer is lost and a person settles it by hand
+      // (confirm), the `sent` record made from it keeps the text, so retract reads the post named
+      // back and deletes nothing that says otherwise (a wrong address given there, by mistake or not).
+      text: part.text,
     });
   let lateMs: number | undefined;
   const recordSent = async (part: PlannedPart, post: RemotePost) => {
