@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { loadChannel } from '../src/channels/from-env.ts';
 import { unescapeLittleText } from '../src/channels/linkedin-text.ts';
 import { confirmRecord } from '../src/core/confirm.ts';
+import { newSealKeys } from '../src/core/ledger-seal.ts';
 import type { LedgerRecord } from '../src/core/ledger.ts';
 import { shareKitMarker } from '../src/core/share-kit-markdown.ts';
 import { FakeLinkedIn } from './fakes/fake-linkedin.ts';
@@ -366,5 +367,42 @@ describe('LinkedIn', () => {
     expect(retract.stdout).not.toMatch(/not verified/);
     expect(`${retract.stdout}${retract.stderr}`).toMatch(/does not say what the ledger recorded|delete it by hand/);
     expect(linkedin.live.map((p) => p.id)).toContain(other.id);
+  });
+
+  // ATTACK (stopped): skip the owner. A writer cannot approve in the `retract` environment, so they
+  // run confirm from a workflow of their own on a branch (its token may write postgate/ledger), or
+  // with the command locally: "not found", so the held post goes out a second time. Such a run
+  // cannot read the ledger key of the `publish` environment: given the public key it writes nothing;
+  // without it, its record carries no seal, and the next publish run (with the key) stops on it
+  // and sends nothing again. (Without seals set up this gap is the README's, Sealed records.)
+  it('a "not found" written without the ledger key does not get the post sent twice', async () => {
+    const keys = newSealKeys();
+    const sealed = { POSTGATE_LEDGER_KEY: keys.privateKey, POSTGATE_LEDGER_PUBLIC_KEY: keys.publicKey };
+    w.mergeReviewed(
+      { 'postgate.config.yaml': linkedinConfig('person'), 'content/social/thanks.md': onLinkedIn('Thank you all!') },
+      'intern',
+      ['amira'],
+    );
+    linkedin.server.inject({ match: /^POST \/rest\/posts$/, hang: true, afterHandling: true });
+    const first = await run(['publish'], { ...sealed, POSTGATE_TIMEOUT_MS: '1500' });
+    expect(first.stdout).toMatch(/^held +linkedin +social\/thanks +part 1 may have gone out/m);
+    expect(linkedin.live).toHaveLength(1);
+
+    // With the public key (a step copied from confirm.yml) it refuses to write at all.
+    const copied = await run(['confirm', 'social/thanks', '--not-found'], {
+      POSTGATE_LEDGER_PUBLIC_KEY: keys.publicKey,
+      GITHUB_TRIGGERING_ACTOR: 'intern',
+    });
+    expect(copied.status).not.toBe(0);
+    expect(copied.stderr).toContain('POSTGATE_LEDGER_KEY is not');
+    expect(w.ledger().map((r) => r.type)).toEqual(['attempt']);
+    // Without either key (the writer's own step) it writes its record, which carries no seal.
+    const own = await run(['confirm', 'social/thanks', '--not-found'], { GITHUB_TRIGGERING_ACTOR: 'intern' });
+    expect(own.status).toBe(0);
+    expect(w.ledger().map((r) => r.type)).toEqual(['attempt', 'failed']);
+    const next = await run(['publish'], { ...sealed, POSTGATE_NOW: '2030-03-04T09:45:00Z' });
+    expect(`${next.stdout}${next.stderr}`).toMatch(/carries no seal/);
+    expect(linkedin.creations()).toHaveLength(1);
+    expect(linkedin.live).toHaveLength(1);
   });
 });
