@@ -405,4 +405,33 @@ describe('LinkedIn', () => {
     expect(linkedin.creations()).toHaveLength(1);
     expect(linkedin.live).toHaveLength(1);
   });
+
+  // ATTACK (worked, fixed): a record retract cannot act on. A repeated text answers 422
+  // DUPLICATE_POST naming the post that has it, which is recorded as this part; an answer naming an
+  // activity (urn:li:activity:…, which confirm refuses for this reason) was recorded too, and
+  // retract, finding no post under that name, said "already gone" and recorded the item retracted
+  // while the post stayed up. Fix: src/channels/linkedin.ts takes only a post's URN from it; with an
+  // activity the part is looked for as after a lost answer (a person's is held for confirm).
+  it('a duplicate answer naming an activity is not recorded as the post', async () => {
+    w.mergeReviewed(
+      { 'postgate.config.yaml': linkedinConfig('person'), 'content/social/thanks.md': onLinkedIn('Thank you all!') },
+      'intern',
+      ['amira'],
+    );
+    const duplicate = {
+      status: 422,
+      body: {
+        message: 'Content is a duplicate of urn:li:activity:7400000000000000042',
+        errorDetails: {
+          inputErrors: [{ description: 'Duplicate post is detected', input: {}, code: 'DUPLICATE_POST' }],
+        },
+        status: 422,
+      },
+    };
+    linkedin.server.inject({ match: /^POST \/rest\/posts$/, times: 5, respond: duplicate });
+    const r = await run(['publish']);
+    expect(r.stdout).toMatch(/^held +linkedin +social\/thanks +part 1 may have gone out/m);
+    expect(w.ledger().filter((rec) => rec.type === 'sent')).toEqual([]);
+    expect(w.ledger().map((rec) => rec.type)).toEqual(['attempt']);
+  });
 });

@@ -230,6 +230,17 @@ export class LinkedInChannel implements Channel {
     const urn = /urn:li:(?:share|ugcPost|activity):[0-9]+/.exec(answer.text)?.[0];
     const duplicate = body.codes.includes('DUPLICATE_POST') || /duplicate/i.test(body.message ?? '');
     if (!duplicate || urn === undefined) throw this.client.refused({ status: 422, ...answer }, action, true);
+    // An activity names no post: GET and DELETE /rest/posts/<activity> find nothing, so recorded as
+    // this part it could be neither checked nor retracted (retract would call it "already gone"
+    // while the post stays up). The post exists: looked for as after a lost answer (a page's is
+    // found; a person's is held for someone to confirm with its post URN), as confirm refuses one.
+    if (urn.startsWith('urn:li:activity:'))
+      throw new ChannelError(
+        'linkedin',
+        'unavailable',
+        `LinkedIn answered that this text was posted already, naming ${urn}, an activity rather than the post, which Postgate could neither check nor retract`,
+        { maybeSent: true },
+      );
     request.warn?.(
       `LinkedIn answered that this text was posted already (DUPLICATE_POST, ${urn}): recorded that post as this one, most likely made by an earlier try whose answer was lost; check ${postUrl(urn)} is it`,
     );
