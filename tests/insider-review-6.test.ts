@@ -116,6 +116,31 @@ describe('share kits', () => {
   });
 });
 
+describe("the run's summary", () => {
+  // ATTACK (worked, fixed; found beside the share-kit notes): the run's table showed each item's id
+  // as `id`, and a backtick in a folder's name closed that span, making the rest a link in the
+  // summary the owner reads. Fix: src/publish/report.ts shows ids through codeText (a backtick
+  // becomes a look-alike).
+  it('an item id with a backtick stays inside its code span', async () => {
+    const file = 'content/social/x`[Sign in again](https:/login.example/y)`.md';
+    w.mergeReviewed({ 'postgate.config.yaml': config(), [file]: social('Doors open at 9.') }, 'intern', ['amira']);
+    const summary = join(w.dir, 'summary.md');
+    const r = await runCliAsync(['publish'], {
+      cwd: w.dir,
+      env: { ...w.env, POSTGATE_NOW: NOW, GITHUB_STEP_SUMMARY: summary },
+    });
+    expect(r.stdout).toMatch(/sent\s+mastodon\s+social\/x`/);
+    const row = readFileSync(summary, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('| sent |'));
+    expect(row).toBeDefined();
+    // The item's cell is one code span, all of it: nothing in it renders as a link.
+    const item = row!.split(' | ')[2]!;
+    expect(item).toMatch(/^`[^`]*`$/);
+    expect(item).toContain('[Sign in again](https:/login.example/y)');
+  });
+});
+
 describe('share kits: the comment on the pull request', () => {
   // ATTACK (stopped): an outside contributor writes a comment holding the kit's marker on the pull
   // request before the item goes out, hoping the bot edits theirs (its text then reads as the bot's,

@@ -1,4 +1,5 @@
 import { formatDuration } from '../core/duration.ts';
+import { codeText } from '../core/markdown-text.ts';
 import type { ActionResult } from './results.ts';
 
 /**
@@ -53,6 +54,12 @@ export function summaryText(results: readonly ActionResult[], held: readonly Hel
 }
 
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/**
+ * An item's id as a code span in a cell. The id is a file's path, a writer's text: a backtick in a
+ * folder's name ("x`[Sign in again](https:") would close a span written as `id` and make the rest a
+ * link in the summary the owner reads; codeText shows a backtick as a look-alike.
+ */
+const itemCell = (id: string) => escapeCell(codeText(id, 300));
 
 export function summaryMarkdown(
   title: string,
@@ -68,14 +75,14 @@ export function summaryMarkdown(
       const link =
         (r.outcome === 'sent' || r.outcome === 'released') && r.url ? `[${escapeCell(r.url)}](${r.url})` : '';
       lines.push(
-        `| ${LABEL[r.outcome]} | ${r.account ?? r.channel} | \`${escapeCell(r.item)}\` | ${escapeCell([r.parts > 1 ? `${r.partsLive}/${r.parts} parts live` : '', r.message ?? link, lateness(r)].filter(Boolean).join('; '))} |`,
+        `| ${LABEL[r.outcome]} | ${r.account ?? r.channel} | ${itemCell(r.item)} | ${escapeCell([r.parts > 1 ? `${r.partsLive}/${r.parts} parts live` : '', r.message ?? link, lateness(r)].filter(Boolean).join('; '))} |`,
       );
     }
     lines.push('');
   }
   if (held.length) {
     lines.push('### Not sent', '', '| State | Item | Why |', '|---|---|---|');
-    for (const h of held) lines.push(`| ${h.state} | \`${escapeCell(h.item)}\` | ${escapeCell(h.reason)} |`);
+    for (const h of held) lines.push(`| ${h.state} | ${itemCell(h.item)} | ${escapeCell(h.reason)} |`);
     lines.push('');
   }
   return lines.join('\n');
