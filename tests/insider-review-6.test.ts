@@ -9,6 +9,7 @@ import { unescapeLittleText } from '../src/channels/linkedin-text.ts';
 import { confirmRecord } from '../src/core/confirm.ts';
 import { newSealKeys } from '../src/core/ledger-seal.ts';
 import type { LedgerRecord } from '../src/core/ledger.ts';
+import { queryValue } from '../src/core/share-kit.ts';
 import { shareKitMarker } from '../src/core/share-kit-markdown.ts';
 import { FakeLinkedIn } from './fakes/fake-linkedin.ts';
 import { exampleRepoCopy, REPO_ROOT, runCli, runCliAsync } from './helpers/cli.ts';
@@ -142,6 +143,36 @@ describe("the run's summary", () => {
 });
 
 describe('share kits: the comment on the pull request', () => {
+  // ATTACK (stopped): words that break out of the kit. A writer's `share.alice` (approved, but read
+  // by the owner as words) tries to end the kit's code block and <details>, mention @octocat and
+  // the team, and add a link, so the bot's comment on the pull request pings people and shows a
+  // link of theirs. The words stay in a fence longer than any run of backticks in them; the
+  // composer links carry them percent-encoded.
+  it('share words cannot mention anyone or add a link to the comment', async () => {
+    const words =
+      'Hi @octocat @riverside/everyone\n````\n</details>\n\n[Sign in again](https://evil.example/login) <img src=x> #1';
+    const pr = w.mergeReviewed(
+      {
+        'postgate.config.yaml': `${config()}${STAFF}`,
+        'content/social/soup.md': social('Soup on Friday.', `share:\n  alice: ${JSON.stringify(words)}\n`),
+      },
+      'intern',
+      ['amira'],
+    );
+    const r = await runCliAsync(['publish'], { cwd: w.dir, env: { ...w.env, POSTGATE_NOW: NOW } });
+    expect(r.stdout).toMatch(/comment on pull request #\d+ created/);
+    const [kit] = w.gh.commentsOn(pr).filter((c) => c.body.startsWith(shareKitMarker('social/soup')));
+    const body = kit!.body;
+    // The only place the words appear whole: a code block fenced by more backticks than they hold.
+    expect(body).toContain(`\`\`\`\`\`text\n${words}\n\`\`\`\`\``);
+    // and the composer's address, where they are percent-encoded (no space, newline or parenthesis).
+    expect(body).toContain(`https://bsky.app/intent/compose?text=${queryValue(words)})`);
+    const outside = body.replace(/`{5}text\n[\s\S]*?\n`{5}/, '').replace(/\]\(https:\/\/[^\s)]*\)/g, '](…)');
+    expect(outside).not.toMatch(/@octocat|@riverside|evil\.example|<img|#1\b/);
+    // The one mention is Alice's login from the config, which is what the comment is for.
+    expect(outside.match(/@[\w-]+/g)).toEqual(['@alice-m']);
+  });
+
   // ATTACK (stopped): an outside contributor writes a comment holding the kit's marker on the pull
   // request before the item goes out, hoping the bot edits theirs (its text then reads as the bot's,
   // or theirs hides the real kit). pr-comment.ts takes only a comment by the token's own identity.
