@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeBluesky } from './fakes/fake-bluesky.ts';
 import { FakeGitHub } from './fakes/fake-github.ts';
+import { ALICE_BLUESKY, withAccounts } from './helpers/accounts.ts';
 import { exampleRepoCopy, REPO_ROOT, runCliAsync } from './helpers/cli.ts';
 import { startNetworks, type Networks } from './helpers/networks.ts';
 
@@ -20,16 +21,7 @@ let dir: string;
 const ITEM = 'content/social/2026-12-03-alice.md';
 const NOW = '2026-12-03T10:00:00Z';
 const CONFIG = 'postgate.config.yaml';
-const config = `${readFileSync(join(REPO_ROOT, CONFIG), 'utf8')}
-accounts:
-  - id: alice-bluesky
-    network: bluesky
-    owner: alice
-    credentials:
-      BLUESKY_SERVICE: BLUESKY_SERVICE_ALICE
-      BLUESKY_HANDLE: BLUESKY_HANDLE_ALICE
-      BLUESKY_APP_PASSWORD: BLUESKY_APP_PASSWORD_ALICE
-`;
+const config = withAccounts(readFileSync(join(REPO_ROOT, CONFIG), 'utf8'), ALICE_BLUESKY);
 const item = (as: string) =>
   `---\npublishAt: 2026-12-03T10:55\nas: [${as}]\n---\nWhat a morning at the food bank: https://example.org/volunteer/\n`;
 

@@ -1,8 +1,9 @@
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeBluesky } from './fakes/fake-bluesky.ts';
 import { FakeMastodon } from './fakes/fake-mastodon.ts';
+import { ALICE_BLUESKY, ALICE_MASTODON, withAccounts } from './helpers/accounts.ts';
 import { exampleRepoCopy, runCliAsync } from './helpers/cli.ts';
 import { startNetworks, type Networks } from './helpers/networks.ts';
 
@@ -18,21 +19,6 @@ let dir: string;
 const ITEM = 'content/social/2026-12-03-alice.md';
 const NOW = '2026-12-03T10:00:00Z';
 
-const ACCOUNTS = `
-accounts:
-  - id: alice-bluesky
-    network: bluesky
-    owner: alice
-    credentials:
-      BLUESKY_SERVICE: BLUESKY_SERVICE_ALICE
-      BLUESKY_HANDLE: BLUESKY_HANDLE_ALICE
-      BLUESKY_APP_PASSWORD: BLUESKY_APP_PASSWORD_ALICE
-  - id: alice-mastodon
-    network: mastodon
-    owner: alice
-    credentials: { MASTODON_URL: MASTODON_URL_ALICE, MASTODON_TOKEN: MASTODON_TOKEN_ALICE }
-`;
-
 beforeEach(async () => {
   n = await startNetworks();
   aliceBluesky = new FakeBluesky({ handle: 'alice.bsky.social', password: 'alice-app-pass-7q2w' });
@@ -41,7 +27,8 @@ beforeEach(async () => {
   await Promise.all([aliceBluesky.start(), aliceMastodon.start()]);
   dir = exampleRepoCopy();
   // Only this item is due: the example's own are long past their window at NOW.
-  appendFileSync(join(dir, 'postgate.config.yaml'), ACCOUNTS);
+  const configFile = join(dir, 'postgate.config.yaml');
+  writeFileSync(configFile, withAccounts(readFileSync(configFile, 'utf8'), ALICE_BLUESKY, ALICE_MASTODON));
   writeFileSync(
     join(dir, ITEM),
     '---\npublishAt: 2026-12-03T10:55\nas: [bluesky, mastodon, alice-bluesky, alice-mastodon]\n---\nWhat a morning at the food bank: https://example.org/posts/welcome/\n',

@@ -31,6 +31,7 @@ describe('postgate queue', () => {
       'social/2026-11-27-happy-friday',
       'social/2026-12-01-volunteer-thanks',
       'social/2026-12-02-signups-thread',
+      'social/2026-12-04-jonas-evening-shift',
       'social/holiday-hours',
     ]);
     expect(rows['posts/welcome']).toMatchObject({

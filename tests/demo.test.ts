@@ -51,7 +51,7 @@ describe('npm run demo', () => {
     expect(out[0]).toBe(
       "Demo: the example week as at 2026-12-02T13:05 in the site's time zone (set POSTGATE_NOW for another moment).",
     );
-    expect(run.stdout).toContain('checked 7 files: 0 errors, 0 warnings');
+    expect(run.stdout).toContain('checked 8 files: 0 errors, 0 warnings');
   });
 
   it('shows due items, a thread, an image with alt text, a stale item, and an announcement waiting for its post', () => {
