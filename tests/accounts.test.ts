@@ -89,6 +89,24 @@ describe('publish, per account', () => {
     expect(ledger().filter((r) => r.type === 'sent')).toHaveLength(4);
   }, 60_000);
 
+  it('retracts on every account, each with its own credentials, and records it per account', async () => {
+    expect((await publish()).status).toBe(0);
+    const r = await runCliAsync(['retract', 'social/2026-12-03-alice'], { cwd: dir, env: env() });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(counts()).toEqual({ bluesky: 0, mastodon: 0, aliceBluesky: 0, aliceMastodon: 0 });
+    expect(r.stdout).toMatch(/alice-mastodon +social\/2026-12-03-alice +retracted 1 post/);
+    const retracted = ledger().filter((rec) => rec.type === 'retracted');
+    expect(retracted.map((rec) => `${rec.channel}:${rec.account ?? '-'}`).sort()).toEqual([
+      'bluesky:-',
+      'bluesky:alice-bluesky',
+      'mastodon:-',
+      'mastodon:alice-mastodon',
+    ]);
+    // Retracted means never again, on any account.
+    expect((await publish()).status).toBe(0);
+    expect(counts()).toEqual({ bluesky: 0, mastodon: 0, aliceBluesky: 0, aliceMastodon: 0 });
+  }, 60_000);
+
   it('a run killed at any step, then run again, leaves every account with its post exactly once', async () => {
     // The boundaries of this run: before/after each request and ledger write, for four accounts.
     for (let crashAt = 1; crashAt <= 16; crashAt += 3) {

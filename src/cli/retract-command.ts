@@ -1,3 +1,4 @@
+import { accountsOf, secretNamesOf } from '../core/accounts.ts';
 import { channelLoader } from '../channels/from-env.ts';
 import { SECRET_VARIABLES } from '../channels/credentials.ts';
 import { redactSecrets } from '../channels/channel-error.ts';
@@ -46,6 +47,9 @@ Exit status: 0 everything was deleted, 1 something could not be (run it again), 
     const secrets = SECRET_VARIABLES.map((name) => io.env[name]);
     const out = (line: string) => io.out(redactSecrets(line, secrets));
     const config = await loadConfig(io.cwd);
+    // Every account's own secrets are as secret as the standard names.
+    const accounts = accountsOf(config);
+    secrets.push(...secretNamesOf(accounts).map((name) => io.env[name]));
     const mode = await modeFromEnv(io.cwd, io.env, config);
     const ledgerText = await mode.ledgerText();
     const summary = summarizeLedger(readableLedgerRecords(ledgerText));
@@ -58,6 +62,7 @@ Exit status: 0 everything was deleted, 1 something could not be (run it again), 
       ledger: mode.store(ledgerText, (line: string) => out(`  ${line}`)),
       // No runAt: a LinkedIn token past linkedin.tokenExpires is tried even so (deleting is urgent).
       channel: channelLoader(io.env, { timeoutMs, ...(config.linkedin ? { linkedin: config.linkedin } : {}) }),
+      accounts,
       now: resolveNow(undefined, io.env, config.site.timeZone),
       timeoutMs,
       dryRun: values['dry-run'] === true,

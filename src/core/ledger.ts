@@ -106,8 +106,10 @@ export interface SentPart {
   sentAt?: number;
 }
 
-/** Where one item stands on one channel. */
+/** Where one item stands on one channel (one account of it: src/core/accounts.ts). */
 export interface ChannelProgress {
+  /** The network (or `blog`) the records name; the map's key names the account. */
+  channel?: string;
   parts: number;
   sent: Map<number, SentPart>;
   /** Parts with an attempt and no outcome since, with the machine time of the first such attempt: they may be live; look before sending. */
@@ -180,7 +182,7 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
     }
     retracted.get(r.item)?.delete(target);
     let p = progress.get(key);
-    if (!p) progress.set(key, (p = { parts: r.parts, sent: new Map(), uncertain: new Map() }));
+    if (!p) progress.set(key, (p = { channel: r.channel, parts: r.parts, sent: new Map(), uncertain: new Map() }));
     p.parts = r.parts;
     if (r.type === 'attempt') {
       if (!p.sent.has(r.part) && !p.uncertain.has(r.part))

@@ -1,4 +1,5 @@
 import type { Channel, ChannelFromEnv, RemotePost } from '../channels/channel.ts';
+import type { Account } from '../core/accounts.ts';
 import { isSocialChannel, SOCIAL_RULES, type SocialChannelId } from '../core/channels.ts';
 import { LEDGER_FILE, type LedgerSummary, type SentPart } from '../core/ledger.ts';
 import type { LedgerStore } from './ledger-store.ts';
@@ -17,7 +18,9 @@ import type { ActionResult } from './results.ts';
  */
 export interface RetractDeps {
   ledger: LedgerStore;
-  channel: (id: SocialChannelId) => Promise<ChannelFromEnv>;
+  channel: (id: SocialChannelId, account?: Account) => Promise<ChannelFromEnv>;
+  /** The config's accounts (accountsOf): whose credentials delete an account's posts. */
+  accounts?: readonly Account[];
   /** The run's clock (epoch ms): the record's `at`. */
   now: number;
   timeoutMs: number;
@@ -39,16 +42,20 @@ export function idsToRetract(summary: LedgerSummary, wanted: string): string[] {
 export async function retractItem(id: string, summary: LedgerSummary, deps: RetractDeps): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
   for (const [key, progress] of summary.progress) {
-    const [item, channelId] = key.split('\u0000') as [string, string];
+    // The key names the account; the records name its network (src/core/accounts.ts).
+    const [item, where] = key.split('\u0000') as [string, string];
     if (item !== id || progress.sent.size === 0) continue;
+    const channelId = progress.channel ?? where;
+    const ofAccount = where === channelId ? {} : { account: where };
     const parts = [...progress.sent].sort(([a], [b]) => b - a);
-    const base = { item, channel: channelId as ActionResult['channel'], parts: progress.parts };
+    const base = { item, channel: channelId as ActionResult['channel'], ...ofAccount, parts: progress.parts };
     const done = async () => {
       await deps.ledger.append({
         v: 1,
         type: 'retracted',
         item,
         channel: channelId,
+        ...ofAccount,
         part: 0,
         parts: progress.parts,
         remoteId: '',
@@ -59,10 +66,10 @@ export async function retractItem(id: string, summary: LedgerSummary, deps: Retr
     };
     if (progress.uncertain.size)
       deps.log(
-        `  ${channelId.padEnd(8)} ${item}  warning: ${progress.uncertain.size} part(s) were being sent when a run stopped; if they exist, delete them by hand`,
+        `  ${where.padEnd(8)} ${item}  warning: ${progress.uncertain.size} part(s) were being sent when a run stopped; if they exist, delete them by hand`,
       );
     if (deps.dryRun) {
-      deps.log(`  ${channelId.padEnd(8)} ${item}  would delete ${parts.length} post${parts.length === 1 ? '' : 's'}`);
+      deps.log(`  ${where.padEnd(8)} ${item}  would delete ${parts.length} post${parts.length === 1 ? '' : 's'}`);
       results.push({ ...base, outcome: 'would-send', partsLive: parts.length, message: 'would be retracted' });
       continue;
     }
@@ -73,7 +80,17 @@ export async function retractItem(id: string, summary: LedgerSummary, deps: Retr
       continue;
     }
     if (!isSocialChannel(channelId)) continue;
-    const built = await deps.channel(channelId);
+    const account = deps.accounts?.find((a) => a.key === where);
+    if (where !== channelId && !account) {
+      results.push({
+        ...base,
+        outcome: 'failed',
+        partsLive: parts.length,
+        message: `cannot delete: the account ${where} is not in postgate.config.yaml any more, so its credentials are unknown; add it back to accounts: and retract again`,
+      });
+      continue;
+    }
+    const built = await deps.channel(channelId, account);
     if (!built.ok) {
       results.push({
         ...base,
@@ -87,7 +104,7 @@ export async function retractItem(id: string, summary: LedgerSummary, deps: Retr
       built.channel,
       item,
       parts.map(([index, p]) => ({ index, part: p })),
-      recordedElsewhere(summary, item, channelId),
+      recordedElsewhere(summary, item, where),
       deps,
     );
     if (failure) {
@@ -95,7 +112,7 @@ export async function retractItem(id: string, summary: LedgerSummary, deps: Retr
       continue;
     }
     await done();
-    deps.log(`  ${channelId.padEnd(8)} ${item}  retracted ${parts.length} post${parts.length === 1 ? '' : 's'}`);
+    deps.log(`  ${where.padEnd(8)} ${item}  retracted ${parts.length} post${parts.length === 1 ? '' : 's'}`);
     results.push({ ...base, outcome: 'retracted', partsLive: 0 });
   }
   return results;
