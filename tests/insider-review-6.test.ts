@@ -490,4 +490,31 @@ describe('LinkedIn', () => {
     expect(w.ledger().filter((rec) => rec.type === 'sent')).toEqual([]);
     expect(w.ledger().map((rec) => rec.type)).toEqual(['attempt']);
   });
+
+  // ATTACK (worked, fixed): a person's word where Postgate can look. confirm took any open LinkedIn
+  // attempt, also a page's, whose posts publish lists back and looks for itself (README: "only parts
+  // held for a person"). A writer could answer "not found" for a page's post that is up (an owner
+  // approving cannot tell), and the next run posted it twice. Fix: src/cli/confirm-command.ts names
+  // the accounts that post as a page; src/core/confirm.ts leaves their attempts to publish.
+  it("confirm refuses a LinkedIn page's part: publish looks that up itself", async () => {
+    w.mergeReviewed(
+      {
+        'postgate.config.yaml': linkedinConfig('urn:li:organization:2414183'),
+        'content/social/thanks.md': onLinkedIn('Thank you all!'),
+      },
+      'intern',
+      ['amira'],
+    );
+    // The answer is lost, and LinkedIn is down for the look that follows: the attempt stays open.
+    linkedin.server.inject({ match: /^POST \/rest\/posts$/, hang: true, afterHandling: true });
+    linkedin.server.inject({ match: /^GET \/rest\/posts/, times: 20, respond: { status: 503, body: {} } });
+    await run(['publish'], { POSTGATE_TIMEOUT_MS: '1500', POSTGATE_RETRY_BASE_MS: '1' });
+    expect(w.ledger().map((r) => r.type)).toEqual(['attempt']);
+    expect(linkedin.live).toHaveLength(1);
+
+    const confirm = await run(['confirm', 'social/thanks', '--not-found'], { GITHUB_TRIGGERING_ACTOR: 'intern' });
+    expect(confirm.status).toBe(2);
+    expect(confirm.stderr).toContain('nothing is waiting for a person to look');
+    expect(w.ledger().map((r) => r.type)).toEqual(['attempt']);
+  });
 });

@@ -1,4 +1,7 @@
+import { accountsOf, type Account } from '../core/accounts.ts';
+import type { Config } from '../core/config-schema.ts';
 import { confirmRecord, type Finding } from '../core/confirm.ts';
+import { PERSON_AUTHOR } from '../core/linkedin-config.ts';
 import { UsageError } from '../core/errors.ts';
 import { readableLedgerRecords } from '../repo/ledger-file.ts';
 import { loadConfig } from '../repo/load-config.ts';
@@ -62,6 +65,7 @@ Exit status: 0 recorded, 2 wrong usage (nothing waits there, or the address name
       finding,
       by: whoLooked(io.env),
       now: resolveNow(undefined, io.env, config.site.timeZone),
+      looksUpItself: pageAccounts(config),
     });
     // A claim, not a plain append: if a run has settled this part since the ledger was read, nothing is written.
     const written = await mode.store(ledgerText, (line) => io.out(`  ${line}`)).claim(record);
@@ -77,6 +81,16 @@ Exit status: 0 recorded, 2 wrong usage (nothing waits there, or the address name
     return EXIT.ok;
   },
 };
+
+/** The LinkedIn accounts that post as a page, whose posts `publish` lists back and looks for itself. */
+function pageAccounts(config: Config): Set<string> {
+  const author = (account: Account) => account.linkedin?.author ?? config.linkedin?.author;
+  return new Set(
+    accountsOf(config)
+      .filter((account) => account.network === 'linkedin' && author(account) !== PERSON_AUTHOR)
+      .map((account) => account.key),
+  );
+}
 
 function findingOf(found: string | undefined, notFound: boolean): Finding {
   if ((found === undefined) === !notFound)

@@ -22,6 +22,12 @@ export interface ConfirmRequest {
   by: string;
   /** The run's clock, epoch ms. */
   now: number;
+  /**
+   * Ledger keys (accounts) on a network of BY_HAND whose lost answers `publish` looks up itself: a
+   * LinkedIn page lists its posts back. A person's word is not taken there: a wrong "not found"
+   * would send the post twice where Postgate could have looked.
+   */
+  looksUpItself?: ReadonlySet<string>;
 }
 
 /** The channels whose lost answers a person settles; the others are looked for by `publish` itself. */
@@ -48,7 +54,9 @@ export function openAttempts(records: readonly LedgerRecord[]): OpenAttempt[] {
 }
 
 export function confirmRecord(records: readonly LedgerRecord[], request: ConfirmRequest): LedgerRecord {
-  const open = openAttempts(records).filter(({ record }) => BY_HAND[record.channel] !== undefined);
+  const open = openAttempts(records).filter(
+    ({ record }) => BY_HAND[record.channel] !== undefined && !request.looksUpItself?.has(recordKey(record)),
+  );
   const ofItem = open.filter(({ record }) => record.item === request.item || record.item.endsWith(`/${request.item}`));
   const ids = [...new Set(ofItem.map(({ record }) => record.item))];
   if (ids.length === 0) throw new UsageError(nothingOpen(request.item, open));
