@@ -310,6 +310,8 @@ ${steps}`,
       expect(approval!.concurrency).toBeUndefined();
       expect(workflow.concurrency).toBeUndefined();
       expect(job!.concurrency?.group).toBe(publish.concurrency.group);
+      // The owner sees what they approve: the run's title names the item (inputs are not shown).
+      expect((workflow as { 'run-name'?: string })['run-name']).toMatch(/\$\{\{ inputs\.id \}\}/);
     },
   );
 
@@ -532,6 +534,9 @@ describe('the publish workflow, run locally', () => {
       'vars.POSTGATE_SITE_URL': pages.siteUrl,
       // LinkedIn is not among the example config's channels: its secret is unset, as in a repository without it.
       'secrets.LINKEDIN_ACCESS_TOKEN': '',
+      // The example's staff account has not set its variables up: unset, and its draft sends nothing.
+      'vars.BLUESKY_HANDLE_JONAS': '',
+      'secrets.BLUESKY_APP_PASSWORD_JONAS': '',
     };
     const base = {
       GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
