@@ -451,6 +451,9 @@ describe('LinkedIn', () => {
     });
     expect(copied.status).not.toBe(0);
     expect(copied.stderr).toContain('POSTGATE_LEDGER_KEY is not');
+    // Said as a sentence, not a crash.
+    expect(copied.stderr).toMatch(/^postgate: confirm: nothing recorded: /);
+    expect(copied.stderr).not.toMatch(/\n\s+at /);
     expect(w.ledger().map((r) => r.type)).toEqual(['attempt']);
     // Without either key (the writer's own step) it writes its record, which carries no seal.
     const own = await run(['confirm', 'social/thanks', '--not-found'], { GITHUB_TRIGGERING_ACTOR: 'intern' });

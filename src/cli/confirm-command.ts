@@ -2,7 +2,7 @@ import { accountsOf, type Account } from '../core/accounts.ts';
 import type { Config } from '../core/config-schema.ts';
 import { confirmRecord, type Finding } from '../core/confirm.ts';
 import { PERSON_AUTHOR } from '../core/linkedin-config.ts';
-import { UsageError } from '../core/errors.ts';
+import { EnvironmentError, UsageError } from '../core/errors.ts';
 import { readableLedgerRecords } from '../repo/ledger-file.ts';
 import { loadConfig } from '../repo/load-config.ts';
 import { modeFromEnv } from '../publish/mode.ts';
@@ -68,7 +68,15 @@ Exit status: 0 recorded, 2 wrong usage (nothing waits there, or the address name
       looksUpItself: pageAccounts(config),
     });
     // A claim, not a plain append: if a run has settled this part since the ledger was read, nothing is written.
-    const written = await mode.store(ledgerText, (line) => io.out(`  ${line}`)).claim(record);
+    const written = await mode
+      .store(ledgerText, (line) => io.out(`  ${line}`))
+      .claim(record)
+      .catch((error: unknown) => {
+        // The store refuses to write (a missing sealing key, a rewritten ledger): say so, without a stack.
+        throw new EnvironmentError(
+          `confirm: nothing recorded: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
     if (!written) {
       io.err(`confirm: ${record.item} on ${record.channel} changed while this ran; run queue and look again`);
       return EXIT.problems;
