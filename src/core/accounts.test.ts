@@ -3,6 +3,8 @@ import { accountEnv, accountsOf, secretNamesOf, targetAccounts } from './account
 import { configSchema } from './config-schema.ts';
 import { summarizeLedger, type LedgerRecord } from './ledger.ts';
 import { planPublish, type PublishAction } from './plan.ts';
+import { channelBlock } from './preview-channel.ts';
+import { checkLengths } from './check-items.ts';
 import type { SocialItem } from './item.ts';
 
 const site = { title: 'Riverside', url: 'https://example.org', timeZone: 'Europe/Berlin' };
@@ -142,5 +144,64 @@ describe('the plan, per account', () => {
     // And what alice's account sent is hers alone.
     const hers = { ...sent, account: 'alice-bluesky' };
     expect(plan([hers], ['brand-bluesky', 'alice-bluesky']).map((a) => a.account.id)).toEqual(['brand-bluesky']);
+  });
+});
+
+describe('the preview, per account', () => {
+  it("shows each account's own text, named, and says a person's account waits for them", () => {
+    const config = parse([brand, alice]).data!;
+    const [org, hers] = accountsOf(config);
+    const item: SocialItem = {
+      id: 'social/launch',
+      kind: 'social',
+      file: 'content/social/launch.md',
+      publishAt: NOW,
+      draft: false,
+      staleAfterMs: null,
+      channels: ['bluesky'],
+      parts: [{ text: 'Read https://example.org/posts/launch/', at: { line: 3, col: 1 } }],
+      overrides: {},
+      images: [],
+    };
+    const ctx = { siteUrl: 'https://example.org', utm: true, posts: new Map() };
+    const mine = channelBlock(item, 'bluesky', ctx, hers);
+    expect(mine).toContain('<summary>Bluesky as alice-bluesky · 1 post');
+    expect(mine).toContain('utm_content=alice-bluesky');
+    expect(mine).toContain("@alice's own account: it goes out only once @alice approves these words too.");
+    const theirs = channelBlock(item, 'bluesky', ctx, org);
+    expect(theirs).toContain('utm_content=brand-bluesky');
+    expect(theirs).not.toContain('own account');
+    // An implicit account's block is what it was before accounts.
+    expect(channelBlock(item, 'bluesky', ctx, accountsOf({ channels: ['bluesky'] })[0])).toBe(
+      channelBlock(item, 'bluesky', ctx),
+    );
+  });
+});
+
+describe('check, per account', () => {
+  it("measures a network's text with the longest utm_content of its accounts", () => {
+    const accounts = accountsOf(parse([alice]).data!);
+    // 300 graphemes with the link tagged for the implicit organisation account; Alice's adds utm_content.
+    const link = 'https://example.org/posts/launch/';
+    const tagged = `${link}?utm_source=bluesky&utm_medium=social&utm_campaign=social%2Flaunch`;
+    const text = `${'a'.repeat(300 - tagged.length - 1)} ${link}`;
+    const item = (as: string[]): SocialItem => ({
+      id: 'social/launch',
+      kind: 'social',
+      file: 'content/social/launch.md',
+      publishAt: NOW,
+      draft: false,
+      staleAfterMs: null,
+      channels: ['bluesky'],
+      parts: [{ text, at: { line: 3, col: 1 } }],
+      overrides: {},
+      images: [],
+      accounts: targetAccounts(as, ['bluesky'], accounts),
+    });
+    const options = { siteUrl: 'https://example.org', utm: true };
+    expect(checkLengths(item(['bluesky']), options)).toEqual([]);
+    expect(checkLengths(item(['bluesky', 'alice-bluesky']), options).map((p) => p.message)).toEqual([
+      expect.stringMatching(/326 graphemes, the limit is 300/),
+    ]);
   });
 });

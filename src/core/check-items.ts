@@ -5,10 +5,11 @@ import {
   measureFor,
   rulesFor,
   SOCIAL_RULES,
+  type SocialChannelId,
 } from './channels.ts';
-import { compose, type ComposeOptions } from './compose.ts';
+import { compose, forAccount, type ComposeOptions } from './compose.ts';
 import { graphemeCount } from './text-length.ts';
-import type { ImageRef, Item, PostItem } from './item.ts';
+import { accountsOfItem, type AnnounceItem, type ImageRef, type Item, type PostItem, type SocialItem } from './item.ts';
 import { describeBytes, type ImageType } from './media.ts';
 import { problem, START, type Position, type Problem } from './problem.ts';
 
@@ -43,7 +44,8 @@ export function checkLengths(item: Item, options: ComposeOptions, limits?: Chann
     const rules = rulesFor(channel, limits);
     // The text as sent, links tagged: a tag can lengthen what X and Mastodon count when the
     // network does not take the tagged link as one link ("[https://example.org/a/]?utm_...").
-    const { parts, untagged } = compose(item, channel, options);
+    // Per account, utm_content=<id> lengthens the links: measure the longest id on this network.
+    const { parts, untagged } = compose(item, channel, longestTagged(item, channel, options));
     // A network without threads (LinkedIn) takes an item as one post: its own text, or nothing.
     if (rules.maxParts !== undefined && parts.length > rules.maxParts) {
       const own = item.kind === 'social' && item.overrides[channel];
@@ -274,3 +276,10 @@ export function checkDuplicateIds(
 }
 
 const onlyOne = <T>(list: readonly T[]): T | undefined => (list.length === 1 ? list[0] : undefined);
+
+/** The compose options of the item's account on `channel` whose links come out longest (src/core/accounts.ts). */
+function longestTagged(item: SocialItem | AnnounceItem, channel: SocialChannelId, options: ComposeOptions) {
+  const declared = accountsOfItem(item).filter((a) => a.network === channel && a.declared);
+  const longest = declared.sort((a, b) => b.id.length - a.id.length)[0];
+  return longest ? forAccount(options, longest) : options;
+}

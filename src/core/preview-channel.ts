@@ -1,5 +1,6 @@
 import { type ChannelLimits, type LengthVerdict, measureFor, SOCIAL_RULES, type SocialChannelId } from './channels.ts';
-import { composeParts } from './compose.ts';
+import { isPersonal, type Account } from './accounts.ts';
+import { composeParts, forAccount } from './compose.ts';
 import type { AnnounceItem, ImageRef, PostItem, SocialItem } from './item.ts';
 import { linkCardFor } from './link-card.ts';
 import { escapeText, fenced, inlineCode } from './preview-format.ts';
@@ -39,9 +40,16 @@ function lengthLong(v: LengthVerdict, channel: SocialChannelId): string {
   return `${number(v.length)}/${number(v.max)} ${unit}`;
 }
 
-export function channelBlock(item: SocialItem | AnnounceItem, channel: SocialChannelId, ctx: ChannelContext): string {
-  const name = SOCIAL_RULES[channel].name;
-  const parts = composeParts(item, channel, { siteUrl: ctx.siteUrl, utm: ctx.utm });
+export function channelBlock(
+  item: SocialItem | AnnounceItem,
+  channel: SocialChannelId,
+  ctx: ChannelContext,
+  account?: Pick<Account, 'id' | 'owner' | 'declared'>,
+): string {
+  // An account listed in accounts: is named, with its own utm_content (src/core/accounts.ts).
+  const name = account?.declared ? `${SOCIAL_RULES[channel].name} as ${account.id}` : SOCIAL_RULES[channel].name;
+  const options = { siteUrl: ctx.siteUrl, utm: ctx.utm };
+  const parts = composeParts(item, channel, account ? forAccount(options, account) : options);
   const measured = parts.map((p) => measureFor(channel, p.text, ctx.limits));
   const over = measured.some((v) => !v.ok);
   const shape =
@@ -60,6 +68,11 @@ export function channelBlock(item: SocialItem | AnnounceItem, channel: SocialCha
     lines.push(`${label}${lengthLong(measured[i]!, channel)}`, '', fenced(part.text), '');
   });
   if (parts.length === 0) lines.push('Nothing to send: the text is empty.', '');
+  if (account && isPersonal(account))
+    lines.push(
+      `@${account.owner}'s own account: it goes out only once @${account.owner} approves these words too.`,
+      '',
+    );
   const images = item.kind === 'social' ? item.images : [];
   if (channel === 'bluesky' && images.length === 0 && parts[0]) {
     const card = linkCardFor(parts[0].text, ctx.siteUrl, ctx.posts);

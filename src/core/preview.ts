@@ -1,7 +1,7 @@
 import { SOCIAL_RULES, type SocialChannelId } from './channels.ts';
 import { channelLimitsOf, type Config } from './config-schema.ts';
 import { splitFrontMatter, normalizeText } from './front-matter.ts';
-import { idFromPath, type AnnounceItem, type Item, type PostItem, type SocialItem } from './item.ts';
+import { accountsOfItem, idFromPath, type AnnounceItem, type Item, type PostItem, type SocialItem } from './item.ts';
 import type { LedgerSummary } from './ledger.ts';
 import type { Problem } from './problem.ts';
 import type { ItemFileKind } from './read-item.ts';
@@ -254,7 +254,7 @@ function currentSection(change: ItemChange, order: number, ctx: SectionContext):
     );
   if (item?.kind === 'social') {
     if (item.images.length) out.push(...imageList(item.images), '');
-    for (const channel of item.channels) out.push(channelBlock(item, channel, ctx.channel), '');
+    for (const account of accountsOfItem(item)) out.push(channelBlock(item, account.network, ctx.channel, account), '');
     out.push(...shareWordsBlock(item));
   }
   if (announce) {
@@ -264,7 +264,8 @@ function currentSection(change: ItemChange, order: number, ctx: SectionContext):
       `**Announcement** on ${listed(announce.channels.map(channelName))}: goes out once the post is live${when}.`,
       '',
     );
-    for (const channel of announce.channels) out.push(channelBlock(announce, channel, ctx.channel), '');
+    for (const account of accountsOfItem(announce))
+      out.push(channelBlock(announce, account.network, ctx.channel, account), '');
   }
   const at = item && !item.draft && item.publishAt !== null ? item.publishAt : Number.MAX_SAFE_INTEGER - 1;
   return { at, order, markdown: out.join('\n').trimEnd(), warnings: warnings.length, errors: errorLines.length };

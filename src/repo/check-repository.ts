@@ -1,4 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkDuplicateIds } from '../core/check-items.ts';
+import { CONFIG_FILE, type Config } from '../core/config-schema.ts';
+import { accountEnvIssues, SENDING_JOBS } from '../core/workflow-env.ts';
+import { locateInYaml } from '../core/yaml-locate.ts';
 import { byLocation, problem, START, type Problem } from '../core/problem.ts';
 import { readLocalCrisis, readLocalNearMisses } from './crisis-file.ts';
 import { readBasics } from './load-repository.ts';
@@ -24,6 +29,7 @@ export async function checkRepository(root: string): Promise<CheckResult> {
   }));
   const problems = [
     ...basics.problems,
+    ...workflowEnvProblems(root, basics.config),
     ...crisis,
     ...content.problems,
     ...checkDuplicateIds(content.items, content.idAt),
@@ -45,4 +51,16 @@ async function crisisProblems(root: string): Promise<Problem[]> {
     ),
     ...misses.map((m) => problem(m.path, START, 'warning', m.message)),
   ];
+}
+
+/** Account variables the sending workflows do not pass (src/core/workflow-env.ts), as warnings at the account. */
+function workflowEnvProblems(root: string, config: Config | null | undefined): Problem[] {
+  if (!config?.accounts?.length) return [];
+  const workflows = new Map<string, string>();
+  for (const [file] of SENDING_JOBS)
+    if (existsSync(join(root, file))) workflows.set(file, readFileSync(join(root, file), 'utf8'));
+  const issues = accountEnvIssues(config, workflows);
+  if (issues.length === 0) return [];
+  const text = readFileSync(join(root, CONFIG_FILE), 'utf8');
+  return issues.map((i) => problem(CONFIG_FILE, locateInYaml(text, i.path, 1, 'value'), 'warning', i.message));
 }
