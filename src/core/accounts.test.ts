@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountEnv, accountsOf, secretNamesOf, targetAccounts } from './accounts.ts';
+import { type Account, accountEnv, accountsOf, secretNamesOf, targetAccounts } from './accounts.ts';
 import { configSchema } from './config-schema.ts';
 import { summarizeLedger, type LedgerRecord } from './ledger.ts';
 import { planPublish, type PublishAction } from './plan.ts';
@@ -16,6 +16,23 @@ const alice = {
   credentials: { BLUESKY_HANDLE: 'BLUESKY_HANDLE_ALICE', BLUESKY_APP_PASSWORD: 'BLUESKY_APP_PASSWORD_ALICE' },
 };
 const brand = { id: 'brand-bluesky', network: 'bluesky', owner: 'org' };
+
+/** A due Bluesky draft; with `accounts`, going out on those. */
+function launch(text: string, accounts?: Account[]): SocialItem {
+  return {
+    id: 'social/launch',
+    kind: 'social',
+    file: 'content/social/launch.md',
+    publishAt: NOW - 60_000,
+    draft: false,
+    staleAfterMs: null,
+    channels: ['bluesky'],
+    parts: [{ text, at: { line: 3, col: 1 } }],
+    overrides: {},
+    images: [],
+    ...(accounts ? { accounts } : {}),
+  };
+}
 
 const parse = (accounts: unknown[]) => configSchema.safeParse({ site, accounts });
 const issues = (accounts: unknown[]) =>
@@ -86,19 +103,8 @@ describe('accounts: in the config', () => {
 describe('the plan, per account', () => {
   const config = parse([brand, alice]).data!;
   const accounts = accountsOf(config);
-  const item = (as?: string[]): SocialItem => ({
-    id: 'social/launch',
-    kind: 'social',
-    file: 'content/social/launch.md',
-    publishAt: NOW - 60_000,
-    draft: false,
-    staleAfterMs: null,
-    channels: ['bluesky'],
-    parts: [{ text: 'Read https://example.org/posts/launch/', at: { line: 3, col: 1 } }],
-    overrides: {},
-    images: [],
-    accounts: targetAccounts(as, ['bluesky'], accounts),
-  });
+  const item = (as?: string[]) =>
+    launch('Read https://example.org/posts/launch/', targetAccounts(as, ['bluesky'], accounts));
   const plan = (records: LedgerRecord[], as?: string[]) =>
     planPublish({
       items: [item(as)],
@@ -151,18 +157,7 @@ describe('the preview, per account', () => {
   it("shows each account's own text, named, and says a person's account waits for them", () => {
     const config = parse([brand, alice]).data!;
     const [org, hers] = accountsOf(config);
-    const item: SocialItem = {
-      id: 'social/launch',
-      kind: 'social',
-      file: 'content/social/launch.md',
-      publishAt: NOW,
-      draft: false,
-      staleAfterMs: null,
-      channels: ['bluesky'],
-      parts: [{ text: 'Read https://example.org/posts/launch/', at: { line: 3, col: 1 } }],
-      overrides: {},
-      images: [],
-    };
+    const item = launch('Read https://example.org/posts/launch/');
     const ctx = { siteUrl: 'https://example.org', utm: true, posts: new Map() };
     const mine = channelBlock(item, 'bluesky', ctx, hers);
     expect(mine).toContain('<summary>Bluesky as alice-bluesky · 1 post');
@@ -185,19 +180,7 @@ describe('check, per account', () => {
     const link = 'https://example.org/posts/launch/';
     const tagged = `${link}?utm_source=bluesky&utm_medium=social&utm_campaign=social%2Flaunch`;
     const text = `${'a'.repeat(300 - tagged.length - 1)} ${link}`;
-    const item = (as: string[]): SocialItem => ({
-      id: 'social/launch',
-      kind: 'social',
-      file: 'content/social/launch.md',
-      publishAt: NOW,
-      draft: false,
-      staleAfterMs: null,
-      channels: ['bluesky'],
-      parts: [{ text, at: { line: 3, col: 1 } }],
-      overrides: {},
-      images: [],
-      accounts: targetAccounts(as, ['bluesky'], accounts),
-    });
+    const item = (as: string[]) => launch(text, targetAccounts(as, ['bluesky'], accounts));
     const options = { siteUrl: 'https://example.org', utm: true };
     expect(checkLengths(item(['bluesky']), options)).toEqual([]);
     expect(checkLengths(item(['bluesky', 'alice-bluesky']), options).map((p) => p.message)).toEqual([
