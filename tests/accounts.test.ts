@@ -2,19 +2,18 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeBluesky } from './fakes/fake-bluesky.ts';
-import { FakeMastodon } from './fakes/fake-mastodon.ts';
 import { ALICE_BLUESKY, ALICE_MASTODON, withAccounts } from './helpers/accounts.ts';
 import { exampleRepoCopy, runCliAsync } from './helpers/cli.ts';
 import { startNetworks, type Networks } from './helpers/networks.ts';
 
 /**
  * Accounts (README: Accounts): the real CLI sends one item to the organisation's accounts and to
- * Alice's own, each from its own credentials, exactly once, crash or not. Alice's Bluesky account
- * lives on a PDS of its own and her Mastodon account on another instance, each a fake of its own.
+ * Alice's own, each from its own credentials, exactly once, crash or not. Alice's Mastodon account
+ * is on the organisation's instance (two tokens, two accounts); her Bluesky account on a PDS of its own.
  */
 let n: Networks;
 let aliceBluesky: FakeBluesky;
-let aliceMastodon: FakeMastodon;
+const ALICE_TOKEN = 'alice-mastodon-token-93be11';
 let dir: string;
 const ITEM = 'content/social/2026-12-03-alice.md';
 const NOW = '2026-12-03T10:00:00Z';
@@ -22,9 +21,9 @@ const NOW = '2026-12-03T10:00:00Z';
 beforeEach(async () => {
   n = await startNetworks();
   aliceBluesky = new FakeBluesky({ handle: 'alice.bsky.social', password: 'alice-app-pass-7q2w' });
-  aliceMastodon = new FakeMastodon();
-  aliceMastodon.token = 'alice-mastodon-token-93be11';
-  await Promise.all([aliceBluesky.start(), aliceMastodon.start()]);
+  // Alice's Mastodon account is on the organisation's instance: two accounts, one server.
+  n.mastodon.addAccount(ALICE_TOKEN, 'alice');
+  await aliceBluesky.start();
   dir = exampleRepoCopy();
   // Only this item is due: the example's own are long past their window at NOW.
   const configFile = join(dir, 'postgate.config.yaml');
@@ -35,7 +34,7 @@ beforeEach(async () => {
   );
 });
 afterEach(async () => {
-  await Promise.all([n.stop(), aliceBluesky.stop(), aliceMastodon.stop()]);
+  await Promise.all([n.stop(), aliceBluesky.stop()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -44,16 +43,16 @@ const env = () => ({
   BLUESKY_SERVICE_ALICE: aliceBluesky.server.url,
   BLUESKY_HANDLE_ALICE: aliceBluesky.handle,
   BLUESKY_APP_PASSWORD_ALICE: aliceBluesky.password,
-  MASTODON_URL_ALICE: aliceMastodon.server.url,
-  MASTODON_TOKEN_ALICE: aliceMastodon.token,
+  MASTODON_URL_ALICE: n.mastodon.server.url,
+  MASTODON_TOKEN_ALICE: ALICE_TOKEN,
 });
 const publish = (extra: Record<string, string> = {}) =>
   runCliAsync(['publish', '--now', NOW], { cwd: dir, env: { ...env(), ...extra } });
 const counts = () => ({
   bluesky: n.bluesky.livePosts.filter((r) => JSON.stringify(r).includes('food bank')).length,
-  mastodon: n.mastodon.statuses.filter((s) => !s.deleted && s.text.includes('food bank')).length,
+  mastodon: n.mastodon.liveOf('postgate').filter((s) => s.text.includes('food bank')).length,
   aliceBluesky: aliceBluesky.livePosts.length,
-  aliceMastodon: aliceMastodon.statuses.filter((s) => !s.deleted).length,
+  aliceMastodon: n.mastodon.liveOf('alice').length,
 });
 const ONCE = { bluesky: 1, mastodon: 1, aliceBluesky: 1, aliceMastodon: 1 };
 const ledger = () =>
@@ -70,8 +69,8 @@ describe('publish, per account', () => {
     expect(first.status).toBe(0);
     expect(counts()).toEqual(ONCE);
     // Each account's links say whose they were; the organisation's implicit accounts' stay as before.
-    expect(aliceMastodon.statuses[0]!.text).toContain('utm_content=alice-mastodon');
-    expect(n.mastodon.statuses.find((s) => s.text.includes('food bank'))!.text).not.toContain('utm_content');
+    expect(n.mastodon.liveOf('alice')[0]!.text).toContain('utm_content=alice-mastodon');
+    expect(n.mastodon.liveOf('postgate').find((s) => s.text.includes('food bank'))!.text).not.toContain('utm_content');
     const sent = ledger().filter((r) => r.type === 'sent');
     expect(sent.map((r) => [r.channel, r.account]).sort()).toEqual([
       ['bluesky', undefined],
@@ -81,7 +80,7 @@ describe('publish, per account', () => {
     ]);
     expect(first.stdout).toMatch(/alice-bluesky +social\/2026-12-03-alice +part 1\/1 +sent/);
     // Alice's secrets are never printed.
-    for (const secret of [aliceBluesky.password, aliceMastodon.token]) expect(first.stdout).not.toContain(secret);
+    for (const secret of [aliceBluesky.password, ALICE_TOKEN]) expect(first.stdout).not.toContain(secret);
 
     const again = await publish();
     expect(again.status).toBe(0);
@@ -116,7 +115,7 @@ describe('publish, per account', () => {
       expect(rerun.status, rerun.stdout + rerun.stderr).toBe(0);
       expect(counts(), `crash at ${crashAt}`).toEqual(ONCE);
       // Start over for the next crash point: a fresh repository and fresh fakes' posts.
-      for (const s of [...n.mastodon.statuses, ...aliceMastodon.statuses]) s.deleted = true;
+      for (const s of n.mastodon.statuses) s.deleted = true;
       for (const r of [...n.bluesky.records, ...aliceBluesky.records]) r.deleted = true;
       writeFileSync(join(dir, 'content/ledger.jsonl'), '');
     }

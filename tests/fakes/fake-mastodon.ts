@@ -32,6 +32,14 @@ export interface FakeStatus {
   idempotencyKey: string | undefined;
   created_at: string;
   deleted: boolean;
+  /** Whose status it is: the account id; absent, the instance's first account's. */
+  account?: string;
+}
+
+/** An account of the instance, known by its access token. */
+interface FakeAccount {
+  id: string;
+  username: string;
 }
 
 /** The limits an instance sets for itself, as its /api/v2/instance says them. */
@@ -89,6 +97,8 @@ export class FakeMastodon extends FakeService {
   /** The instance's clock: created_at, ids and the Idempotency-Key's hour. */
   now: () => number = Date.now;
   private readonly idempotency = new Map<string, { status: FakeStatus; expiresAt: number }>();
+  /** Other accounts on this instance, by access token (`addAccount`): each posts and deletes its own. */
+  private readonly others = new Map<string, FakeAccount>();
   private sequence = 0;
   /** Status id → what people did with it, as GET /api/v1/statuses/:id counts it (default none). */
   readonly counts = new Map<string, { replies_count: number; reblogs_count: number; favourites_count: number }>();
@@ -117,11 +127,34 @@ export class FakeMastodon extends FakeService {
     this.instanceApi = 'v2';
   }
 
+  /** Another account on this instance, e.g. a staff member's: `token` is its access token. */
+  addAccount(token: string, username: string): { id: string; username: string } {
+    const account = { id: String(BigInt(ACCOUNT_ID) + BigInt(this.others.size + 1)), username };
+    this.others.set(token, account);
+    return account;
+  }
+
+  /** The live statuses of the account with this username (the instance's first: `postgate`). */
+  liveOf(username: string): FakeStatus[] {
+    return this.live.filter((s) => this.accountById(s.account ?? ACCOUNT_ID).username === username);
+  }
+
+  private accountById(id: string): FakeAccount {
+    return [...this.others.values()].find((a) => a.id === id) ?? { id: ACCOUNT_ID, username: USERNAME };
+  }
+
+  /** The account an Authorization header's token belongs to, or null. */
+  private whoIs(request: RecordedRequest): FakeAccount | null {
+    const auth = request.headers.authorization ?? '';
+    if (auth === `Bearer ${this.token}`) return { id: ACCOUNT_ID, username: USERNAME };
+    return auth.startsWith('Bearer ') ? (this.others.get(auth.slice(7)) ?? null) : null;
+  }
+
   /** A status the account posted earlier, e.g. by hand, at `createdAt` (epoch ms). */
   addStatus(
     text: string,
     createdAt = this.now(),
-    options: { inReplyToId?: string; visibility?: string } = {},
+    options: { inReplyToId?: string; visibility?: string; account?: string } = {},
   ): FakeStatus {
     const status: FakeStatus = {
       id: this.nextId(createdAt),
@@ -133,6 +166,7 @@ export class FakeMastodon extends FakeService {
       idempotencyKey: undefined,
       created_at: new Date(createdAt).toISOString(),
       deleted: false,
+      account: options.account ?? ACCOUNT_ID,
     };
     this.statuses.push(status);
     return status;
@@ -147,19 +181,21 @@ export class FakeMastodon extends FakeService {
     const { method, path } = request;
     // Public: Mastodon answers it without a token.
     if (method === 'GET' && (path === '/api/v2/instance' || path === '/api/v1/instance')) return this.instance(path);
-    if (request.headers.authorization !== `Bearer ${this.token}`)
-      return this.error(request, 401, 'The access token is invalid');
+    const who = this.whoIs(request);
+    if (!who) return this.error(request, 401, 'The access token is invalid');
     let m: RegExpMatchArray | null;
     if (method === 'GET' && path === '/api/v1/accounts/verify_credentials')
-      return { status: 200, body: this.account() };
+      return { status: 200, body: this.account(who) };
     if (method === 'GET' && (m = path.match(/^\/api\/v1\/accounts\/([^/]+)\/statuses$/)))
       return this.listStatuses(request, decodeURIComponent(m[1]!));
-    if (method === 'POST' && path === '/api/v1/statuses') return this.createStatus(request);
+    if (method === 'POST' && path === '/api/v1/statuses') return this.createStatus(request, who);
     if ((m = path.match(/^\/api\/v1\/statuses\/([^/]+)$/))) {
       const status = this.statuses.find((s) => s.id === decodeURIComponent(m![1]!) && !s.deleted);
       if (!status) return this.error(request, 404, 'Record not found');
       if (method === 'GET') return { status: 200, body: this.statusJson(status) };
       if (method === 'DELETE') {
+        // Only its own account deletes a status.
+        if ((status.account ?? ACCOUNT_ID) !== who.id) return this.error(request, 404, 'Record not found');
         status.deleted = true;
         // Mastodon answers a deletion with the source text, for "delete and redraft".
         return { status: 200, body: { ...this.statusJson(status), text: status.text } };
@@ -178,10 +214,10 @@ export class FakeMastodon extends FakeService {
     return { status, body: { error: `${message}${echo}` } };
   }
 
-  private createStatus(request: RecordedRequest): FakeResponse {
+  private createStatus(request: RecordedRequest, who: FakeAccount): FakeResponse {
     const body = parseFields(request);
     const key = header(request, 'idempotency-key');
-    const remembered = key === undefined ? undefined : this.idempotency.get(`${ACCOUNT_ID}:${key}`);
+    const remembered = key === undefined ? undefined : this.idempotency.get(`${who.id}:${key}`);
     const duplicate = remembered && this.now() < remembered.expiresAt ? remembered.status : undefined;
     if (duplicate && !duplicate.deleted) return { status: 200, body: this.statusJson(duplicate) };
 
@@ -207,22 +243,28 @@ export class FakeMastodon extends FakeService {
     if (media.some((item) => !item!.processed))
       return this.error(request, 422, 'Cannot attach files that have not finished processing. Try again in a moment!');
 
-    const status = this.addStatus(text, this.now(), { visibility, ...(inReplyTo ? { inReplyToId: inReplyTo } : {}) });
+    const status = this.addStatus(text, this.now(), {
+      visibility,
+      account: who.id,
+      ...(inReplyTo ? { inReplyToId: inReplyTo } : {}),
+    });
     status.idempotencyKey = key;
     status.media = media as FakeMedia[];
     for (const item of status.media) item.statusId = status.id;
     if (key !== undefined)
-      this.idempotency.set(`${ACCOUNT_ID}:${key}`, { status, expiresAt: this.now() + IDEMPOTENCY_TTL_MS });
+      this.idempotency.set(`${who.id}:${key}`, { status, expiresAt: this.now() + IDEMPOTENCY_TTL_MS });
     return { status: 200, body: this.statusJson(status) };
   }
 
   private listStatuses(request: RecordedRequest, accountId: string): FakeResponse {
-    if (accountId !== ACCOUNT_ID) return this.error(request, 404, 'Record not found');
+    if (accountId !== ACCOUNT_ID && ![...this.others.values()].some((a) => a.id === accountId))
+      return this.error(request, 404, 'Record not found');
     const q = request.query;
     const limit = Math.min(40, Math.max(1, Number(q.get('limit') ?? 20) || 20));
     const bound = (name: string) => (q.get(name) ? BigInt(q.get(name)!) : undefined);
     const [maxId, sinceId, minId] = [bound('max_id'), bound('since_id'), bound('min_id')];
     const matching = this.live
+      .filter((s) => (s.account ?? ACCOUNT_ID) === accountId)
       .filter((s) => !(q.get('exclude_replies') === 'true' && s.in_reply_to_id !== null))
       .filter(
         (s) =>
@@ -359,13 +401,13 @@ export class FakeMastodon extends FakeService {
     };
   }
 
-  private account(): Record<string, unknown> {
+  private account(who: FakeAccount): Record<string, unknown> {
     return {
-      id: ACCOUNT_ID,
-      username: USERNAME,
-      acct: USERNAME,
-      display_name: 'Postgate',
-      url: `${this.url}/@${USERNAME}`,
+      id: who.id,
+      username: who.username,
+      acct: who.username,
+      display_name: who.username === USERNAME ? 'Postgate' : who.username,
+      url: `${this.url}/@${who.username}`,
       created_at: '2022-11-01T00:00:00.000Z',
     };
   }
@@ -386,17 +428,18 @@ export class FakeMastodon extends FakeService {
 
   private statusJson(status: FakeStatus): Record<string, unknown> {
     const replyTo = status.in_reply_to_id;
+    const { username } = this.accountById(status.account ?? ACCOUNT_ID);
     return {
       id: status.id,
       created_at: status.created_at,
       in_reply_to_id: replyTo,
-      in_reply_to_account_id: replyTo ? ACCOUNT_ID : null,
+      in_reply_to_account_id: replyTo ? (status.account ?? ACCOUNT_ID) : null,
       sensitive: false,
       spoiler_text: '',
       visibility: status.visibility,
       language: 'en',
-      uri: `${this.url}/users/${USERNAME}/statuses/${status.id}`,
-      url: `${this.url}/@${USERNAME}/${status.id}`,
+      uri: `${this.url}/users/${username}/statuses/${status.id}`,
+      url: `${this.url}/@${username}/${status.id}`,
       replies_count: 0,
       reblogs_count: 0,
       favourites_count: 0,
@@ -404,7 +447,7 @@ export class FakeMastodon extends FakeService {
       edited_at: null,
       content: status.content,
       reblog: null,
-      account: this.account(),
+      account: this.account(this.accountById(status.account ?? ACCOUNT_ID)),
       media_attachments: status.media.map((item) => this.mediaJson(item)),
       mentions: [],
       tags: [],
