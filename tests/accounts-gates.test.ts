@@ -71,6 +71,10 @@ describe("a person's account needs the person's own approval", () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(sent(), r.stdout).toEqual({ org: 1, alice: 0 });
     expect(r.stdout).toMatch(/held\s+alice-bluesky\s+social\/2026-12-03-alice\s+needs @alice's approval/);
+    // The next run has only hers left: the item is held, and says for whom.
+    const next = await publish();
+    expect(sent()).toEqual({ org: 1, alice: 0 });
+    expect(next.stdout).toMatch(/held\s+-\s+social\/2026-12-03-alice\s+alice-bluesky: needs @alice's approval/);
 
     // Alice approves the same bytes (a later review on the merged pull request's commit): hers goes too, once.
     gh.review(pr, { user: 'alice', state: 'APPROVED' });

@@ -3,6 +3,7 @@ import { type Account, accountEnv, accountsOf, secretNamesOf, targetAccounts } f
 import { configSchema } from './config-schema.ts';
 import { summarizeLedger, type LedgerRecord } from './ledger.ts';
 import { planPublish, type PublishAction } from './plan.ts';
+import { approvalKey } from './item-state.ts';
 import { channelBlock } from './preview-channel.ts';
 import { checkLengths } from './check-items.ts';
 import type { SocialItem } from './item.ts';
@@ -186,5 +187,40 @@ describe('check, per account', () => {
     expect(checkLengths(item(['bluesky', 'alice-bluesky']), options).map((p) => p.message)).toEqual([
       expect.stringMatching(/326 graphemes, the limit is 300/),
     ]);
+  });
+});
+
+describe("the plan, when a person's account waits for them", () => {
+  it('sends the other accounts, and holds the item once only hers is left, saying for whom', () => {
+    const accounts = accountsOf(parse([alice]).data!);
+    const item = launch('Hello', targetAccounts(['bluesky', 'alice-bluesky'], ['bluesky'], accounts));
+    const approvals = new Map([
+      [approvalKey(item), { ok: true as const, held: { 'alice-bluesky': "needs @alice's approval" } }],
+    ]);
+    const plan = (records: LedgerRecord[]) =>
+      planPublish({
+        items: [item],
+        ledger: summarizeLedger(records),
+        now: NOW,
+        crisis: null,
+        invalid: new Map(),
+        approvals,
+        compose: { siteUrl: 'https://example.org', utm: true },
+        enabled: ['blog', 'bluesky'],
+      });
+    const first = plan([]);
+    expect(first.actions.map((a) => (a.kind === 'send' ? a.account.id : a.kind))).toEqual(['bluesky']);
+    expect(first.held.map((h) => h.account.id)).toEqual(['alice-bluesky']);
+    expect(first.verdicts.get(item.id)?.state).toBe('due');
+    const sent: LedgerRecord = {
+      ...{ v: 1, type: 'sent', item: item.id, channel: 'bluesky', part: 0, parts: 1 },
+      ...{ remoteId: 'at://1', url: 'https://bsky.app/1', at: new Date(NOW).toISOString(), hash: 'h' },
+    };
+    const after = plan([sent]);
+    expect(after.actions).toEqual([]);
+    expect(after.verdicts.get(item.id)).toMatchObject({
+      state: 'held',
+      reason: "alice-bluesky: needs @alice's approval",
+    });
   });
 });

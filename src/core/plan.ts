@@ -249,6 +249,13 @@ export function planPublish(inputs: PlanInputs): Plan {
       actions.push({ kind: 'send', item, channel, account, dueAt: verdict.dueAt, parts, images, linkCard });
     }
   }
+  // An item whose only accounts left wait for their owner's approval is held, and says for whom.
+  for (const { item } of held) {
+    const verdict = verdicts.get(item.id);
+    if (verdict?.state !== 'due' || actions.some((a) => a.item === item)) continue;
+    const reasons = held.filter((h) => h.item === item).map((h) => `${h.account.id}: ${h.reason}`);
+    verdicts.set(item.id, { state: 'held', reason: reasons.join('; '), dueAt: verdict.dueAt });
+  }
   actions.sort((a, b) => a.dueAt - b.dueAt || a.item.id.localeCompare(b.item.id));
   return { actions, verdicts, sentAs, checkLive: postsToAsk(inputs, verdicts), held };
 }

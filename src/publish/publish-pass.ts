@@ -195,7 +195,9 @@ async function askLive(
 
 /** A person's account held for their own approval: said in the summary, as the other holds are. */
 function heldResults(plan: Plan): ActionResult[] {
-  return plan.held.map(({ item, account, reason }) => ({
+  // An item held as a whole (only such accounts left) is said once, with the other held items.
+  const going = plan.held.filter(({ item }) => plan.verdicts.get(item.id)?.state !== 'held');
+  return going.map(({ item, account, reason }) => ({
     item: item.id,
     channel: account.network,
     ...(account.key === account.network ? {} : { account: account.key }),
