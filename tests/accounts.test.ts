@@ -1,18 +1,17 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeBluesky } from './fakes/fake-bluesky.ts';
 import { ALICE_BLUESKY, ALICE_MASTODON, withAccounts } from './helpers/accounts.ts';
 import { exampleRepoCopy, runCliAsync } from './helpers/cli.ts';
 import { startNetworks, type Networks } from './helpers/networks.ts';
 
 /**
  * Accounts (README: Accounts): the real CLI sends one item to the organisation's accounts and to
- * Alice's own, each from its own credentials, exactly once, crash or not. Alice's Mastodon account
- * is on the organisation's instance (two tokens, two accounts); her Bluesky account on a PDS of its own.
+ * Alice's own, each from its own credentials, exactly once, crash or not. Alice's accounts are
+ * on the organisation's Mastodon instance (two tokens, two accounts) and Bluesky PDS (two handles).
  */
 let n: Networks;
-let aliceBluesky: FakeBluesky;
+const ALICE = { handle: 'alice.bsky.social', password: 'alice-app-pass-7q2w', did: 'did:plc:aliceabcdefghijklmnopqrs' };
 const ALICE_TOKEN = 'alice-mastodon-token-93be11';
 let dir: string;
 const ITEM = 'content/social/2026-12-03-alice.md';
@@ -20,10 +19,10 @@ const NOW = '2026-12-03T10:00:00Z';
 
 beforeEach(async () => {
   n = await startNetworks();
-  aliceBluesky = new FakeBluesky({ handle: 'alice.bsky.social', password: 'alice-app-pass-7q2w' });
   // Alice's Mastodon account is on the organisation's instance: two accounts, one server.
   n.mastodon.addAccount(ALICE_TOKEN, 'alice');
-  await aliceBluesky.start();
+  // And her Bluesky account on the organisation's PDS: two handles, two repositories, one server.
+  n.bluesky.addHostedAccount(ALICE.handle, ALICE.password, ALICE.did);
   dir = exampleRepoCopy();
   // Only this item is due: the example's own are long past their window at NOW.
   const configFile = join(dir, 'postgate.config.yaml');
@@ -34,24 +33,24 @@ beforeEach(async () => {
   );
 });
 afterEach(async () => {
-  await Promise.all([n.stop(), aliceBluesky.stop()]);
+  await n.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 const env = () => ({
   ...n.env,
-  BLUESKY_SERVICE_ALICE: aliceBluesky.server.url,
-  BLUESKY_HANDLE_ALICE: aliceBluesky.handle,
-  BLUESKY_APP_PASSWORD_ALICE: aliceBluesky.password,
+  BLUESKY_SERVICE_ALICE: n.bluesky.server.url,
+  BLUESKY_HANDLE_ALICE: ALICE.handle,
+  BLUESKY_APP_PASSWORD_ALICE: ALICE.password,
   MASTODON_URL_ALICE: n.mastodon.server.url,
   MASTODON_TOKEN_ALICE: ALICE_TOKEN,
 });
 const publish = (extra: Record<string, string> = {}) =>
   runCliAsync(['publish', '--now', NOW], { cwd: dir, env: { ...env(), ...extra } });
 const counts = () => ({
-  bluesky: n.bluesky.livePosts.filter((r) => JSON.stringify(r).includes('food bank')).length,
+  bluesky: n.bluesky.liveOf(n.bluesky.did).filter((r) => JSON.stringify(r).includes('food bank')).length,
   mastodon: n.mastodon.liveOf('postgate').filter((s) => s.text.includes('food bank')).length,
-  aliceBluesky: aliceBluesky.livePosts.length,
+  aliceBluesky: n.bluesky.liveOf(ALICE.did).length,
   aliceMastodon: n.mastodon.liveOf('alice').length,
 });
 const ONCE = { bluesky: 1, mastodon: 1, aliceBluesky: 1, aliceMastodon: 1 };
@@ -80,7 +79,7 @@ describe('publish, per account', () => {
     ]);
     expect(first.stdout).toMatch(/alice-bluesky +social\/2026-12-03-alice +part 1\/1 +sent/);
     // Alice's secrets are never printed.
-    for (const secret of [aliceBluesky.password, ALICE_TOKEN]) expect(first.stdout).not.toContain(secret);
+    for (const secret of [ALICE.password, ALICE_TOKEN]) expect(first.stdout).not.toContain(secret);
 
     const again = await publish();
     expect(again.status).toBe(0);
@@ -116,7 +115,7 @@ describe('publish, per account', () => {
       expect(counts(), `crash at ${crashAt}`).toEqual(ONCE);
       // Start over for the next crash point: a fresh repository and fresh fakes' posts.
       for (const s of n.mastodon.statuses) s.deleted = true;
-      for (const r of [...n.bluesky.records, ...aliceBluesky.records]) r.deleted = true;
+      for (const r of n.bluesky.records) r.deleted = true;
       writeFileSync(join(dir, 'content/ledger.jsonl'), '');
     }
   }, 180_000);

@@ -25,6 +25,17 @@ export interface StoredRecord {
   /** The record as the client sent it (JSON). */
   record: Record<string, unknown>;
   deleted: boolean;
+  /** The DID of the account whose repository holds it; absent, the PDS's first account's. */
+  repo?: string;
+}
+
+/** Another account hosted on this PDS (addHostedAccount), with its own password and session. */
+interface HostedAccount {
+  did: string;
+  handle: string;
+  password: string;
+  accessJwt: string;
+  refreshJwt: string;
 }
 
 export interface StoredBlob {
@@ -53,6 +64,8 @@ export class FakeBluesky extends FakeService {
   accessJwt = '';
   refreshJwt = '';
   private expiredAccessJwt = '';
+  /** Other accounts on this PDS, by DID: each logs in and writes to its own repository. */
+  private readonly hosted = new Map<string, HostedAccount>();
   /** Post URI → what the AppView counts for it (app.bsky.feed.getPosts; default none). */
   readonly counts = new Map<
     string,
@@ -76,6 +89,17 @@ export class FakeBluesky extends FakeService {
     return this.records.filter((r) => !r.deleted);
   }
 
+  /** Another account on this PDS, e.g. a staff member's: its handle resolves, it logs in with `password`. */
+  addHostedAccount(handle: string, password: string, did: string): void {
+    this.hosted.set(did, { did, handle: handle.toLowerCase(), password, accessJwt: '', refreshJwt: '' });
+    this.handles.set(handle.toLowerCase(), did);
+  }
+
+  /** Live posts in the repository of the account with this DID. */
+  liveOf(did: string): StoredRecord[] {
+    return this.livePosts.filter((r) => (r.repo ?? this.did) === did);
+  }
+
   /** The access token stops working; the refresh token still gets a new one. */
   expireAccessToken(): void {
     this.expiredAccessJwt = this.accessJwt;
@@ -94,10 +118,16 @@ export class FakeBluesky extends FakeService {
     switch (method) {
       case 'com.atproto.server.createSession':
         return this.createSession(request);
-      case 'com.atproto.server.refreshSession':
+      case 'com.atproto.server.refreshSession': {
+        const other = this.hostedBy(request, 'refreshJwt');
+        if (other) return this.hostedSession(other);
         return this.bearer(request, this.refreshJwt) ?? this.newSession();
-      case 'com.atproto.server.getSession':
+      }
+      case 'com.atproto.server.getSession': {
+        const other = this.hostedBy(request, 'accessJwt');
+        if (other) return ok({ did: other.did, handle: other.handle, active: true });
         return this.authorized(request) ?? ok({ did: this.did, handle: this.handle, active: true });
+      }
       case 'com.atproto.identity.resolveHandle':
         return this.resolveHandle(request);
       case 'com.atproto.repo.uploadBlob':
@@ -118,11 +148,40 @@ export class FakeBluesky extends FakeService {
   private createSession(request: RecordedRequest): FakeResponse {
     const body = jsonBody(request);
     const identifier = String(body.identifier ?? '').toLowerCase();
+    const other = [...this.hosted.values()].find((a) => a.handle === identifier || a.did === identifier);
+    if (other && body.password === other.password) {
+      this.sessionsCreated++;
+      return this.hostedSession(other);
+    }
     if ((identifier !== this.handle && identifier !== this.did) || body.password !== this.password) {
       return this.error(request, 401, 'AuthenticationRequired', 'Invalid identifier or password');
     }
     this.sessionsCreated++;
     return this.newSession();
+  }
+
+  private hostedSession(account: HostedAccount): FakeResponse {
+    account.accessJwt = `fake-access.${randomBytes(12).toString('hex')}`;
+    account.refreshJwt = `fake-refresh.${randomBytes(12).toString('hex')}`;
+    const { did, handle, accessJwt, refreshJwt } = account;
+    return ok({ did, handle, accessJwt, refreshJwt, active: true });
+  }
+
+  /** The hosted account whose session token the request carries, or undefined. */
+  private hostedBy(request: RecordedRequest, which: 'accessJwt' | 'refreshJwt'): HostedAccount | undefined {
+    const header = request.headers.authorization ?? '';
+    return [...this.hosted.values()].find((a) => a[which] && header === `Bearer ${a[which]}`);
+  }
+
+  /** The DID whose session a request carries (the PDS's first account when none of the others). */
+  private sessionDid(request: RecordedRequest): string {
+    return this.hostedBy(request, 'accessJwt')?.did ?? this.did;
+  }
+
+  /** Whether `repo` (a DID or a handle) names the account with this DID. */
+  private names(repo: unknown, did: string): boolean {
+    const handle = did === this.did ? this.handle : this.hosted.get(did)?.handle;
+    return repo === did || (typeof repo === 'string' && repo.toLowerCase() === handle);
   }
 
   /** No didDoc: the agent would take its PDS endpoint and leave the fake. */
@@ -139,6 +198,7 @@ export class FakeBluesky extends FakeService {
   }
 
   private authorized(request: RecordedRequest): FakeResponse | undefined {
+    if (this.hostedBy(request, 'accessJwt')) return undefined;
     return this.bearer(request, this.accessJwt);
   }
 
@@ -183,7 +243,8 @@ export class FakeBluesky extends FakeService {
   private createRecord(request: RecordedRequest): FakeResponse {
     const body = jsonBody(request);
     const record = body.record as Record<string, unknown> | undefined;
-    if (body.repo !== this.did && body.repo !== this.handle)
+    const did = this.sessionDid(request);
+    if (!this.names(body.repo, did))
       return this.error(request, 400, 'InvalidRequest', `Could not find repo: ${String(body.repo)}`);
     if (body.collection !== POST)
       return this.error(
@@ -207,13 +268,14 @@ export class FakeBluesky extends FakeService {
     if (blobProblem) return this.error(request, 400, blobProblem.error, blobProblem.message);
     const key = rkey ?? nextTid();
     // The real PDS throws inside its repo tree here ("There is already a value at key") and answers 500.
-    if (this.live(key)) return this.error(request, 500, 'InternalServerError', 'Internal Server Error');
+    if (this.live(key, did)) return this.error(request, 500, 'InternalServerError', 'Internal Server Error');
     const stored: StoredRecord = {
       rkey: key,
-      uri: `at://${this.did}/${POST}/${key}`,
+      uri: `at://${did}/${POST}/${key}`,
       cid: cidFor(0x71, Buffer.from(JSON.stringify(record))),
       record,
       deleted: false,
+      ...(did === this.did ? {} : { repo: did }),
     };
     this.records.push(stored);
     return ok({
@@ -228,7 +290,8 @@ export class FakeBluesky extends FakeService {
     const repo = request.query.get('repo');
     const collection = request.query.get('collection');
     const rkey = request.query.get('rkey') ?? '';
-    const found = (repo === this.did || repo === this.handle) && collection === POST ? this.live(rkey) : undefined;
+    const did = [this.did, ...this.hosted.keys()].find((d) => this.names(repo, d));
+    const found = did && collection === POST ? this.live(rkey, did) : undefined;
     if (!found)
       return this.error(request, 400, 'RecordNotFound', `Could not locate record: at://${repo}/${collection}/${rkey}`);
     return ok({ uri: found.uri, cid: found.cid, value: found.record });
@@ -248,7 +311,8 @@ export class FakeBluesky extends FakeService {
       const found = this.records.find((r) => r.uri === uri && !r.deleted);
       if (!found) return [];
       const counts = this.counts.get(uri) ?? { likeCount: 0, repostCount: 0, replyCount: 0, quoteCount: 0 };
-      const author = { did: this.did, handle: this.handle };
+      const did = found.repo ?? this.did;
+      const author = { did, handle: did === this.did ? this.handle : this.hosted.get(did)!.handle };
       return [{ uri, cid: found.cid, author, record: found.record, indexedAt: new Date().toISOString(), ...counts }];
     });
     return ok({ posts });
@@ -256,9 +320,10 @@ export class FakeBluesky extends FakeService {
 
   private deleteRecord(request: RecordedRequest): FakeResponse {
     const body = jsonBody(request);
-    if (body.repo !== this.did && body.repo !== this.handle)
+    const did = this.sessionDid(request);
+    if (!this.names(body.repo, did))
       return this.error(request, 400, 'InvalidRequest', `Could not find repo: ${String(body.repo)}`);
-    const found = body.collection === POST ? this.live(String(body.rkey)) : undefined;
+    const found = body.collection === POST ? this.live(String(body.rkey), did) : undefined;
     // Deleting what is not there is a no-op for the real PDS too.
     if (found) found.deleted = true;
     return ok({});
@@ -283,8 +348,8 @@ export class FakeBluesky extends FakeService {
     return undefined;
   }
 
-  private live(rkey: string): StoredRecord | undefined {
-    return this.records.find((r) => r.rkey === rkey && !r.deleted);
+  private live(rkey: string, did = this.did): StoredRecord | undefined {
+    return this.records.find((r) => r.rkey === rkey && !r.deleted && (r.repo ?? this.did) === did);
   }
 
   private error(request: RecordedRequest, status: number, error: string, message: string): FakeResponse {
