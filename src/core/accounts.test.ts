@@ -3,6 +3,7 @@ import { type Account, accountEnv, accountsOf, secretNamesOf, targetAccounts } f
 import { configSchema } from './config-schema.ts';
 import { summarizeLedger, type LedgerRecord } from './ledger.ts';
 import { planPublish, type PublishAction } from './plan.ts';
+import { dashboardMarkdown } from './dashboard.ts';
 import { approvalKey } from './item-state.ts';
 import { channelBlock } from './preview-channel.ts';
 import { checkLengths } from './check-items.ts';
@@ -222,5 +223,34 @@ describe("the plan, when a person's account waits for them", () => {
       state: 'held',
       reason: "alice-bluesky: needs @alice's approval",
     });
+  });
+});
+
+describe('the dashboard, per account', () => {
+  it('names the account of what needs attention and of what went out', () => {
+    const body = dashboardMarkdown({
+      now: NOW,
+      zone: 'UTC',
+      crisis: null,
+      held: [],
+      results: [
+        { item: 'social/a', channel: 'bluesky', account: 'alice-bluesky', outcome: 'held', message: 'needs @alice' },
+      ],
+      missingCredentials: [],
+      items: [],
+      verdicts: new Map(),
+      enabled: ['bluesky'],
+      records: [
+        {
+          ...{ type: 'sent', item: 'social/b', channel: 'bluesky', account: 'alice-bluesky', part: 0, parts: 1 },
+          ...{ url: 'https://bsky.app/profile/alice/post/1', at: new Date(NOW - 60_000).toISOString() },
+        },
+      ],
+      linkHosts: { bluesky: ['bsky.app'] },
+      runUrl: null,
+    });
+    // Mentions are defused in the issue (@&#8203;), as every line of it is.
+    expect(body).toContain('**Held** `social/a` on Bluesky (`alice-bluesky`): needs @&#8203;alice');
+    expect(body).toContain('`social/b` on [Bluesky \\(alice-bluesky\\)](https://bsky.app/profile/alice/post/1)');
   });
 });

@@ -31,7 +31,15 @@ export interface DashboardInput {
   /** Items due but not sent, and why (the run's held list: held, stale, failed). */
   held: readonly { item: string; state: string; reason: string }[];
   /** This run's outcomes (src/publish/results.ts). */
-  results: readonly { item: string; channel: string; outcome: string; message?: string; failure?: string }[];
+  results: readonly {
+    item: string;
+    channel: string;
+    /** The account, when not the organisation's standard one of the network (src/core/accounts.ts). */
+    account?: string;
+    outcome: string;
+    message?: string;
+    failure?: string;
+  }[];
   /** Enabled networks whose credentials are not all set, with the variables missing. */
   missingCredentials: readonly { channel: string; variables: readonly string[] }[];
   items: readonly Item[];
@@ -82,10 +90,10 @@ function attentionLines(input: DashboardInput, rows: number): string[] {
       `**Credentials missing** for ${channelName(channel)}: ${variables.map((v) => codeText(v)).join(', ')} not set in the publish environment; nothing is sent there.`,
     );
   for (const r of input.results) {
-    const where = `${codeText(r.item)} on ${channelName(r.channel)}`;
+    const network = r.account ? `${channelName(r.channel)} (${codeText(r.account)})` : channelName(r.channel);
+    const where = `${codeText(r.item)} on ${network}`;
     const why = r.message ? `: ${plainText(r.message)}` : '';
-    if (r.failure === 'auth')
-      credentials.push(`**Credentials rejected** by ${channelName(r.channel)} (${where})${why}`);
+    if (r.failure === 'auth') credentials.push(`**Credentials rejected** by ${network} (${where})${why}`);
     else if (r.outcome === 'failed' || r.outcome === 'not-configured') failed.push(`**Failed** ${where}${why}`);
     else if (r.outcome === 'held') held.push(`**Held** ${where}${why}`);
     else if (r.outcome === 'deferred') deferred.push(`**Deferred** to the next run: ${where}${why}`);
