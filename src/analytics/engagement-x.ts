@@ -71,3 +71,17 @@ function xReadError(error: unknown, scope: XRequestScope): AnalyticsError {
   }
   return new AnalyticsError('X', 'unavailable', 'could not reach X');
 }
+
+/**
+ * The report's note on X's billed reads (X's pay-per-use pricing bills each post read): how many a
+ * report makes, or would make while `analytics.xMetrics` is off, and with several X accounts how
+ * many each, since each account's reads are billed to its own developer app.
+ */
+export function xReadsNote(reads: readonly { account: string; reads: number }[], asked: boolean): string {
+  const total = reads.reduce((n, r) => n + r.reads, 0);
+  const each = reads.length > 1 ? ` (${reads.map((r) => `${r.account} ${r.reads}`).join(', ')})` : '';
+  const posts = `${total} post${total === 1 ? '' : 's'}${each}`;
+  if (!asked)
+    return `X engagement is not asked: X's pay-per-use pricing bills each post read (see developer.x.com pricing). This report would read ${posts}; analytics.xMetrics: true turns it on.`;
+  return `X engagement: ${total} post read${total === 1 ? '' : 's'}${each}, which X bills (see developer.x.com pricing).`;
+}

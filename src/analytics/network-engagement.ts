@@ -1,12 +1,16 @@
+import { REQUIRED_VARIABLES } from '../channels/credentials.ts';
+import { type Account, accountEnv, accountsOf, implicitAccount } from '../core/accounts.ts';
+import type { SocialChannelId } from '../core/channels.ts';
 import type { Config } from '../core/config-schema.ts';
-import { engagementByItem, type LivePost, livePosts, type PostEngagement } from '../core/engagement.ts';
+import { accountKeys, engagementByItem, type LivePost, livePosts, type PostEngagement } from '../core/engagement.ts';
 import type { LedgerRecord } from '../core/ledger.ts';
+import { byNetworkOrder } from '../core/report-posts.ts';
 import type { EngagementOutcome } from '../core/report-types.ts';
 import { AnalyticsError } from './analytics.ts';
 import { blueskyEngagement } from './engagement-bluesky.ts';
 import { mastodonEngagement } from './engagement-mastodon.ts';
 import type { ReaderOptions } from './engagement-reader.ts';
-import { xEngagement, xReadsFor } from './engagement-x.ts';
+import { xEngagement, xReadsFor, xReadsNote } from './engagement-x.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -16,12 +20,46 @@ export interface NetworkEngagement {
   notes: string[];
 }
 
+/** One account's live posts among those the report lists, and the account they are read as. */
+interface AccountPosts {
+  key: string;
+  channel: string;
+  /** Null: the ledger names an account the config no longer lists, so it has no credentials to read with. */
+  account: Account | null;
+  posts: LivePost[];
+}
+
+const READERS: Record<string, (posts: LivePost[], env: Env, options: ReaderOptions) => Promise<PostEngagement[]>> = {
+  mastodon: (posts, env, options) =>
+    mastodonEngagement(posts, { ...options, url: env.MASTODON_URL!, token: env.MASTODON_TOKEN! }),
+  bluesky: (posts, env, options) =>
+    blueskyEngagement(posts, {
+      ...options,
+      service: env.BLUESKY_SERVICE?.trim() || 'https://bsky.social',
+      handle: env.BLUESKY_HANDLE!,
+      appPassword: env.BLUESKY_APP_PASSWORD!,
+    }),
+  x: (posts, env, options) =>
+    xEngagement(posts, {
+      ...options,
+      apiUrl: env.X_API_URL?.trim() || 'https://api.x.com',
+      credentials: {
+        apiKey: env.X_API_KEY!,
+        apiSecret: env.X_API_SECRET!,
+        accessToken: env.X_ACCESS_TOKEN!,
+        accessSecret: env.X_ACCESS_SECRET!,
+      },
+    }),
+};
+
 /**
- * Engagement, second to visitors, for the posts the report lists (`listed`: item and network),
- * with the organisation's credentials publish uses. Mastodon and Bluesky are free to read and
- * always asked; X only with `analytics.xMetrics: true`, since X bills every post read. A network
- * whose credentials are not set, or that fails, is named as missing; LinkedIn is not asked (its
- * API shows a page's numbers only to apps with the Community Management API).
+ * Engagement, second to visitors, for the posts the report lists (`listed`: item and network), per
+ * account: each account's live posts (by its ledger key) read with its own server and credentials
+ * (accountEnv), as publish sent them. Mastodon and Bluesky are free to read and always asked; X
+ * only with `analytics.xMetrics: true`, since X bills every post read. An account whose variables
+ * are not set, or that fails, is named as missing by its id and its variables' names, and the
+ * network's other accounts still count. LinkedIn is not asked (its API shows a page's numbers only
+ * to apps with the Community Management API).
  */
 export async function networkEngagement(
   records: readonly LedgerRecord[],
@@ -30,63 +68,58 @@ export async function networkEngagement(
   env: Env,
   options: ReaderOptions = {},
 ): Promise<NetworkEngagement> {
-  const get = (name: string) => env[name]?.trim() || undefined;
-  const postsOn = (channel: string): LivePost[] => {
-    const items = new Set(listed.filter((l) => l.channel === channel).map((l) => l.item));
-    return livePosts(records, channel).filter((p) => items.has(p.item));
-  };
-  const outcomes: EngagementOutcome[] = [];
-  const notes: string[] = [];
-  const ask = async (channel: string, need: string[], read: (posts: LivePost[]) => Promise<PostEngagement[]>) => {
-    const posts = postsOn(channel);
-    if (posts.length === 0) return;
-    const unset = need.filter((name) => !get(name));
-    if (unset.length) {
-      outcomes.push({ channel, ok: false, error: `${unset.join(' and ')} ${unset.length > 1 ? 'are' : 'is'} not set` });
-      return;
-    }
+  const targets = accountPostsOf(records, listed, accountsOf(config));
+  const ask = async (target: AccountPosts): Promise<EngagementOutcome> => {
+    const { channel, account, posts } = target;
+    const id = account?.id ?? target.key;
+    const items = [...new Set(posts.map((p) => p.item))];
+    const failed = (error: string): EngagementOutcome => ({ channel, account: id, ok: false, error, items });
+    if (!account) return failed(`${id} is no longer in accounts: of postgate.config.yaml, so it has no credentials`);
+    const unset = unsetVariables(account, env);
+    if (unset.length) return failed(`${unset.join(' and ')} ${unset.length > 1 ? 'are' : 'is'} not set`);
     try {
-      outcomes.push({ channel, ok: true, byItem: engagementByItem(records, channel, await read(posts)) });
+      const numbers = await READERS[channel]!(posts, accountEnv(env, account), options);
+      return { channel, account: id, ok: true, byItem: engagementByItem(records, target.key, numbers) };
     } catch (error) {
       if (!(error instanceof AnalyticsError)) throw error;
-      outcomes.push({ channel, ok: false, error: error.message });
+      return failed(error.message);
     }
   };
 
-  await Promise.all([
-    ask('mastodon', ['MASTODON_URL', 'MASTODON_TOKEN'], (posts) =>
-      mastodonEngagement(posts, { ...options, url: get('MASTODON_URL')!, token: get('MASTODON_TOKEN')! }),
-    ),
-    ask('bluesky', ['BLUESKY_HANDLE', 'BLUESKY_APP_PASSWORD'], (posts) =>
-      blueskyEngagement(posts, {
-        ...options,
-        service: get('BLUESKY_SERVICE') ?? 'https://bsky.social',
-        handle: get('BLUESKY_HANDLE')!,
-        appPassword: get('BLUESKY_APP_PASSWORD')!,
-      }),
-    ),
-  ]);
-  const xReads = xReadsFor(postsOn('x'));
-  if (xReads > 0 && !config.analytics.xMetrics)
-    notes.push(
-      `X engagement is not asked: X's pay-per-use pricing bills each post read (see developer.x.com pricing). This report would read ${xReads} post${xReads === 1 ? '' : 's'}; analytics.xMetrics: true turns it on.`,
-    );
-  else if (xReads > 0) {
-    notes.push(
-      `X engagement: ${xReads} post read${xReads === 1 ? '' : 's'}, which X bills (see developer.x.com pricing).`,
-    );
-    await ask('x', ['X_API_KEY', 'X_API_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'], (posts) =>
-      xEngagement(posts, {
-        ...options,
-        apiUrl: get('X_API_URL') ?? 'https://api.x.com',
-        credentials: {
-          apiKey: get('X_API_KEY')!,
-          apiSecret: get('X_API_SECRET')!,
-          accessToken: get('X_ACCESS_TOKEN')!,
-          accessSecret: get('X_ACCESS_SECRET')!,
-        },
-      }),
-    );
-  }
+  const free = targets.filter((t) => t.channel !== 'x');
+  const outcomes = await Promise.all(free.map(ask));
+  const notes: string[] = [];
+  const xTargets = targets.filter((t) => t.channel === 'x');
+  const reads = xTargets.map((t) => ({ account: t.account?.id ?? t.key, reads: xReadsFor(t.posts) }));
+  if (reads.length > 0) notes.push(xReadsNote(reads, config.analytics.xMetrics));
+  // X bills each read: one account after the other, so a stop (a signal, a refusal) is seen before the next.
+  if (config.analytics.xMetrics) for (const t of xTargets) outcomes.push(await ask(t));
   return { outcomes, notes };
+}
+
+/** Each account with live posts the report lists, the networks in the order people know them. */
+function accountPostsOf(
+  records: readonly LedgerRecord[],
+  listed: readonly { item: string; channel: string }[],
+  accounts: readonly Account[],
+): AccountPosts[] {
+  const wanted = new Set(listed.map((l) => `${l.item}\u0000${l.channel}`));
+  return accountKeys(records)
+    .filter(({ channel }) => channel in READERS)
+    .map(({ key, channel }) => ({
+      key,
+      channel,
+      account:
+        accounts.find((a) => a.key === key) ?? (key === channel ? implicitAccount(channel as SocialChannelId) : null),
+      posts: livePosts(records, key).filter((p) => wanted.has(`${p.item}\u0000${p.channel}`)),
+    }))
+    .filter((t) => t.posts.length > 0)
+    .sort((a, b) => byNetworkOrder(a.channel, b.channel));
+}
+
+/** The account's own names of the required variables that are empty (names only: never a value). */
+function unsetVariables(account: Account, env: Env): string[] {
+  return REQUIRED_VARIABLES[account.network]
+    .map((standard) => account.credentials[standard] ?? standard)
+    .filter((name) => !env[name]?.trim());
 }

@@ -1,5 +1,6 @@
 import { redactSecrets } from '../channels/channel-error.ts';
 import { SECRET_VARIABLES } from '../channels/credentials.ts';
+import { accountsOf, secretNamesOf } from '../core/accounts.ts';
 import { assertSecureBaseUrls } from '../core/base-url.ts';
 import { UsageError } from '../core/errors.ts';
 import { buildReport } from '../core/report.ts';
@@ -54,9 +55,9 @@ in the report and shown as ? (unknown), never as 0.`,
     const format = oneOf('report', 'format', values.format, FORMATS, 'text');
     // Before any request: no credential may travel in clear text.
     assertSecureBaseUrls(io.env);
-    const secrets = SECRET_VARIABLES.map((name) => io.env[name]);
-
     const config = await loadConfig(io.cwd);
+    // Every account's own secrets too (MASTODON_TOKEN_ALICE), not only the organisation's.
+    const secrets = [...SECRET_VARIABLES, ...secretNamesOf(accountsOf(config))].map((name) => io.env[name]);
     const zone = config.site.timeZone;
     const now = resolveNow(values.now, io.env, zone);
     const period = reportPeriod(values, now, zone);

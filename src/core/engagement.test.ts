@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engagementByItem, livePosts } from './engagement.ts';
+import { accountKeys, engagementByItem, livePosts } from './engagement.ts';
 import type { LedgerRecord } from './ledger.ts';
 
 const sent = (item: string, part: number, remoteId: string, type: LedgerRecord['type'] = 'sent'): LedgerRecord => ({
@@ -36,5 +36,28 @@ describe('engagement per item', () => {
       { remoteId: 'at://c', replies: 9, reposts: 9, likes: 9 },
     ]);
     expect(byItem).toEqual(new Map([['thread', { replies: 1, reposts: 3, likes: 14, quotes: 1 }]]));
+  });
+});
+
+describe('live posts per account', () => {
+  const on = (account: string | undefined, item: string, remoteId: string, type: LedgerRecord['type'] = 'sent') => ({
+    ...sent(item, 0, remoteId, type),
+    ...(account ? { account } : {}),
+  });
+
+  it("a retraction on one account leaves the item's posts on the network's other accounts", () => {
+    const records = [
+      on(undefined, 'a', 'at://org'),
+      on('alice-bluesky', 'a', 'at://alice'),
+      on(undefined, 'a', '', 'retracted'),
+    ];
+    expect(livePosts(records, 'bluesky')).toEqual([]);
+    expect(livePosts(records, 'alice-bluesky')).toEqual([
+      { item: 'a', channel: 'bluesky', account: 'alice-bluesky', part: 0, remoteId: 'at://alice' },
+    ]);
+    expect(accountKeys(records)).toEqual([
+      { key: 'bluesky', channel: 'bluesky' },
+      { key: 'alice-bluesky', channel: 'bluesky' },
+    ]);
   });
 });

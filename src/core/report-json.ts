@@ -55,6 +55,7 @@ export function reportJson(report: Report): unknown {
       earlier: p.earlier,
       ...outcome(p.outcome),
       engagement: p.engagement,
+      engagementPartial: p.engagementPartial,
     })),
     goals: report.goals,
     notes: report.notes,

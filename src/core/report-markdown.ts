@@ -97,7 +97,7 @@ export function renderReportMarkdown(report: Report): string {
         countText(p.outcome.visitors, p.outcome.partial),
         visitsText(p.outcome),
         ...goals.map((g) => goalText(p.outcome, g)),
-        p.retracted ? NOT_COUNTED : engagementText(p.engagement, report.engagement[p.channel]),
+        p.retracted ? NOT_COUNTED : engagementText(p.engagement, report.engagement[p.channel], p.engagementPartial),
       ]),
     ),
   );

@@ -4,7 +4,7 @@ import type { AnalyticsOutcome, EngagementOutcome, MissingPart } from './report-
 /**
  * What the report could not get, named so that nobody reads an unknown as a zero: the analytics
  * tool not set up, the weeks it did not answer (consecutive weeks with the same reason as one
- * line), and the networks whose engagement did not come back.
+ * line), and the accounts whose engagement did not come back.
  */
 export function missingParts(
   analytics: AnalyticsOutcome,
@@ -31,9 +31,11 @@ export function missingParts(
       missing.push({ part: 'analytics', what: `${analytics.tool}, ${weeks}`, reason: run.reason });
     }
   }
+  // Per account: the network's other accounts still count, so the account is named, not the network.
   for (const e of engagement) {
-    if (!e.ok && channels.includes(e.channel))
-      missing.push({ part: 'engagement', what: `${networkName(e.channel)} engagement`, reason: e.error });
+    if (e.ok || !channels.includes(e.channel)) continue;
+    const whose = e.account === e.channel ? '' : ` of ${e.account}`;
+    missing.push({ part: 'engagement', what: `${networkName(e.channel)} engagement${whose}`, reason: e.error });
   }
   return missing;
 }

@@ -88,7 +88,7 @@ export function renderReportText(report: Report): string {
         countText(p.outcome.visitors, p.outcome.partial),
         visitsText(p.outcome),
         ...goals.map((g) => goalText(p.outcome, g)),
-        p.retracted ? NOT_COUNTED : engagementText(p.engagement, report.engagement[p.channel]),
+        p.retracted ? NOT_COUNTED : engagementText(p.engagement, report.engagement[p.channel], p.engagementPartial),
       ]),
       [4, 5, ...goals.map((_, i) => 6 + i)],
     ),

@@ -53,10 +53,15 @@ export interface Engagement {
   quotes?: number;
 }
 
+/**
+ * One account's engagement (src/core/accounts.ts): a network's numbers are the sum of its accounts'.
+ * `account` is the account's id as people name it (the network's id for the organisation's implicit one).
+ */
 export type EngagementOutcome =
-  /** `byItem`: item id → its engagement on this channel. */
-  | { channel: string; ok: true; byItem: ReadonlyMap<string, Engagement> }
-  | { channel: string; ok: false; error: string };
+  /** `byItem`: item id → its engagement on this account. */
+  | { channel: string; account: string; ok: true; byItem: ReadonlyMap<string, Engagement> }
+  /** `items`: the items whose posts on this account could not be read (their sums are at least the rest). */
+  | { channel: string; account: string; ok: false; error: string; items: readonly string[] };
 
 /** Numbers from the analytics tool for a post, an item, a network or a week. */
 export interface Outcome {
@@ -86,6 +91,8 @@ export interface PostOutcome {
   outcome: Outcome;
   /** Null when not asked, or the network did not answer (the report's missing parts say which). */
   engagement: Engagement | null;
+  /** Another account's posts of this item on this network did not answer: the sum is at least this. */
+  engagementPartial: boolean;
 }
 
 export interface ItemOutcome {
@@ -111,8 +118,11 @@ export interface NetworkTotal {
   engagementPartial: boolean;
 }
 
-/** Per network: its engagement came back, did not (see `missing`), or was not asked for (X bills each read). */
-export type EngagementStatus = 'ok' | 'missing' | 'not asked';
+/**
+ * Per network: its engagement came back, did not (see `missing`), came back from some of its accounts
+ * only (`partial`: the others are named in `missing`), or was not asked for (X bills each read).
+ */
+export type EngagementStatus = 'ok' | 'partial' | 'missing' | 'not asked';
 
 export interface WeekTotal {
   week: string;

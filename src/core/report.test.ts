@@ -4,33 +4,21 @@ import {
   APPEAL,
   ENGAGEMENT,
   LAUNCH,
-  NOW,
   OLD,
   RECIPE,
   RECORDS,
   VOLUNTEERS,
-  ZONE,
+  monthReport,
   plausibleMonth,
 } from '../../tests/helpers/report-month.ts';
 import { UsageError } from './errors.ts';
-import { buildReport, type ReportInput } from './report.ts';
 import { niceTop, weeklyCharts } from './report-chart.ts';
 import { reportJson } from './report-json.ts';
 import { renderReportMarkdown } from './report-markdown.ts';
 import { renderReportText } from './report-text.ts';
-import type { AnalyticsOutcome } from './report-types.ts';
+import type { AnalyticsOutcome, EngagementOutcome } from './report-types.ts';
 
-const month = (analytics: AnalyticsOutcome = plausibleMonth(), more: Partial<ReportInput> = {}) =>
-  buildReport({
-    now: NOW,
-    timeZone: ZONE,
-    since: '2026-11-01',
-    until: '2026-11-30',
-    records: RECORDS,
-    analytics,
-    engagement: ENGAGEMENT,
-    ...more,
-  });
+const month = monthReport;
 
 const visitorsOf = (report: ReturnType<typeof month>) =>
   Object.fromEntries(report.posts.map((p) => [`${p.item} ${p.channel}`, p.outcome.visitors]));
@@ -236,5 +224,71 @@ describe('report with parts missing', () => {
     expect(renderReportText(month(analytics, { records: [{ ...RECORDS[3]!, item: 'a\u001b[31mred' }] }))).toContain(
       'a?[31mred',
     );
+  });
+});
+
+/**
+ * A network's engagement is the sum of its accounts': the organisation's Mastodon answered, Alice's
+ * did not. The network's numbers stay, marked as at least these, and the missing account is named.
+ */
+const ORG = ENGAGEMENT[0] as Extract<EngagementOutcome, { ok: true }>;
+const ALICE_UNSET: EngagementOutcome = {
+  channel: 'mastodon',
+  account: 'alice-mastodon',
+  ok: false,
+  error: 'MASTODON_TOKEN_ALICE is not set',
+  items: [LAUNCH],
+};
+const report = (engagement: EngagementOutcome[]) => month(undefined, { engagement });
+
+describe('engagement of a network with several accounts', () => {
+  it("adds up the accounts' numbers for the same item", () => {
+    const alice: EngagementOutcome = {
+      ...ORG,
+      account: 'alice-mastodon',
+      byItem: new Map([[LAUNCH, { replies: 1, reposts: 0, likes: 4 }]]),
+    };
+    const r = report([ORG, alice]);
+    expect(r.engagement.mastodon).toBe('ok');
+    const launch = r.posts.find((p) => p.item === LAUNCH && p.channel === 'mastodon')!;
+    expect(launch.engagement).toEqual({ replies: 3, reposts: 5, likes: 15 });
+    expect(launch.engagementPartial).toBe(false);
+    expect(r.missing).toEqual([]);
+  });
+
+  it('keeps the numbers of the accounts that answered, marks them as at least these, and names the missing account', () => {
+    const r = report([ORG, ALICE_UNSET]);
+    expect(r.engagement.mastodon).toBe('partial');
+    expect(r.missing).toEqual([
+      { part: 'engagement', what: 'Mastodon engagement of alice-mastodon', reason: 'MASTODON_TOKEN_ALICE is not set' },
+    ]);
+    const launch = r.posts.find((p) => p.item === LAUNCH && p.channel === 'mastodon')!;
+    const recipe = r.posts.find((p) => p.item === RECIPE && p.channel === 'mastodon')!;
+    expect([launch.engagementPartial, recipe.engagementPartial]).toEqual([true, false]);
+    expect(r.networks.find((n) => n.channel === 'mastodon')!.engagementPartial).toBe(true);
+
+    const text = renderReportText(r);
+    expect(text).toContain('Mastodon engagement of alice-mastodon: MASTODON_TOKEN_ALICE is not set');
+    expect(text).toMatch(/social\/2026-11-03-launch +Mastodon .*≥ 2 replies, 5 reposts, 11 likes/);
+    expect(text).toMatch(/social\/2026-11-10-recipe +Mastodon .* 0 replies, 1 repost, 3 likes/);
+    expect(renderReportMarkdown(r)).toContain(
+      '> - Mastodon engagement of alice-mastodon: MASTODON\\_TOKEN\\_ALICE is not set',
+    );
+    const json = reportJson(r) as {
+      engagement: Record<string, string>;
+      posts: { item: string; engagementPartial: boolean }[];
+    };
+    expect(json.engagement.mastodon).toBe('partial');
+    expect(json.posts.filter((p) => p.engagementPartial).map((p) => p.item)).toEqual([LAUNCH]);
+  });
+
+  it('shows the network as unknown when none of its accounts answered', () => {
+    const r = report([
+      { ...ALICE_UNSET, account: 'mastodon', error: 'MASTODON_TOKEN is not set', items: [LAUNCH, RECIPE] },
+      ALICE_UNSET,
+    ]);
+    expect(r.engagement.mastodon).toBe('missing');
+    expect(r.posts.filter((p) => p.channel === 'mastodon').every((p) => p.engagement === null)).toBe(true);
+    expect(r.missing.map((m) => m.what)).toEqual(['Mastodon engagement', 'Mastodon engagement of alice-mastodon']);
   });
 });

@@ -1,14 +1,13 @@
 import { UsageError } from './errors.ts';
 import { dayBounds, isDay, type Day } from './iso-week.ts';
 import type { LedgerRecord } from './ledger.ts';
-import { addEngagement } from './engagement.ts';
+import { addEngagement, engagementByChannel, engagementStatus } from './engagement.ts';
 import { byNetworkOrder, lateness, ledgerPosts, type LedgerPost } from './report-posts.ts';
 import { measuresOf, outcomeOf, perPost, sumOutcomes, tallyKey, tallyRows, type Tally } from './report-outcome.ts';
 import { missingParts, reportNotes } from './report-missing.ts';
 import { visitorsByAge } from './report-age.ts';
 import type {
   AnalyticsOutcome,
-  Engagement,
   EngagementOutcome,
   ItemOutcome,
   NetworkTotal,
@@ -60,8 +59,7 @@ export function buildReport(input: ReportInput): Report {
   const failedEnds = weeks.filter((w) => 'error' in w).map((w) => dayBounds(w.until, timeZone).end);
   const partialFor = (sentAt: number) => failedEnds.some((weekEnd) => weekEnd > sentAt);
 
-  const engagement = new Map<string, ReadonlyMap<string, Engagement>>();
-  for (const e of input.engagement ?? []) if (e.ok) engagement.set(e.channel, e.byItem);
+  const { byChannel: engagement, unread } = engagementByChannel(input.engagement ?? []);
 
   const ledger = ledgerPosts(input.records, end);
   const posts: PostOutcome[] = [];
@@ -69,7 +67,9 @@ export function buildReport(input: ReportInput): Report {
     const outcome = outcomeOf(totals.get(tallyKey(post.item, post.channel)), measures, partialFor(post.sentAt));
     const earlier = post.sentAt < start;
     if (earlier && !(outcome.visitors ?? 0)) continue;
-    posts.push(toPostOutcome(post, outcome, earlier, engagement.get(post.channel)?.get(post.item) ?? null));
+    const known = engagement.get(post.channel)?.get(post.item) ?? null;
+    const partial = known !== null && (unread.get(post.channel)?.has(post.item) ?? false);
+    posts.push({ ...post, lateMs: lateness(post), earlier, outcome, engagement: known, engagementPartial: partial });
   }
   posts.sort((a, b) => a.sentAt - b.sentAt || cmp(a.item, b.item) || byNetworkOrder(a.channel, b.channel));
 
@@ -90,7 +90,8 @@ export function buildReport(input: ReportInput): Report {
       outcome,
       perPost: perPost(outcome, mine.length),
       engagement: known.length ? known.reduce(addEngagement) : null,
-      engagementPartial: known.length > 0 && mine.some((p) => p.engagement === null && !p.retracted),
+      engagementPartial:
+        known.length > 0 && mine.some((p) => p.engagementPartial || (p.engagement === null && !p.retracted)),
     };
   });
 
@@ -115,12 +116,7 @@ export function buildReport(input: ReportInput): Report {
       ? { tool: analytics.tool, measures: analytics.measures, cannot: analytics.cannot }
       : null,
     channels,
-    engagement: Object.fromEntries(
-      channels.map((c) => {
-        const e = input.engagement?.find((o) => o.channel === c);
-        return [c, e === undefined ? 'not asked' : e.ok ? 'ok' : 'missing'];
-      }),
-    ),
+    engagement: Object.fromEntries(channels.map((c) => [c, engagementStatus(input.engagement ?? [], c)])),
     goals: [...goals].sort(cmp),
     posts,
     items,
@@ -138,15 +134,6 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function lastSent(posts: readonly PostOutcome[], item: string): number {
   return Math.max(...posts.filter((p) => p.item === item).map((p) => p.sentAt));
-}
-
-function toPostOutcome(
-  post: LedgerPost,
-  outcome: PostOutcome['outcome'],
-  earlier: boolean,
-  engagement: Engagement | null,
-): PostOutcome {
-  return { ...post, lateMs: lateness(post), earlier, outcome, engagement };
 }
 
 function itemOutcomes(

@@ -6,6 +6,8 @@ import { networkEngagement } from '../../src/analytics/network-engagement.ts';
 import { configSchema } from '../../src/core/config-schema.ts';
 import type { LivePost } from '../../src/core/engagement.ts';
 import type { LedgerRecord } from '../../src/core/ledger.ts';
+import { parse as parseYaml } from 'yaml';
+import { FakeMastodon } from '../fakes/fake-mastodon.ts';
 import { startNetworks, type Networks } from '../helpers/networks.ts';
 
 /** The engagement readers against the fake networks, seeded with counts per post. */
@@ -20,6 +22,7 @@ afterEach(async () => {
 const post = (item: string, channel: string, remoteId: string, part = 0): LivePost => ({
   item,
   channel,
+  account: channel,
   part,
   remoteId,
 });
@@ -190,7 +193,12 @@ describe('networkEngagement', () => {
     ];
     const off = await networkEngagement(records, listed, config(false), n.env);
     expect(off.outcomes).toEqual([
-      { channel: 'mastodon', ok: true, byItem: new Map([['t', { replies: 1, reposts: 3, likes: 5 }]]) },
+      {
+        channel: 'mastodon',
+        account: 'mastodon',
+        ok: true,
+        byItem: new Map([['t', { replies: 1, reposts: 3, likes: 5 }]]),
+      },
     ]);
     expect(off.notes.join('\n')).toMatch(
       /X engagement is not asked: X's pay-per-use pricing bills each post read.*would read 1 post;/,
@@ -200,6 +208,7 @@ describe('networkEngagement', () => {
     const on = await networkEngagement(records, listed, config(true), n.env);
     expect(on.outcomes.find((o) => o.channel === 'x')).toEqual({
       channel: 'x',
+      account: 'x',
       ok: true,
       byItem: new Map([['t', { replies: 0, reposts: 0, likes: 5, quotes: 0 }]]),
     });
@@ -218,8 +227,109 @@ describe('networkEngagement', () => {
     await n.bluesky.stop();
     const { outcomes } = await networkEngagement(records, listed, config(false), { ...n.env, MASTODON_TOKEN: '' });
     expect(outcomes).toEqual([
-      { channel: 'mastodon', ok: false, error: 'MASTODON_TOKEN is not set' },
-      { channel: 'bluesky', ok: false, error: expect.stringMatching(/^could not reach Bluesky/) },
+      { channel: 'mastodon', account: 'mastodon', ok: false, error: 'MASTODON_TOKEN is not set', items: ['t'] },
+      {
+        channel: 'bluesky',
+        account: 'bluesky',
+        ok: false,
+        error: expect.stringMatching(/^could not reach Bluesky/),
+        items: ['t'],
+      },
     ]);
+  });
+});
+
+describe('networkEngagement, per account', () => {
+  // Alice's Mastodon account is on another instance, with its own token: its status 111 is not the organisation's 111.
+  const ALICE = `accounts:
+  - id: alice-mastodon
+    network: mastodon
+    owner: alice
+    credentials: { MASTODON_URL: MASTODON_URL_ALICE, MASTODON_TOKEN: MASTODON_TOKEN_ALICE }
+`;
+  const config = () =>
+    configSchema.parse({
+      site: { title: 'R', url: 'https://example.org', timeZone: 'UTC' },
+      channels: ['blog', 'mastodon'],
+      ...(parseYaml(ALICE) as object),
+    });
+  const record = (item: string, remoteId: string, type: LedgerRecord['type'], account?: string): LedgerRecord => ({
+    v: 1,
+    type,
+    item,
+    channel: 'mastodon',
+    ...(account ? { account } : {}),
+    part: 0,
+    parts: 1,
+    remoteId,
+    url: '',
+    at: '2026-12-01T08:30:00Z',
+    hash: '',
+  });
+  let aliceServer: FakeMastodon;
+  beforeEach(async () => {
+    aliceServer = new FakeMastodon();
+    aliceServer.token = 'alice-own-mastodon-token-41';
+    await aliceServer.start();
+  });
+  afterEach(async () => {
+    await aliceServer.stop();
+  });
+
+  it("reads each account's posts on its own server with its own token, and a retraction on one account leaves the other's", async () => {
+    mastodonStatus('111');
+    n.mastodon.counts.set('111', { replies_count: 1, reblogs_count: 0, favourites_count: 2 });
+    aliceServer.statuses.push({ ...n.mastodon.statuses[0]!, id: '111' });
+    aliceServer.counts.set('111', { replies_count: 0, reblogs_count: 4, favourites_count: 7 });
+    const records = [
+      record('t', '111', 'sent'),
+      record('t', '111', 'sent', 'alice-mastodon'),
+      record('gone', '222', 'sent'),
+      record('gone', '', 'retracted'),
+      record('gone', '333', 'sent', 'alice-mastodon'),
+    ];
+    mastodonStatus('333');
+    aliceServer.statuses.push({ ...n.mastodon.statuses[0]!, id: '333' });
+    aliceServer.counts.set('333', { replies_count: 5, reblogs_count: 0, favourites_count: 0 });
+    const env = { ...n.env, MASTODON_URL_ALICE: aliceServer.server.url, MASTODON_TOKEN_ALICE: aliceServer.token };
+    const listed = [
+      { item: 't', channel: 'mastodon' },
+      { item: 'gone', channel: 'mastodon' },
+    ];
+    const { outcomes } = await networkEngagement(records, listed, config(), env);
+    expect(outcomes).toEqual([
+      {
+        channel: 'mastodon',
+        account: 'mastodon',
+        ok: true,
+        byItem: new Map([['t', { replies: 1, reposts: 0, likes: 2 }]]),
+      },
+      {
+        channel: 'mastodon',
+        account: 'alice-mastodon',
+        ok: true,
+        byItem: new Map([
+          ['t', { replies: 0, reposts: 4, likes: 7 }],
+          ['gone', { replies: 5, reposts: 0, likes: 0 }],
+        ]),
+      },
+    ]);
+  });
+
+  it('names an account whose variables are unset by their names, never their values, and keeps the others', async () => {
+    mastodonStatus('111');
+    n.mastodon.counts.set('111', { replies_count: 1, reblogs_count: 0, favourites_count: 2 });
+    const records = [record('t', '111', 'sent'), record('t', '9', 'sent', 'alice-mastodon')];
+    const env = { ...n.env, MASTODON_URL_ALICE: aliceServer.server.url, MASTODON_TOKEN_ALICE: ' ' };
+    const { outcomes } = await networkEngagement(records, [{ item: 't', channel: 'mastodon' }], config(), env);
+    expect(outcomes[0]).toMatchObject({ account: 'mastodon', ok: true });
+    expect(outcomes[1]).toEqual({
+      channel: 'mastodon',
+      account: 'alice-mastodon',
+      ok: false,
+      error: 'MASTODON_TOKEN_ALICE is not set',
+      items: ['t'],
+    });
+    expect(JSON.stringify(outcomes)).not.toContain(aliceServer.server.url);
   });
 });

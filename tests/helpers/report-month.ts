@@ -1,5 +1,7 @@
 import type { LedgerRecord } from '../../src/core/ledger.ts';
+import { buildReport, type ReportInput } from '../../src/core/report.ts';
 import type {
+  AnalyticsOutcome,
   ConfiguredAnalytics,
   AnalyticsWeek,
   CampaignVisits,
@@ -109,11 +111,31 @@ export function plausibleMonth(failed: Record<string, string> = {}): ConfiguredA
 export const ENGAGEMENT: EngagementOutcome[] = [
   {
     channel: 'mastodon',
+    account: 'mastodon',
     ok: true,
     byItem: new Map([
       [LAUNCH, { replies: 2, reposts: 5, likes: 11 }],
       [RECIPE, { replies: 0, reposts: 1, likes: 3 }],
     ]),
   },
-  { channel: 'bluesky', ok: false, error: 'Bluesky did not answer (timed out after 15 s)' },
+  {
+    channel: 'bluesky',
+    account: 'bluesky',
+    ok: false,
+    error: 'Bluesky did not answer (timed out after 15 s)',
+    items: [],
+  },
 ];
+
+/** The month's report, with the month's engagement unless `more` says otherwise. */
+export const monthReport = (analytics: AnalyticsOutcome = plausibleMonth(), more: Partial<ReportInput> = {}) =>
+  buildReport({
+    now: NOW,
+    timeZone: ZONE,
+    since: '2026-11-01',
+    until: '2026-11-30',
+    records: RECORDS,
+    analytics,
+    engagement: ENGAGEMENT,
+    ...more,
+  });
