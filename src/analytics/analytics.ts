@@ -1,6 +1,6 @@
 import { EnvironmentError } from '../core/errors.ts';
 import type { Day } from '../core/iso-week.ts';
-import type { AnalyticsMeasures, CampaignVisits } from '../core/report-types.ts';
+import type { AnalyticsMeasures, CampaignVisits, ContentVisits } from '../core/report-types.ts';
 
 /**
  * The site's analytics, read through each tool's own API: one adapter per tool (GoatCounter,
@@ -26,6 +26,8 @@ export interface AnalyticsAdapter {
   /** What it cannot tell, one short sentence each, for the report's notes. */
   readonly cannot: readonly string[];
   visitsByCampaign(query: VisitsQuery): Promise<CampaignVisits[]>;
+  /** Visits by utm_source and utm_content (what each account brought in); absent where the tool's API cannot tell. */
+  visitsByContent?(query: VisitsQuery): Promise<ContentVisits[]>;
 }
 
 /** Options every adapter takes besides its address and key. */

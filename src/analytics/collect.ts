@@ -13,7 +13,10 @@ import { type AnalyticsAdapter, AnalyticsError } from './analytics.ts';
 export async function collectVisits(
   adapter: AnalyticsAdapter,
   period: { since: Day; until: Day; signal?: AbortSignal },
+  /** Ask for visits by utm_content too (the config lists accounts), where the tool can tell. */
+  wantContent = false,
 ): Promise<ConfiguredAnalytics> {
+  const byContent = wantContent && adapter.visitsByContent !== undefined;
   const weeks: AnalyticsWeek[] = [];
   let stoppedBy: string | null = null;
   for (const week of weeksOf(period)) {
@@ -22,12 +25,11 @@ export async function collectVisits(
       continue;
     }
     try {
-      const rows = await adapter.visitsByCampaign({
-        since: week.since,
-        until: week.until,
-        ...(period.signal ? { signal: period.signal } : {}),
-      });
-      weeks.push({ ...week, rows });
+      const query = { since: week.since, until: week.until, ...(period.signal ? { signal: period.signal } : {}) };
+      const rows = await adapter.visitsByCampaign(query);
+      // A week is answered whole or not at all: its accounts' numbers add up to its networks'.
+      const content = byContent ? { byContent: await adapter.visitsByContent!(query) } : {};
+      weeks.push({ ...week, rows, ...content });
     } catch (error) {
       if (!(error instanceof AnalyticsError)) throw error;
       weeks.push({ ...week, error: error.message });
@@ -40,5 +42,6 @@ export async function collectVisits(
     measures: adapter.measures,
     cannot: adapter.cannot,
     weeks,
+    ...(byContent ? { byContent } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { CampaignVisits } from '../core/report-types.ts';
+import type { CampaignVisits, ContentVisits } from '../core/report-types.ts';
 import {
   type AdapterOptions,
   type AnalyticsAdapter,
@@ -79,6 +79,14 @@ export class Plausible implements AnalyticsAdapter {
       if (row && goal) row.conversions![goal] = r.metrics[0]!;
     }
     return [...rows.values()];
+  }
+
+  /** Visitors by `visit:utm_source` and `visit:utm_content`: a declared account's links carry its id as utm_content. */
+  async visitsByContent(query: VisitsQuery): Promise<ContentVisits[]> {
+    const rows = await this.query(query, ['visitors'], ['visit:utm_source', 'visit:utm_content']);
+    return rows
+      .map((r) => ({ source: r.dimensions[0]!, content: r.dimensions[1]!, visitors: r.metrics[0]! }))
+      .filter((r) => r.source && r.content);
   }
 
   private async query(query: VisitsQuery, metrics: string[], dimensions: string[]): Promise<ResultRow[]> {

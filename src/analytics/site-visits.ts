@@ -17,6 +17,8 @@ export async function siteVisits(
   site: { url: string; timeZone: string },
   period: DayRange & { signal?: AbortSignal },
   timeoutMs?: number,
+  /** The config lists accounts: ask for visits by utm_content too. */
+  byContent = false,
 ): Promise<AnalyticsOutcome> {
   if (analytics.tool === 'none')
     return {
@@ -31,5 +33,5 @@ export async function siteVisits(
     ...(timeoutMs ? { timeoutMs } : {}),
   });
   if (!found.ok) return { configured: false, reason: found.problem };
-  return collectVisits(found.adapter, period);
+  return collectVisits(found.adapter, period, byContent);
 }

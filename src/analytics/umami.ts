@@ -1,5 +1,5 @@
 import { dayBounds } from '../core/iso-week.ts';
-import type { CampaignVisits } from '../core/report-types.ts';
+import type { CampaignVisits, ContentVisits } from '../core/report-types.ts';
 import {
   type AdapterOptions,
   type AnalyticsAdapter,
@@ -74,6 +74,23 @@ export class Umami implements AnalyticsAdapter {
   }
 
   async visitsByCampaign(query: VisitsQuery): Promise<CampaignVisits[]> {
+    const rows: CampaignVisits[] = [];
+    for (const [source, c] of await this.bySource(query, 'utmCampaign'))
+      rows.push({ campaign: c.name, source, visitors: c.visitors, visits: c.visits });
+    return rows;
+  }
+
+  /** `type=utmContent` per source (the filter `utmContent` and the type are Umami's, beside utmCampaign). */
+  async visitsByContent(query: VisitsQuery): Promise<ContentVisits[]> {
+    return (await this.bySource(query, 'utmContent')).map(([source, c]) => ({
+      source,
+      content: c.name,
+      visitors: c.visitors,
+    }));
+  }
+
+  /** The sources of visits with utm_medium=social, then each source's rows of `type`. */
+  private async bySource(query: VisitsQuery, type: 'utmCampaign' | 'utmContent'): Promise<[string, MetricRow][]> {
     const { start } = dayBounds(query.since, this.options.timeZone);
     const { end } = dayBounds(query.until, this.options.timeZone);
     const range = { startAt: start, endAt: end - 1, utmMedium: `eq.${POSTGATE_MEDIUM}` };
@@ -90,15 +107,11 @@ export class Umami implements AnalyticsAdapter {
         );
       throw error;
     }
-    const rows: CampaignVisits[] = [];
+    const rows: [string, MetricRow][] = [];
     for (const source of sources) {
       if (!source.name || source.name.includes(',')) continue;
-      const campaigns = await this.metrics(
-        { ...range, type: 'utmCampaign', utmSource: `eq.${source.name}` },
-        query.signal,
-      );
-      for (const c of campaigns)
-        if (c.name) rows.push({ campaign: c.name, source: source.name, visitors: c.visitors, visits: c.visits });
+      const found = await this.metrics({ ...range, type, utmSource: `eq.${source.name}` }, query.signal);
+      for (const row of found) if (row.name) rows.push([source.name, row]);
     }
     return rows;
   }

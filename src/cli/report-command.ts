@@ -57,7 +57,8 @@ in the report and shown as ? (unknown), never as 0.`,
     assertSecureBaseUrls(io.env);
     const config = await loadConfig(io.cwd);
     // Every account's own secrets too (MASTODON_TOKEN_ALICE), not only the organisation's.
-    const secrets = [...SECRET_VARIABLES, ...secretNamesOf(accountsOf(config))].map((name) => io.env[name]);
+    const accounts = accountsOf(config);
+    const secrets = [...SECRET_VARIABLES, ...secretNamesOf(accounts)].map((name) => io.env[name]);
     const zone = config.site.timeZone;
     const now = resolveNow(values.now, io.env, zone);
     const period = reportPeriod(values, now, zone);
@@ -74,8 +75,9 @@ in the report and shown as ? (unknown), never as 0.`,
 
     const { siteVisits } = await import('../analytics/site-visits.ts');
     const { networkEngagement } = await import('../analytics/network-engagement.ts');
-    const analytics = await siteVisits(config.analytics, io.env, config.site, period);
-    const input = { now, timeZone: zone, ...period, records, analytics };
+    const byContent = accounts.some((a) => a.declared);
+    const analytics = await siteVisits(config.analytics, io.env, config.site, period, undefined, byContent);
+    const input = { now, timeZone: zone, ...period, records, analytics, accounts };
     // Engagement only for the posts the report lists (X bills each read): those of the period,
     // and earlier ones that still brought readers, which only the analytics can tell.
     const listed = buildReport(input).posts;

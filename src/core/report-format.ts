@@ -73,3 +73,23 @@ export function periodText(report: Report): string {
 export function sourceText(report: Report): string {
   return report.analytics ? `visitors from ${report.analytics.tool}` : 'no analytics set up';
 }
+
+/** Whose voice an account is: the organisation, `@login` for a person, `?` for an account the config no longer lists. */
+export function ownerText(owner: string | null): string {
+  if (owner === null) return UNKNOWN;
+  return owner === 'org' ? 'organisation' : `@${owner}`;
+}
+
+/** The per-account table's cells, the same in text and Markdown (the caller makes the account id safe). */
+export function accountCells(report: Report, a: Report['accounts'][number], id: string, network: string): string[] {
+  return [
+    id,
+    ownerText(a.owner),
+    network,
+    String(a.posts),
+    a.visitors === null ? (report.analytics ? NOT_COUNTED : UNKNOWN) : countText(a.visitors, a.partial),
+    engagementText(a.engagement, report.engagement[a.channel]),
+  ];
+}
+
+export const ACCOUNT_HEADER = ['Account', 'Owner', 'Network', 'Posts', 'Visitors', 'Engagement'];

@@ -38,6 +38,7 @@ export function reportJson(report: Report): unknown {
       engagement: n.engagement,
       engagementPartial: n.engagementPartial,
     })),
+    accounts: report.accounts,
     weeks: report.weeks,
     byAge: report.byAge,
     best: report.best.map(item),

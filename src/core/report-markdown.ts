@@ -1,6 +1,8 @@
 import { codeText, plainText } from './markdown-text.ts';
 import { ageChart, weeklyCharts } from './report-chart.ts';
 import {
+  ACCOUNT_HEADER,
+  accountCells,
   countText,
   NOT_COUNTED,
   engagementText,
@@ -54,6 +56,11 @@ export function renderReportMarkdown(report: Report): string {
       ]),
     ),
   );
+  if (report.accounts.length) {
+    out.push('', '## By account', '');
+    const rows = report.accounts.map((a) => accountCells(report, a, cellCode(a.account), network(a.channel)));
+    out.push(...table(ACCOUNT_HEADER, 'lllrrl', rows));
+  }
   if (report.weeks.length) {
     out.push('', '## Visitors per week', '');
     out.push(

@@ -1,5 +1,6 @@
 import { networkName } from './report-posts.ts';
-import type { AnalyticsOutcome, EngagementOutcome, MissingPart } from './report-types.ts';
+import type { ReportAccount } from './report-posts.ts';
+import type { AccountOutcome, AnalyticsOutcome, EngagementOutcome, MissingPart } from './report-types.ts';
 
 /**
  * What the report could not get, named so that nobody reads an unknown as a zero: the analytics
@@ -49,6 +50,28 @@ export function reportNotes(analytics: AnalyticsOutcome): string[] {
   if (analytics.weeks.length > 1)
     notes.push(
       `${analytics.tool} counts visitors week by week, and the report adds the weeks up: someone who came back in a later week counts again.`,
+    );
+  return notes;
+}
+
+/** Why an account's visitors are unknown, said once: the tool cannot tell, or its links carry no utm_content. */
+export function accountNotes(
+  analytics: AnalyticsOutcome,
+  shown: readonly AccountOutcome[],
+  accounts: readonly ReportAccount[],
+): string[] {
+  if (!shown.length) return [];
+  const notes = [
+    "An account's visitors are those who arrived through its links: utm_source is its network, utm_content its id (accounts listed in accounts: only).",
+  ];
+  if (analytics.configured && !analytics.byContent)
+    notes.push(
+      `${analytics.tool}'s API cannot break visits down by utm_content, so visitors per account are not known (Plausible and Umami can).`,
+    );
+  const untagged = shown.filter((a) => !accounts.some((c) => c.id === a.account && c.declared)).map((a) => a.account);
+  if (untagged.length)
+    notes.push(
+      `${untagged.join(', ')} ${untagged.length === 1 ? 'is' : 'are'} not listed in accounts: (or no longer), so ${untagged.length === 1 ? 'its links carry' : 'their links carry'} no utm_content: ${untagged.length === 1 ? 'its' : 'their'} visitors count for the network only.`,
     );
   return notes;
 }

@@ -1,4 +1,7 @@
-import type { LedgerRecord } from './ledger.ts';
+import type { Account } from './accounts.ts';
+import { addEngagement } from './engagement.ts';
+import { type LedgerRecord, recordKey } from './ledger.ts';
+import type { AccountOutcome, AnalyticsOutcome, EngagementOutcome, PostOutcome } from './report-types.ts';
 
 /**
  * The social posts the ledger holds, one per item and network: when the network took the first
@@ -69,3 +72,69 @@ export const NETWORK_NAMES: Readonly<Record<string, string>> = {
 };
 
 export const networkName = (channel: string): string => NETWORK_NAMES[channel] ?? channel;
+
+/** What the report knows of an account: its id, whose voice it is, and where its records are kept. */
+export type ReportAccount = Pick<Account, 'id' | 'owner' | 'network' | 'key' | 'declared'>;
+
+/**
+ * Per account, for the posts the report lists: how many it sent, the visitors its links brought (by
+ * `utm_source` = its network and `utm_content` = its id, over the weeks the tool answered: an
+ * account's links are tagged, not its posts, so this counts every link of it that was followed in
+ * the period), and its engagement. Accounts are keyed as the ledger keys them; one the ledger names
+ * and the config no longer lists is shown by its key, with no owner. An account whose links carry no
+ * utm_content (not listed in `accounts:`), or a tool that cannot tell, leaves its visitors unknown.
+ */
+export function accountOutcomes(
+  records: readonly LedgerRecord[],
+  posts: readonly PostOutcome[],
+  accounts: readonly ReportAccount[],
+  analytics: AnalyticsOutcome,
+  engagement: readonly EngagementOutcome[],
+  endMs: number,
+): AccountOutcome[] {
+  const listed = new Set(posts.map((p) => `${p.item}\u0000${p.channel}`));
+  const sentBy = new Map<string, { channel: string; items: Set<string> }>();
+  for (const r of records) {
+    if (r.channel === 'blog' || r.type !== 'sent' || r.part !== 0) continue;
+    if (!listed.has(`${r.item}\u0000${r.channel}`) || Date.parse(r.sentAt ?? r.at) >= endMs) continue;
+    const key = recordKey(r);
+    let sent = sentBy.get(key);
+    if (!sent) sentBy.set(key, (sent = { channel: r.channel, items: new Set() }));
+    sent.items.add(r.item);
+  }
+  const answered = analytics.configured && analytics.byContent ? analytics.weeks.filter((w) => 'rows' in w) : null;
+  const partial = analytics.configured && analytics.weeks.some((w) => 'error' in w);
+  return (
+    [...sentBy]
+      .map(([key, { channel, items }]): AccountOutcome => {
+        const account = accounts.find((a) => a.key === key);
+        const id = account?.id ?? key;
+        let visitors: number | null = null;
+        if (answered && account?.declared) {
+          visitors = 0;
+          for (const week of answered)
+            for (const row of week.byContent ?? [])
+              if (row.source.trim() === channel && row.content.trim() === id) visitors += row.visitors;
+        }
+        const known = engagement.flatMap((e) =>
+          e.ok && e.account === id ? [...items].flatMap((item) => e.byItem.get(item) ?? []) : [],
+        );
+        return {
+          account: id,
+          owner: account?.owner ?? null,
+          channel,
+          posts: items.size,
+          visitors,
+          partial: visitors !== null && partial,
+          engagement: known.length ? known.reduce(addEngagement) : null,
+        };
+      })
+      // Per network, the organisation's accounts first, then people's, by id.
+      .sort(
+        (a, b) =>
+          byNetworkOrder(a.channel, b.channel) ||
+          Number(a.owner !== 'org') - Number(b.owner !== 'org') ||
+          (a.account < b.account ? -1 : a.account > b.account ? 1 : 0),
+      )
+  );
+}

@@ -1,4 +1,6 @@
 import {
+  ACCOUNT_HEADER,
+  accountCells,
   countText,
   NOT_COUNTED,
   engagementText,
@@ -49,6 +51,11 @@ export function renderReportText(report: Report): string {
       [1, 2, 3, 4, ...goals.map((_, i) => 5 + i)],
     ),
   );
+  if (report.accounts.length) {
+    lines.push('', 'BY ACCOUNT');
+    const rows = report.accounts.map((a) => accountCells(report, a, safe(a.account), safe(networkName(a.channel))));
+    lines.push(...table(ACCOUNT_HEADER, rows, [3, 4]));
+  }
   if (report.weeks.length) {
     lines.push('', 'BY WEEK (visitors)');
     lines.push(

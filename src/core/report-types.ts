@@ -18,6 +18,16 @@ export interface CampaignVisits {
   conversions?: Record<string, number>;
 }
 
+/**
+ * Visitors that arrived with one `utm_source` and one `utm_content`: a link of a declared account
+ * carries its id as `utm_content` (src/core/accounts.ts), so this is what each account brought in.
+ */
+export interface ContentVisits {
+  source: string;
+  content: string;
+  visitors: number;
+}
+
 /** Which numbers beyond visitors a tool gives at all (a tool that cannot is not a zero). */
 export interface AnalyticsMeasures {
   visits: boolean;
@@ -26,7 +36,14 @@ export interface AnalyticsMeasures {
 
 /** One ISO week of the period as the tool answered it, or why it did not. */
 export type AnalyticsWeek =
-  | { week: string; since: string; until: string; rows: readonly CampaignVisits[] }
+  | {
+      week: string;
+      since: string;
+      until: string;
+      rows: readonly CampaignVisits[];
+      /** By utm_content, where the tool can tell and the report asked (the config lists accounts). */
+      byContent?: readonly ContentVisits[];
+    }
   | { week: string; since: string; until: string; error: string };
 
 export type AnalyticsOutcome =
@@ -40,6 +57,8 @@ export type AnalyticsOutcome =
       /** What the tool cannot tell, one short sentence each, shown in the report's notes. */
       cannot: readonly string[];
       weeks: readonly AnalyticsWeek[];
+      /** The weeks carry visits by utm_content (absent: the tool cannot tell, or was not asked). */
+      byContent?: boolean;
     };
 
 export type ConfiguredAnalytics = Extract<AnalyticsOutcome, { configured: true }>;
@@ -142,6 +161,23 @@ export interface AgeTotal {
   perPost: number;
 }
 
+/** What one account (src/core/accounts.ts) brought in: the per-account table, shown when the config lists accounts. */
+export interface AccountOutcome {
+  /** Its id as `as:` names it (the network's id for the organisation's implicit account). */
+  account: string;
+  /** `org`, or the GitHub login of the person whose voice it is; null for an account the config no longer lists. */
+  owner: string | null;
+  channel: string;
+  /** Of the posts the report lists, those this account sent. */
+  posts: number;
+  /** Visitors whose link carried its id as utm_content; null when unknown (no tool, a tool that cannot tell, or an account whose links carry none). */
+  visitors: number | null;
+  /** A week the tool did not answer: at least these. */
+  partial: boolean;
+  /** The sum of its posts' engagement; null when not asked or it did not answer. */
+  engagement: Engagement | null;
+}
+
 export interface MissingPart {
   part: 'analytics' | 'engagement';
   /** What is missing, e.g. `GoatCounter, weeks 2026-W45 to 2026-W46` or `Mastodon engagement`. */
@@ -162,6 +198,8 @@ export interface Report {
   posts: PostOutcome[];
   items: ItemOutcome[];
   networks: NetworkTotal[];
+  /** Per account, when the config lists accounts (empty otherwise: the networks' table says it all). */
+  accounts: AccountOutcome[];
   weeks: WeekTotal[];
   /** Visitors per post by weeks since it went out (src/core/report-age.ts). */
   byAge: AgeTotal[];

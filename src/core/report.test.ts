@@ -16,7 +16,8 @@ import { niceTop, weeklyCharts } from './report-chart.ts';
 import { reportJson } from './report-json.ts';
 import { renderReportMarkdown } from './report-markdown.ts';
 import { renderReportText } from './report-text.ts';
-import type { AnalyticsOutcome, EngagementOutcome } from './report-types.ts';
+import type { AnalyticsOutcome, ConfiguredAnalytics, EngagementOutcome } from './report-types.ts';
+import { accountsOf } from './accounts.ts';
 
 const month = monthReport;
 
@@ -290,5 +291,82 @@ describe('engagement of a network with several accounts', () => {
     expect(r.engagement.mastodon).toBe('missing');
     expect(r.posts.filter((p) => p.channel === 'mastodon').every((p) => p.engagement === null)).toBe(true);
     expect(r.missing.map((m) => m.what)).toEqual(['Mastodon engagement', 'Mastodon engagement of alice-mastodon']);
+  });
+});
+
+describe('per account', () => {
+  // Alice's own Mastodon account sent the launch too; her links carry utm_content=alice-mastodon.
+  const accounts = accountsOf({
+    channels: ['blog', 'x', 'mastodon', 'bluesky'],
+    accounts: [
+      {
+        id: 'alice-mastodon',
+        network: 'mastodon',
+        owner: 'alice',
+        credentials: { MASTODON_URL: 'MASTODON_URL_ALICE', MASTODON_TOKEN: 'MASTODON_TOKEN_ALICE' },
+      },
+    ],
+  });
+  const orgLaunch = RECORDS.find((r) => r.item === LAUNCH && r.channel === 'mastodon')!;
+  const records = [...RECORDS, { ...orgLaunch, account: 'alice-mastodon', remoteId: 'alice-1' }];
+  const byContent = (analytics: ConfiguredAnalytics): ConfiguredAnalytics => ({
+    ...analytics,
+    byContent: true,
+    weeks: analytics.weeks.map((w) =>
+      'rows' in w
+        ? {
+            ...w,
+            byContent: w.week === '2026-W45' ? [{ source: 'mastodon', content: 'alice-mastodon', visitors: 4 }] : [],
+          }
+        : w,
+    ),
+  });
+  const aliceEngagement: EngagementOutcome = {
+    channel: 'mastodon',
+    account: 'alice-mastodon',
+    ok: true,
+    byItem: new Map([[LAUNCH, { replies: 1, reposts: 0, likes: 6 }]]),
+  };
+
+  it('says what each account brought in: its posts, the visitors its utm_content brought, its engagement', () => {
+    const r = month(byContent(plausibleMonth()), { records, accounts, engagement: [...ENGAGEMENT, aliceEngagement] });
+    const alice = r.accounts.find((a) => a.account === 'alice-mastodon');
+    expect(alice).toEqual({
+      account: 'alice-mastodon',
+      owner: 'alice',
+      channel: 'mastodon',
+      posts: 1,
+      visitors: 4,
+      partial: false,
+      engagement: { replies: 1, reposts: 0, likes: 6 },
+    });
+    // The organisation's implicit account tags no utm_content: its visitors are the network's only.
+    expect(r.accounts.find((a) => a.account === 'mastodon')).toMatchObject({ owner: 'org', posts: 3, visitors: null });
+    expect(r.accounts.map((a) => a.account)).toEqual(['x', 'mastodon', 'alice-mastodon', 'bluesky']);
+    expect(r.notes.join('\n')).toContain('x, mastodon, bluesky are not listed in accounts:');
+    const text = renderReportText(r);
+    expect(text).toMatch(/BY ACCOUNT\n {2}Account +Owner +Network +Posts +Visitors +Engagement\n/);
+    expect(text).toMatch(/alice-mastodon +@alice +Mastodon +1 +4 +1 reply, 0 reposts, 6 likes/);
+    expect(text).toMatch(/ {2}mastodon +organisation +Mastodon +3 +– /);
+    expect(renderReportMarkdown(r)).toContain(
+      '| `alice-mastodon` | @alice | Mastodon | 1 | 4 | 1 reply, 0 reposts, 6 likes |',
+    );
+    expect((reportJson(r) as { accounts: unknown[] }).accounts).toContainEqual({ ...alice });
+  });
+
+  it("marks an account's visitors as at least these when a week is missing, and unknown where the tool cannot tell", () => {
+    const failed = month(byContent(plausibleMonth({ '2026-W47': 'Plausible did not answer' })), { records, accounts });
+    expect(failed.accounts.find((a) => a.account === 'alice-mastodon')).toMatchObject({ visitors: 4, partial: true });
+    expect(renderReportText(failed)).toMatch(/alice-mastodon +@alice +Mastodon +1 +≥ 4/);
+
+    const cannot = month(plausibleMonth(), { records, accounts });
+    expect(cannot.accounts.find((a) => a.account === 'alice-mastodon')).toMatchObject({ visitors: null });
+    expect(cannot.notes.join('\n')).toContain("Plausible's API cannot break visits down by utm_content");
+  });
+
+  it('has no table per account while the config lists none (the networks say it all)', () => {
+    expect(
+      month(plausibleMonth(), { accounts: accountsOf({ channels: ['x', 'mastodon', 'bluesky'] }) }).accounts,
+    ).toEqual([]);
   });
 });

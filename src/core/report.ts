@@ -2,9 +2,16 @@ import { UsageError } from './errors.ts';
 import { dayBounds, isDay, type Day } from './iso-week.ts';
 import type { LedgerRecord } from './ledger.ts';
 import { addEngagement, engagementByChannel, engagementStatus } from './engagement.ts';
-import { byNetworkOrder, lateness, ledgerPosts, type LedgerPost } from './report-posts.ts';
+import {
+  accountOutcomes,
+  byNetworkOrder,
+  lateness,
+  ledgerPosts,
+  type LedgerPost,
+  type ReportAccount,
+} from './report-posts.ts';
 import { measuresOf, outcomeOf, perPost, sumOutcomes, tallyKey, tallyRows, type Tally } from './report-outcome.ts';
-import { missingParts, reportNotes } from './report-missing.ts';
+import { accountNotes, missingParts, reportNotes } from './report-missing.ts';
 import { visitorsByAge } from './report-age.ts';
 import type {
   AnalyticsOutcome,
@@ -35,6 +42,8 @@ export interface ReportInput {
   records: readonly LedgerRecord[];
   analytics: AnalyticsOutcome;
   engagement?: readonly EngagementOutcome[];
+  /** The config's accounts (src/core/accounts.ts): with any listed in `accounts:`, the report has a table per account. */
+  accounts?: readonly ReportAccount[];
 }
 
 /** How many items the best and worst lists show. */
@@ -104,6 +113,10 @@ export function buildReport(input: ReportInput): Report {
     .sort((a, b) => a.perPost! - b.perPost! || cmp(a.item, b.item))
     .slice(0, RANKED);
 
+  const accounts = input.accounts?.some((a) => a.declared)
+    ? accountOutcomes(input.records, posts, input.accounts, analytics, input.engagement ?? [], end)
+    : [];
+
   const goals = new Set<string>();
   for (const t of totals.values()) for (const goal of Object.keys(t.conversions)) goals.add(goal);
 
@@ -121,12 +134,13 @@ export function buildReport(input: ReportInput): Report {
     posts,
     items,
     networks,
+    accounts,
     weeks: weekTotals(analytics, posts),
     byAge: visitorsByAge(analytics, posts, timeZone),
     best,
     worst,
     missing: missingParts(analytics, input.engagement ?? [], channels),
-    notes: reportNotes(analytics),
+    notes: [...reportNotes(analytics), ...accountNotes(analytics, accounts, input.accounts ?? [])],
   };
 }
 

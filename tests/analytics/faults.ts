@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { type AnalyticsAdapter, AnalyticsError, type AnalyticsFailure } from '../../src/analytics/analytics.ts';
+import type { SeededVisit } from '../fakes/fake-analytics.ts';
 import type { FakeServer } from '../fakes/fake-server.ts';
 
 /**
@@ -16,6 +17,55 @@ export interface FaultWorld {
 }
 
 export const QUERY = { since: '2026-11-02', until: '2026-11-08' };
+
+/**
+ * Visits through accounts' links (utm_content = the account's id), for the adapters that can break
+ * visits down by it: Alice's Mastodon links brought two visitors (one of them twice), Jonas's Bluesky
+ * link one; a newsletter link with her utm_content is not a social visit.
+ */
+export const ACCOUNT_VISITS: SeededVisit[] = [
+  {
+    at: '2026-11-03T12:00:00+01:00',
+    visitor: 'gil',
+    campaign: 'social/launch',
+    source: 'mastodon',
+    content: 'alice-mastodon',
+  },
+  {
+    at: '2026-11-04T12:00:00+01:00',
+    visitor: 'hal',
+    campaign: 'social/recipe',
+    source: 'mastodon',
+    content: 'alice-mastodon',
+  },
+  {
+    at: '2026-11-04T13:00:00+01:00',
+    visitor: 'gil',
+    campaign: 'social/recipe',
+    source: 'mastodon',
+    content: 'alice-mastodon',
+  },
+  {
+    at: '2026-11-04T12:00:00+01:00',
+    visitor: 'ivy',
+    campaign: 'social/launch',
+    source: 'bluesky',
+    content: 'jonas-bluesky',
+  },
+  {
+    at: '2026-11-04T12:00:00+01:00',
+    visitor: 'jo',
+    campaign: 'november',
+    source: 'newsletter',
+    content: 'alice-mastodon',
+  },
+].map((v) => ({ ...v, medium: v.source === 'newsletter' ? 'email' : 'social' }));
+
+/** What ACCOUNT_VISITS come to, by source and utm_content. */
+export const ACCOUNT_VISITORS = [
+  { source: 'mastodon', content: 'alice-mastodon', visitors: 2 },
+  { source: 'bluesky', content: 'jonas-bluesky', visitors: 1 },
+];
 
 export async function failure(promise: Promise<unknown>): Promise<AnalyticsError> {
   const error = await promise.then(

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Plausible, type PlausibleOptions } from '../../src/analytics/plausible.ts';
 import type { SeededVisit } from '../fakes/fake-analytics.ts';
 import { FakePlausible } from '../fakes/fake-plausible.ts';
-import { faultSuite, QUERY } from './faults.ts';
+import { ACCOUNT_VISITORS, ACCOUNT_VISITS, faultSuite, QUERY } from './faults.ts';
 
 /** Plausible's Stats API v2 against the fake: one query for visitors and visits, one for goals. */
 let fake: FakePlausible;
@@ -72,6 +72,21 @@ describe('Plausible adapter', () => {
     expect(JSON.parse(goals!.body.toString())).toMatchObject({
       metrics: ['visitors'],
       dimensions: ['visit:utm_campaign', 'visit:utm_source', 'event:goal'],
+    });
+  });
+
+  it("reads visitors by utm_source and utm_content (each account's links), in one query of the same shape", async () => {
+    fake.seed(...ACCOUNT_VISITS);
+    const rows = await adapter().visitsByContent(QUERY);
+    // Visits without utm_content are left out, as Plausible leaves a visit without a value for a dimension it groups by.
+    expect(rows).toEqual(ACCOUNT_VISITORS);
+    expect(JSON.parse(fake.server.requests[0]!.body.toString())).toEqual({
+      site_id: 'example.org',
+      date_range: ['2026-11-02', '2026-11-08'],
+      metrics: ['visitors'],
+      dimensions: ['visit:utm_source', 'visit:utm_content'],
+      filters: [['is', 'visit:utm_medium', ['social']]],
+      pagination: { limit: 10000, offset: 0 },
     });
   });
 

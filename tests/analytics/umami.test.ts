@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Umami, type UmamiOptions } from '../../src/analytics/umami.ts';
 import type { SeededVisit } from '../fakes/fake-analytics.ts';
 import { FakeUmami } from '../fakes/fake-umami.ts';
-import { faultSuite, QUERY } from './faults.ts';
+import { ACCOUNT_VISITORS, ACCOUNT_VISITS, faultSuite, QUERY } from './faults.ts';
 
 /** Umami's API against the fake: the sources of social visits, then each source's campaigns. */
 let fake: FakeUmami;
@@ -74,6 +74,15 @@ describe('Umami adapter', () => {
     expect(Object.fromEntries(campaigns!.query)).toMatchObject({ type: 'utmCampaign', utmSource: 'eq.x' });
     // A source with a comma would be read as a list of sources: it is not asked about.
     expect(fake.server.requests.some((r) => r.query.get('utmSource')?.includes(','))).toBe(false);
+  });
+
+  it('reads visitors per source, then per utm_content (type=utmContent), for social visits in the period', async () => {
+    fake.seed(...ACCOUNT_VISITS);
+    const rows = await adapter().visitsByContent(QUERY);
+    expect(rows).toEqual(ACCOUNT_VISITORS);
+    const contents = fake.server.requests.filter((r) => r.query.get('type') === 'utmContent');
+    expect(contents.map((r) => r.query.get('utmSource'))).toEqual(['eq.mastodon', 'eq.x', 'eq.bluesky']);
+    expect(Object.fromEntries(contents[0]!.query)).toMatchObject({ utmMedium: 'eq.social', limit: '500', offset: '0' });
   });
 
   it('logs in with a username and password, once, and never shows the password', async () => {

@@ -17,6 +17,8 @@ export interface SeededVisit {
   campaign?: string;
   source?: string;
   medium?: string;
+  /** `utm_content`: the account (or person) whose link it was. */
+  content?: string;
   /** Goals reached in this visit (Plausible's goals, by display name). */
   goals?: string[];
   /** Pageviews in the visit (default 1). */

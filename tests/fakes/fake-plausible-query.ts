@@ -138,6 +138,8 @@ export function dimensionOf(v: SeededVisit, dimension: string): string {
       return v.source ?? '';
     case 'visit:utm_medium':
       return v.medium ?? '';
+    case 'visit:utm_content':
+      return v.content ?? '';
     default:
       return '(not in the fake)';
   }

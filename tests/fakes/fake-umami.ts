@@ -20,7 +20,7 @@ import { FakeService, type FakeResponse, type RecordedRequest, jsonBody } from '
  * Counting as Umami does: a visitor is a session (`session_id`), a visit a `visit_id`; only the
  * visit's landing pageview carries the link's UTM values.
  */
-const UTM = { utmSource: 'source', utmMedium: 'medium', utmCampaign: 'campaign' } as const;
+const UTM = { utmSource: 'source', utmMedium: 'medium', utmCampaign: 'campaign', utmContent: 'content' } as const;
 type UtmColumn = keyof typeof UTM;
 
 export class FakeUmami extends FakeService {
