@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './helpers/cli.ts';
-import { startReportWorld, THANKS, THREAD, type ReportWorld } from './helpers/report-world.ts';
+import { FakeMastodon } from './fakes/fake-mastodon.ts';
+import { FakePlausible } from './fakes/fake-plausible.ts';
+import { ALICE_MASTODON, withAccounts } from './helpers/accounts.ts';
+import { exampleRepoCopy, REPO_ROOT, runCliAsync } from './helpers/cli.ts';
+import { startNetworks, type Networks } from './helpers/networks.ts';
+import { REPORT_NOW, startReportWorld, THANKS, THREAD, type ReportWorld } from './helpers/report-world.ts';
 
 /**
  * `report` as a user runs it: the example content, published to the fake networks, its visitors
@@ -99,5 +103,91 @@ describe("the README's sample report", () => {
       expect(part.length, from).toBeGreaterThan(20);
       expect(readme, from).toContain(part);
     }
+  });
+});
+
+describe('postgate report, per account', () => {
+  // The organisation's Mastodon account and Alice's own, on another instance with its own token: the
+  // same status ids on both servers, so reading hers with the organisation's token would count the wrong post.
+  const ITEM = 'social/2026-12-03-alice';
+  const ALICE_TOKEN = 'alice-own-mastodon-token-5d1';
+  let n: Networks;
+  let alice: FakeMastodon;
+  let plausible: FakePlausible;
+  let dir: string;
+  let env: Record<string, string>;
+  const report = (args: string[], extra: Record<string, string> = {}) =>
+    runCliAsync(['report', '--now', REPORT_NOW, ...args], { cwd: dir, env: { ...env, ...extra } });
+
+  beforeAll(async () => {
+    n = await startNetworks();
+    alice = new FakeMastodon();
+    alice.token = ALICE_TOKEN;
+    plausible = new FakePlausible();
+    plausible.timeZone = 'Europe/Berlin';
+    await Promise.all([alice.start(), plausible.start()]);
+    dir = exampleRepoCopy();
+    const configFile = join(dir, 'postgate.config.yaml');
+    const config = withAccounts(readFileSync(configFile, 'utf8'), ALICE_MASTODON);
+    writeFileSync(configFile, `${config}\nanalytics:\n  tool: plausible\n`);
+    writeFileSync(
+      join(dir, `content/${ITEM}.md`),
+      '---\npublishAt: 2026-12-03T10:55\nas: [mastodon, alice-mastodon]\n---\nWhat a morning at the food bank: https://example.org/posts/welcome/\n',
+    );
+    env = {
+      ...n.env,
+      MASTODON_URL_ALICE: alice.server.url,
+      MASTODON_TOKEN_ALICE: ALICE_TOKEN,
+      PLAUSIBLE_URL: plausible.url,
+      PLAUSIBLE_API_KEY: plausible.key,
+    };
+    const sent = await runCliAsync(['publish', '--now', '2026-12-03T10:00:00Z'], { cwd: dir, env });
+    if (sent.status !== 0) throw new Error(`publish failed: ${sent.stdout}${sent.stderr}`);
+    const org = n.mastodon.liveOf('postgate').find((s) => s.text.includes('food bank'))!;
+    const hers = alice.liveOf('postgate')[0]!;
+    n.mastodon.counts.set(org.id, { replies_count: 1, reblogs_count: 2, favourites_count: 3 });
+    alice.counts.set(hers.id, { replies_count: 0, reblogs_count: 5, favourites_count: 10 });
+    const visit = (i: number, content?: string) => ({
+      at: `2026-12-03T1${i}:30:00+01:00`,
+      visitor: `${content ?? 'org'}-${i}`,
+      campaign: ITEM,
+      source: 'mastodon',
+      medium: 'social',
+      ...(content ? { content } : {}),
+    });
+    for (let i = 0; i < 4; i++) plausible.seed(visit(i));
+    for (let i = 0; i < 3; i++) plausible.seed(visit(i, 'alice-mastodon'));
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([n.stop(), alice.stop(), plausible.stop()]);
+  });
+
+  it("reads each account's engagement on its own server and says what each account brought in", async () => {
+    const run = await report([]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    // The network is the sum of its accounts, read each with its own token on its own instance.
+    expect(run.stdout).toMatch(/BY NETWORK[\s\S]*Mastodon\s+2\s+7\s.*1 reply, 7 reposts, 13 likes/);
+    expect(run.stdout).toMatch(
+      /BY ACCOUNT[\s\S]*\n {2}mastodon +organisation +Mastodon +2 +– +1 reply, 2 reposts, 3 likes\n/,
+    );
+    expect(run.stdout).toMatch(/ {2}alice-mastodon +@alice +Mastodon +1 +3 +0 replies, 5 reposts, 10 likes\n/);
+    expect(alice.server.requests.some((r) => r.headers.authorization === `Bearer ${ALICE_TOKEN}`)).toBe(true);
+    const asked = plausible.server.requests.map((r) => JSON.parse(r.body.toString()).dimensions);
+    expect(asked).toContainEqual(['visit:utm_source', 'visit:utm_content']);
+    const json = JSON.parse((await report(['--format', 'json'])).stdout);
+    expect(json.accounts).toContainEqual(
+      expect.objectContaining({ account: 'alice-mastodon', owner: 'alice', posts: 1, visitors: 3 }),
+    );
+    for (const secret of [...n.secrets, ALICE_TOKEN, plausible.key]) expect(run.stdout).not.toContain(secret);
+  });
+
+  it('names an account whose token is unset by its variable, and keeps the numbers of the account that answered', async () => {
+    const run = await report(['--strict'], { MASTODON_TOKEN_ALICE: '' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/MISSING[\s\S]*Mastodon engagement of alice-mastodon: MASTODON_TOKEN_ALICE is not set/);
+    expect(run.stdout).toMatch(/BY NETWORK[\s\S]*Mastodon\s+2\s+7\s.*≥ 1 reply, 2 reposts, 3 likes/);
+    expect(run.stdout).toMatch(/ {2}alice-mastodon +@alice +Mastodon +1 +3 +\?\n/);
+    expect(run.stderr).toContain('missing Mastodon engagement of alice-mastodon');
   });
 });

@@ -198,7 +198,7 @@ export interface Report {
   posts: PostOutcome[];
   items: ItemOutcome[];
   networks: NetworkTotal[];
-  /** Per account, when the config lists accounts (empty otherwise: the networks' table says it all). */
+  /** Per account, when an account listed in `accounts:` sent some of the posts (empty otherwise: the networks' table says it all). */
   accounts: AccountOutcome[];
   weeks: WeekTotal[];
   /** Visitors per post by weeks since it went out (src/core/report-age.ts). */

@@ -113,9 +113,12 @@ export function buildReport(input: ReportInput): Report {
     .sort((a, b) => a.perPost! - b.perPost! || cmp(a.item, b.item))
     .slice(0, RANKED);
 
-  const accounts = input.accounts?.some((a) => a.declared)
-    ? accountOutcomes(input.records, posts, input.accounts, analytics, input.engagement ?? [], end)
+  // Only when a listed account sent some of the posts: otherwise the networks' table says it all.
+  const declared = (input.accounts ?? []).filter((a) => a.declared).map((a) => a.id);
+  const perAccount = declared.length
+    ? accountOutcomes(input.records, posts, input.accounts ?? [], analytics, input.engagement ?? [], end)
     : [];
+  const accounts = perAccount.some((a) => declared.includes(a.account)) ? perAccount : [];
 
   const goals = new Set<string>();
   for (const t of totals.values()) for (const goal of Object.keys(t.conversions)) goals.add(goal);
