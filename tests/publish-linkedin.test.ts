@@ -94,7 +94,8 @@ describe('publish to LinkedIn', () => {
     // Kept whole: the fake cuts a commentary at its first bare reserved character.
     expect(made.commentary).toBe(made.received);
     expect(unescapeLittleText(made.commentary)).toBe(
-      'Our winter appeal is open (until 31 December): https://example.org/posts/winter-appeal?utm_source=linkedin&utm_medium=social&utm_campaign=social%2F2026-12-01-appeal #community',
+      // The example config lists the page as the account riverside-linkedin: its links say so.
+      'Our winter appeal is open (until 31 December): https://example.org/posts/winter-appeal?utm_source=linkedin&utm_medium=social&utm_campaign=social%2F2026-12-01-appeal&utm_content=riverside-linkedin #community',
     );
     expect(made.media).toEqual({ id: fake.images[0]!.urn, altText: 'Volunteers packing boxes of winter food' });
     expect(fake.images[0]!.owner).toBe(ORGANIZATION);
