@@ -87,6 +87,30 @@ describe('collecting a period week by week', () => {
   });
 });
 
+describe('visits by utm_content (accounts)', () => {
+  it('asks for them week by week only when wanted, and a tool without them is asked nothing more', async () => {
+    plausible.seed({
+      at: '2026-11-03T10:00:00+01:00',
+      visitor: 'eve',
+      campaign: LAUNCH,
+      source: 'mastodon',
+      medium: 'social',
+      content: 'alice-mastodon',
+    });
+    const without = await collectVisits(adapter(), MONTH);
+    expect(without.byContent).toBeUndefined();
+    expect(plausible.server.requests).toHaveLength(12);
+    const wanted = await collectVisits(adapter(), MONTH, true);
+    expect(wanted.byContent).toBe(true);
+    expect(wanted.weeks[1]).toMatchObject({
+      byContent: [{ source: 'mastodon', content: 'alice-mastodon', visitors: 1 }],
+    });
+    expect(plausible.server.requests).toHaveLength(12 + 18);
+    const goat = { ...adapter(), name: 'GoatCounter', visitsByCampaign: async () => [] };
+    expect((await collectVisits(goat as never, MONTH, true)).byContent).toBeUndefined();
+  });
+});
+
 describe('the adapter from the environment', () => {
   const site = { timeZone: ZONE, siteDomain: 'example.org' };
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BLUESKY_BATCH, blueskyEngagement } from '../../src/analytics/engagement-bluesky.ts';
 import { mastodonEngagement } from '../../src/analytics/engagement-mastodon.ts';
-import { xEngagement } from '../../src/analytics/engagement-x.ts';
+import { xEngagement, xReadsNote } from '../../src/analytics/engagement-x.ts';
 import { networkEngagement } from '../../src/analytics/network-engagement.ts';
 import { configSchema } from '../../src/core/config-schema.ts';
 import type { LivePost } from '../../src/core/engagement.ts';
@@ -331,5 +331,48 @@ describe('networkEngagement, per account', () => {
       items: ['t'],
     });
     expect(JSON.stringify(outcomes)).not.toContain(aliceServer.server.url);
+  });
+});
+
+describe("the note on X's billed reads", () => {
+  it('counts the reads per account when there are several X accounts, and says when they are not asked', () => {
+    const reads = [
+      { account: 'x', reads: 3 },
+      { account: 'alice-x', reads: 1 },
+    ];
+    expect(xReadsNote(reads, true)).toBe(
+      'X engagement: 4 post reads (x 3, alice-x 1), which X bills (see developer.x.com pricing).',
+    );
+    expect(xReadsNote([{ account: 'x', reads: 1 }], false)).toMatch(
+      /is not asked: .* This report would read 1 post; analytics.xMetrics: true turns it on\.$/,
+    );
+  });
+
+  it('names an account the ledger has and the config no longer lists, which has no credentials to read with', async () => {
+    const gone: LedgerRecord = {
+      v: 1,
+      type: 'sent',
+      item: 't',
+      channel: 'mastodon',
+      account: 'former-intern',
+      part: 0,
+      parts: 1,
+      remoteId: '5',
+      url: '',
+      at: '2026-12-01T08:30:00Z',
+      hash: '',
+    };
+    const config = configSchema.parse({ site: { title: 'R', url: 'https://example.org', timeZone: 'UTC' } });
+    const { outcomes } = await networkEngagement([gone], [{ item: 't', channel: 'mastodon' }], config, n.env);
+    expect(outcomes).toEqual([
+      {
+        channel: 'mastodon',
+        account: 'former-intern',
+        ok: false,
+        error: 'former-intern is no longer in accounts: of postgate.config.yaml, so it has no credentials',
+        items: ['t'],
+      },
+    ]);
+    expect(n.mastodon.server.requests.filter((r) => r.path.startsWith('/api/v1/statuses/'))).toEqual([]);
   });
 });
