@@ -1,3 +1,4 @@
+import { ORG_OWNER } from './accounts.ts';
 import { formatDuration } from './duration.ts';
 import { offsetAt, formatOffset, wallTimeAt } from './time-zone.ts';
 import type { Engagement, EngagementStatus, Outcome, Report } from './report-types.ts';
@@ -77,7 +78,7 @@ export function sourceText(report: Report): string {
 /** Whose voice an account is: the organisation, `@login` for a person, `?` for an account the config no longer lists. */
 export function ownerText(owner: string | null): string {
   if (owner === null) return UNKNOWN;
-  return owner === 'org' ? 'organisation' : `@${owner}`;
+  return owner === ORG_OWNER ? 'organisation' : `@${owner}`;
 }
 
 /** The per-account table's cells, the same in text and Markdown (the caller makes the account id safe). */
@@ -87,7 +88,7 @@ export function accountCells(report: Report, a: Report['accounts'][number], id: 
     ownerText(a.owner),
     network,
     String(a.posts),
-    a.visitors === null ? (report.analytics ? NOT_COUNTED : UNKNOWN) : countText(a.visitors, a.partial),
+    a.counted ? countText(a.visitors, a.partial) : NOT_COUNTED,
     engagementText(a.engagement, report.engagement[a.channel]),
   ];
 }

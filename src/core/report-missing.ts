@@ -71,7 +71,7 @@ export function accountNotes(
   const untagged = shown.filter((a) => !accounts.some((c) => c.id === a.account && c.declared)).map((a) => a.account);
   if (untagged.length)
     notes.push(
-      `${untagged.join(', ')} ${untagged.length === 1 ? 'is' : 'are'} not listed in accounts: (or no longer), so ${untagged.length === 1 ? 'its links carry' : 'their links carry'} no utm_content: ${untagged.length === 1 ? 'its' : 'their'} visitors count for the network only.`,
+      `Not listed in accounts: (or no longer), so no utm_content on their links, and visitors counted for the network only: ${untagged.join(', ')}.`,
     );
   return notes;
 }

@@ -1,4 +1,4 @@
-import type { Account } from './accounts.ts';
+import { type Account, ORG_OWNER } from './accounts.ts';
 import { addEngagement } from './engagement.ts';
 import { type LedgerRecord, recordKey } from './ledger.ts';
 import type { AccountOutcome, AnalyticsOutcome, EngagementOutcome, PostOutcome } from './report-types.ts';
@@ -109,8 +109,9 @@ export function accountOutcomes(
       .map(([key, { channel, items }]): AccountOutcome => {
         const account = accounts.find((a) => a.key === key);
         const id = account?.id ?? key;
+        const counted = answered !== null && account?.declared === true;
         let visitors: number | null = null;
-        if (answered && account?.declared) {
+        if (counted && answered.length > 0) {
           visitors = 0;
           for (const week of answered)
             for (const row of week.byContent ?? [])
@@ -125,6 +126,7 @@ export function accountOutcomes(
           channel,
           posts: items.size,
           visitors,
+          counted,
           partial: visitors !== null && partial,
           engagement: known.length ? known.reduce(addEngagement) : null,
         };
@@ -133,7 +135,7 @@ export function accountOutcomes(
       .sort(
         (a, b) =>
           byNetworkOrder(a.channel, b.channel) ||
-          Number(a.owner !== 'org') - Number(b.owner !== 'org') ||
+          Number(a.owner !== ORG_OWNER) - Number(b.owner !== ORG_OWNER) ||
           (a.account < b.account ? -1 : a.account > b.account ? 1 : 0),
       )
   );

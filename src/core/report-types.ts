@@ -170,8 +170,10 @@ export interface AccountOutcome {
   channel: string;
   /** Of the posts the report lists, those this account sent. */
   posts: number;
-  /** Visitors whose link carried its id as utm_content; null when unknown (no tool, a tool that cannot tell, or an account whose links carry none). */
+  /** Visitors whose link carried its id as utm_content; null when not known. */
   visitors: number | null;
+  /** False when they cannot be known: a tool that cannot tell, or links that carry no utm_content (an account not in `accounts:`). */
+  counted: boolean;
   /** A week the tool did not answer: at least these. */
   partial: boolean;
   /** The sum of its posts' engagement; null when not asked or it did not answer. */

@@ -337,13 +337,14 @@ describe('per account', () => {
       channel: 'mastodon',
       posts: 1,
       visitors: 4,
+      counted: true,
       partial: false,
       engagement: { replies: 1, reposts: 0, likes: 6 },
     });
     // The organisation's implicit account tags no utm_content: its visitors are the network's only.
     expect(r.accounts.find((a) => a.account === 'mastodon')).toMatchObject({ owner: 'org', posts: 3, visitors: null });
     expect(r.accounts.map((a) => a.account)).toEqual(['x', 'mastodon', 'alice-mastodon', 'bluesky']);
-    expect(r.notes.join('\n')).toContain('x, mastodon, bluesky are not listed in accounts:');
+    expect(r.notes.join('\n')).toContain('visitors counted for the network only: x, mastodon, bluesky.');
     const text = renderReportText(r);
     expect(text).toMatch(/BY ACCOUNT\n {2}Account +Owner +Network +Posts +Visitors +Engagement\n/);
     expect(text).toMatch(/alice-mastodon +@alice +Mastodon +1 +4 +1 reply, 0 reposts, 6 likes/);
@@ -359,8 +360,17 @@ describe('per account', () => {
     expect(failed.accounts.find((a) => a.account === 'alice-mastodon')).toMatchObject({ visitors: 4, partial: true });
     expect(renderReportText(failed)).toMatch(/alice-mastodon +@alice +Mastodon +1 +≥ 4/);
 
+    const down = Object.fromEntries(plausibleMonth().weeks.map((w) => [w.week, 'Plausible did not answer']));
+    const none = month(byContent(plausibleMonth(down)), { records, accounts });
+    expect(none.accounts.find((a) => a.account === 'alice-mastodon')).toMatchObject({ visitors: null, counted: true });
+    expect(renderReportText(none)).toMatch(/alice-mastodon +@alice +Mastodon +1 +\? /);
+
     const cannot = month(plausibleMonth(), { records, accounts });
-    expect(cannot.accounts.find((a) => a.account === 'alice-mastodon')).toMatchObject({ visitors: null });
+    expect(cannot.accounts.find((a) => a.account === 'alice-mastodon')).toMatchObject({
+      visitors: null,
+      counted: false,
+    });
+    expect(renderReportText(cannot)).toMatch(/alice-mastodon +@alice +Mastodon +1 +– /);
     expect(cannot.notes.join('\n')).toContain("Plausible's API cannot break visits down by utm_content");
   });
 
