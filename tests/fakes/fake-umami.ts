@@ -14,6 +14,8 @@ import { FakeService, type FakeResponse, type RecordedRequest, jsonBody } from '
  *   that is no column → 400. Rows `{name, pageviews, visitors, visits, bounces, totaltime}` by
  *   visitors then visits, no empty names, limit 500 by default;
  * - filters as query parameters, `eq.a,b` (a list), `neq.`, `c.` (contains), or a bare value (eq);
+ *   the UTM types and filters are utmSource, utmMedium, utmCampaign and utmContent (its filter
+ *   parameters as the API's contract lists them);
  * - `version: '3.0'` is a server before UTM columns: `type=utmSource` is refused and the UTM
  *   filters are dropped by its query schema, as 3.0 does.
  *
