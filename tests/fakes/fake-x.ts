@@ -5,11 +5,19 @@ import twitterText from 'twitter-text';
 import { FakeService, jsonBody, type FakeResponse, type RecordedRequest } from './fake-server.ts';
 
 /**
- * A fake X API v2 for one account, stateful enough for a publisher: it checks OAuth 1.0a signatures
+ * A fake X API v2, stateful enough for a publisher: it checks OAuth 1.0a signatures
  * for real (against the https://api.x.com URL the client signed, not the 127.0.0.1 URL it reached),
  * stores posts, media and alt text, refuses duplicates like X, and returns text the way X does: links
- * rewritten to t.co, &<> escaped, a t.co link to the images at the end.
+ * rewritten to t.co, &<> escaped, a t.co link to the images at the end. Like X's OAuth 1.0a user
+ * context, the access token says who the request acts for: one app (consumer key) may hold the tokens
+ * of several users (addUser), each posting, finding and deleting only as themselves.
  */
+export interface FakeXUser {
+  id: string;
+  username: string;
+  name: string;
+}
+
 export interface FakeXCredentials {
   apiKey: string;
   apiSecret: string;
@@ -80,7 +88,11 @@ const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
 export class FakeX extends FakeService {
   readonly credentials: FakeXCredentials;
-  readonly user = { id: '2244994945', username: 'postgate_demo', name: 'Postgate Demo' };
+  readonly user: FakeXUser = { id: '2244994945', username: 'postgate_demo', name: 'Postgate Demo' };
+  /** Access token → its secret and the user it acts for (the first is `credentials`' own). */
+  private readonly tokens = new Map<string, { secret: string; user: FakeXUser }>();
+  /** The user each request was signed for, once its signature checked out. */
+  private readonly actingFor = new WeakMap<RecordedRequest, FakeXUser>();
   readonly posts: FakeXPost[] = [];
   /** Post id → its public_metrics as GET /2/tweets gives them (default all 0). */
   readonly metrics = new Map<
@@ -107,6 +119,20 @@ export class FakeX extends FakeService {
   constructor(credentials: FakeXCredentials = FAKE_X_CREDENTIALS) {
     super('x');
     this.credentials = credentials;
+    this.tokens.set(credentials.accessToken, { secret: credentials.accessSecret, user: this.user });
+  }
+
+  /** Another user who authorized the same app: their own access token and secret, as X issues them. */
+  addUser(accessToken: string, accessSecret: string, username: string): FakeXUser {
+    const user = { id: String(2244994945 + this.tokens.size * 7919), username, name: username };
+    this.tokens.set(accessToken, { secret: accessSecret, user });
+    return user;
+  }
+
+  /** The live posts of one user (by username). */
+  liveOf(username: string): FakeXPost[] {
+    const user = [...this.tokens.values()].find((t) => t.user.username === username)?.user;
+    return this.livePosts().filter((p) => p.authorId === user?.id);
   }
 
   /** The environment xFromEnv needs to reach this fake. */
@@ -138,7 +164,7 @@ export class FakeX extends FakeService {
     if (refusal) return this.problem(request, 401, 'Unauthorized', `Unauthorized: ${refusal}`);
     const route = `${request.method} ${request.path}`;
     let m: RegExpExecArray | null;
-    if (route === 'GET /2/users/me') return { status: 200, body: { data: this.user } };
+    if (route === 'GET /2/users/me') return { status: 200, body: { data: this.actor(request) } };
     if (route === 'POST /2/tweets') return this.createPost(request);
     if ((m = /^GET \/2\/users\/(\d+)\/tweets$/.exec(route))) return this.timeline(request, m[1]!);
     if ((m = /^GET \/2\/tweets\/(\d+)$/.exec(route))) return this.readPost(request, m[1]!);
@@ -188,12 +214,13 @@ export class FakeX extends FakeService {
         'You attempted to reply to a Tweet that is deleted or not visible to you.',
       );
     }
-    if (this.livePosts().some((p) => p.authorId === this.user.id && p.text === text)) {
+    const author = this.actor(request);
+    if (this.livePosts().some((p) => p.authorId === author.id && p.text === text)) {
       return this.problem(request, 403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.');
     }
     const post: FakeXPost = {
       id: this.nextId(),
-      authorId: this.user.id,
+      authorId: author.id,
       text,
       replyTo,
       mediaIds,
@@ -342,7 +369,7 @@ export class FakeX extends FakeService {
         `Could not find tweet with id: [${id}].`,
         'https://api.twitter.com/2/problems/resource-not-found',
       );
-    if (post.authorId !== this.user.id)
+    if (post.authorId !== this.actor(request).id)
       return this.problem(request, 403, 'Forbidden', 'You are not allowed to delete this Tweet.');
     post.deleted = true;
     return { status: 200, body: { data: { deleted: true } } };
@@ -466,11 +493,8 @@ export class FakeX extends FakeService {
     for (const [, key, value] of header.slice(6).matchAll(/([\w-]+)="([^"]*)"/g))
       oauth.set(decodeURIComponent(key!), decodeURIComponent(value!));
     if (oauth.get('oauth_signature_method') !== 'HMAC-SHA1') return 'signature method is not HMAC-SHA1';
-    if (
-      oauth.get('oauth_consumer_key') !== this.credentials.apiKey ||
-      oauth.get('oauth_token') !== this.credentials.accessToken
-    )
-      return 'unknown consumer key or token';
+    const token = this.tokens.get(oauth.get('oauth_token') ?? '');
+    if (oauth.get('oauth_consumer_key') !== this.credentials.apiKey || !token) return 'unknown consumer key or token';
     const timestamp = Number(oauth.get('oauth_timestamp'));
     if (!(Math.abs(timestamp - Date.now() / 1000) < 300)) return 'timestamp out of range';
     const nonce = `${oauth.get('oauth_nonce')}:${timestamp}`;
@@ -491,12 +515,18 @@ export class FakeX extends FakeService {
       percentEncode(`https://${host}${request.path}`),
       percentEncode(encoded.map(([k, v]) => `${k}=${v}`).join('&')),
     ].join('&');
-    const key = `${percentEncode(this.credentials.apiSecret)}&${percentEncode(this.credentials.accessSecret)}`;
+    const key = `${percentEncode(this.credentials.apiSecret)}&${percentEncode(token.secret)}`;
     const expected = createHmac('sha1', key).update(base).digest();
     const given = Buffer.from(oauth.get('oauth_signature') ?? '', 'base64');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid signature';
     this.nonces.add(nonce);
+    this.actingFor.set(request, token.user);
     return null;
+  }
+
+  /** Who a request acts for: the user of the access token it was signed with. */
+  private actor(request: RecordedRequest): FakeXUser {
+    return this.actingFor.get(request) ?? this.user;
   }
 
   private problem(
