@@ -96,7 +96,7 @@ describe("a person's account needs the person's own approval", () => {
   }, 60_000);
 
   it("Alice's own pull request: her consent, but her approval never counts for the organisation", async () => {
-    gh.commit({ branch: 'c', files: { [ITEM]: item('bluesky, alice-bluesky') }, author: 'alice' });
+    gh.commit({ branch: 'c', files: { [ITEM]: item('bluesky, alice-bluesky') }, author: 'alice', signed: true });
     const pr = gh.openPullRequest({ author: 'alice', branch: 'c', title: 'My post' });
     gh.review(pr, { user: 'alice', state: 'APPROVED' });
     gh.merge(pr, { by: 'alice' });

@@ -78,15 +78,31 @@ export const accountsSchema = z
           path: [i, 'id'],
           message: `"${account.id}" is a channel's name, which only the organisation's ${account.id} account with the standard variable names may use: choose another id, such as brand-${account.network}`,
         });
-      const same = `${account.network}\u0000${JSON.stringify(Object.entries(credentialNames(account)).sort())}`;
-      const other = credentials.get(same);
-      if (other !== undefined)
+      // One secret is one account, whatever else differs: an entry with Alice's password but its own
+      // server variable (or owner: org) would be a second id for her account, sending twice and
+      // without her approval, or sending her password elsewhere (insider review 7).
+      const secrets = secretNamesOf([{ credentials: credentialNames(account) }]);
+      const shared = secrets.find((v) => credentials.has(v));
+      if (shared !== undefined)
         ctx.addIssue({
           code: 'custom',
           path: [i, 'credentials'],
-          message: `account ${account.id} uses the same variables as ${list[other]!.id}: two ids for one account would send everything twice`,
+          message: `account ${account.id} uses the same variables as ${list[credentials.get(shared)!]!.id} (${shared}): two ids for one account would send everything twice`,
         });
-      else credentials.set(same, i);
+      for (const variable of secrets) {
+        if (!credentials.has(variable)) credentials.set(variable, i);
+        // The unsuffixed secrets are the organisation's account's: a person's account never reads them.
+        if (
+          account.credentials &&
+          account.owner !== ORG_OWNER &&
+          Object.hasOwn(credentialNames({ network: account.network }), variable)
+        )
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'credentials'],
+            message: `${account.id} is ${account.owner}'s own account but reads ${variable}, the organisation's: name a variable of their own, e.g. ${variable}_${account.owner.toUpperCase().replaceAll('-', '_')}`,
+          });
+      }
     });
   });
 
@@ -220,7 +236,7 @@ export function networksOf(accounts: readonly Pick<Account, 'network'>[]): Socia
 }
 
 /** The variable names that hold an account's secrets: every credential but a server's address. */
-export function secretNamesOf(accounts: readonly Account[]): string[] {
+export function secretNamesOf(accounts: readonly Pick<Account, 'credentials'>[]): string[] {
   const names = new Set<string>();
   for (const account of accounts)
     for (const [standard, variable] of Object.entries(account.credentials))

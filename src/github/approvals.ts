@@ -80,7 +80,9 @@ export class ApprovalChecker {
    * A person's own consent to what goes out on their account (README: Accounts): for every file the
    * item sends, the pull request that last changed it holds an approving review by them of a commit
    * with exactly those bytes, or they opened it and wrote and pushed every commit in it (nobody else
-   * changed their words). The organisation's approvers decide for the organisation, not for them.
+   * changed their words), each commit signed and verified by GitHub: an unsigned commit's names are
+   * whatever its pusher typed, so anyone with push access could write as them (insider review 7).
+   * The organisation's approvers decide for the organisation, not for them.
    */
   async consent(itemFile: string, current: Binding, login: string): Promise<ApprovalVerdict> {
     const person = login.toLowerCase();
@@ -92,14 +94,15 @@ export class ApprovalChecker {
         continue;
       }
       const number = change.pull.number;
-      const { reviews, author, pushers } = await this.approvals.of(number);
-      if (author === person && [...pushers].every((p) => p === person)) continue;
+      const { reviews, author, pushers, allVerified } = await this.approvals.of(number);
+      const alone = author === person && [...pushers].every((p) => p === person);
+      if (alone && allVerified) continue;
       const theirs = reviews.filter((r) => r.login.toLowerCase() === person);
       let approved = false;
       for (const review of theirs) approved ||= await this.sameBytes(review.commit, [path, itemFile], current.files);
       if (!approved)
         reasons.push(
-          `${path} (pull request #${number}) has no approval by @${login} of exactly what goes out${theirs.length ? ': it changed after their approval' : ''}`,
+          `${path} (pull request #${number}) has no approval by @${login} of exactly what goes out${theirs.length ? ': it changed after their approval' : alone ? ' (their own pull request counts only when every commit in it is signed and verified)' : ''}`,
         );
     }
     return reasons.length

@@ -24,6 +24,12 @@ export interface PullRequestVerdicts {
   /** Who opened the pull request, and who authored or committed its commits (lower case). */
   author: string;
   pushers: ReadonlySet<string>;
+  /**
+   * Every commit's signature is one GitHub verified (the committer's own key, or GitHub's for web
+   * edits and merges). A commit's author and committer are names anyone can write: Bob can push a
+   * commit naming Alice as both to her branch. Only a verified one says who made it.
+   */
+  allVerified: boolean;
 }
 
 const WRITE = new Set(['admin', 'maintain', 'write']);
@@ -57,6 +63,7 @@ export class PullRequestApprovals {
     ]);
     const author = pull.user?.login ?? '';
     const pushers = new Set<string>();
+    const allVerified = commits.every((c) => c.commit.verification?.verified === true);
     for (const c of commits)
       for (const login of [c.author?.login, c.committer?.login])
         if (login && !GITHUB_ITSELF.has(login)) pushers.add(login.toLowerCase());
@@ -78,7 +85,7 @@ export class PullRequestApprovals {
       if (why) notCounted.push(`${login}'s approval does not count: ${why}`);
       else approvals.push({ login, commit: review.commit_id! });
     }
-    return { approvals, notCounted, reviews: approving, author: author.toLowerCase(), pushers };
+    return { approvals, notCounted, reviews: approving, author: author.toLowerCase(), pushers, allVerified };
   }
 
   private async refusal(

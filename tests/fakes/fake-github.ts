@@ -253,6 +253,8 @@ export class FakeGitHub extends FakeService {
     author?: string;
     committer?: string;
     asToken?: boolean;
+    /** Signed with the committer's own key, registered on their account: GitHub shows it Verified. */
+    signed?: boolean;
     message?: string;
     date?: string;
     /** When GitHub received the push (the commit's date says what its author chose); by default its date. */
@@ -279,7 +281,11 @@ export class FakeGitHub extends FakeService {
       author,
       message,
       committer,
-      options.asToken ? signedByGitHub(author.date, message) : UNSIGNED,
+      options.asToken
+        ? signedByGitHub(author.date, message)
+        : options.signed
+          ? { ...signedByGitHub(author.date, message), payload: `committer ${committer.login}\n\n${message}` }
+          : UNSIGNED,
     );
     this.advance(branch, sha, {
       type: 'push',
