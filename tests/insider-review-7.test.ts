@@ -1,0 +1,206 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadChannel } from '../src/channels/from-env.ts';
+import { accountEnv, accountsOf } from '../src/core/accounts.ts';
+import { configSchema } from '../src/core/config-schema.ts';
+import { FakeBluesky } from './fakes/fake-bluesky.ts';
+import { FakeGitHub } from './fakes/fake-github.ts';
+import { ALICE_BLUESKY, withAccounts } from './helpers/accounts.ts';
+import { exampleRepoCopy, REPO_ROOT, runCliAsync } from './helpers/cli.ts';
+import { startNetworks, type Networks } from './helpers/networks.ts';
+
+/**
+ * Insider review 7: accounts (README: Accounts), attacked as a staff writer or agency with push
+ * access, as Alice herself, or as an outside contributor. Each test is an attack: one that is
+ * stopped pins the defence; one that worked is fixed, and the test pins the fix (the weakness and
+ * the file are named beside it).
+ */
+const site = { title: 'Riverside', url: 'https://example.org', timeZone: 'Europe/Berlin' };
+const issues = (accounts: unknown[]) => {
+  const r = configSchema.safeParse({ site, accounts });
+  return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+};
+const aliceEntry = {
+  id: 'alice-bluesky',
+  network: 'bluesky',
+  owner: 'alice',
+  credentials: { BLUESKY_HANDLE: 'BLUESKY_HANDLE_ALICE', BLUESKY_APP_PASSWORD: 'BLUESKY_APP_PASSWORD_ALICE' },
+};
+
+describe('the config cannot make a second way onto Alice’s account', () => {
+  it('ATTACK (worked, fixed): an organisation entry with her password and its own server variable', () => {
+    // The "same variables" check compared every variable, the server's address included: an entry
+    // { owner: org, BLUESKY_APP_PASSWORD_ALICE, BLUESKY_SERVICE: BLUESKY_SERVICE_X } passed, and
+    // posted on Alice's account as the organisation's (no consent of hers), twice, or sent her
+    // password to another server. Fix: src/core/accounts.ts compares the secrets alone.
+    const sneaky = {
+      id: 'brand-news',
+      network: 'bluesky',
+      owner: 'org',
+      credentials: { ...aliceEntry.credentials, BLUESKY_SERVICE: 'BLUESKY_SERVICE_X' },
+    };
+    expect(issues([aliceEntry, sneaky])).toContainEqual(
+      expect.stringMatching(
+        /^accounts\.1\.credentials: account brand-news uses the same variables as alice-bluesky \(BLUESKY_APP_PASSWORD_ALICE\)/,
+      ),
+    );
+    // Only the password shared, the handle its own: still one account.
+    const half = {
+      ...sneaky,
+      credentials: { BLUESKY_HANDLE: 'BLUESKY_HANDLE_X', BLUESKY_APP_PASSWORD: 'BLUESKY_APP_PASSWORD_ALICE' },
+    };
+    expect(issues([aliceEntry, half]).join('\n')).toContain('uses the same variables as alice-bluesky');
+  });
+
+  it("ATTACK (worked, fixed): a person's account reading the organisation's unsuffixed token, on a server of its own", () => {
+    // owner: alice with MASTODON_TOKEN (the organisation's) and MASTODON_URL: MASTODON_URL_ALICE:
+    // the organisation's token went to whatever address Alice's variable holds. Fix: src/core/accounts.ts.
+    const grab = {
+      id: 'alice-mastodon',
+      network: 'mastodon',
+      owner: 'alice',
+      credentials: { MASTODON_URL: 'MASTODON_URL_ALICE', MASTODON_TOKEN: 'MASTODON_TOKEN' },
+    };
+    expect(issues([grab])).toContainEqual(
+      expect.stringMatching(
+        /^accounts\.0\.credentials: alice-mastodon is alice's own account but reads MASTODON_TOKEN, the organisation's/,
+      ),
+    );
+    expect(
+      issues([
+        { ...grab, credentials: { MASTODON_URL: 'MASTODON_URL_ALICE', MASTODON_TOKEN: 'MASTODON_TOKEN_ALICE' } },
+      ]),
+    ).toEqual([]);
+  });
+
+  it('stopped: ids that are a network, upper case, Unicode look-alikes or carry a query', () => {
+    for (const id of ['bluesky', 'Alice-Bluesky', 'аlice-bluesky', 'alice&utm_source=x', 'alice bluesky', 'alice-'])
+      expect(issues([{ ...aliceEntry, id }]).join('\n'), id).toMatch(/accounts\.0\.id/);
+    // Two entries for one id, even with different credentials.
+    const other = {
+      ...aliceEntry,
+      credentials: { BLUESKY_HANDLE: 'BLUESKY_HANDLE_B', BLUESKY_APP_PASSWORD: 'BLUESKY_APP_PASSWORD_B' },
+    };
+    expect(issues([aliceEntry, other]).join('\n')).toContain('is the id of account 1 already');
+  });
+
+  it("stopped: a person's server variable at http:// elsewhere never gets her password", async () => {
+    const entry = {
+      ...aliceEntry,
+      credentials: { ...aliceEntry.credentials, BLUESKY_SERVICE: 'BLUESKY_SERVICE_ALICE' },
+    };
+    const [alice] = accountsOf({ channels: [], accounts: configSchema.parse({ site, accounts: [entry] }).accounts });
+    const env = {
+      BLUESKY_SERVICE: 'https://bsky.social',
+      BLUESKY_SERVICE_ALICE: 'http://attacker.example',
+      BLUESKY_HANDLE_ALICE: 'alice.bsky.social',
+      BLUESKY_APP_PASSWORD_ALICE: 'alice-secret',
+    };
+    const channel = await loadChannel('bluesky', accountEnv(env, alice!));
+    expect(channel.ok).toBe(false);
+    expect(JSON.stringify(channel)).toContain('BLUESKY_SERVICE (http:// is accepted only for this machine');
+  });
+});
+
+/** Alice's own pull request, in GitHub mode (as tests/accounts-gates.test.ts). */
+let n: Networks;
+let alice: FakeBluesky;
+let gh: FakeGitHub;
+let dir: string;
+const ITEM = 'content/social/2026-12-03-alice.md';
+const CONFIG = 'postgate.config.yaml';
+const config = withAccounts(readFileSync(join(REPO_ROOT, CONFIG), 'utf8'), ALICE_BLUESKY);
+const item = (text: string) => `---\npublishAt: 2026-12-03T10:55\nas: [alice-bluesky]\n---\n${text}\n`;
+
+beforeEach(async () => {
+  n = await startNetworks();
+  alice = new FakeBluesky({ handle: 'alice.bsky.social', password: 'alice-app-pass-7q2w' });
+  gh = new FakeGitHub({ files: { [CONFIG]: config } });
+  gh.collaborators.set('amira', 'write');
+  await Promise.all([alice.start(), gh.start()]);
+  dir = exampleRepoCopy();
+  writeFileSync(join(dir, CONFIG), config);
+});
+afterEach(async () => {
+  await Promise.all([n.stop(), alice.stop(), gh.stop()]);
+});
+const publish = () =>
+  runCliAsync(['publish', '--now', '2026-12-03T10:00:00Z'], {
+    cwd: dir,
+    env: {
+      ...n.env,
+      BLUESKY_SERVICE_ALICE: alice.server.url,
+      BLUESKY_HANDLE_ALICE: alice.handle,
+      BLUESKY_APP_PASSWORD_ALICE: alice.password,
+      GITHUB_TOKEN: gh.token,
+      GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+      GITHUB_API_URL: gh.url,
+      POSTGATE_APPROVERS: 'amira',
+      POSTGATE_GITHUB_THROTTLE: 'off',
+    },
+  });
+
+describe("Alice's consent by her own pull request", () => {
+  it('ATTACK (worked, fixed): the agency pushes a commit naming Alice as author and committer to her branch', async () => {
+    // Commit names are whatever the pusher types (GIT_AUTHOR_EMAIL, GIT_COMMITTER_EMAIL): "opened
+    // by her and every commit hers" was true of the agency's words too, and they went out as Alice
+    // with only the organisation's approval. Fix: src/github/approvers.ts + approvals.ts count her
+    // own pull request only when every commit in it is signed and verified by GitHub.
+    const words = 'We are proud of our volunteers: https://example.org/volunteer/';
+    const theirs = 'I now endorse Brand X, buy it today: https://example.org/volunteer/';
+    gh.commit({ branch: 'c', files: { [ITEM]: item(words) }, author: 'alice', signed: true });
+    const pr = gh.openPullRequest({ author: 'alice', branch: 'c', title: 'My post' });
+    gh.commit({ branch: 'c', files: { [ITEM]: item(theirs) }, author: 'alice' }); // the agency's push, unsigned
+    gh.review(pr, { user: 'amira', state: 'APPROVED' });
+    gh.merge(pr, { by: 'amira' });
+    writeFileSync(join(dir, ITEM), item(theirs));
+    const r = await publish();
+    expect(alice.livePosts).toHaveLength(0);
+    expect(r.stdout).toContain('signed and verified');
+
+    // Her review of those bytes is her consent, signed or not.
+    gh.review(pr, { user: 'alice', state: 'APPROVED' });
+    expect((await publish()).status).toBe(0);
+    expect(alice.livePosts).toHaveLength(1);
+  }, 60_000);
+
+  it('stopped: a commit that claims GitHub (web-flow) as committer, by someone else, is not hers', async () => {
+    gh.commit({
+      branch: 'w',
+      files: { [ITEM]: item('Mine: https://example.org/volunteer/') },
+      author: 'alice',
+      signed: true,
+    });
+    const pr = gh.openPullRequest({ author: 'alice', branch: 'w', title: 'Mine' });
+    gh.commit({
+      branch: 'w',
+      files: { [ITEM]: item('Not mine: https://example.org/volunteer/') },
+      author: 'bob',
+      committer: 'web-flow',
+    });
+    gh.review(pr, { user: 'amira', state: 'APPROVED' });
+    gh.merge(pr, { by: 'amira' });
+    writeFileSync(join(dir, ITEM), item('Not mine: https://example.org/volunteer/'));
+    const r = await publish();
+    expect(alice.livePosts).toHaveLength(0);
+    expect(r.stdout).toContain("needs @alice's approval");
+  }, 60_000);
+
+  it('stopped: her approval, then a force-push back to words she had not approved', async () => {
+    const first = gh.commit({
+      branch: 'f',
+      files: { [ITEM]: item('Draft: https://example.org/volunteer/') },
+      author: 'bob',
+    });
+    const pr = gh.openPullRequest({ author: 'bob', branch: 'f', title: 'For Alice' });
+    gh.commit({ branch: 'f', files: { [ITEM]: item('Final: https://example.org/volunteer/') }, author: 'bob' });
+    gh.review(pr, { user: 'alice', state: 'APPROVED' });
+    gh.review(pr, { user: 'amira', state: 'APPROVED' });
+    gh.forcePush('f', first);
+    gh.merge(pr, { by: 'bob' });
+    writeFileSync(join(dir, ITEM), item('Draft: https://example.org/volunteer/'));
+    await publish();
+    expect(alice.livePosts).toHaveLength(0);
+  }, 60_000);
+});
