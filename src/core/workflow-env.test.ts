@@ -39,4 +39,24 @@ describe('account variables in the sending workflows', () => {
     // No workflows (no GitHub Actions): nothing to say.
     expect(accountEnvIssues(config, new Map())).toEqual([]);
   });
+
+  it('names what the weekly report job does not pass too, as engagement it cannot count; a handle comes from vars', () => {
+    const reportYml = `on: schedule
+jobs:
+  report:
+${job(['BLUESKY_APP_PASSWORD_ALICE'])}`;
+    const all = publishYml(['BLUESKY_HANDLE_ALICE', 'BLUESKY_APP_PASSWORD_ALICE']);
+    const workflows = new Map([
+      ['.github/workflows/publish.yml', all],
+      ['.github/workflows/report.yml', reportYml],
+    ]);
+    expect(accountEnvIssues(config, workflows)).toEqual([
+      {
+        path: ['accounts', 0, 'credentials', 'BLUESKY_HANDLE'],
+        message:
+          "BLUESKY_HANDLE_ALICE is not passed to the job report (.github/workflows/report.yml), so the weekly report cannot count alice-bluesky's engagement: GitHub passes secrets only by name; add BLUESKY_HANDLE_ALICE: $" +
+          "{{ vars.BLUESKY_HANDLE_ALICE }} to each one's env",
+      },
+    ]);
+  });
 });

@@ -12,6 +12,11 @@ export const SENDING_JOBS: readonly (readonly [file: string, jobs: readonly stri
   ['.github/workflows/retract.yml', ['retract']],
 ];
 
+/** The weekly report reads each account's engagement with its own variables (LinkedIn's is not read). */
+export const READING_JOBS: readonly (readonly [file: string, jobs: readonly string[]])[] = [
+  ['.github/workflows/report.yml', ['report']],
+];
+
 interface Job {
   env?: Record<string, unknown>;
   steps?: { run?: string; env?: Record<string, unknown> }[];
@@ -51,17 +56,29 @@ export function accountEnvIssues(
   accounts.forEach((account, index) => {
     for (const [standard, variable] of Object.entries(account.credentials)) {
       if (variable === standard || !config.accounts?.[index]?.credentials?.[standard]) continue;
-      const missing: string[] = [];
-      for (const [file, jobs] of SENDING_JOBS) {
-        const text = workflows.get(file);
-        if (text === undefined) continue;
-        for (const job of jobs)
-          if (passedVariables(text, job)?.has(variable) === false) missing.push(`${job} (${file})`);
-      }
+      const unpassed = (list: typeof SENDING_JOBS) => {
+        const missing: string[] = [];
+        for (const [file, jobs] of list) {
+          const text = workflows.get(file);
+          if (text === undefined) continue;
+          for (const job of jobs)
+            if (passedVariables(text, job)?.has(variable) === false) missing.push(`${job} (${file})`);
+        }
+        return missing;
+      };
+      const sending = unpassed(SENDING_JOBS);
+      const reading = account.network === 'linkedin' ? [] : unpassed(READING_JOBS);
+      const missing = [...sending, ...reading];
+      const consequence =
+        sending.length > 0
+          ? `${account.id} cannot post or retract there`
+          : `the weekly report cannot count ${account.id}'s engagement`;
+      // A server's address or a handle is no secret: repository variables (vars.) hold those.
+      const source = /_(URL|SERVICE)(_|$)|^BLUESKY_HANDLE/.test(variable) ? 'vars' : 'secrets';
       if (missing.length)
         issues.push({
           path: ['accounts', index, 'credentials', standard],
-          message: `${variable} is not passed to the job${missing.length === 1 ? '' : 's'} ${missing.join(', ')}, so ${account.id} cannot post or retract there: GitHub passes secrets only by name; add ${variable}: \${{ secrets.${variable} }} to each one's env`,
+          message: `${variable} is not passed to the job${missing.length === 1 ? '' : 's'} ${missing.join(', ')}, so ${consequence}: GitHub passes secrets only by name; add ${variable}: \${{ ${source}.${variable} }} to each one's env`,
         });
     }
   });
