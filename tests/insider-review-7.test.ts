@@ -2,7 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadChannel } from '../src/channels/from-env.ts';
-import { accountEnv, accountsOf } from '../src/core/accounts.ts';
+import { accountEnv, accountsOf, targetAccounts } from '../src/core/accounts.ts';
+import { summarizeLedger, type LedgerRecord } from '../src/core/ledger.ts';
+import { planPublish } from '../src/core/plan.ts';
 import { configSchema } from '../src/core/config-schema.ts';
 import { FakeBluesky } from './fakes/fake-bluesky.ts';
 import { FakeGitHub } from './fakes/fake-github.ts';
@@ -100,6 +102,53 @@ describe('the config cannot make a second way onto Alice’s account', () => {
     const channel = await loadChannel('bluesky', accountEnv(env, alice!));
     expect(channel.ok).toBe(false);
     expect(JSON.stringify(channel)).toContain('BLUESKY_SERVICE (http:// is accepted only for this machine');
+  });
+});
+
+describe('the ledger key of an account', () => {
+  const NOW = Date.UTC(2026, 11, 1, 12, 0);
+  const brand = (id: string) => ({
+    id,
+    network: 'bluesky',
+    owner: 'org',
+    credentials: { BLUESKY_HANDLE: 'BLUESKY_HANDLE_NEWS', BLUESKY_APP_PASSWORD: 'BLUESKY_APP_PASSWORD_NEWS' },
+  });
+  const plan = (id: string, records: LedgerRecord[]) => {
+    const accounts = accountsOf(configSchema.parse({ site, accounts: [brand(id)] }));
+    const item = {
+      ...{ id: 'social/launch', kind: 'social' as const, file: 'content/social/launch.md', draft: false },
+      ...{ publishAt: NOW - 60_000, staleAfterMs: 6 * 3600_000, channels: ['bluesky' as const], overrides: {} },
+      ...{ parts: [{ text: 'Read https://example.org/posts/launch/', at: { line: 3, col: 1 } }], images: [] },
+      accounts: targetAccounts(undefined, ['bluesky'], accounts),
+    };
+    const input = { items: [item], ledger: summarizeLedger(records), now: NOW, crisis: null, invalid: new Map() };
+    return planPublish({
+      ...input,
+      compose: { siteUrl: 'https://example.org', utm: true },
+      enabled: ['blog', 'bluesky'],
+      accountKeys: new Set(accounts.map((a) => a.key)),
+    });
+  };
+  const sent: LedgerRecord = {
+    ...{ v: 1, type: 'sent', item: 'social/launch', channel: 'bluesky', account: 'brand-news', part: 0, parts: 1 },
+    ...{ remoteId: 'at://1', url: 'https://bsky.app/1', at: new Date(NOW - 30_000).toISOString(), hash: 'h' },
+  };
+
+  it('stopped: a record without account and one with the network as account are one key; no id but the standard one is the network', () => {
+    expect(plan('brand-news', [sent]).actions).toEqual([]);
+    expect(issues([{ ...brand('bluesky') }]).join('\n')).toContain("is a channel's name");
+  });
+
+  it('ATTACK (worked, fixed): renaming an id sent everything within staleAfter again', () => {
+    // Its records are under its id and its links carry utm_content=<id>: the renamed account had no
+    // record, so the plan sent it again. Fix: src/core/plan.ts holds an item on a network where it went
+    // out under a key no account has any more (publish and queue pass the config's keys).
+    const renamed = plan('brand-bulletin', [sent]);
+    expect(renamed.actions).toEqual([]);
+    expect(renamed.held.map((h) => h.reason)).toEqual([
+      expect.stringContaining('it went out on brand-news, which is no longer an account'),
+    ]);
+    expect(plan('brand-news', [sent]).held).toEqual([]);
   });
 });
 

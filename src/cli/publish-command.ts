@@ -193,6 +193,7 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
         enabled: config.channels,
         limits: channelLimitsOf(config),
         postFiles: postFilesOf(io.cwd, repo.items),
+        accountKeys: new Set(accounts.map((a) => a.key)),
       },
       deps: (passNow, ledger) => ({
         // A network's client library loads when its queue first needs it, and only then.

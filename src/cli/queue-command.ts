@@ -1,3 +1,4 @@
+import { accountsOf } from '../core/accounts.ts';
 import { idFromPath, channelsOf } from '../core/item.ts';
 import { type ApprovalVerdict, approvalKey, type ItemState } from '../core/item-state.ts';
 import { LEDGER_FILE, type LedgerSummary, summarizeLedger } from '../core/ledger.ts';
@@ -96,6 +97,7 @@ Options:
       compose: { siteUrl: repo.config.site.url, utm: repo.config.policies.utm },
       enabled: repo.config.channels,
       postFiles: postFilesOf(io.cwd, repo.items),
+      accountKeys: new Set(accountsOf(repo.config).map((a) => a.key)),
     });
     const releasedAgain = new Set(plan.actions.flatMap((a) => (a.kind === 'release' && a.again ? [a.item.id] : [])));
 

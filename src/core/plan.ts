@@ -35,6 +35,13 @@ export interface PlanInputs {
    */
   postFiles?: ReadonlyMap<string, ReleasedFiles>;
   /**
+   * The key of every account in the config. Given, an item that went out on a network under a key
+   * none of them has (an id renamed, its records left under the old one) is held on that network's
+   * accounts that have no record of it: a renamed account is a new key, and would post it twice
+   * (insider review 7). It stays held until it is stale.
+   */
+  accountKeys?: ReadonlySet<string>;
+  /**
    * Turns the live check on (see StateInputs.liveAt): normally `ledger.liveAt`. A post's
    * announcements then wait until its address answers with it, and the plan lists the posts to ask
    * (`checkLive`). Absent (local mode): announcements are due from the release.
@@ -118,6 +125,22 @@ export interface LiveCheck {
 }
 
 type Social = SocialItem | AnnounceItem;
+
+/** A key the item has records under on `network` that is no account's any more (PlanInputs.accountKeys). */
+function formerKey(
+  ledger: LedgerSummary,
+  item: string,
+  network: string,
+  keys: ReadonlySet<string> | undefined,
+): string | undefined {
+  if (!keys) return undefined;
+  for (const [key, progress] of ledger.progress) {
+    const [id, accountKey] = key.split('\u0000');
+    if (id === item && accountKey && !keys.has(accountKey) && (progress.channel ?? accountKey) === network)
+      return accountKey;
+  }
+  return undefined;
+}
 
 function sourceParts(item: Social, account: Account, compose: ComposeOptions) {
   const channel = account.network;
@@ -226,6 +249,15 @@ export function planPublish(inputs: PlanInputs): Plan {
         continue;
       }
       const progress = ledger.progress.get(progressKey(item.id, account.key));
+      const gone = progress ? undefined : formerKey(ledger, item.id, channel, inputs.accountKeys);
+      if (gone !== undefined) {
+        held.push({
+          item,
+          account,
+          reason: `it went out on ${gone}, which is no longer an account in postgate.config.yaml; if ${account.id} is that account renamed, sending would post it twice (name it ${gone} again to go on)`,
+        });
+        continue;
+      }
       const parts: PlannedPart[] = sourceParts(item, account, compose).map((p, index) => {
         const measured = measureFor(channel, p.text, inputs.limits);
         return {
