@@ -6,6 +6,8 @@ import { accountEnv, accountsOf, targetAccounts } from '../src/core/accounts.ts'
 import { summarizeLedger, type LedgerRecord } from '../src/core/ledger.ts';
 import { planPublish } from '../src/core/plan.ts';
 import { configSchema } from '../src/core/config-schema.ts';
+import { accountTokenNotices } from '../src/core/linkedin-token.ts';
+import { linkedinTokenFindings } from '../src/core/repo-settings/findings-linkedin.ts';
 import { FakeBluesky } from './fakes/fake-bluesky.ts';
 import { FakeGitHub } from './fakes/fake-github.ts';
 import { ALICE_BLUESKY, withAccounts } from './helpers/accounts.ts';
@@ -149,6 +151,44 @@ describe('the ledger key of an account', () => {
       expect.stringContaining('it went out on brand-news, which is no longer an account'),
     ]);
     expect(plan('brand-news', [sent]).held).toEqual([]);
+  });
+});
+
+describe("each LinkedIn account's token, on its own day", () => {
+  const NOW = Date.UTC(2027, 0, 10, 9, 0);
+  const config = configSchema.parse({
+    site,
+    channels: ['blog', 'linkedin'],
+    linkedin: { author: 'urn:li:organization:2414183', version: '202511', tokenExpires: '2027-03-01' },
+    accounts: [
+      {
+        id: 'alice-linkedin',
+        network: 'linkedin',
+        owner: 'alice',
+        credentials: { LINKEDIN_ACCESS_TOKEN: 'LINKEDIN_ACCESS_TOKEN_ALICE' },
+        linkedin: { author: 'person', tokenExpires: '2027-01-15' },
+      },
+    ],
+  });
+
+  it("warns of Alice's token by her id and variable, in the run's notes and in doctor; the organisation's is still good", () => {
+    const lines = accountTokenNotices(config, NOW, site.timeZone);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^alice-linkedin's LinkedIn access token \(LINKEDIN_ACCESS_TOKEN_ALICE\) expires in 5 days/,
+    );
+    expect(lines[0]).toContain('gh secret set LINKEDIN_ACCESS_TOKEN_ALICE --env publish');
+    expect(lines[0]).toContain('linkedin.tokenExpires of alice-linkedin in accounts:');
+    const findings = linkedinTokenFindings(config, NOW, site.timeZone);
+    expect(findings.map((f) => f.severity).sort()).toEqual(['ok', 'warning']);
+    expect(findings.find((f) => f.severity === 'ok')?.message).toMatch(
+      /^LinkedIn's access token is good until 2027-03-01/,
+    );
+    // Without accounts: the organisation's line, as before.
+    const { accounts: _, ...plain } = config;
+    expect(accountTokenNotices(plain, Date.UTC(2027, 1, 20), site.timeZone)[0]).toMatch(
+      /^LinkedIn's access token expires in/,
+    );
   });
 });
 

@@ -11,7 +11,7 @@ import { nearMissLine } from '../core/crisis-name.ts';
 import { MainMovedError, UsageError } from '../core/errors.ts';
 import { MIME, sniffImageType } from '../core/media.ts';
 import { formatLocal } from '../core/time-zone.ts';
-import { tokenNotice } from '../core/linkedin-token.ts';
+import { accountTokenNotices } from '../core/linkedin-token.ts';
 import { LEDGER_FILE } from '../core/ledger.ts';
 import { postFilesOf } from '../repo/post-files.ts';
 import { loadConfig } from '../repo/load-config.ts';
@@ -138,10 +138,9 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       notes.push(
         "Warning: ledger records are not sealed: a workflow someone adds on a branch could write records that pass for the publisher's; postgate ledger --new-key sets seals up (README: Sealed records).",
       );
-    // LinkedIn's token lives 60 days: said 14, 7 and 1 days ahead, and once it has run out.
-    const linkedinToken =
-      config.linkedin && config.channels.includes('linkedin') ? tokenNotice(config.linkedin, now, zone) : null;
-    if (linkedinToken) notes.push(`Warning: ${linkedinToken}.`);
+    // LinkedIn's token lives 60 days: said 14, 7 and 1 days ahead, and once it has run out; each
+    // account's on its own day (its linkedin.tokenExpires), named by its id and variable.
+    for (const line of accountTokenNotices(config, now, zone)) notes.push(`Warning: ${line}.`);
 
     out(`Publishing at ${formatLocal(now, zone)} (${zone})`);
     for (const note of notes) out(`  ${note}`);

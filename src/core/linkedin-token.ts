@@ -1,4 +1,5 @@
-import { PERSON_AUTHOR, type LinkedInSettings } from './linkedin-config.ts';
+import { accountsOf, type AccountEntry } from './accounts.ts';
+import { linkedinConfigSchema, PERSON_AUTHOR, type LinkedInSettings } from './linkedin-config.ts';
 import { resolveLocal } from './time-zone.ts';
 
 /**
@@ -45,27 +46,67 @@ function when(daysLeft: number): string {
   return daysLeft <= 1 ? 'at midnight' : `in ${daysLeft} days`;
 }
 
+/**
+ * Whose token a line is about, when it is not the organisation's LINKEDIN_ACCESS_TOKEN with
+ * `linkedin.tokenExpires`: a listed account (`accounts:`) with its own variable or its own expiry.
+ */
+export interface TokenOwner {
+  id: string;
+  /** The variable holding its token (e.g. LINKEDIN_ACCESS_TOKEN_ALICE). */
+  variable: string;
+}
+
 /** What a person does to get a new token, for the settings in use. */
-export function reauthorizeSteps(settings: Pick<LinkedInSettings, 'author'>, now: number): string {
+export function reauthorizeSteps(settings: Pick<LinkedInSettings, 'author'>, now: number, owner?: TokenOwner): string {
   const person = settings.author === PERSON_AUTHOR;
   const scopes = person ? 'openid profile w_member_social' : 'w_organization_social r_organization_social';
   const who = person ? 'the member Postgate posts as' : `an administrator of the page ${settings.author}`;
   const next = new Date(now + TOKEN_LIFETIME_DAYS * DAY_MS).toISOString().slice(0, 10);
+  const secret = owner?.variable ?? 'LINKEDIN_ACCESS_TOKEN';
   return [
     `re-authorize: signed in to LinkedIn as ${who}, open https://www.linkedin.com/developers/tools/oauth/token-generator, pick your app, tick ${scopes} and request a token`,
-    'store it as the secret LINKEDIN_ACCESS_TOKEN of the publish environment (gh secret set LINKEDIN_ACCESS_TOKEN --env publish)',
-    `and set linkedin.tokenExpires in postgate.config.yaml to the day it expires (the tool says; 60 days from today is ${next}) in a pull request`,
+    `store it as the secret ${secret} of the publish environment (gh secret set ${secret} --env publish)`,
+    `and set ${fieldOf(owner)} in postgate.config.yaml to the day it expires (the tool says; 60 days from today is ${next}) in a pull request`,
   ].join('; ');
 }
 
+const fieldOf = (owner?: TokenOwner): string =>
+  owner ? `linkedin.tokenExpires of ${owner.id} in accounts:` : 'linkedin.tokenExpires';
+
 /**
  * The line for a run's summary and for doctor, or null while the token has more than 14 days.
- * `expired` is what publish refuses with.
+ * `expired` is what publish refuses with. With `owner`, the line names the account and its variable.
  */
-export function tokenNotice(settings: LinkedInSettings, now: number, zone: string): string | null {
+export function tokenNotice(settings: LinkedInSettings, now: number, zone: string, owner?: TokenOwner): string | null {
   const standing = tokenStanding(settings.tokenExpires, now, zone);
   if (standing.state === 'valid') return null;
+  const token = owner ? `${owner.id}'s LinkedIn access token (${owner.variable})` : "LinkedIn's access token";
+  const stops = owner ? `nothing is sent as ${owner.id}` : 'nothing is sent to LinkedIn';
   if (standing.state === 'expired')
-    return `LinkedIn's access token expired on ${settings.tokenExpires} (linkedin.tokenExpires): nothing is sent to LinkedIn until it is renewed; ${reauthorizeSteps(settings, now)}`;
-  return `LinkedIn's access token expires ${when(standing.daysLeft)} (${settings.tokenExpires}, linkedin.tokenExpires); from then nothing is sent to LinkedIn: ${reauthorizeSteps(settings, now)}`;
+    return `${token} expired on ${settings.tokenExpires} (${fieldOf(owner)}): ${stops} until it is renewed; ${reauthorizeSteps(settings, now, owner)}`;
+  return `${token} expires ${when(standing.daysLeft)} (${settings.tokenExpires}, ${fieldOf(owner)}); from then ${stops}: ${reauthorizeSteps(settings, now, owner)}`;
+}
+
+/**
+ * The lines for every LinkedIn account of the config (src/core/accounts.ts), each with its own
+ * expiry (its `linkedin:` over the config's): a person's token or a page's with its own variable
+ * runs out on its own day, and is named by its id and variable. Once per line.
+ */
+export function accountTokenNotices(
+  config: { linkedin?: LinkedInSettings; channels: readonly string[]; accounts?: readonly AccountEntry[] },
+  now: number,
+  zone: string,
+): string[] {
+  if (!config.channels.includes('linkedin')) return [];
+  const lines = new Set<string>();
+  for (const account of accountsOf(config)) {
+    if (account.network !== 'linkedin') continue;
+    const merged = linkedinConfigSchema.safeParse({ ...config.linkedin, ...account.linkedin });
+    if (!merged.success) continue;
+    const variable = account.credentials.LINKEDIN_ACCESS_TOKEN ?? 'LINKEDIN_ACCESS_TOKEN';
+    const own = variable !== 'LINKEDIN_ACCESS_TOKEN' || account.linkedin?.tokenExpires !== undefined;
+    const line = tokenNotice(merged.data, now, zone, own ? { id: account.id, variable } : undefined);
+    if (line) lines.add(line);
+  }
+  return [...lines];
 }
