@@ -36,6 +36,9 @@ const env = (extra: Record<string, string> = {}) => ({
   ...githubEnvOf(gh),
   GITHUB_SERVER_URL: 'https://github.com',
   GITHUB_RUN_ID: '4242',
+  // The example's staff account (jonas-bluesky) reads its own variables: set, it is not missing.
+  BLUESKY_HANDLE_JONAS: 'jonas.example.org',
+  BLUESKY_APP_PASSWORD_JONAS: 'jonas-app-password',
   ...extra,
 });
 const publish = (now: string, options: { env?: Record<string, string>; args?: string[] } = {}) =>
@@ -150,12 +153,18 @@ describe('the dashboard issue', () => {
         .filter((k) => !k.endsWith('_URL') && !k.endsWith('SERVICE'))
         .map((k) => [k, '']),
     );
-    const r = await publish('2026-12-01T09:00:00Z', { env: none });
+    const r = await publish('2026-12-01T09:00:00Z', {
+      env: { ...none, BLUESKY_HANDLE_JONAS: '', BLUESKY_APP_PASSWORD_JONAS: '' },
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('No credentials for any network are set: this is a dry run.');
     const attention = sectionOf(ours()[0]!.body!, 'Needs attention');
     for (const network of ['X', 'Mastodon', 'Bluesky'])
       expect(attention).toContain(`**Credentials missing** for ${network}:`);
+    // A staff account is named, with its own variables.
+    expect(attention).toContain(
+      '**Credentials missing** for Bluesky (`jonas-bluesky`): `BLUESKY_HANDLE_JONAS`, `BLUESKY_APP_PASSWORD_JONAS` not set',
+    );
     expect(n.mastodon.statuses).toEqual([]);
   });
 

@@ -6,6 +6,7 @@ import { accountEnv, accountsOf, targetAccounts } from '../src/core/accounts.ts'
 import { summarizeLedger, type LedgerRecord } from '../src/core/ledger.ts';
 import { planPublish } from '../src/core/plan.ts';
 import { configSchema } from '../src/core/config-schema.ts';
+import { dashboardMarkdown } from '../src/core/dashboard.ts';
 import { accountTokenNotices } from '../src/core/linkedin-token.ts';
 import { linkedinTokenFindings } from '../src/core/repo-settings/findings-linkedin.ts';
 import { FakeBluesky } from './fakes/fake-bluesky.ts';
@@ -189,6 +190,24 @@ describe("each LinkedIn account's token, on its own day", () => {
     expect(accountTokenNotices(plain, Date.UTC(2027, 1, 20), site.timeZone)[0]).toMatch(
       /^LinkedIn's access token expires in/,
     );
+  });
+});
+
+describe('missing credentials, per account', () => {
+  it("the dashboard names Alice's account and her own variables, and the organisation's line is as before", () => {
+    const body = dashboardMarkdown({
+      ...{ now: Date.UTC(2026, 11, 1), zone: 'UTC', crisis: null, held: [], results: [], items: [] },
+      ...{ verdicts: new Map(), enabled: ['blog', 'bluesky'], records: [], runUrl: null },
+      linkHosts: { blog: ['example.org'], bluesky: ['bsky.app'] },
+      missingCredentials: [
+        { channel: 'bluesky', account: 'alice-bluesky', variables: ['BLUESKY_APP_PASSWORD_ALICE'] },
+        { channel: 'bluesky', variables: ['BLUESKY_HANDLE'] },
+      ],
+    });
+    expect(body).toContain(
+      '**Credentials missing** for Bluesky (`alice-bluesky`): `BLUESKY_APP_PASSWORD_ALICE` not set in the publish environment',
+    );
+    expect(body).toContain('**Credentials missing** for Bluesky: `BLUESKY_HANDLE` not set');
   });
 });
 

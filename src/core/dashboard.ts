@@ -41,7 +41,7 @@ export interface DashboardInput {
     failure?: string;
   }[];
   /** Enabled networks whose credentials are not all set, with the variables missing. */
-  missingCredentials: readonly { channel: string; variables: readonly string[] }[];
+  missingCredentials: readonly { channel: string; account?: string; variables: readonly string[] }[];
   items: readonly Item[];
   verdicts: ReadonlyMap<string, StateVerdict>;
   /** Channels the config enables. */
@@ -85,9 +85,9 @@ function attentionLines(input: DashboardInput, rows: number): string[] {
   const held: string[] = [];
   const missed: string[] = [];
   const deferred: string[] = [];
-  for (const { channel, variables } of input.missingCredentials)
+  for (const { channel, account, variables } of input.missingCredentials)
     credentials.push(
-      `**Credentials missing** for ${channelName(channel)}: ${variables.map((v) => codeText(v)).join(', ')} not set in the publish environment; nothing is sent there.`,
+      `**Credentials missing** for ${channelName(channel)}${account ? ` (${codeText(account)})` : ''}: ${variables.map((v) => codeText(v)).join(', ')} not set in the publish environment; nothing is sent there.`,
     );
   for (const r of input.results) {
     const network = r.account ? `${channelName(r.channel)} (${codeText(r.account)})` : channelName(r.channel);

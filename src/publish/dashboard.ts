@@ -1,7 +1,8 @@
 import { appendFileSync } from 'node:fs';
 import type { Env } from '../channels/channel.ts';
 import { redactSecrets } from '../channels/channel-error.ts';
-import { channelsWithCredentials, REQUIRED_VARIABLES, SECRET_VARIABLES } from '../channels/credentials.ts';
+import { REQUIRED_VARIABLES, SECRET_VARIABLES } from '../channels/credentials.ts';
+import { accountsOf } from '../core/accounts.ts';
 import { socialChannelsOf, type Config } from '../core/config-schema.ts';
 import { dashboardMarkdown } from '../core/dashboard.ts';
 import type { Item } from '../core/item.ts';
@@ -106,13 +107,21 @@ function linkHostsOf(config: Config, env: Env): Record<string, string[]> {
   };
 }
 
-/** Enabled networks with credentials not all set, and which variables are missing. */
-function missingCredentials(config: Config, env: Env): { channel: string; variables: string[] }[] {
+/**
+ * Accounts on enabled networks with credentials not all set, and which of their own variables are
+ * missing (an account of `accounts:` reads its own, e.g. BLUESKY_APP_PASSWORD_ALICE). An account
+ * that is not the organisation's standard one is named by its id.
+ */
+function missingCredentials(config: Config, env: Env): { channel: string; account?: string; variables: string[] }[] {
   const enabled = socialChannelsOf(config);
-  const ready = new Set(channelsWithCredentials(enabled, env));
-  return enabled
-    .filter((channel) => !ready.has(channel))
-    .map((channel) => ({ channel, variables: REQUIRED_VARIABLES[channel].filter((name) => !env[name]) }));
+  return accountsOf(config)
+    .filter((a) => enabled.includes(a.network))
+    .map((a) => ({
+      channel: a.network,
+      ...(a.key !== a.network ? { account: a.id } : {}),
+      variables: REQUIRED_VARIABLES[a.network].map((v) => a.credentials[v] ?? v).filter((name) => !env[name]),
+    }))
+    .filter((m) => m.variables.length > 0);
 }
 
 /** This run's page: GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID, as Actions sets them. */
