@@ -79,6 +79,18 @@ describe('the config cannot make a second way onto Alice’s account', () => {
     ).toEqual([]);
   });
 
+  it("stopped: a secret read into a slot that is shown (a handle, a server's address) to print it", () => {
+    // The handle and the server's address are not redacted; a variable's name must start with the
+    // standard name it stands for, so another slot's secret cannot be read into them.
+    const leak = {
+      ...aliceEntry,
+      credentials: { ...aliceEntry.credentials, BLUESKY_HANDLE: 'BLUESKY_APP_PASSWORD_ALICE' },
+    };
+    expect(issues([leak]).join('\n')).toContain('expected the variable for BLUESKY_HANDLE to be named');
+    const url = { ...aliceEntry, credentials: { ...aliceEntry.credentials, BLUESKY_SERVICE: 'BLUESKY_APP_PASSWORD' } };
+    expect(issues([url]).join('\n')).toContain('expected the variable for BLUESKY_SERVICE to be named');
+  });
+
   it('stopped: ids that are a network, upper case, Unicode look-alikes or carry a query', () => {
     for (const id of ['bluesky', 'Alice-Bluesky', 'аlice-bluesky', 'alice&utm_source=x', 'alice bluesky', 'alice-'])
       expect(issues([{ ...aliceEntry, id }]).join('\n'), id).toMatch(/accounts\.0\.id/);
