@@ -1,12 +1,12 @@
-import { FakeGitHub } from '../tests/fakes/fake-github.ts';
-import { startNetworks } from '../tests/helpers/networks.ts';
-import { publishOnce, publishToCompletion, pool } from './run-cli.ts';
-import { read, scenarioFiles, scenarioRepo, tally } from './scenario.ts';
+import { startProofNetworks } from './networks.ts';
+import { approvedGitHub, publishOnce, publishToCompletion, pool } from './run-cli.ts';
+import { scenarioAccounts, scenarioRepo, tally } from './scenario.ts';
 
 /**
  * Crash points: the publisher killed (SIGKILL) at every step boundary in turn, each time on a
  * fresh repository and fresh fake networks, then rerun to completion. Afterwards every expected
- * post must exist exactly once on every network, and every thread must be a correct reply chain.
+ * post must exist exactly once on every account (the organisation's on each network, LinkedIn's page
+ * among them, and Alice's own), and every thread must be a correct reply chain.
  */
 export interface CrashReport {
   mode: string;
@@ -18,24 +18,9 @@ export interface CrashReport {
   failures: string[];
 }
 
-async function approvedGitHub(dir: string): Promise<FakeGitHub> {
-  const gh = new FakeGitHub({ files: { 'postgate.config.yaml': read(dir, 'postgate.config.yaml') } });
-  await gh.start();
-  gh.commit({
-    branch: 'content',
-    files: scenarioFiles(dir),
-    author: 'writer',
-  });
-  const pr = gh.openPullRequest({ author: 'writer', branch: 'content', title: 'Content' });
-  gh.collaborators.set('owner', 'write');
-  gh.review(pr, { user: 'owner', state: 'APPROVED' });
-  gh.merge(pr);
-  return gh;
-}
-
 async function oneRun(channels: readonly string[], github: boolean, crashAt: number | null) {
-  const n = await startNetworks();
-  const dir = scenarioRepo(channels);
+  const n = await startProofNetworks();
+  const dir = scenarioRepo(channels, true);
   const gh = github ? await approvedGitHub(dir) : null;
   try {
     const first = await publishOnce(
@@ -50,7 +35,7 @@ async function oneRun(channels: readonly string[], github: boolean, crashAt: num
     // On GitHub a post's announcements wait for its address, which answers once the site job has
     // deployed it: publish.yml's job after the deploy sends them (the same command, run again).
     if (gh && runs > 0) await publishOnce(dir, n, gh);
-    return { passed, killed, completed: runs > 0, tally: tally(n, channels) };
+    return { passed, killed, completed: runs > 0, tally: tally(n, channels, true) };
   } finally {
     await Promise.all([n.stop(), gh?.stop()]);
   }
@@ -64,7 +49,7 @@ export async function crashPointSection(
   const probe = await oneRun(channels, mode === 'github', null);
   const points = probe.passed;
   const report: CrashReport = {
-    mode: `${mode}, ${channels.join('+')}`,
+    mode: `${mode}, ${channels.join('+')}, ${scenarioAccounts(channels, true).length} accounts`,
     points,
     killed: 0,
     duplicates: 0,

@@ -1,8 +1,8 @@
 import { runCliAsync } from '../tests/helpers/cli.ts';
-import type { FakeGitHub } from '../tests/fakes/fake-github.ts';
+import { FakeGitHub } from '../tests/fakes/fake-github.ts';
 import type { Networks } from '../tests/helpers/networks.ts';
 import { FakeSite } from '../tests/fakes/fake-site.ts';
-import { NOW } from './scenario.ts';
+import { NOW, read, scenarioFiles } from './scenario.ts';
 
 let site: Promise<FakeSite> | null = null;
 
@@ -69,4 +69,21 @@ export async function pool<T>(limit: number, tasks: (() => Promise<T>)[]): Promi
     }),
   );
   return results;
+}
+
+/**
+ * A fake GitHub whose main holds the scenario, merged from a pull request approved by the owner
+ * and by Alice (what goes out on her own accounts needs her own approval too).
+ */
+export async function approvedGitHub(dir: string): Promise<FakeGitHub> {
+  const gh = new FakeGitHub({ files: { 'postgate.config.yaml': read(dir, 'postgate.config.yaml') } });
+  await gh.start();
+  gh.commit({ branch: 'content', files: scenarioFiles(dir), author: 'writer' });
+  const pr = gh.openPullRequest({ author: 'writer', branch: 'content', title: 'Content' });
+  gh.collaborators.set('owner', 'write');
+  gh.collaborators.set('alice', 'write');
+  gh.review(pr, { user: 'owner', state: 'APPROVED' });
+  gh.review(pr, { user: 'alice', state: 'APPROVED' });
+  gh.merge(pr);
+  return gh;
 }

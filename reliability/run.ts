@@ -8,18 +8,29 @@ import { parseArgs } from 'node:util';
 import { badInputSection } from './bad-input.ts';
 import { crashPointSection } from './crash-points.ts';
 import { faultSection } from './faults.ts';
+import { linkedinPersonSection } from './linkedin-person.ts';
 import { raceSection } from './races.ts';
 import { stopDeployedSite } from './run-cli.ts';
 import { secretsSection } from './secrets.ts';
 import { timeSection } from './time.ts';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+const SECTIONS = ['crash', 'races', 'faults', 'person', 'bad-input', 'secrets', 'time'] as const;
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+});
 if (values.help) {
   process.stdout.write(
-    'Usage: npm run reliability [-- --quick]\n  --quick  fewer races and kill points on one network only (for a fast local check)\n',
+    `Usage: npm run reliability [-- --quick] [-- --only ${SECTIONS.join(',')}]\n  --quick  fewer races and kill points on one network only (for a fast local check)\n  --only   these sections only (e.g. two processes sharing the sections on a busy machine)\n`,
   );
   process.exit(0);
 }
+const only = new Set(values.only ? values.only.split(',') : SECTIONS);
+const unknown = [...only].filter((s) => !(SECTIONS as readonly string[]).includes(s));
+if (unknown.length) {
+  process.stderr.write(`reliability: unknown section ${unknown.join(', ')}; expected ${SECTIONS.join(', ')}\n`);
+  process.exit(2);
+}
+const run = (section: (typeof SECTIONS)[number]) => only.has(section);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const start = Date.now();
 
@@ -34,90 +45,125 @@ interface Row {
   failures: string[];
 }
 const rows: Row[] = [];
+/** Each row as it is done too, so a run stopped part-way still says what it found. */
+const add = (row: Row) => {
+  rows.push(row);
+  log(
+    `  = ${row.check}: ${row.tried}; ${row.duplicates} duplicates, ${row.lost} lost; ${row.other}; ${row.failures.length ? 'FAIL' : 'ok'}`,
+  );
+};
 
-const all = values.quick ? ['mastodon'] : ['x', 'mastodon', 'bluesky'];
-for (const [mode, channels] of [
-  ['local', all],
-  ['github', ['mastodon']],
-] as const) {
-  log(`reliability: crash points, ${mode} mode...`);
-  const r = await crashPointSection(mode, channels, log);
-  rows.push({
-    check: `crash points (${r.mode})`,
-    tried: `${r.points} kill points, ${r.killed} killed`,
-    duplicates: r.duplicates,
-    lost: r.lost,
+// Every network, each with the organisation's account and Alice's own (LinkedIn: the page only).
+const all = values.quick ? ['mastodon'] : ['x', 'mastodon', 'bluesky', 'linkedin'];
+if (run('crash')) {
+  for (const [mode, channels] of [
+    ['local', all],
+    ['github', ['mastodon']],
+  ] as const) {
+    log(`reliability: crash points, ${mode} mode...`);
+    const r = await crashPointSection(mode, channels, log);
+    add({
+      check: `crash points (${r.mode})`,
+      tried: `${r.points} kill points, ${r.killed} killed`,
+      duplicates: r.duplicates,
+      lost: r.lost,
+      crashes: 0,
+      leaks: 0,
+      other: `${r.brokenChains} broken reply chains`,
+      failures: r.failures,
+    });
+  }
+}
+
+if (run('races')) {
+  log('reliability: races...');
+  const races = await raceSection(values.quick ? 5 : 20, all, log);
+  add({
+    check: 'races (two runs at once, GitHub mode)',
+    tried: `${races.races} races`,
+    duplicates: races.duplicates,
+    lost: races.lost,
     crashes: 0,
     leaks: 0,
-    other: `${r.brokenChains} broken reply chains`,
-    failures: r.failures,
+    other: `${races.lostRecords} lost ledger records`,
+    failures: races.failures,
   });
 }
 
-log('reliability: races...');
-const races = await raceSection(values.quick ? 5 : 20, all, log);
-rows.push({
-  check: 'races (two runs at once, GitHub mode)',
-  tried: `${races.races} races`,
-  duplicates: races.duplicates,
-  lost: races.lost,
-  crashes: 0,
-  leaks: 0,
-  other: `${races.lostRecords} lost ledger records`,
-  failures: races.failures,
-});
+if (run('faults')) {
+  log('reliability: faults...');
+  const faults = await faultSection(log);
+  add({
+    check: 'network faults',
+    tried: `${faults.cases} cases`,
+    duplicates: faults.duplicates,
+    lost: faults.lost,
+    crashes: faults.crashes,
+    leaks: 0,
+    other: `${faults.unbounded} unbounded, ${faults.unclear} unclear`,
+    failures: faults.failures,
+  });
+}
 
-log('reliability: faults...');
-const faults = await faultSection(log);
-rows.push({
-  check: 'network faults',
-  tried: `${faults.cases} cases`,
-  duplicates: faults.duplicates,
-  lost: faults.lost,
-  crashes: faults.crashes,
-  leaks: 0,
-  other: `${faults.unbounded} unbounded, ${faults.unclear} unclear`,
-  failures: faults.failures,
-});
+if (run('person')) {
+  log('reliability: LinkedIn as a person...');
+  const person = await linkedinPersonSection();
+  add({
+    check: 'LinkedIn person, lost answers',
+    tried: `${person.cases} cases, 3 runs each`,
+    duplicates: person.duplicates,
+    lost: person.lost,
+    crashes: 0,
+    leaks: 0,
+    other: `${person.held} held for confirm`,
+    failures: person.failures,
+  });
+}
 
-log('reliability: bad input...');
-const bad = await badInputSection();
-rows.push({
-  check: 'bad input (tests/corpus)',
-  tried: `${bad.files} broken files`,
-  duplicates: 0,
-  lost: bad.neighbours - bad.neighboursPublished,
-  crashes: 0,
-  leaks: 0,
-  other: `${bad.rejected} rejected, ${bad.unlocated} unlocated, ${bad.badPublished} bad published`,
-  failures: bad.failures,
-});
+if (run('bad-input')) {
+  log('reliability: bad input...');
+  const bad = await badInputSection();
+  add({
+    check: 'bad input (tests/corpus)',
+    tried: `${bad.files} broken files`,
+    duplicates: 0,
+    lost: bad.neighbours - bad.neighboursPublished,
+    crashes: 0,
+    leaks: 0,
+    other: `${bad.rejected} rejected, ${bad.unlocated} unlocated, ${bad.badPublished} bad published`,
+    failures: bad.failures,
+  });
+}
 
-log('reliability: secrets...');
-const secrets = await secretsSection();
-rows.push({
-  check: 'secrets (sentinels, echoing servers)',
-  tried: `${secrets.cases} commands`,
-  duplicates: 0,
-  lost: 0,
-  crashes: 0,
-  leaks: secrets.leaks,
-  other: '-',
-  failures: secrets.failures,
-});
+if (run('secrets')) {
+  log('reliability: secrets...');
+  const secrets = await secretsSection();
+  add({
+    check: 'secrets (sentinels, echoing servers)',
+    tried: `${secrets.cases} commands`,
+    duplicates: 0,
+    lost: 0,
+    crashes: 0,
+    leaks: secrets.leaks,
+    other: '-',
+    failures: secrets.failures,
+  });
+}
 
-log('reliability: time...');
-const time = await timeSection();
-rows.push({
-  check: 'time (DST, boundaries, clock jumps)',
-  tried: `${time.cases} runs`,
-  duplicates: 0,
-  lost: 0,
-  crashes: 0,
-  leaks: 0,
-  other: `${time.wrong} wrong`,
-  failures: time.failures,
-});
+if (run('time')) {
+  log('reliability: time...');
+  const time = await timeSection();
+  add({
+    check: 'time (DST, boundaries, clock jumps)',
+    tried: `${time.cases} runs`,
+    duplicates: 0,
+    lost: 0,
+    crashes: 0,
+    leaks: 0,
+    other: `${time.wrong} wrong`,
+    failures: time.failures,
+  });
+}
 
 const header = ['check', 'tried', 'duplicates', 'lost', 'crashes', 'leaked secrets', 'other', 'result'];
 const body = rows.map((r) => [
