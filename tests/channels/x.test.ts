@@ -336,11 +336,18 @@ describe('XChannel failures', () => {
   it('stops when the caller aborts', async () => {
     fake.server.inject({ match: /^POST \/2\/tweets$/, hang: true });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
+    // Aborted once the post's request is there, not after a fixed delay: on a loaded machine a
+    // timer could fire during the account lookup before it, a different (also correct) message.
+    const waiting = setInterval(() => {
+      if (!fake.server.requests.some((r) => r.method === 'POST' && r.path === '/2/tweets')) return;
+      clearInterval(waiting);
+      controller.abort();
+    }, 5);
     const started = Date.now();
     const error = await failure(
       channel({ timeoutMs: 10_000 }).publish(post('Cancelled', { signal: controller.signal })),
     );
+    clearInterval(waiting);
     expect(error.kind).toBe('timeout');
     expect(error.message).toBe('X: cancelled while creating the post');
     expect(Date.now() - started).toBeLessThan(8_000);
