@@ -152,6 +152,11 @@ export function expectedParts(channels: readonly string[], staff: boolean): numb
   );
 }
 
+/** Items times accounts: each account gets the thread and the image post, the organisation's also the announcement. */
+export function expectedSends(channels: readonly string[], staff: boolean): number {
+  return scenarioAccounts(channels, staff).reduce((sum, id) => sum + 2 + (id.startsWith('alice-') ? 0 : 1), 0);
+}
+
 /** Counts, on the fake networks, every expected post of every account: each must exist once, threads as reply chains. */
 export function tally(
   n: Networks & { linkedin?: FakeLinkedIn },
