@@ -1,11 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeBluesky } from './fakes/fake-bluesky.ts';
-import { FakeGitHub } from './fakes/fake-github.ts';
-import { ALICE_BLUESKY, withAccounts } from './helpers/accounts.ts';
-import { exampleRepoCopy, REPO_ROOT, runCliAsync } from './helpers/cli.ts';
-import { startNetworks, type Networks } from './helpers/networks.ts';
+import type { FakeBluesky } from './fakes/fake-bluesky.ts';
+import type { FakeGitHub } from './fakes/fake-github.ts';
+import { type AliceWorld, CONFIG_WITH_ALICE, startAliceWorld } from './helpers/accounts.ts';
+import { runCliAsync } from './helpers/cli.ts';
+import type { Networks } from './helpers/networks.ts';
 
 /**
  * A person's account in GitHub mode (README: Accounts): the organisation's approvers decide for
@@ -21,38 +21,18 @@ let dir: string;
 const ITEM = 'content/social/2026-12-03-alice.md';
 const NOW = '2026-12-03T10:00:00Z';
 const CONFIG = 'postgate.config.yaml';
-const config = withAccounts(readFileSync(join(REPO_ROOT, CONFIG), 'utf8'), ALICE_BLUESKY);
+const config = CONFIG_WITH_ALICE;
 const item = (as: string) =>
   `---\npublishAt: 2026-12-03T10:55\nas: [${as}]\n---\nWhat a morning at the food bank: https://example.org/volunteer/\n`;
 
+let w: AliceWorld;
 beforeEach(async () => {
-  n = await startNetworks();
-  alice = new FakeBluesky({ handle: 'alice.bsky.social', password: 'alice-app-pass-7q2w' });
-  gh = new FakeGitHub({ files: { [CONFIG]: config } });
-  gh.collaborators.set('amira', 'write');
-  await Promise.all([alice.start(), gh.start()]);
-  dir = exampleRepoCopy();
-  writeFileSync(join(dir, CONFIG), config);
+  w = await startAliceWorld();
+  ({ n, alice, gh, dir } = w);
 });
-afterEach(async () => {
-  await Promise.all([n.stop(), alice.stop(), gh.stop()]);
-});
+afterEach(() => w.stop());
 
-const publish = () =>
-  runCliAsync(['publish', '--now', NOW], {
-    cwd: dir,
-    env: {
-      ...n.env,
-      BLUESKY_SERVICE_ALICE: alice.server.url,
-      BLUESKY_HANDLE_ALICE: alice.handle,
-      BLUESKY_APP_PASSWORD_ALICE: alice.password,
-      GITHUB_TOKEN: gh.token,
-      GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-      GITHUB_API_URL: gh.url,
-      POSTGATE_APPROVERS: 'amira',
-      POSTGATE_GITHUB_THROTTLE: 'off',
-    },
-  });
+const publish = () => runCliAsync(['publish', '--now', NOW], { cwd: dir, env: w.env });
 const sent = () => ({
   org: n.bluesky.livePosts.filter((r) => JSON.stringify(r).includes('food bank')).length,
   alice: alice.livePosts.length,

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadChannel } from '../src/channels/from-env.ts';
@@ -9,11 +9,10 @@ import { configSchema } from '../src/core/config-schema.ts';
 import { dashboardMarkdown } from '../src/core/dashboard.ts';
 import { accountTokenNotices } from '../src/core/linkedin-token.ts';
 import { linkedinTokenFindings } from '../src/core/repo-settings/findings-linkedin.ts';
-import { FakeBluesky } from './fakes/fake-bluesky.ts';
-import { FakeGitHub } from './fakes/fake-github.ts';
-import { ALICE_BLUESKY, withAccounts } from './helpers/accounts.ts';
-import { exampleRepoCopy, REPO_ROOT, runCliAsync } from './helpers/cli.ts';
-import { startNetworks, type Networks } from './helpers/networks.ts';
+import type { FakeBluesky } from './fakes/fake-bluesky.ts';
+import type { FakeGitHub } from './fakes/fake-github.ts';
+import { type AliceWorld, startAliceWorld } from './helpers/accounts.ts';
+import { runCliAsync } from './helpers/cli.ts';
 
 /**
  * Insider review 7: accounts (README: Accounts), attacked as a staff writer or agency with push
@@ -224,42 +223,19 @@ describe('missing credentials, per account', () => {
 });
 
 /** Alice's own pull request, in GitHub mode (as tests/accounts-gates.test.ts). */
-let n: Networks;
 let alice: FakeBluesky;
 let gh: FakeGitHub;
 let dir: string;
 const ITEM = 'content/social/2026-12-03-alice.md';
-const CONFIG = 'postgate.config.yaml';
-const config = withAccounts(readFileSync(join(REPO_ROOT, CONFIG), 'utf8'), ALICE_BLUESKY);
 const item = (text: string) => `---\npublishAt: 2026-12-03T10:55\nas: [alice-bluesky]\n---\n${text}\n`;
 
+let w: AliceWorld;
 beforeEach(async () => {
-  n = await startNetworks();
-  alice = new FakeBluesky({ handle: 'alice.bsky.social', password: 'alice-app-pass-7q2w' });
-  gh = new FakeGitHub({ files: { [CONFIG]: config } });
-  gh.collaborators.set('amira', 'write');
-  await Promise.all([alice.start(), gh.start()]);
-  dir = exampleRepoCopy();
-  writeFileSync(join(dir, CONFIG), config);
+  w = await startAliceWorld();
+  ({ alice, gh, dir } = w);
 });
-afterEach(async () => {
-  await Promise.all([n.stop(), alice.stop(), gh.stop()]);
-});
-const publish = () =>
-  runCliAsync(['publish', '--now', '2026-12-03T10:00:00Z'], {
-    cwd: dir,
-    env: {
-      ...n.env,
-      BLUESKY_SERVICE_ALICE: alice.server.url,
-      BLUESKY_HANDLE_ALICE: alice.handle,
-      BLUESKY_APP_PASSWORD_ALICE: alice.password,
-      GITHUB_TOKEN: gh.token,
-      GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-      GITHUB_API_URL: gh.url,
-      POSTGATE_APPROVERS: 'amira',
-      POSTGATE_GITHUB_THROTTLE: 'off',
-    },
-  });
+afterEach(() => w.stop());
+const publish = () => runCliAsync(['publish', '--now', '2026-12-03T10:00:00Z'], { cwd: dir, env: w.env });
 
 describe("Alice's consent by her own pull request", () => {
   it('ATTACK (worked, fixed): the agency pushes a commit naming Alice as author and committer to her branch', async () => {
