@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeLinkedIn } from './fakes/fake-linkedin.ts';
-import { runCliAsync } from './helpers/cli.ts';
-import { startGitHubWorld, type GitHubWorld } from './helpers/github-world.ts';
+import { type GitHubWorld, linkedinRunner, startGitHubWorld } from './helpers/github-world.ts';
 
 /**
  * `confirm` on GitHub: after a lost answer for a person's LinkedIn post the part is held; what a
@@ -34,17 +33,11 @@ afterEach(async () => {
   await w.stop();
 });
 
-const run = (args: string[], env: Record<string, string> = {}) =>
-  runCliAsync(args, {
-    cwd: w.dir,
-    env: {
-      ...w.env,
-      LINKEDIN_API_URL: linkedin.url,
-      LINKEDIN_ACCESS_TOKEN: linkedin.member.token,
-      POSTGATE_NOW: NOW,
-      ...env,
-    },
-  });
+const run = linkedinRunner(
+  () => w,
+  () => linkedin,
+  NOW,
+);
 
 describe('confirm on GitHub', () => {
   it('records what the person who ran it found on the ledger branch; the next run accepts it and sends nothing', async () => {

@@ -13,7 +13,7 @@ import { queryValue } from '../src/core/share-kit.ts';
 import { shareKitMarker } from '../src/core/share-kit-markdown.ts';
 import { FakeLinkedIn } from './fakes/fake-linkedin.ts';
 import { exampleRepoCopy, REPO_ROOT, runCli, runCliAsync } from './helpers/cli.ts';
-import { startGitHubWorld, type GitHubWorld } from './helpers/github-world.ts';
+import { type GitHubWorld, linkedinRunner, startGitHubWorld } from './helpers/github-world.ts';
 
 /**
  * Insider review 6: the LinkedIn channel, share kits for staff and `confirm`, attacked as a staff
@@ -305,17 +305,11 @@ describe('LinkedIn', () => {
       .concat(`\nlinkedin:\n  author: ${author}\n  version: "202511"\n  tokenExpires: 2030-04-30\n`);
   const onLinkedIn = (text: string, extra = '') =>
     `---\npublishAt: 2030-03-04T09:29:00Z\nchannels: [linkedin]\n${extra}---\n${text}\n`;
-  const run = (args: string[], env: Record<string, string> = {}) =>
-    runCliAsync(args, {
-      cwd: w.dir,
-      env: {
-        ...w.env,
-        LINKEDIN_API_URL: linkedin.url,
-        LINKEDIN_ACCESS_TOKEN: linkedin.member.token,
-        POSTGATE_NOW: NOW,
-        ...env,
-      },
-    });
+  const run = linkedinRunner(
+    () => w,
+    () => linkedin,
+    NOW,
+  );
   beforeEach(async () => {
     linkedin = new FakeLinkedIn();
     await linkedin.start();

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LEDGER_BRANCH, LEDGER_FILE, type LedgerRecord } from '../../src/core/ledger.ts';
 import { FakeGitHub } from '../fakes/fake-github.ts';
-import { REPO_ROOT } from './cli.ts';
+import { REPO_ROOT, runCliAsync } from './cli.ts';
 import { startNetworks, type Networks } from './networks.ts';
+import type { FakeLinkedIn } from '../fakes/fake-linkedin.ts';
 
 /**
  * A publishing world on GitHub: the three fake networks, a fake GitHub whose main holds the
@@ -65,4 +66,22 @@ export async function startGitHubWorld(): Promise<GitHubWorld> {
     },
     stop: async () => void (await Promise.all([n.stop(), gh.stop()])),
   };
+}
+
+/**
+ * Runs the CLI in the world's checkout as a publish job with LinkedIn (the member's token) would,
+ * at `now` unless `env` says otherwise.
+ */
+export function linkedinRunner(w: () => GitHubWorld, linkedin: () => FakeLinkedIn, now: string) {
+  return (args: string[], env: Record<string, string> = {}) =>
+    runCliAsync(args, {
+      cwd: w().dir,
+      env: {
+        ...w().env,
+        LINKEDIN_API_URL: linkedin().url,
+        LINKEDIN_ACCESS_TOKEN: linkedin().member.token,
+        POSTGATE_NOW: now,
+        ...env,
+      },
+    });
 }
