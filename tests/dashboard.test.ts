@@ -58,6 +58,12 @@ function land(files: Record<string, string>, approved = true) {
   }
 }
 
+/** Amira commits CRISIS to main at that moment; the checkout has it. */
+function crisisOn(date: string) {
+  gh.commit({ files: { CRISIS: 'Flooding in the city\n' }, author: 'amira', message: 'CRISIS', date });
+  writeFileSync(join(dir, 'CRISIS'), 'Flooding in the city\n');
+}
+
 const social = (name: string, publishAt: string, text: string, channels = '[mastodon, bluesky]') => ({
   [`content/social/${name}.md`]: `---\npublishAt: ${publishAt}\nchannels: ${channels}\n---\n${text}\n`,
 });
@@ -170,13 +176,7 @@ describe('the dashboard issue', () => {
 
   it('shows CRISIS at the very top, since when and by whom', async () => {
     land(social('doors', '2026-12-01T08:59:00Z', 'Doors open at ten.'));
-    gh.commit({
-      files: { CRISIS: 'Flooding in the city\n' },
-      author: 'amira',
-      message: 'CRISIS',
-      date: '2026-12-01T08:40:00Z',
-    });
-    writeFileSync(join(dir, 'CRISIS'), 'Flooding in the city\n');
+    crisisOn('2026-12-01T08:40:00Z');
     const r = await publish('2026-12-01T09:00:00Z');
     expect(r.status).toBe(0);
     const lines = ours()[0]!.body!.split('\n');
@@ -293,5 +293,89 @@ describe('the dashboard issue', () => {
     expect(r.status).toBe(0);
     expect(issueRequests()).toEqual(['GET /issues', 'POST /issues']);
     expect(ours()).toHaveLength(1);
+  });
+});
+
+describe('telling the owner: an edited issue notifies no one, so something new gets a comment', () => {
+  const notifying = (logins: string) =>
+    CONFIG.replace(/^(dashboard:.*\n {2}enabled: true\n {2}notify:) \[\]/m, `$1 ${logins}`);
+  const commentsOnDashboard = () => gh.commentsOn(ours()[0]!.number);
+
+  it('comments once per new thing, mentioning dashboard.notify; the same thing still there is not said again', async () => {
+    const config = notifying('[amira, ben-k]');
+    expect(config).not.toBe(CONFIG);
+    land({ 'postgate.config.yaml': config, ...social('doors', '2026-12-01T08:59:00Z', 'Doors open at ten.') });
+    writeFileSync(join(dir, 'postgate.config.yaml'), config);
+    const first = await publish('2026-12-01T09:00:00Z');
+    expect({ status: first.status, stderr: first.stderr }).toEqual({ status: 0, stderr: '' });
+    // Nothing needs attention: the dashboard is created, and nobody is pinged.
+    expect(commentsOnDashboard()).toEqual([]);
+
+    land(social('unapproved', '2026-12-01T09:20:00Z', 'Nobody approved this.'), false);
+    const second = await publish('2026-12-01T09:30:00Z');
+    expect(second.status).toBe(0);
+    const [told] = commentsOnDashboard();
+    expect(told?.user.login).toBe(BOT);
+    const number = ours()[0]!.number;
+    expect(told?.body.split('\n\n').slice(0, 3)).toEqual([
+      '<!-- postgate:notice -->',
+      `@amira @ben-k: new on the [dashboard](https://github.com/riverside/journal/issues/${number}) since its last update:`,
+      expect.stringMatching(/^- \*\*Held\*\* `social\/unapproved`: /),
+    ]);
+    expect(second.stdout).toContain(
+      `Dashboard: something new needs attention; told in https://github.com/riverside/journal/issues/${number}#issuecomment-`,
+    );
+
+    // Still held a run later: on the dashboard, not said again.
+    const third = await publish('2026-12-01T09:45:00Z');
+    expect(third.status).toBe(0);
+    expect(commentsOnDashboard()).toHaveLength(1);
+
+    // CRISIS is news; the item held before it is not said again.
+    crisisOn('2026-12-01T09:50:00Z');
+    const fourth = await publish('2026-12-01T10:00:00Z');
+    expect(fourth.status).toBe(0);
+    expect(commentsOnDashboard()).toHaveLength(2);
+    const crisis = commentsOnDashboard()[1]!.body;
+    expect(crisis).toContain(
+      '- **CRISIS is on** (since 2026-12-01 10:50 +01:00, by amira): nothing is published, the blog included, until the CRISIS file is removed from main.',
+    );
+    expect(crisis).not.toContain('social/unapproved');
+  });
+
+  it('without notify it still comments (watchers and subscribers are notified) and mentions no one', async () => {
+    land(social('missed', '2026-11-30T22:00:00Z', 'Good night, everyone.'));
+    const r = await publish('2026-12-01T09:00:00Z');
+    expect(r.status).toBe(0);
+    const [told] = commentsOnDashboard();
+    expect(told?.body).toMatch(
+      /^<!-- postgate:notice -->\n\nNew on the \[dashboard\]\(https:\/\/github\.com\/riverside\/journal\/issues\/\d+\) since its last update:\n\n- \*\*Missed\*\* `social\/missed`: due 2026-11-30 23:00 \+01:00/,
+    );
+    expect(told?.body).not.toContain('@');
+  });
+
+  it('a comment GitHub refuses is said; the dashboard is current and the run does not fail for it', async () => {
+    gh.refuseCommentWrites = true;
+    land(social('unapproved', '2026-12-01T08:50:00Z', 'Nobody approved this.'), false);
+    const summary = join(dir, 'summary.md');
+    const r = await publish('2026-12-01T09:00:00Z', { env: { GITHUB_STEP_SUMMARY: summary } });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(ours()[0]!.body).toContain('`social/unapproved`');
+    const warning =
+      'Warning: the dashboard is current, but the comment that tells the owner what is new was not written';
+    expect(r.stdout).toContain(warning);
+    expect(readFileSync(summary, 'utf8')).toContain(warning);
+    expect(commentsOnDashboard()).toEqual([]);
+  });
+
+  it('a login that is not one, or a repeated one, is refused by check at its place', async () => {
+    writeFileSync(join(dir, 'postgate.config.yaml'), notifying('["@amira", amira]'));
+    const r = await runCliAsync(['check'], { cwd: dir, env: {} });
+    expect(r.status).toBe(1);
+    expect(r.stderr + r.stdout).toContain('expected a GitHub login (letters, digits and single "-"), without "@"');
+    writeFileSync(join(dir, 'postgate.config.yaml'), notifying('[amira, Amira]'));
+    const again = await runCliAsync(['check'], { cwd: dir, env: {} });
+    expect(again.status).toBe(1);
+    expect(again.stderr + again.stdout).toContain('a login is listed twice');
   });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { REQUIRED_VARIABLES } from '../channels/credentials.ts';
 import { CHANNEL_IDS, SOCIAL_CHANNEL_IDS, SOCIAL_RULES, type SocialChannelId } from './channels.ts';
 import { linkedinConfigSchema, type LinkedInSettings } from './linkedin-config.ts';
+import { GITHUB_LOGIN } from './github-login.ts';
 
 /**
  * `accounts:` in postgate.config.yaml: where social items go. An account is a network plus whose
@@ -26,7 +27,6 @@ export const OPTIONAL_VARIABLES: Record<SocialChannelId, readonly string[]> = {
 
 // An id is a ledger key, a `utm_content` value and a word in `as:`: short, lower case, no spaces.
 const ACCOUNT_ID = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
-const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 const accountSchema = z.strictObject({

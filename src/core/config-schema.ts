@@ -12,6 +12,7 @@ import { analyticsConfigSchema } from './analytics-config.ts';
 import { linkedinConfigSchema } from './linkedin-config.ts';
 import { staffSchema } from './staff.ts';
 import { isTimeZone } from './time-zone.ts';
+import { GITHUB_LOGIN } from './github-login.ts';
 
 /**
  * `postgate.config.yaml`: the site, the channels it publishes to, and its policies.
@@ -156,6 +157,20 @@ export const configSchema = z.strictObject({
         .min(1, 'the dashboard issue needs a title')
         .max(256, 'GitHub allows issue titles of at most 256 characters')
         .default('Postgate dashboard'),
+      // Whom a run's comment mentions when something new needs attention (src/core/dashboard-notice.ts).
+      notify: z
+        .array(
+          z
+            .string('expected a GitHub login, e.g. amira-k')
+            .regex(GITHUB_LOGIN, 'expected a GitHub login (letters, digits and single "-"), without "@"'),
+          'expected a list of GitHub logins, e.g. [amira-k]',
+        )
+        .max(10, 'at most 10 people: a comment that mentions more is noise')
+        .refine(
+          (logins) => new Set(logins.map((l) => l.toLowerCase())).size === logins.length,
+          'a login is listed twice',
+        )
+        .default([]),
     })
     .prefault({}),
   // Staff who share what goes out as themselves, from their own accounts (src/core/staff.ts; README:

@@ -329,13 +329,27 @@ describe('the config: dashboard', () => {
     configSchema.safeParse({ site, ...(dashboard === undefined ? {} : { dashboard }) });
 
   it('is on by default, titled "Postgate dashboard"; it can be turned off or renamed', () => {
-    expect(parse().data?.dashboard).toEqual({ enabled: true, title: 'Postgate dashboard' });
-    expect(parse({ enabled: false }).data?.dashboard).toEqual({ enabled: false, title: 'Postgate dashboard' });
+    expect(parse().data?.dashboard).toEqual({ enabled: true, title: 'Postgate dashboard', notify: [] });
+    expect(parse({ enabled: false }).data?.dashboard).toEqual({
+      enabled: false,
+      title: 'Postgate dashboard',
+      notify: [],
+    });
+    expect(parse({ notify: ['amira', 'ben-k'] }).data?.dashboard.notify).toEqual(['amira', 'ben-k']);
     expect(parse({ title: '  Riverside: what goes out  ' }).data?.dashboard.title).toBe('Riverside: what goes out');
   });
 
   it('refuses a switch that is not true or false, an empty title, one GitHub would refuse, and unknown keys', () => {
-    for (const bad of [{ enabled: 'yes' }, { title: '  ' }, { title: 'x'.repeat(257) }, { label: 'postgate' }]) {
+    for (const bad of [
+      { enabled: 'yes' },
+      { title: '  ' },
+      { title: 'x'.repeat(257) },
+      { label: 'postgate' },
+      { notify: 'amira' },
+      { notify: ['@amira'] },
+      { notify: ['amira', 'AMIRA'] },
+      { notify: Array.from({ length: 11 }, (_, i) => `p${i}`) },
+    ]) {
       const result = parse(bad);
       expect(result.success, JSON.stringify(bad)).toBe(false);
       expect(result.error?.issues[0]?.path[0]).toBe('dashboard');

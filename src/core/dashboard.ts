@@ -1,9 +1,10 @@
-import { channelName, ganttLeftOut, scheduleEntries, scheduleGantt, WINDOW_DAYS } from './dashboard-gantt.ts';
-import { formatDuration } from './duration.ts';
+import { attentionEntries, crisisSince, olderMissedCount } from './dashboard-attention.ts';
+import { ganttLeftOut, scheduleEntries, scheduleGantt, WINDOW_DAYS } from './dashboard-gantt.ts';
+import { attentionKeysComment } from './dashboard-notice.ts';
 import type { Item } from './item.ts';
 import type { StateVerdict } from './item-state.ts';
 import { RECENT_DAYS, type SentRecord, sentLines } from './dashboard-sent.ts';
-import { codeText, linkTo, plainText } from './markdown-text.ts';
+import { linkTo, plainText } from './markdown-text.ts';
 import { formatLocal } from './time-zone.ts';
 
 /**
@@ -17,7 +18,6 @@ import { formatLocal } from './time-zone.ts';
 export const DASHBOARD_MARKER = '<!-- postgate:dashboard -->';
 /** Ends the line that says when the issue was written: the only line that changes with every run. */
 const STAMP = '<!-- postgate:updated -->';
-const DAY_MS = 86_400_000;
 /** Rows per list: the issue stays readable. */
 const MAX_ROWS = 50;
 /** GitHub refuses an issue body over 65,536 characters; escaping can make a row long, so fewer rows then. */
@@ -66,64 +66,22 @@ function crisisSection(input: DashboardInput): string {
   if (crisis === null) return '**CRISIS:** off. Due items go out as their time comes.';
   if (crisis.unknown)
     return `> [!CAUTION]\n> **CRISIS could not be checked**, so nothing is published until it can: ${plainText(crisis.reason)}`;
-  const at = crisis.at ? Date.parse(crisis.at) : Number.NaN;
-  const since = [
-    Number.isFinite(at) ? `since ${local(input, at)}` : '',
-    crisis.author ? `by ${plainText(crisis.author, 60)}` : '',
-  ].filter(Boolean);
   return [
     '> [!CAUTION]',
-    `> **CRISIS is on**${since.length ? ` (${since.join(', ')})` : ''}: nothing is published, the blog included, until the CRISIS file is removed from main.`,
+    `> **CRISIS is on**${crisisSince(input)}: nothing is published, the blog included, until the CRISIS file is removed from main.`,
     `> Reason: ${plainText(crisis.reason)}`,
   ].join('\n');
 }
 
-/** Each line one thing the owner should act on, most urgent first. */
+/** The list of what needs attention, at most `rows` lines, then what was left out. */
 function attentionLines(input: DashboardInput, rows: number): string[] {
-  const credentials: string[] = [];
-  const failed: string[] = [];
-  const held: string[] = [];
-  const missed: string[] = [];
-  const deferred: string[] = [];
-  for (const { channel, account, variables } of input.missingCredentials)
-    credentials.push(
-      `**Credentials missing** for ${channelName(channel)}${account ? ` (${codeText(account)})` : ''}: ${variables.map((v) => codeText(v)).join(', ')} not set in the publish environment; nothing is sent there.`,
-    );
-  for (const r of input.results) {
-    const network = r.account ? `${channelName(r.channel)} (${codeText(r.account)})` : channelName(r.channel);
-    const where = `${codeText(r.item)} on ${network}`;
-    const why = r.message ? `: ${plainText(r.message)}` : '';
-    if (r.failure === 'auth') credentials.push(`**Credentials rejected** by ${network} (${where})${why}`);
-    else if (r.outcome === 'failed' || r.outcome === 'not-configured') failed.push(`**Failed** ${where}${why}`);
-    else if (r.outcome === 'held') held.push(`**Held** ${where}${why}`);
-    else if (r.outcome === 'deferred') deferred.push(`**Deferred** to the next run: ${where}${why}`);
-  }
-  const items = new Map(input.items.map((i) => [i.id, i]));
-  let olderMissed = 0;
-  for (const h of input.held) {
-    if (h.state !== 'stale') {
-      (h.state === 'failed' ? failed : held).push(
-        `**${h.state === 'failed' ? 'Failed' : 'Held'}** ${codeText(h.item)}: ${plainText(h.reason)}`,
-      );
-      continue;
-    }
-    // Missed: said with its due time rather than "due 3h ago", which would change with every run.
-    const dueAt = input.verdicts.get(h.item)?.dueAt ?? null;
-    if (dueAt !== null && dueAt < input.now - WINDOW_DAYS * DAY_MS) {
-      olderMissed++;
-      continue;
-    }
-    const window = items.get(h.item)?.staleAfterMs;
-    missed.push(
-      `**Missed** ${codeText(h.item)}: due ${dueAt === null ? 'earlier' : local(input, dueAt)}${window ? `, past its ${formatDuration(window)} window` : ''}; it is not sent late. Reschedule it in a pull request to send it.`,
-    );
-  }
-  const lines = [...credentials, ...failed, ...held, ...missed, ...deferred];
+  const lines = attentionEntries(input).map((e) => e.line);
   const shown = lines.slice(0, rows).map((line) => `- ${line}`);
   if (lines.length > rows) shown.push(`- … and ${lines.length - rows} more: the run's job summary lists them all.`);
-  if (olderMissed)
+  const older = olderMissedCount(input);
+  if (older)
     shown.push(
-      `- ${olderMissed} item${olderMissed === 1 ? '' : 's'} missed more than ${WINDOW_DAYS} days ago ${olderMissed === 1 ? 'is' : 'are'} not listed: \`postgate queue\` shows ${olderMissed === 1 ? 'it' : 'them'}.`,
+      `- ${older} item${older === 1 ? '' : 's'} missed more than ${WINDOW_DAYS} days ago ${older === 1 ? 'is' : 'are'} not listed: \`postgate queue\` shows ${older === 1 ? 'it' : 'them'}.`,
     );
   return shown;
 }
@@ -174,6 +132,7 @@ function render(input: DashboardInput, rows: number): string {
           `**Outcomes:** ${linkTo(`the report of ${input.latestReport.week}`, input.latestReport.url)}: what each post brought in.`,
         ]
       : []),
+    attentionKeysComment(input),
     '---',
     // The marker ends the line: a line that starts with an HTML comment is raw HTML to GitHub (no link).
     `_Updated ${local(input, input.now)}${run}._ ${STAMP}`,

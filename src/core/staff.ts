@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GITHUB_LOGIN } from './github-login.ts';
 
 /**
  * Staff who share what the organisation publishes as themselves (README: Share kits for staff):
@@ -12,8 +13,6 @@ export type StaffNetwork = (typeof STAFF_NETWORKS)[number];
 
 /** An id that reads the same in a YAML key, a URL's query and a report: `alice`, `ben-k`. */
 const STAFF_ID = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
-/** GitHub's rule for a login: letters, digits and single hyphens inside, at most 39 characters. */
-const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 
 const instance = z
   .string('expected the address of the Mastodon server the person has their account on, e.g. https://mastodon.social')

@@ -16,7 +16,14 @@ import { tokenLogin } from './pr-comment.ts';
  * and never open a second one (`dashboard.enabled: false` turns it off).
  */
 export type DashboardIssueResult =
-  | { kind: 'created' | 'updated' | 'unchanged'; number: number; url: string; closed: boolean }
+  | {
+      kind: 'created' | 'updated' | 'unchanged';
+      number: number;
+      url: string;
+      closed: boolean;
+      /** The body before this run's edit; null when this run created the issue. */
+      previousBody: string | null;
+    }
   /** The token may not read or write issues (403, 404), or the repository has them turned off (410). */
   | { kind: 'no-access'; status: number; message: string };
 
@@ -39,8 +46,9 @@ export async function upsertDashboardIssue(
       );
     if (found) {
       const closed = found.state === 'closed';
-      if (found.title === issue.title && sameDashboard(found.body ?? '', issue.body))
-        return { kind: 'unchanged', number: found.number, url: found.html_url, closed };
+      const previousBody = found.body ?? '';
+      if (found.title === issue.title && sameDashboard(previousBody, issue.body))
+        return { kind: 'unchanged', number: found.number, url: found.html_url, closed, previousBody };
       const { data } = await gh.octokit.rest.issues.update({
         ...target,
         issue_number: found.number,
@@ -48,10 +56,10 @@ export async function upsertDashboardIssue(
         body: issue.body,
         ...requestOptions(gh),
       });
-      return { kind: 'updated', number: data.number, url: data.html_url, closed };
+      return { kind: 'updated', number: data.number, url: data.html_url, closed, previousBody };
     }
     const { data } = await gh.octokit.rest.issues.create({ ...target, ...issue, ...requestOptions(gh) });
-    return { kind: 'created', number: data.number, url: data.html_url, closed: false };
+    return { kind: 'created', number: data.number, url: data.html_url, closed: false, previousBody: null };
   } catch (error) {
     const status = statusOf(error);
     if (status === 403 || status === 404 || status === 410)
@@ -89,4 +97,19 @@ function isOurs(issue: Listed, me: string): boolean {
   // An app's account is a Bot; a person's token writes as that person.
   if (me.endsWith('[bot]') && issue.user?.type !== 'Bot') return false;
   return (issue.body ?? '').startsWith(DASHBOARD_MARKER);
+}
+
+/**
+ * A comment on the dashboard issue (src/core/dashboard-notice.ts says when): an edit notifies no one,
+ * a comment notifies the repository's watchers, the issue's subscribers and whom it mentions.
+ */
+export async function commentOnDashboard(gh: GitHubRepo, number: number, body: string): Promise<string> {
+  const { data } = await gh.octokit.rest.issues.createComment({
+    owner: gh.owner,
+    repo: gh.repo,
+    issue_number: number,
+    body,
+    ...requestOptions(gh),
+  });
+  return data.html_url;
 }

@@ -4,7 +4,8 @@ import { redactSecrets } from '../channels/channel-error.ts';
 import { REQUIRED_VARIABLES, SECRET_VARIABLES } from '../channels/credentials.ts';
 import { accountsOf } from '../core/accounts.ts';
 import { socialChannelsOf, type Config } from '../core/config-schema.ts';
-import { dashboardMarkdown } from '../core/dashboard.ts';
+import { type DashboardInput, dashboardMarkdown } from '../core/dashboard.ts';
+import { attentionNotice } from '../core/dashboard-notice.ts';
 import type { Item } from '../core/item.ts';
 import type { StateVerdict } from '../core/item-state.ts';
 import { parseLedgerText } from '../repo/ledger-file.ts';
@@ -58,13 +59,13 @@ export async function updateDashboard(run: DashboardRun): Promise<void> {
   };
   if (run.dryRun) return say('Dry run: would update the dashboard issue.');
   try {
-    const [{ githubFromEnv }, { upsertDashboardIssue }] = await Promise.all([
+    const [{ githubFromEnv }, { commentOnDashboard, upsertDashboardIssue }] = await Promise.all([
       import('../github/client.ts'),
       import('../github/dashboard-issue.ts'),
     ]);
     const gh = githubFromEnv(env, { timeoutMs: 10_000 });
     if (!gh) return;
-    const body = dashboardMarkdown({
+    const input: DashboardInput = {
       now: run.now,
       zone: run.config.site.timeZone,
       crisis: run.crisis,
@@ -79,7 +80,8 @@ export async function updateDashboard(run: DashboardRun): Promise<void> {
       linkHosts: linkHostsOf(run.config, env),
       runUrl: runUrlOf(env),
       latestReport: run.config.analytics.tool === 'none' ? null : await latestReportOf(gh, env),
-    });
+    };
+    const body = dashboardMarkdown(input);
     const result = await upsertDashboardIssue(gh, { title: run.config.dashboard.title, body });
     if (result.kind === 'no-access')
       return say(
@@ -87,9 +89,30 @@ export async function updateDashboard(run: DashboardRun): Promise<void> {
       );
     const closed = result.closed ? ' (closed: reopen it to see it among open issues)' : '';
     say(`Dashboard: issue #${result.number} ${result.kind}${closed}: ${result.url}`);
+    const { previousBody, number, url } = result;
+    const notice = attentionNotice({ previousBody, input, notify: run.config.dashboard.notify, issueUrl: url });
+    // Only after the edit: the edited body says what was told, so a later run does not tell it again.
+    if (notice !== null) await tellOwner(gh, number, notice, say, commentOnDashboard);
   } catch (error) {
     say(
       `Warning: could not update the dashboard issue (${(error as Error).message.split('\n')[0]}); nothing else is affected.`,
+    );
+  }
+}
+
+/** The comment that notifies; a refusal is said, and the dashboard above it is current all the same. */
+async function tellOwner(
+  gh: GitHubRepo,
+  number: number,
+  notice: string,
+  say: (line: string) => void,
+  comment: (gh: GitHubRepo, number: number, body: string) => Promise<string>,
+): Promise<void> {
+  try {
+    say(`Dashboard: something new needs attention; told in ${await comment(gh, number, notice)}`);
+  } catch (error) {
+    say(
+      `Warning: the dashboard is current, but the comment that tells the owner what is new was not written (${(error as Error).message.split('\n')[0]}).`,
     );
   }
 }

@@ -92,7 +92,7 @@ export type FakeFile = string | Buffer;
 /** A repository permission as `GET /collaborators/{user}/permission` reports it. */
 export type FakePermission = 'admin' | 'write' | 'read' | 'none';
 
-/** A comment on a pull request's conversation (GitHub's issue comments). */
+/** A comment on a pull request's conversation or on an issue (GitHub's issue comments). */
 export interface FakeIssueComment {
   id: number;
   issueNumber: number;
@@ -374,9 +374,9 @@ export class FakeGitHub extends FakeService {
     return review.id;
   }
 
-  /** A comment on a pull request's conversation, as someone would write it on GitHub. Returns its id. */
+  /** A comment on a pull request's conversation or an issue, as someone would write it on GitHub. Returns its id. */
   comment(number: number, options: { user: string; body: string }): number {
-    this.pull(number);
+    if (!this.issues.all.some((i) => i.number === number)) this.pull(number);
     const date = isoDate(this.now());
     const comment: FakeIssueComment = {
       id: ++this.commentIds,
@@ -390,7 +390,7 @@ export class FakeGitHub extends FakeService {
     return comment.id;
   }
 
-  /** The comments on a pull request, oldest first. */
+  /** The comments on a pull request or an issue, oldest first. */
   commentsOn(number: number): FakeIssueComment[] {
     return this.comments.filter((c) => c.issueNumber === number);
   }
@@ -691,7 +691,12 @@ export class FakeGitHub extends FakeService {
 
   /** GET (paginated, oldest first) and POST `/issues/{number}/comments`; pull requests are issues too. */
   private issueComments(request: RecordedRequest, number: number): FakeResponse {
-    if (!this.pulls.some((p) => p.number === number)) return error(404, 'Not Found');
+    const isIssue = this.issues.all.some((i) => i.number === number);
+    if (!isIssue && !this.pulls.some((p) => p.number === number)) return error(404, 'Not Found');
+    // On an issue (the dashboard), the token's issues permission decides, as GitHub's does.
+    if (isIssue && this.issues.permission === 'none') return error(403, 'Resource not accessible by integration');
+    if (isIssue && request.method === 'POST' && this.issues.permission !== 'write')
+      return error(403, 'Resource not accessible by integration');
     if (request.method === 'GET')
       return this.paginate(
         request,
@@ -1165,7 +1170,7 @@ export class FakeGitHub extends FakeService {
       id: comment.id,
       node_id: `IC_${comment.id}`,
       url: `${this.apiBase()}/issues/comments/${comment.id}`,
-      html_url: `https://github.com/${this.owner}/${this.repo}/pull/${comment.issueNumber}#issuecomment-${comment.id}`,
+      html_url: `https://github.com/${this.owner}/${this.repo}/${this.issues.all.some((i) => i.number === comment.issueNumber) ? 'issues' : 'pull'}/${comment.issueNumber}#issuecomment-${comment.id}`,
       issue_url: `${this.apiBase()}/issues/${comment.issueNumber}`,
       body: comment.body,
       user: this.user(comment.user.login),
