@@ -162,6 +162,43 @@ describe('share kits: the links each person opens', () => {
   });
 });
 
+describe('share kits and accounts of their own', () => {
+  const account = (id: string, network: 'bluesky' | 'x' | 'mastodon', owner: string) => ({
+    id,
+    network,
+    owner,
+    credentials: {},
+    key: id,
+    declared: true,
+  });
+
+  it('leaves out a network where the item goes out through the person’s own account, and only there', () => {
+    const item = social('Hello', {
+      channels: ['bluesky', 'x'],
+      accounts: [account('bluesky', 'bluesky', 'org'), account('alice-bluesky', 'bluesky', 'Alice-M')],
+    });
+    const kits = shareKits(item, [alice, ben], options);
+    // Her own account says it on Bluesky already (the login compared without case); Ben has none.
+    expect(kits.map((k) => [k.person.id, k.links.map((l) => l.network)])).toEqual([
+      ['alice', ['x', 'linkedin', 'mastodon']],
+      ['ben', ['bluesky']],
+    ]);
+  });
+
+  it('gives no kit to someone whose every network the item reaches as them; another person’s account changes nothing', () => {
+    const carol: StaffMember = { id: 'carol', name: 'Carol', github: 'carol', networks: ['x'] };
+    const item = social('Hello', {
+      channels: ['x'],
+      accounts: [account('carol-x', 'x', 'carol'), account('alice-x', 'x', 'alice-m')],
+    });
+    const kits = shareKits(item, [carol, ben], options);
+    expect(kits.map((k) => k.person.id)).toEqual(['ben']);
+    // An organisation's account is nobody's own, whatever a login is called.
+    const org = social('Hello', { channels: ['x'], accounts: [account('x', 'x', 'org')] });
+    expect(shareKits(org, [{ ...carol, github: 'org' }], options)).toHaveLength(1);
+  });
+});
+
 describe('share kits in check: a person’s own words their network will not take', () => {
   it('warns at the words, per network, and says nothing of the approved text or of words that fit', () => {
     const words = { text: `${'w'.repeat(290)} https://example.org/p`, at: { line: 5, col: 10 } };

@@ -1,6 +1,7 @@
 import { LINKEDIN_MAX_LENGTH } from '../channels/linkedin-text.ts';
 import { measureFor, SOCIAL_RULES, type ChannelLimits, type LengthVerdict, type SocialChannelId } from './channels.ts';
-import type { AnnounceItem, SocialItem } from './item.ts';
+import { isPersonal } from './accounts.ts';
+import { accountsOfItem, type AnnounceItem, type SocialItem } from './item.ts';
 import { problem, type Problem } from './problem.ts';
 import { isSiteLink, siteHostOf } from './site-host.ts';
 import type { StaffMember, StaffNetwork } from './staff.ts';
@@ -52,7 +53,7 @@ export const NETWORK_NAMES: Record<StaffNetwork, string> = {
 };
 
 export function shareKits(item: SharedItem, staff: readonly StaffMember[], options: ShareKitOptions): PersonKit[] {
-  return staff.map((person) => {
+  return staffToShare(item, staff).map((person) => {
     const own = item.kind === 'social' ? item.share?.[person.id]?.text : undefined;
     const links = person.networks.map((network) => {
       const text = tagged(own ?? approvedText(item, network), network, person.id, item.id, options);
@@ -66,6 +67,22 @@ export function shareKits(item: SharedItem, staff: readonly StaffMember[], optio
       };
     });
     return { person, ownWords: own !== undefined, links };
+  });
+}
+
+/**
+ * Who is asked to share the item, and where: not on a network where the item goes out through the
+ * person's own account (`as:` names an account whose owner is their GitHub login), since it already
+ * says it as them there, and a second post of theirs would repeat it. Someone left with no network
+ * gets no kit for this item.
+ */
+export function staffToShare(item: SharedItem, staff: readonly StaffMember[]): StaffMember[] {
+  const own = accountsOfItem(item).filter(isPersonal);
+  return staff.flatMap((person) => {
+    const login = person.github?.toLowerCase();
+    const theirs = own.filter((a) => login !== undefined && a.owner.toLowerCase() === login).map((a) => a.network);
+    const networks = person.networks.filter((n) => !(theirs as string[]).includes(n));
+    return networks.length === 0 ? [] : [{ ...person, networks }];
   });
 }
 
