@@ -13,6 +13,7 @@ import type { FakeResponse, RecordedRequest } from './fakes/fake-server.ts';
 import { FakeSite, postPageHtml } from './fakes/fake-site.ts';
 import { runCliAsync } from './helpers/cli.ts';
 import { startGitHubWorld, type GitHubWorld } from './helpers/github-world.ts';
+import { dashboardInput } from './helpers/dashboard-input.ts';
 
 /**
  * Insider review 5: what this session added (publish --wait, announce-after-live and the `live`
@@ -475,20 +476,14 @@ describe('the dashboard issue', () => {
     const hostile =
       '@amira #1 riverside/journal#2 <img src=x onerror=alert(1)> [log in](https://phish.example) ![x](https://phish.example/p.png) $x$ ~~s~~ \n```\n</details>';
     const now = Date.parse(T0);
-    const body = dashboardMarkdown({
-      now,
-      zone: 'Europe/Berlin',
-      crisis: { reason: hostile, author: '@riverside' },
-      held: [{ item: hostile, state: 'held', reason: hostile }],
-      results: [{ item: hostile, channel: 'mastodon', outcome: 'failed', message: hostile }],
-      missingCredentials: [],
-      items: [],
-      verdicts: new Map(),
-      enabled: ['mastodon'],
-      records: [],
-      linkHosts: {},
-      runUrl: null,
-    });
+    const body = dashboardMarkdown(
+      dashboardInput(now, {
+        crisis: { reason: hostile, author: '@riverside' },
+        held: [{ item: hostile, state: 'held', reason: hostile }],
+        results: [{ item: hostile, channel: 'mastodon', outcome: 'failed', message: hostile }],
+        enabled: ['mastodon'],
+      }),
+    );
     const outsideCode = body.replace(/`[^`\n]*`/g, '');
     expect(outsideCode).not.toMatch(/(?<!\\)<img|(?<!\\)<\/details|\]\(https?:|@amira|@riverside|(^|\s)#1|journal#2/m);
     expect(body.match(/^```/gm) ?? []).toEqual([]);

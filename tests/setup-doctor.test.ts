@@ -253,7 +253,27 @@ describe('doctor', () => {
     // Moved: in the environment, gone from the repository.
     gh.settings.secrets.splice(0, 3);
     gh.settings.environments.get('publish')!.secrets.push('X_API_KEY', 'X_API_SECRET');
-    expect((await run(['doctor'])).status).toBe(0);
+    const moved = await run(['doctor']);
+    expect(moved.status).toBe(0);
+    // Read from the example's postgate.config.yaml beside it: each account whose secrets the job lacks.
+    expect(moved.stdout).toContain(
+      '! jonas-bluesky (Bluesky): BLUESKY_APP_PASSWORD_JONAS is not a secret of the publish environment: nothing goes out as this account until it is added there',
+    );
+    expect(moved.stdout).toContain(
+      '! x (X): X_ACCESS_TOKEN and X_ACCESS_SECRET are not secrets of the publish environment',
+    );
+    gh.settings.environments
+      .get('publish')!
+      .secrets.push(
+        'X_ACCESS_TOKEN',
+        'X_ACCESS_SECRET',
+        'MASTODON_TOKEN',
+        'BLUESKY_APP_PASSWORD',
+        'BLUESKY_APP_PASSWORD_JONAS',
+      );
+    expect((await run(['doctor'])).stdout).toContain(
+      "✓ every account's secrets are set (jonas-bluesky, x, mastodon and bluesky)",
+    );
   });
 });
 

@@ -1,5 +1,6 @@
-import { SECRET_VARIABLES } from '../channels/credentials.ts';
+import { REQUIRED_VARIABLES, SECRET_VARIABLES } from '../channels/credentials.ts';
 import type { Finding } from '../core/repo-settings/finding.ts';
+import type { AccountSecrets } from '../core/repo-settings/findings-secrets.ts';
 import type { Severity } from '../core/repo-settings/findings.ts';
 import { parseCommandArgs } from './args.ts';
 import { EXIT, type Command } from './command.ts';
@@ -17,7 +18,8 @@ on and what is missing: whether main can be force-pushed, deleted or pushed to w
 the ruleset on the ledger's branch, the publish and retract environments (main only; reviewers for
 retract), code owners for content/ and for the gate's own files, GitHub Pages, network
 credentials kept as repository secrets (which a workflow on any branch can read), and, from
-postgate.config.yaml in this directory, how long LinkedIn's access token has left.
+postgate.config.yaml in this directory, each account whose secrets the publish job cannot read and
+how long LinkedIn's access token has left.
 
   ✗ important: missing, and it weakens a guarantee ("postgate setup" fixes most)
   ! worth knowing
@@ -48,10 +50,12 @@ important is missing or could not be read, 2 wrong usage.`,
     const { readRepoSettings } = await import('../github/repo-settings.ts');
     const { doctorFindings, planStatement } = await import('../core/repo-settings/findings.ts');
     const settings = await readRepoSettings(gh);
+    const config = await configBeside(io.cwd);
     const findings = doctorFindings(settings, {
       credentialNames: SECRET_VARIABLES.filter((name) => name !== 'GITHUB_TOKEN'),
+      accounts: config ? await accountSecretsOf(config) : [],
     });
-    findings.push(...(await linkedinFindings(io.cwd, io.env)));
+    if (config) findings.push(...(await linkedinFindings(config, io.env)));
     io.out(`Postgate doctor: ${settings.repo.fullName} (${settings.repo.private ? 'private' : 'public'})`);
     io.out('');
     for (const f of findings) io.out(`${MARK[f.severity]} ${f.message}`);
@@ -72,19 +76,41 @@ important is missing or could not be read, 2 wrong usage.`,
   },
 };
 
-/**
- * LinkedIn's token expiry, from the config beside doctor (POSTGATE_NOW moves the clock, as for
- * publish). No config here, or one check refuses: nothing to say (check says the rest).
- */
-async function linkedinFindings(cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<Finding[]> {
+type Config = Awaited<ReturnType<typeof import('../repo/load-config.ts').loadConfig>>;
+
+/** postgate.config.yaml in this directory; none, or one check refuses: null (check says the rest). */
+async function configBeside(cwd: string): Promise<Config | null> {
   const { loadConfig } = await import('../repo/load-config.ts');
-  const { linkedinTokenFindings } = await import('../core/repo-settings/findings-linkedin.ts');
-  let config: Awaited<ReturnType<typeof loadConfig>>;
   try {
-    config = await loadConfig(cwd);
+    return await loadConfig(cwd);
   } catch {
-    return [];
+    return null;
   }
+}
+
+/** Each account on an enabled network, with the secrets it reads (its own names, e.g. BLUESKY_APP_PASSWORD_JONAS). */
+async function accountSecretsOf(config: Config): Promise<AccountSecrets[]> {
+  const [{ accountsOf }, { socialChannelsOf }, { SOCIAL_RULES }] = await Promise.all([
+    import('../core/accounts.ts'),
+    import('../core/config-schema.ts'),
+    import('../core/channels.ts'),
+  ]);
+  const enabled = socialChannelsOf(config);
+  const secret = new Set<string>(SECRET_VARIABLES);
+  return accountsOf(config)
+    .filter((a) => enabled.includes(a.network))
+    .map((a) => ({
+      id: a.id,
+      network: SOCIAL_RULES[a.network].name,
+      secrets: Object.entries(a.credentials)
+        .filter(([standard]) => secret.has(standard) && REQUIRED_VARIABLES[a.network].includes(standard))
+        .map(([, variable]) => variable),
+    }));
+}
+
+/** LinkedIn's token expiry (POSTGATE_NOW moves the clock, as for publish). */
+async function linkedinFindings(config: Config, env: Readonly<Record<string, string | undefined>>): Promise<Finding[]> {
+  const { linkedinTokenFindings } = await import('../core/repo-settings/findings-linkedin.ts');
   const zone = config.site.timeZone;
   return linkedinTokenFindings(config, resolveNow(undefined, env, zone), zone);
 }

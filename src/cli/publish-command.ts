@@ -230,7 +230,13 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       timeZone: zone,
     });
 
-    const first = await publishPass(pass, now);
+    const first = await publishPass(pass, now).catch(async (error: unknown) => {
+      // Nothing is published until someone acts: the dashboard says so, and the owner is told.
+      const { reportStoppedRun } = await import('../publish/dashboard.ts');
+      const reason = error instanceof Error ? error.message : String(error);
+      await reportStoppedRun({ config, now: clock(), reason, dryRun: values['dry-run'] === true, env: io.env, out });
+      throw error;
+    });
     const passes = [first];
     // Wakes this run leaves: all of them without --wait; with it, those after a release (the site
     // is built first) or after main moved on.

@@ -36,15 +36,16 @@ export function attentionEntries(input: DashboardInput): AttentionEntry[] {
     const network = r.account ? `${channelName(r.channel)} (${codeText(r.account)})` : channelName(r.channel);
     const where = `${codeText(r.item)} on ${network}`;
     const why = r.message ? `: ${plainText(r.message)}` : '';
-    const on = `${r.item}:${r.channel}:${r.account ?? ''}`;
     if (r.failure === 'auth')
       credentials.push({
         key: `rejected:${r.channel}:${r.account ?? ''}`,
         line: `**Credentials rejected** by ${network} (${where})${why}`,
       });
+    // Keyed by the item alone, as the held list keys it on the next run: one thing, told once.
     else if (r.outcome === 'failed' || r.outcome === 'not-configured')
-      failed.push({ key: `failed:${on}`, line: `**Failed** ${where}${why}` });
-    else if (r.outcome === 'held') held.push({ key: `held:${on}`, line: `**Held** ${where}${why}` });
+      failed.push({ key: `failed:${r.item}`, line: `**Failed** ${where}${why}` });
+    else if (r.outcome === 'held')
+      held.push({ key: heldByCrisis(r.message) ? null : `held:${r.item}`, line: `**Held** ${where}${why}` });
     else if (r.outcome === 'deferred')
       deferred.push({ key: null, line: `**Deferred** to the next run: ${where}${why}` });
   }
@@ -53,7 +54,7 @@ export function attentionEntries(input: DashboardInput): AttentionEntry[] {
     if (h.state !== 'stale') {
       const kind = h.state === 'failed' ? 'Failed' : 'Held';
       (h.state === 'failed' ? failed : held).push({
-        key: `${kind.toLowerCase()}:${h.item}`,
+        key: h.state !== 'failed' && heldByCrisis(h.reason) ? null : `${kind.toLowerCase()}:${h.item}`,
         line: `**${kind}** ${codeText(h.item)}: ${plainText(h.reason)}`,
       });
       continue;
@@ -71,6 +72,12 @@ export function attentionEntries(input: DashboardInput): AttentionEntry[] {
   }
   return [...credentials, ...failed, ...held, ...missed, ...deferred];
 }
+
+/**
+ * Held because of a CRISIS (its own words, src/publish/apply-plan.ts and the planner): the CRISIS is
+ * told once; every item it holds as it falls due is not news of its own.
+ */
+const heldByCrisis = (reason: string | undefined) => /^(CRISIS: |could not check for a CRISIS)/.test(reason ?? '');
 
 /** CRISIS is news too (on, or not checkable): its key, or null when it is off. */
 export function crisisKey(input: DashboardInput): string | null {

@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { dashboardMarkdown, type DashboardInput } from './dashboard.ts';
-import { attentionNotice, keptAttention, NOTICE_MARKER } from './dashboard-notice.ts';
+import { attentionDigest } from './dashboard-attention.ts';
+import { attentionNotice, keptAttention, keysLine, NOTICE_MARKER, noticeEntries } from './dashboard-notice.ts';
+import { dashboardInput } from '../../tests/helpers/dashboard-input.ts';
 
 // Tuesday 1 December 2026, 09:07 in Berlin (UTC+1).
 const NOW = Date.parse('2026-12-01T08:07:00Z');
 const ISSUE = 'https://github.com/riverside/journal/issues/7';
 
-function input(over: Partial<DashboardInput> = {}): DashboardInput {
-  return {
-    now: NOW,
-    zone: 'Europe/Berlin',
-    crisis: null,
-    held: [],
-    results: [],
-    missingCredentials: [],
-    items: [],
-    verdicts: new Map(),
-    enabled: ['blog', 'x', 'mastodon', 'bluesky'],
-    records: [],
-    linkHosts: {},
-    runUrl: null,
-    ...over,
-  };
-}
+const input = (over: Partial<DashboardInput> = {}) => dashboardInput(NOW, over);
 
 const failedOnX = (message: string) => ({
   item: 'social/doors',
@@ -35,7 +21,7 @@ const failedOnX = (message: string) => ({
 const told = (before: DashboardInput | null, now: DashboardInput, notify: string[] = []) =>
   attentionNotice({
     previousBody: before === null ? null : dashboardMarkdown(before),
-    input: now,
+    entries: noticeEntries(now),
     notify,
     issueUrl: ISSUE,
   });
@@ -67,11 +53,48 @@ describe('attentionNotice', () => {
     );
   });
 
-  it('the same failure with another message is not new; the same item failing on another network is', () => {
+  it('a failing item is one thing: another message, another network, or the next run listing it as failed', () => {
     const before = input({ results: [failedOnX('X: 503 Service Unavailable')] });
     expect(told(before, input({ results: [failedOnX('X: timed out after 30 s')] }))).toBeNull();
-    const elsewhere = input({ results: [{ ...failedOnX('boom'), channel: 'mastodon' }] });
-    expect(told(before, elsewhere)).toContain('- **Failed** `social/doors` on Mastodon: boom');
+    expect(told(before, input({ results: [{ ...failedOnX('boom'), channel: 'mastodon' }] }))).toBeNull();
+    // The run after the failure finds it in the plan as failed, not among its own results.
+    expect(
+      told(before, input({ held: [{ item: 'social/doors', state: 'failed', reason: 'failed on X' }] })),
+    ).toBeNull();
+    expect(told(input(), before)).toContain('- **Failed** `social/doors` on X: X: 503 Service Unavailable');
+  });
+
+  it('items a CRISIS holds as they fall due are not news of their own: the CRISIS was told', () => {
+    const crisis = { reason: 'Flooding', author: 'amira', at: '2026-12-01T07:40:00Z' };
+    const before = input({ crisis });
+    const held = (item: string) => ({ item, channel: 'x', outcome: 'held', message: 'CRISIS: Flooding' });
+    const later = input({ crisis, results: [held('social/a'), held('social/b')] });
+    expect(dashboardMarkdown(later)).toContain('- **Held** `social/a` on X: CRISIS: Flooding');
+    expect(told(before, later)).toBeNull();
+    const listed = input({ crisis, held: [{ item: 'social/c', state: 'held', reason: 'CRISIS: Flooding' }] });
+    expect(told(before, listed)).toBeNull();
+    // Held for another reason during the CRISIS: news.
+    const unapproved = input({ crisis, held: [{ item: 'social/d', state: 'held', reason: 'not approved' }] });
+    expect(told(before, unapproved)).toContain('`social/d`');
+  });
+
+  it('reads only the last whole line of digests: one planted higher up by text in the body is not taken', () => {
+    const crisis = input({ crisis: { reason: 'Flooding' } });
+    const planted = `${dashboardMarkdown(input())}`.replace(
+      '## Needs attention',
+      `${keysLine(noticeEntries(crisis).map((e) => attentionDigest(e.key)))}\n\n## Needs attention`,
+    );
+    expect(keptAttention(planted).size).toBe(0);
+    expect(
+      attentionNotice({ previousBody: planted, entries: noticeEntries(crisis), notify: [], issueUrl: ISSUE }),
+    ).toContain('**CRISIS is on**');
+  });
+
+  it('tells nothing it cannot keep: past 500 things, the rest are on the dashboard and not told every run', () => {
+    const held = Array.from({ length: 520 }, (_, i) => ({ item: `social/n${i}`, state: 'held', reason: 'x' }));
+    const many = input({ held });
+    expect(noticeEntries(many)).toHaveLength(500);
+    expect(told(many, many)).toBeNull();
   });
 
   it('a thing that went away and came back is news again', () => {
@@ -100,7 +123,8 @@ describe('attentionNotice', () => {
     const held = input({ held: [{ item: 'social/a', state: 'held', reason: 'not approved' }] });
     expect(told(null, held)).toContain('`social/a`');
     const old = dashboardMarkdown(held).replace(/^<!-- postgate:attention.*$/m, '');
-    expect(attentionNotice({ previousBody: old, input: held, notify: [], issueUrl: ISSUE })).toContain('`social/a`');
+    const entries = noticeEntries(held);
+    expect(attentionNotice({ previousBody: old, entries, notify: [], issueUrl: ISSUE })).toContain('`social/a`');
   });
 
   it('writer text stays text: an item id cannot mention, link or break out of the hidden keys', () => {

@@ -15,31 +15,55 @@ import { linkTo } from './markdown-text.ts';
  */
 const KEYS_PREFIX = '<!-- postgate:attention';
 export const NOTICE_MARKER = '<!-- postgate:notice -->';
+/** A body's keys line, whole. */
+export const KEYS_LINE = /^<!-- postgate:attention( [0-9a-f]{16})* -->$/;
 /** Digests kept: more than any dashboard lists; the body stays far below GitHub's limit (17 × 500). */
 const MAX_KEYS = 500;
 /** Lines in one comment: the rest are on the dashboard. */
 const MAX_LINES = 20;
 
-function currentKeys(input: DashboardInput): string[] {
-  const keys = [crisisKey(input), ...attentionEntries(input).map((e) => e.key)];
-  return [...new Set(keys.filter((k): k is string => k !== null).map(attentionDigest))].slice(0, MAX_KEYS);
+/** A thing the owner may need to hear of, with the key that says it is the same thing as before. */
+export interface NoticeEntry {
+  key: string;
+  line: string;
 }
 
-/** The hidden line of the dashboard that holds what it lists, for the next run to compare with. */
+/** What this run's dashboard lists that is news when new: CRISIS first, then what needs attention. */
+export function noticeEntries(input: DashboardInput): NoticeEntry[] {
+  const crisis = crisisKey(input);
+  const entries = [
+    ...(crisis === null ? [] : [{ key: crisis, line: crisisLine(input) }]),
+    ...attentionEntries(input).filter((e): e is NoticeEntry => e.key !== null),
+  ];
+  const seen = new Set<string>();
+  return entries.filter((e) => !seen.has(e.key) && seen.add(e.key)).slice(0, MAX_KEYS);
+}
+
+/** The hidden line that holds what a dashboard lists, for the next run to compare with. */
+export function keysLine(digests: Iterable<string>): string {
+  return [KEYS_PREFIX, ...digests, '-->'].join(' ');
+}
+
+/** The hidden line of this run's dashboard. */
 export function attentionKeysComment(input: DashboardInput): string {
-  return [KEYS_PREFIX, ...currentKeys(input), '-->'].join(' ');
+  return keysLine(noticeEntries(input).map((e) => attentionDigest(e.key)));
 }
 
-/** The digests a dashboard's body holds (none for a body written before digests were kept). */
+/**
+ * The digests a dashboard's body holds (none for a body written before digests were kept). Only a
+ * whole line of digests counts, and only the last: the line this code writes comes after every text
+ * that anyone else controls.
+ */
 export function keptAttention(body: string | null): Set<string> {
-  const line = (body ?? '').split(/\r?\n/).find((l) => l.startsWith(KEYS_PREFIX));
-  return new Set((line ?? '').split(' ').filter((word) => /^[0-9a-f]{16}$/.test(word)));
+  const lines = (body ?? '').split(/\r?\n/).filter((l) => KEYS_LINE.test(l));
+  return new Set((lines.at(-1) ?? '').split(' ').filter((word) => /^[0-9a-f]{16}$/.test(word)));
 }
 
 export interface NoticeInput {
   /** The dashboard's body before this run edited it, or null when this run created it. */
   previousBody: string | null;
-  input: DashboardInput;
+  /** What the dashboard now lists (noticeEntries), each at most once. */
+  entries: readonly NoticeEntry[];
   /** GitHub logins to mention (`dashboard.notify`), already checked as logins. */
   notify: readonly string[];
   /** The dashboard issue's address. */
@@ -47,13 +71,9 @@ export interface NoticeInput {
 }
 
 /** The comment that tells the owner what is new on the dashboard, or null when nothing is. */
-export function attentionNotice({ previousBody, input, notify, issueUrl }: NoticeInput): string | null {
+export function attentionNotice({ previousBody, entries, notify, issueUrl }: NoticeInput): string | null {
   const kept = keptAttention(previousBody);
-  const isNew = (key: string | null) => key !== null && !kept.has(attentionDigest(key));
-  const lines: string[] = [];
-  const crisis = crisisKey(input);
-  if (isNew(crisis)) lines.push(crisisLine(input));
-  for (const entry of attentionEntries(input)) if (isNew(entry.key)) lines.push(entry.line);
+  const lines = entries.filter((e) => !kept.has(attentionDigest(e.key))).map((e) => e.line);
   if (lines.length === 0) return null;
   const shown = lines.slice(0, MAX_LINES).map((line) => `- ${line}`);
   if (lines.length > MAX_LINES) shown.push(`- … and ${lines.length - MAX_LINES} more on the dashboard.`);

@@ -1,6 +1,6 @@
 import { isLoopbackHost } from './base-url.ts';
 import { channelName } from './dashboard-gantt.ts';
-import { codeText, linkTo } from './markdown-text.ts';
+import { codeText, linkTo, plainText } from './markdown-text.ts';
 import { formatLocal } from './time-zone.ts';
 
 /**
@@ -99,8 +99,9 @@ export function sentLines(
   const lines = groups.slice(0, rows).map((g) => {
     const linked = !g.retracted && g.url && onHost(g.url, linkHosts[g.channel]);
     // A person's account (or another organisation account) is named beside its network.
+    // Both come from the ledger, which is text: shown as text, linked or not.
     const name = g.account ? `${channelName(g.channel)} (${g.account})` : channelName(g.channel);
-    const where = linked ? linkTo(name, g.url) : name;
+    const where = linked ? linkTo(name, g.url) : plainText(name);
     const verb = g.channel === 'blog' ? 'released on' : 'on';
     const parts = g.of > 1 ? ` (${g.parts.size}/${g.of} parts)` : '';
     return `- ${formatLocal(g.at, zone)}: ${codeText(g.item)} ${verb} ${where}${parts}${g.retracted ? ', since retracted' : ''}`;

@@ -59,8 +59,6 @@ export interface DashboardInput {
   latestReport?: { week: string; url: string } | null;
 }
 
-const local = (input: DashboardInput, ms: number) => formatLocal(ms, input.zone);
-
 function crisisSection(input: DashboardInput): string {
   const { crisis } = input;
   if (crisis === null) return '**CRISIS:** off. Due items go out as their time comes.';
@@ -117,7 +115,6 @@ export function dashboardMarkdown(input: DashboardInput): string {
 
 function render(input: DashboardInput, rows: number): string {
   const attention = attentionLines(input, rows);
-  const run = input.runUrl ? ` by ${linkTo('this publish run', input.runUrl)}` : '';
   return [
     DASHBOARD_MARKER,
     crisisSection(input),
@@ -134,13 +131,25 @@ function render(input: DashboardInput, rows: number): string {
       : []),
     attentionKeysComment(input),
     '---',
-    // The marker ends the line: a line that starts with an HTML comment is raw HTML to GitHub (no link).
-    `_Updated ${local(input, input.now)}${run}._ ${STAMP}`,
-    '_Postgate keeps this issue current from every publish run and edits it only when something above changes. `dashboard: { enabled: false }` in postgate.config.yaml turns it off._',
+    stampLine(input.now, input.zone, input.runUrl),
+    FOOTER,
   ]
     .join('\n\n')
     .concat('\n');
 }
+
+const FOOTER =
+  '_Postgate keeps this issue current from every publish run and edits it only when something above changes. `dashboard: { enabled: false }` in postgate.config.yaml turns it off._';
+
+/** When the dashboard was written, and by which run: the one line that changes with every run. */
+export function stampLine(now: number, zone: string, runUrl: string | null): string {
+  const run = runUrl ? ` by ${linkTo('this publish run', runUrl)}` : '';
+  // The marker ends the line: a line that starts with an HTML comment is raw HTML to GitHub (no link).
+  return `_Updated ${formatLocal(now, zone)}${run}._ ${STAMP}`;
+}
+
+/** Whether a line of a body is its stamp line. */
+export const isStampLine = (line: string): boolean => line.trimEnd().endsWith(STAMP);
 
 /** The same dashboard, but for the line that says when it was written: no edit is worth making. */
 export function sameDashboard(a: string, b: string): boolean {
@@ -148,7 +157,7 @@ export function sameDashboard(a: string, b: string): boolean {
     body
       .replace(/\r\n/g, '\n')
       .split('\n')
-      .filter((line) => !line.trimEnd().endsWith(STAMP))
+      .filter((line) => !isStampLine(line))
       .join('\n')
       .trim();
   return withoutStamp(a) === withoutStamp(b);

@@ -20,6 +20,8 @@ export function plainText(raw: string, max = 300): string {
     oneLine(raw, max)
       .replace(MARKDOWN, '\\$&')
       .replace(/[@#]/g, `$&${ZERO_WIDTH_SPACE}`)
+      // GH-12 is a reference to issue 12 as well.
+      .replace(/\bGH-(?=\d)/gi, (g) => `${g.slice(0, 2)}${ZERO_WIDTH_SPACE}-`)
       // GitHub links bare addresses by itself (https://…, www.…): a zero-width space keeps them text.
       .replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`)
       .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZERO_WIDTH_SPACE}.`)

@@ -135,7 +135,8 @@ export function redFlags(inputs: FlagInputs): RedFlag[] {
   });
 }
 
-const channelName = (c: string) => (c === 'blog' ? 'the blog' : (SOCIAL_RULES[c as SocialChannelId]?.name ?? c));
+const channelName = (c: string) =>
+  c === 'blog' ? 'the blog' : (SOCIAL_RULES[c as SocialChannelId]?.name ?? inlineCode(c));
 const staleText = (ms: number | null) => (ms === null ? 'never' : formatDuration(ms));
 
 /** What a config change does: a weakened gate first, each change named with its old and new value. */

@@ -157,7 +157,9 @@ function heading(change: ItemChange, item: SocialItem | PostItem | undefined): s
   return `### ${inlineCode(item?.id ?? idFromPath(change.file))} · ${kindLabel(item, change.kind)} · ${CHANGE_WORD[change.change]}`;
 }
 
-const channelName = (c: string) => (c === 'blog' ? 'the blog' : (SOCIAL_RULES[c as SocialChannelId]?.name ?? c));
+// A channel the ledger names is text: shown as code unless it is a network's id.
+const channelName = (c: string) =>
+  c === 'blog' ? 'the blog' : (SOCIAL_RULES[c as SocialChannelId]?.name ?? inlineCode(c));
 
 /** Channels on which the ledger records anything of the item as live. */
 function liveOn(id: string, ledger: LedgerSummary): string[] {

@@ -34,7 +34,8 @@ type Listed = Awaited<ReturnType<GitHubRepo['octokit']['rest']['issues']['listFo
 
 export async function upsertDashboardIssue(
   gh: GitHubRepo,
-  issue: { title: string; body: string },
+  /** The body, or how to make it from the one there (null when there is none yet). */
+  issue: { title: string; body: string | ((previous: string | null) => string) },
 ): Promise<DashboardIssueResult> {
   const target = { owner: gh.owner, repo: gh.repo };
   try {
@@ -47,18 +48,25 @@ export async function upsertDashboardIssue(
     if (found) {
       const closed = found.state === 'closed';
       const previousBody = found.body ?? '';
-      if (found.title === issue.title && sameDashboard(previousBody, issue.body))
+      const body = typeof issue.body === 'string' ? issue.body : issue.body(previousBody);
+      if (found.title === issue.title && sameDashboard(previousBody, body))
         return { kind: 'unchanged', number: found.number, url: found.html_url, closed, previousBody };
       const { data } = await gh.octokit.rest.issues.update({
         ...target,
         issue_number: found.number,
         title: issue.title,
-        body: issue.body,
+        body,
         ...requestOptions(gh),
       });
       return { kind: 'updated', number: data.number, url: data.html_url, closed, previousBody };
     }
-    const { data } = await gh.octokit.rest.issues.create({ ...target, ...issue, ...requestOptions(gh) });
+    const body = typeof issue.body === 'string' ? issue.body : issue.body(null);
+    const { data } = await gh.octokit.rest.issues.create({
+      ...target,
+      title: issue.title,
+      body,
+      ...requestOptions(gh),
+    });
     return { kind: 'created', number: data.number, url: data.html_url, closed: false, previousBody: null };
   } catch (error) {
     const status = statusOf(error);

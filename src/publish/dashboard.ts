@@ -5,7 +5,8 @@ import { REQUIRED_VARIABLES, SECRET_VARIABLES } from '../channels/credentials.ts
 import { accountsOf } from '../core/accounts.ts';
 import { socialChannelsOf, type Config } from '../core/config-schema.ts';
 import { type DashboardInput, dashboardMarkdown } from '../core/dashboard.ts';
-import { attentionNotice } from '../core/dashboard-notice.ts';
+import { attentionNotice, type NoticeEntry, noticeEntries } from '../core/dashboard-notice.ts';
+import { stoppedDashboard, stoppedEntry } from '../core/dashboard-stopped.ts';
 import type { Item } from '../core/item.ts';
 import type { StateVerdict } from '../core/item-state.ts';
 import { parseLedgerText } from '../repo/ledger-file.ts';
@@ -45,8 +46,62 @@ export interface DashboardRun {
 
 export async function updateDashboard(run: DashboardRun): Promise<void> {
   const { env } = run;
+  await writeDashboard(run, async (gh) => {
+    const input: DashboardInput = {
+      now: run.now,
+      zone: run.config.site.timeZone,
+      crisis: run.crisis,
+      held: run.held,
+      results: run.results,
+      missingCredentials: missingCredentials(run.config, env),
+      items: run.items,
+      verdicts: run.verdicts,
+      enabled: run.config.channels,
+      // The ledger the run checked, and what it wrote: never a fresh, unchecked read.
+      records: parseLedgerText(await run.ledgerText()).records,
+      linkHosts: linkHostsOf(run.config, env),
+      runUrl: runUrlOf(env),
+      latestReport: run.config.analytics.tool === 'none' ? null : await latestReportOf(gh, env),
+    };
+    return { body: dashboardMarkdown(input), entries: noticeEntries(input) };
+  });
+}
+
+/**
+ * A run that stopped before it could plan (src/core/dashboard-stopped.ts): the dashboard says so at
+ * the top and the owner is told, as for a CRISIS. Like the full dashboard, it never fails the run.
+ */
+export async function reportStoppedRun(
+  run: Pick<DashboardRun, 'config' | 'now' | 'dryRun' | 'env' | 'out'> & { reason: string },
+): Promise<void> {
+  const stopped = {
+    now: run.now,
+    zone: run.config.site.timeZone,
+    reason: redactSecrets(
+      run.reason.split('\n')[0] ?? '',
+      SECRET_VARIABLES.map((n) => run.env[n]),
+    ),
+    runUrl: runUrlOf(run.env),
+  };
+  await writeDashboard(run, async () => ({
+    body: (previous) => stoppedDashboard(previous, stopped),
+    entries: [stoppedEntry(stopped)],
+  }));
+}
+
+type Say = (line: string) => void;
+
+/** The way every dashboard is written: found, created or edited, then the owner told what is new. */
+async function writeDashboard(
+  run: Pick<DashboardRun, 'config' | 'dryRun' | 'env' | 'out'>,
+  make: (gh: GitHubRepo) => Promise<{
+    body: string | ((previous: string | null) => string);
+    entries: readonly NoticeEntry[];
+  }>,
+): Promise<void> {
+  const { env } = run;
   if (!run.config.dashboard.enabled || !env.GITHUB_TOKEN) return;
-  const say = (line: string) => {
+  const say: Say = (line) => {
     run.out(`  ${line}`);
     if (env.GITHUB_STEP_SUMMARY)
       appendFileSync(
@@ -65,23 +120,7 @@ export async function updateDashboard(run: DashboardRun): Promise<void> {
     ]);
     const gh = githubFromEnv(env, { timeoutMs: 10_000 });
     if (!gh) return;
-    const input: DashboardInput = {
-      now: run.now,
-      zone: run.config.site.timeZone,
-      crisis: run.crisis,
-      held: run.held,
-      results: run.results,
-      missingCredentials: missingCredentials(run.config, env),
-      items: run.items,
-      verdicts: run.verdicts,
-      enabled: run.config.channels,
-      // The ledger the run checked, and what it wrote: never a fresh, unchecked read.
-      records: parseLedgerText(await run.ledgerText()).records,
-      linkHosts: linkHostsOf(run.config, env),
-      runUrl: runUrlOf(env),
-      latestReport: run.config.analytics.tool === 'none' ? null : await latestReportOf(gh, env),
-    };
-    const body = dashboardMarkdown(input);
+    const { body, entries } = await make(gh);
     const result = await upsertDashboardIssue(gh, { title: run.config.dashboard.title, body });
     if (result.kind === 'no-access')
       return say(
@@ -90,7 +129,7 @@ export async function updateDashboard(run: DashboardRun): Promise<void> {
     const closed = result.closed ? ' (closed: reopen it to see it among open issues)' : '';
     say(`Dashboard: issue #${result.number} ${result.kind}${closed}: ${result.url}`);
     const { previousBody, number, url } = result;
-    const notice = attentionNotice({ previousBody, input, notify: run.config.dashboard.notify, issueUrl: url });
+    const notice = attentionNotice({ previousBody, entries, notify: run.config.dashboard.notify, issueUrl: url });
     // Only after the edit: the edited body says what was told, so a later run does not tell it again.
     if (notice !== null) await tellOwner(gh, number, notice, say, commentOnDashboard);
   } catch (error) {
@@ -105,7 +144,7 @@ async function tellOwner(
   gh: GitHubRepo,
   number: number,
   notice: string,
-  say: (line: string) => void,
+  say: Say,
   comment: (gh: GitHubRepo, number: number, body: string) => Promise<string>,
 ): Promise<void> {
   try {

@@ -53,3 +53,41 @@ export function secretFindings(
       `the ${PUBLISH_ENVIRONMENT} environment holds no network credentials: publish runs as a dry run until they are added there`,
     );
 }
+
+/** An account on an enabled network, and the names of the secrets it reads (src/core/accounts.ts). */
+export interface AccountSecrets {
+  id: string;
+  /** The network's name, as people read it: Bluesky. */
+  network: string;
+  secrets: readonly string[];
+}
+
+/**
+ * doctor on each account: a secret it reads that is in neither the publish environment nor the
+ * repository or organisation (which the job would also see) means nothing goes out as that account.
+ * Only secrets' names can be read; a variable (a handle, a server's address) is not checked here.
+ */
+export function accountSecretFindings(settings: RepoSettings, accounts: readonly AccountSecrets[], push: Push): void {
+  const publish = settings.publish.ok ? settings.publish.value : null;
+  if (!publish?.secrets.ok || accounts.length === 0) return;
+  const known = new Set(
+    [
+      ...publish.secrets.value,
+      ...(settings.repositorySecrets.ok ? settings.repositorySecrets.value : []),
+      ...(settings.organizationSecrets.ok ? settings.organizationSecrets.value : []),
+    ].map((n) => n.toUpperCase()),
+  );
+  let complete = 0;
+  for (const account of accounts) {
+    const missing = account.secrets.filter((name) => !known.has(name.toUpperCase()));
+    if (missing.length === 0) {
+      complete++;
+      continue;
+    }
+    push(
+      'warning',
+      `${account.id} (${account.network}): ${list(missing)} ${missing.length === 1 ? 'is not a secret' : 'are not secrets'} of the ${PUBLISH_ENVIRONMENT} environment: nothing goes out as this account until ${missing.length === 1 ? 'it is' : 'they are'} added there`,
+    );
+  }
+  if (complete === accounts.length) push('ok', `every account's secrets are set (${list(accounts.map((a) => a.id))})`);
+}

@@ -9,7 +9,7 @@ import {
 } from '../../../tests/helpers/repo-settings.ts';
 import { branchGuard, refPatternMatches } from './branch-guard.ts';
 import { doctorFindings, planStatement, type Finding } from './findings.ts';
-import { readFailed, readOk, type RepoSettings } from './settings.ts';
+import { readFailed, readOk, type Environment, type RepoSettings } from './settings.ts';
 
 const findings = (settings: RepoSettings) => doctorFindings(settings, { credentialNames: CREDENTIALS });
 const important = (settings: RepoSettings) =>
@@ -178,6 +178,28 @@ describe('what each finding looks at', () => {
     expect(withSeverity(list, 'warning')).toContain(
       "NPM_TOKEN: repository secret that any branch's workflow can read (Postgate does not use it)",
     );
+  });
+
+  it('names each account whose secrets are nowhere the publish job can read them', () => {
+    const accounts = [
+      { id: 'mastodon', network: 'Mastodon', secrets: ['MASTODON_TOKEN'] },
+      { id: 'jonas-bluesky', network: 'Bluesky', secrets: ['BLUESKY_APP_PASSWORD_JONAS'] },
+      { id: 'alice-x', network: 'X', secrets: ['X_API_KEY', 'X_ACCESS_TOKEN_ALICE', 'X_ACCESS_SECRET_ALICE'] },
+    ];
+    const settings = { ...setUpSettings(), organizationSecrets: readOk(['X_ACCESS_SECRET_ALICE']) };
+    const list = doctorFindings(settings, { credentialNames: CREDENTIALS, accounts });
+    // The environment holds X_API_KEY and MASTODON_TOKEN; the organisation's secret counts too.
+    expect(withSeverity(list, 'warning').filter((m) => / \((Mastodon|Bluesky|X)\): /.test(m))).toEqual([
+      'jonas-bluesky (Bluesky): BLUESKY_APP_PASSWORD_JONAS is not a secret of the publish environment: nothing goes out as this account until it is added there',
+      'alice-x (X): X_ACCESS_TOKEN_ALICE is not a secret of the publish environment: nothing goes out as this account until it is added there',
+    ]);
+    expect(withSeverity(list, 'ok').join('\n')).not.toContain("every account's secrets");
+    const complete = doctorFindings(settings, { credentialNames: CREDENTIALS, accounts: accounts.slice(0, 1) });
+    expect(withSeverity(complete, 'ok')).toContain("every account's secrets are set (mastodon)");
+    // An environment whose secrets cannot be read says nothing per account (that is said once, elsewhere).
+    const unread = { ...settings, publish: readFailed<Environment | null>(403, 'no') };
+    const quiet = doctorFindings(unread, { credentialNames: CREDENTIALS, accounts });
+    expect(quiet.map((f) => f.message).join('\n')).not.toContain('jonas-bluesky');
   });
 
   it('what it could not read is important, never taken for fine', () => {

@@ -2,7 +2,7 @@ import { branchGuard, rulesetCovers, type BranchGuard } from './branch-guard.ts'
 import { list, unread, type Finding, type Push } from './finding.ts';
 import { publishFindings, retractFindings } from './findings-environments.ts';
 import { sealFindings } from './findings-seal.ts';
-import { secretFindings } from './findings-secrets.ts';
+import { accountSecretFindings, type AccountSecrets, secretFindings } from './findings-secrets.ts';
 import { codeOwnerFindings, pagesFindings } from './findings-site.ts';
 import { LEDGER_BRANCH, MAIN_BRANCH, planTier, type RepoSettings } from './settings.ts';
 
@@ -15,7 +15,14 @@ export { planStatement } from './plan-statement.ts';
  * approved those exact bytes". Pure: settings in, findings out (severities: finding.ts). Here: the
  * branches; the environments, CODEOWNERS and Pages, and the secrets each have a file of their own.
  */
-export function doctorFindings(settings: RepoSettings, options: { credentialNames: readonly string[] }): Finding[] {
+export function doctorFindings(
+  settings: RepoSettings,
+  options: {
+    credentialNames: readonly string[];
+    /** The config's accounts on enabled networks, when doctor found a config to read. */
+    accounts?: readonly AccountSecrets[];
+  },
+): Finding[] {
   const findings: Finding[] = [];
   const push: Push = (severity, message) => findings.push({ severity, message });
   const tier = planTier(settings);
@@ -31,6 +38,7 @@ export function doctorFindings(settings: RepoSettings, options: { credentialName
   codeOwnerFindings(settings, tier, push);
   pagesFindings(settings, tier, push);
   secretFindings(settings, tier, options.credentialNames, push);
+  accountSecretFindings(settings, options.accounts ?? [], push);
   sealFindings(settings, push);
   return findings;
 }
