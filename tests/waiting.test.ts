@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LEDGER_BRANCH, LEDGER_FILE } from '../src/core/ledger.ts';
@@ -215,6 +215,37 @@ describe('publish --wait', () => {
       expect(r.stdout).toMatch(/Would wait until 2030-03-04 10:31 \+01:00 for 1 item due then \(social\/first\)/);
       expect(w.ledger()).toEqual([]);
     }
+  });
+
+  it("bridges the gap publish.yml's cron leaves: a sparser cron, a longer wait, within waitUpTo and the job's timeout", async () => {
+    w.mergeReviewed({ ...social('later', 50 * 60, 'Doors close soon.') }, 'intern', ['amira']);
+    const config = join(w.dir, 'postgate.config.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/ {2}waitUpTo: \S+/, '  waitUpTo: 90m'));
+    const workflow = (cron: string, timeout: number) => {
+      mkdirSync(join(w.dir, '.github/workflows'), { recursive: true });
+      writeFileSync(
+        join(w.dir, '.github/workflows/publish.yml'),
+        `on:\n  schedule:\n    - cron: "${cron}"\njobs:\n  publish:\n    timeout-minutes: ${timeout}\n`,
+      );
+    };
+    const wait = (env: Record<string, string> = {}) =>
+      publish(['--wait', '--now', START], { GITHUB_JOB: 'publish', ...env });
+    // Every 15 minutes: the next run is expected within half an hour; the item is left to it.
+    workflow('7,22,37,52 * * * *', 50);
+    expect((await wait()).stdout).toContain('Left to a later run: the next item is due at 2030-03-04 11:19 +01:00');
+    // Hourly, with time in the job: this run waits for it.
+    workflow('0 * * * *', 120);
+    expect((await wait()).stdout).toMatch(
+      /Would wait until 2030-03-04 11:19 \+01:00 for 1 item due then \(social\/later\)/,
+    );
+    // Hourly, but the job times out after 50 minutes: it waits at most 35, and says why.
+    workflow('0 * * * *', 50);
+    const capped = await wait();
+    expect(capped.stdout).toContain('Left to a later run');
+    expect(capped.stdout).toContain(
+      "Note: the publish job's timeout-minutes in publish.yml leaves room to wait 35 minutes, less than policies.waitUpTo: raise it to wait longer.",
+    );
+    expect(w.ledger()).toEqual([]);
   });
 
   it('waits for nothing without --wait, nor with policies.waitUpTo 0m; says whether the waiting job is needed', async () => {

@@ -19,7 +19,8 @@ import { loadRepository } from '../repo/load-repository.ts';
 import { checkPostLive } from '../publish/live-check.ts';
 import { publishPass, type LiveCheckContext, type PassContext } from '../publish/publish-pass.ts';
 import { waitAndSend } from '../publish/waiting.ts';
-import { PUBLISH_SCHEDULE, planWake, waitLimitMs } from '../core/wake-plan.ts';
+import { publishScheduleOf, WORKFLOW_FILE, waitLimitNote } from '../core/publish-schedule.ts';
+import { planWake, waitLimitMs } from '../core/wake-plan.ts';
 import { modeFromEnv, type CrisisNotice } from '../publish/mode.ts';
 import { summaryMarkdown, summaryText, type HeldItem } from '../publish/report.ts';
 import { FAILING } from '../publish/results.ts';
@@ -88,7 +89,9 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     const zone = config.site.timeZone;
     const now = resolveNow(values.now, io.env, zone);
     // A waiting run may send what falls due during its wait: those items get the full checks too.
-    const wakePolicy = { ...PUBLISH_SCHEDULE, waitUpToMs: config.policies.waitUpTo };
+    // The schedule the wait bridges: publish.yml's cron and the job's timeout, as on main.
+    const schedule = publishScheduleOf(readWorkflow(io.cwd), io.env.GITHUB_JOB || undefined);
+    const wakePolicy = { ...schedule, waitUpToMs: config.policies.waitUpTo };
     const dueBy = now + (values.wait ? waitLimitMs(wakePolicy) : 0);
     const repo = await loadRepository(io.cwd, { dueBy, config });
     const mode = await modeFromEnv(io.cwd, io.env, config);
@@ -243,6 +246,11 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
     let remaining = planWake(now, first.plan, wakePolicy).wakeAt;
     let waitError: string | null = null;
     if (values.wait) {
+      for (const note of [schedule.note, waitLimitNote(wakePolicy, io.env.GITHUB_JOB || undefined)])
+        if (note !== null) {
+          out(`Note: ${note}.`);
+          notes.push(note);
+        }
       const waited = await waitAndSend(now, first, {
         policy: wakePolicy,
         clock,
@@ -310,6 +318,15 @@ Exit status: 0 nothing failed, 1 something failed, 2 wrong usage.`,
       : EXIT.ok;
   },
 };
+
+/** publish.yml as checked out, or null (a local run, or a repository without it). */
+function readWorkflow(cwd: string): string | null {
+  try {
+    return readFileSync(join(cwd, WORKFLOW_FILE), 'utf8');
+  } catch {
+    return null;
+  }
+}
 
 function crisisLine(crisis: CrisisNotice): string {
   const who = [crisis.author, crisis.at].filter(Boolean).join(', ');

@@ -21,12 +21,14 @@ import type { Plan } from './plan.ts';
  * planner then says is due. Calling it again at a wake would stretch the wait past the policy.
  */
 export interface WakePolicy {
-  /** How often the schedule starts a run: 15 minutes for the cron in publish.yml. */
+  /** How far apart the schedule starts runs: 15 minutes for the template's cron (publish-schedule.ts). */
   intervalMs: number;
   /** How late GitHub may start the next run without its items counting as late. */
   marginMs: number;
   /** The most a run may stay alive waiting (`policies.waitUpTo`); 0 turns waiting off. */
   waitUpToMs: number;
+  /** The most the job may wait before its own timeout cuts it off, when known (publish-schedule.ts). */
+  jobTimeoutMs?: number;
 }
 
 export interface WakePlan {
@@ -42,9 +44,13 @@ export interface WakePlan {
   leftFor: number | null;
 }
 
-/** The longest a run may wait: the policy's horizon, but no longer than until the next run is expected. */
+/**
+ * The longest a run may wait: the policy's horizon, but no longer than until the next run is
+ * expected, nor than its job may live.
+ */
 export function waitLimitMs(policy: WakePolicy): number {
-  return Math.max(0, Math.min(policy.waitUpToMs, policy.intervalMs + policy.marginMs));
+  const limits = [policy.waitUpToMs, policy.intervalMs + policy.marginMs, policy.jobTimeoutMs ?? Infinity];
+  return Math.max(0, Math.min(...limits));
 }
 
 export function planWake(now: number, plan: Pick<Plan, 'actions' | 'verdicts'>, policy: WakePolicy): WakePlan {
