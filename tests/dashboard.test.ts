@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -188,6 +188,15 @@ describe('the dashboard issue', () => {
     expect(sectionOf(ours()[0]!.body!, 'Needs attention')).toContain(
       '- **Held** `social/doors`: CRISIS: Flooding in the city',
     );
+
+    // Removed: the first run that finds it gone says since when, and later runs keep that moment.
+    gh.commit({ files: { CRISIS: null }, author: 'amira', message: 'CRISIS over', date: '2026-12-01T09:05:00Z' });
+    rmSync(join(dir, 'CRISIS'));
+    expect((await publish('2026-12-01T09:15:00Z')).status).toBe(0);
+    const off = '**CRISIS:** off since 2026-12-01 10:15 +01:00 (the first run that found it removed).';
+    expect(ours()[0]!.body!.split('\n')[2]).toContain(off);
+    expect((await publish('2026-12-01T09:30:00Z')).stdout).toContain('unchanged');
+    expect(ours()[0]!.body!).toContain(off);
   });
 
   it('a token without issues: write skips it with a note in the log and the job summary; the run still succeeds', async () => {

@@ -1,5 +1,6 @@
 import { attentionEntries, crisisSince, olderMissedCount } from './dashboard-attention.ts';
 import { ganttLeftOut, scheduleEntries, scheduleGantt, WINDOW_DAYS } from './dashboard-gantt.ts';
+import { offSinceMark } from './dashboard-crisis.ts';
 import { attentionKeysComment } from './dashboard-notice.ts';
 import type { Item } from './item.ts';
 import type { StateVerdict } from './item-state.ts';
@@ -55,13 +56,22 @@ export interface DashboardInput {
   linkHosts: Readonly<Record<string, readonly string[]>>;
   /** This run's page on GitHub, when known. */
   runUrl: string | null;
+  /**
+   * When a run first found CRISIS gone (crisisOffSince in dashboard-crisis.ts), when this dashboard
+   * saw it on before; null or absent when it has not.
+   */
+  crisisOffSince?: number | null;
   /** The newest weekly outcomes report on postgate/reports (`2026-W48` and its address), when there is one. */
   latestReport?: { week: string; url: string } | null;
 }
 
 function crisisSection(input: DashboardInput): string {
   const { crisis } = input;
-  if (crisis === null) return '**CRISIS:** off. Due items go out as their time comes.';
+  if (crisis === null) {
+    const since = input.crisisOffSince;
+    if (since === undefined || since === null) return '**CRISIS:** off. Due items go out as their time comes.';
+    return `**CRISIS:** off since ${formatLocal(since, input.zone)} (the first run that found it removed). Due items go out as their time comes. ${offSinceMark(since)}`;
+  }
   if (crisis.unknown)
     return `> [!CAUTION]\n> **CRISIS could not be checked**, so nothing is published until it can: ${plainText(crisis.reason)}`;
   return [

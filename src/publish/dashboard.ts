@@ -6,6 +6,7 @@ import { accountsOf } from '../core/accounts.ts';
 import { socialChannelsOf, type Config } from '../core/config-schema.ts';
 import { type DashboardInput, dashboardMarkdown } from '../core/dashboard.ts';
 import { attentionNotice, type NoticeEntry, noticeEntries } from '../core/dashboard-notice.ts';
+import { crisisOffSince } from '../core/dashboard-crisis.ts';
 import { stoppedDashboard, stoppedEntry } from '../core/dashboard-stopped.ts';
 import type { Item } from '../core/item.ts';
 import type { StateVerdict } from '../core/item-state.ts';
@@ -63,7 +64,10 @@ export async function updateDashboard(run: DashboardRun): Promise<void> {
       runUrl: runUrlOf(env),
       latestReport: run.config.analytics.tool === 'none' ? null : await latestReportOf(gh, env),
     };
-    return { body: dashboardMarkdown(input), entries: noticeEntries(input) };
+    // CRISIS off since when: what the dashboard saw before says it (src/core/dashboard-crisis.ts).
+    const body = (previous: string | null) =>
+      dashboardMarkdown({ ...input, crisisOffSince: crisisOffSince(previous, input.now, input.crisis !== null) });
+    return { body, entries: noticeEntries(input) };
   });
 }
 
