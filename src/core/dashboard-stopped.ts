@@ -13,6 +13,8 @@ import { plainText } from './markdown-text.ts';
  */
 const STOPPED_MARK = '<!-- postgate:stopped -->';
 export const STOPPED_KEY = 'stopped';
+/** As the full dashboard: GitHub refuses a body over 65,536 characters. */
+const MAX_BODY = 60_000;
 
 export interface StoppedRun {
   now: number;
@@ -30,7 +32,8 @@ export function stoppedEntry(run: StoppedRun): NoticeEntry {
 export function stoppedDashboard(previous: string | null, run: StoppedRun): string {
   const digests = keptAttention(previous);
   digests.add(attentionDigest(STOPPED_KEY));
-  const banner = `> **Publishing is stopped:** ${plainText(run.reason)}. Nothing is sent, the blog included, until this is fixed; the run's log says more. What follows is from the last run that got further. ${STOPPED_MARK}`;
+  const reason = plainText(run.reason).replace(/[.\s]+$/, '');
+  const banner = `> **Publishing is stopped:** ${reason}. Nothing is sent, the blog included, until this is fixed; the run's log says more. What follows is from the last run that got further. ${STOPPED_MARK}`;
   const stamp = stampLine(run.now, run.zone, run.runUrl);
   const lines = (previous ?? '')
     .replace(/\r\n/g, '\n')
@@ -43,5 +46,8 @@ export function stoppedDashboard(previous: string | null, run: StoppedRun): stri
     .join('\n')
     .trim();
   const ends = [...(hasKeys ? [] : [keysLine(digests)]), ...(hasStamp ? [] : ['---', stamp])];
-  return [DASHBOARD_MARKER, banner, ...(kept ? [kept] : []), ...ends].join('\n\n').concat('\n');
+  const body = [DASHBOARD_MARKER, banner, ...(kept ? [kept] : []), ...ends].join('\n\n').concat('\n');
+  // What was there may be long (edited by hand): the stop must fit, whatever is left out for it.
+  if (body.length <= MAX_BODY) return body;
+  return [DASHBOARD_MARKER, banner, keysLine(digests), '---', stamp].join('\n\n').concat('\n');
 }

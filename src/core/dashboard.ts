@@ -61,6 +61,8 @@ export interface DashboardInput {
    * saw it on before; null or absent when it has not.
    */
   crisisOffSince?: number | null;
+  /** While CRISIS cannot be read: the hidden mark of what was known before (crisisCarry). */
+  crisisCarry?: string | null;
   /** The newest weekly outcomes report on postgate/reports (`2026-W48` and its address), when there is one. */
   latestReport?: { week: string; url: string } | null;
 }
@@ -72,8 +74,10 @@ function crisisSection(input: DashboardInput): string {
     if (since === undefined || since === null) return '**CRISIS:** off. Due items go out as their time comes.';
     return `**CRISIS:** off since ${formatLocal(since, input.zone)} (the first run that found it removed). Due items go out as their time comes. ${offSinceMark(since)}`;
   }
-  if (crisis.unknown)
-    return `> [!CAUTION]\n> **CRISIS could not be checked**, so nothing is published until it can: ${plainText(crisis.reason)}`;
+  if (crisis.unknown) {
+    const carry = input.crisisCarry ? ` ${input.crisisCarry}` : '';
+    return `> [!CAUTION]\n> **CRISIS could not be checked**, so nothing is published until it can: ${plainText(crisis.reason)}${carry}`;
+  }
   return [
     '> [!CAUTION]',
     `> **CRISIS is on**${crisisSince(input)}: nothing is published, the blog included, until the CRISIS file is removed from main.`,

@@ -19,10 +19,16 @@ export type Schedule = Omit<WakePolicy, 'waitUpToMs'> & {
   note: string | null;
 };
 
+interface Step {
+  run?: unknown;
+  'timeout-minutes'?: unknown;
+}
 interface Workflow {
   on?: { schedule?: { cron?: unknown }[] } | null;
-  jobs?: Record<string, { 'timeout-minutes'?: unknown }>;
+  jobs?: Record<string, { 'timeout-minutes'?: unknown; steps?: unknown }>;
 }
+/** The template's jobs' timeout: what a timeout that cannot be read is taken to be. */
+const TEMPLATE_TIMEOUT_MINUTES = 50;
 
 export function publishScheduleOf(workflowText: string | null, job: string | undefined): Schedule {
   const fallback = { ...PUBLISH_SCHEDULE, note: null };
@@ -37,17 +43,43 @@ export function publishScheduleOf(workflowText: string | null, job: string | und
     .map((s) => s?.cron)
     .filter((c): c is string => typeof c === 'string');
   const gap = longestCronGapMs(crons);
-  const timeout = job === undefined ? undefined : workflow?.jobs?.[job]?.['timeout-minutes'];
-  const minutes = typeof timeout === 'number' && timeout > 0 ? timeout : GITHUB_DEFAULT_TIMEOUT_MINUTES;
+  const found = job !== undefined && Object.hasOwn(workflow?.jobs ?? {}, job) ? workflow!.jobs![job] : undefined;
+  const timeout = found ? jobTimeoutMinutes(found) : null;
+  const notes = [
+    gap === null && crons.length > 0
+      ? `publish.yml's cron (${crons.join('; ')}) is not one Postgate reads (a day of month, a month, or names): waits are planned as for runs every 15 minutes`
+      : null,
+    timeout?.unread
+      ? `the ${job} job's timeout-minutes in publish.yml is not a number Postgate reads: waits are planned as for ${TEMPLATE_TIMEOUT_MINUTES} minutes`
+      : null,
+  ].filter((n): n is string => n !== null);
   return {
     intervalMs: gap ?? PUBLISH_SCHEDULE.intervalMs,
     marginMs: PUBLISH_SCHEDULE.marginMs,
-    ...(job !== undefined && workflow?.jobs?.[job] ? { jobTimeoutMs: minutes * 60_000 - JOB_RESERVE_MS } : {}),
-    note:
-      gap === null && crons.length > 0
-        ? `publish.yml's cron (${crons.join('; ')}) is not one Postgate reads (a day of month, a month, or names): waits are planned as for runs every 15 minutes`
-        : null,
+    ...(timeout ? { jobTimeoutMs: timeout.minutes * 60_000 - JOB_RESERVE_MS } : {}),
+    note: notes.length ? notes.join('; ') : null,
   };
+}
+
+/**
+ * How long the job may live: the least of its own timeout-minutes and that of any step that runs
+ * postgate (a step's cuts the wait off just the same); GitHub's 6 hours when none is given. A value
+ * that is there but not a positive number (a string, an expression) is not guessed at: the template's.
+ */
+function jobTimeoutMinutes(job: { 'timeout-minutes'?: unknown; steps?: unknown }): {
+  minutes: number;
+  unread: boolean;
+} {
+  const steps = (Array.isArray(job.steps) ? (job.steps as Step[]) : []).filter(
+    (step) => typeof step?.run === 'string' && step.run.includes('postgate'),
+  );
+  const given = [job['timeout-minutes'], ...steps.map((step) => step['timeout-minutes'])].filter(
+    (t) => t !== undefined,
+  );
+  const read = given.map((t) => (typeof t === 'number' && t > 0 ? t : null));
+  const unread = read.includes(null);
+  const minutes = Math.min(GITHUB_DEFAULT_TIMEOUT_MINUTES, ...read.map((t) => t ?? TEMPLATE_TIMEOUT_MINUTES));
+  return { minutes, unread };
 }
 
 /** What the run's log says when the job's timeout, not `policies.waitUpTo`, limits the wait. */

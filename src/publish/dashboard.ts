@@ -2,11 +2,11 @@ import { appendFileSync } from 'node:fs';
 import type { Env } from '../channels/channel.ts';
 import { redactSecrets } from '../channels/channel-error.ts';
 import { REQUIRED_VARIABLES, SECRET_VARIABLES } from '../channels/credentials.ts';
-import { accountsOf } from '../core/accounts.ts';
+import { accountsOf, secretNamesOf } from '../core/accounts.ts';
 import { socialChannelsOf, type Config } from '../core/config-schema.ts';
 import { type DashboardInput, dashboardMarkdown } from '../core/dashboard.ts';
 import { attentionNotice, type NoticeEntry, noticeEntries } from '../core/dashboard-notice.ts';
-import { crisisOffSince } from '../core/dashboard-crisis.ts';
+import { crisisCarry, crisisOffSince } from '../core/dashboard-crisis.ts';
 import { stoppedDashboard, stoppedEntry } from '../core/dashboard-stopped.ts';
 import type { Item } from '../core/item.ts';
 import type { StateVerdict } from '../core/item-state.ts';
@@ -66,7 +66,11 @@ export async function updateDashboard(run: DashboardRun): Promise<void> {
     };
     // CRISIS off since when: what the dashboard saw before says it (src/core/dashboard-crisis.ts).
     const body = (previous: string | null) =>
-      dashboardMarkdown({ ...input, crisisOffSince: crisisOffSince(previous, input.now, input.crisis !== null) });
+      dashboardMarkdown({
+        ...input,
+        crisisOffSince: crisisOffSince(previous, input.now, input.crisis !== null),
+        crisisCarry: input.crisis?.unknown ? crisisCarry(previous) : null,
+      });
     return { body, entries: noticeEntries(input) };
   });
 }
@@ -81,10 +85,7 @@ export async function reportStoppedRun(
   const stopped = {
     now: run.now,
     zone: run.config.site.timeZone,
-    reason: redactSecrets(
-      run.reason.split('\n')[0] ?? '',
-      SECRET_VARIABLES.map((n) => run.env[n]),
-    ),
+    reason: redactSecrets(run.reason.split('\n')[0] ?? '', secretValues(run.config, run.env)),
     runUrl: runUrlOf(run.env),
   };
   await writeDashboard(run, async () => ({
@@ -108,13 +109,7 @@ async function writeDashboard(
   const say: Say = (line) => {
     run.out(`  ${line}`);
     if (env.GITHUB_STEP_SUMMARY)
-      appendFileSync(
-        env.GITHUB_STEP_SUMMARY,
-        `> ${redactSecrets(
-          line,
-          SECRET_VARIABLES.map((n) => env[n]),
-        )}\n\n`,
-      );
+      appendFileSync(env.GITHUB_STEP_SUMMARY, `> ${redactSecrets(line, secretValues(run.config, env))}\n\n`);
   };
   if (run.dryRun) return say('Dry run: would update the dashboard issue.');
   try {
@@ -124,7 +119,13 @@ async function writeDashboard(
     ]);
     const gh = githubFromEnv(env, { timeoutMs: 10_000 });
     if (!gh) return;
-    const { body, entries } = await make(gh);
+    const { body: made, entries: told } = await make(gh);
+    // Every text on the issue has been through its channel's redaction; once more, with every name.
+    const secrets = secretValues(run.config, env);
+    const hide = (text: string) => redactSecrets(text, secrets);
+    const render = typeof made === 'string' ? () => made : made;
+    const body = (previous: string | null) => hide(render(previous));
+    const entries = told.map((e) => ({ ...e, line: hide(e.line) }));
     const result = await upsertDashboardIssue(gh, { title: run.config.dashboard.title, body });
     if (result.kind === 'no-access')
       return say(
@@ -158,6 +159,11 @@ async function tellOwner(
       `Warning: the dashboard is current, but the comment that tells the owner what is new was not written (${(error as Error).message.split('\n')[0]}).`,
     );
   }
+}
+
+/** The values never to show: every credential, the accounts' own included (e.g. BLUESKY_APP_PASSWORD_JONAS). */
+function secretValues(config: Config, env: Env): (string | undefined)[] {
+  return [...SECRET_VARIABLES, ...secretNamesOf(accountsOf(config))].map((name) => env[name]);
 }
 
 /** Where each channel's posts live: the only hosts the dashboard links a record's address to. */
