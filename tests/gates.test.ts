@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LEDGER_BRANCH } from '../src/core/ledger.ts';
+import { THIS_RUNNER } from '../src/publish/this-runner.ts';
 import { FakeGitHub } from './fakes/fake-github.ts';
 import { exampleRepoCopy, REPO_ROOT, runCliAsync } from './helpers/cli.ts';
 import { liveCounts, startNetworks, type Networks } from './helpers/networks.ts';
@@ -243,6 +246,67 @@ describe('the ledger on its branch', () => {
       expect(records.filter((rec) => rec.channel === channel && rec.type === 'attempt')).toHaveLength(1);
       expect(records.filter((rec) => rec.channel === channel && rec.type === 'sent')).toHaveLength(1);
     }
+  });
+
+  /** Another run's open claim on X's part of the thanks, as that run's own ledger commit made it. */
+  const openAttemptOnX = (runner: string, machineAt: Date) => {
+    const attempt = {
+      v: 1,
+      type: 'attempt',
+      item: 'social/2026-12-01-volunteer-thanks',
+      channel: 'x',
+      part: 0,
+      parts: 1,
+      remoteId: '',
+      url: '',
+      at: '2026-12-01T09:00:00.000Z',
+      machineAt: machineAt.toISOString(),
+      hash: '',
+      run: 'another-run',
+      runner,
+    };
+    gh.commit({
+      branch: LEDGER_BRANCH,
+      files: { 'content/ledger.jsonl': `${JSON.stringify(attempt)}\n` },
+      asToken: true,
+      message: 'ledger: attempt social/2026-12-01-volunteer-thanks on x',
+    });
+  };
+  const xPosts = () => n.x.server.requests.filter((q) => q.method === 'POST' && q.path === '/2/tweets').length;
+
+  // Found by CI: a run that read the ledger just after another run's claim looked for that post
+  // before it reached the network, and would have sent it again. What another live run is sending is left to it.
+  it('leaves a part another live run is sending to it, and sends it once that run has ended', async () => {
+    mergeReviewed({ [THANKS]: source(THANKS) }, 'intern', [{ user: 'amira' }]);
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' });
+    try {
+      openAttemptOnX(`${THIS_RUNNER.machine}:${other.pid}`, new Date());
+      const first = await publish('2026-12-01T09:00:00Z');
+      expect(first.status, first.stdout + first.stderr).toBe(0);
+      expect(first.stdout).toMatch(
+        /x\s+social\/2026-12-01-volunteer-thanks\s+held: another run is sending part 1 right now; left to it/,
+      );
+      expect(xPosts()).toBe(0);
+      expect(liveCounts(n)).toEqual({ x: 0, mastodon: 1, bluesky: 1 });
+    } finally {
+      other.kill('SIGKILL');
+      await once(other, 'exit');
+    }
+    // That run has ended without an outcome: it stopped. The next run looks, finds nothing, sends.
+    const second = await publish('2026-12-01T09:05:00Z');
+    expect(second.status, second.stdout + second.stderr).toBe(0);
+    expect(xPosts()).toBe(1);
+    expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
+    expect(remoteLedger().filter((rec) => rec.channel === 'x' && rec.type === 'sent')).toHaveLength(1);
+  });
+
+  it('looks for, then sends, a part another machine claimed longer ago than any live send takes', async () => {
+    mergeReviewed({ [THANKS]: source(THANKS) }, 'intern', [{ user: 'amira' }]);
+    openAttemptOnX('0123456789ab:4242', new Date(Date.now() - 30 * 60_000));
+    const r = await publish('2026-12-01T09:00:00Z');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(xPosts()).toBe(1);
+    expect(liveCounts(n)).toEqual({ x: 1, mastodon: 1, bluesky: 1 });
   });
 
   it('retracts an item on all three networks and records it on the ledger branch', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { takenByAnother } from './ledger-claims.ts';
+import { sentByAnother, takenByAnother } from './ledger-claims.ts';
 import type { LedgerRecord } from './ledger.ts';
 
 const rec = (type: LedgerRecord['type'], part = 0, extra: Partial<LedgerRecord> = {}): LedgerRecord => ({
@@ -40,5 +40,20 @@ describe('takenByAnother', () => {
     expect(taken(rec('failed'), [rec('retracted')])).toBe(true);
     expect(taken(rec('sent'), [rec('failed', 1)])).toBe(false);
     expect(taken(rec('sent'), [], [rec('attempt'), rec('failed')])).toBe(false);
+  });
+});
+
+describe('sentByAnother', () => {
+  const post = rec('sent', 0, { channel: 'x', remoteId: '111', url: 'https://x.com/i/status/111' });
+  it('a post another run recorded (it found it live) is not recorded again', () => {
+    expect(sentByAnother([line(post)], post, new Set())).toBe(true);
+    expect(sentByAnother([line(post, 'mine')], post, new Set([line(post, 'mine')]))).toBe(false);
+  });
+  it('another post, part, account or a release are not the same outcome', () => {
+    expect(sentByAnother([line({ ...post, remoteId: '222' })], post, new Set())).toBe(false);
+    expect(sentByAnother([line({ ...post, part: 1 })], post, new Set())).toBe(false);
+    expect(sentByAnother([line({ ...post, account: 'alice-x' })], post, new Set())).toBe(false);
+    const release = rec('sent', 0, { channel: 'blog', remoteId: 'launch' });
+    expect(sentByAnother([line(release)], release, new Set())).toBe(false);
   });
 });

@@ -30,3 +30,30 @@ export function takenByAnother(
   }
   return false;
 }
+
+/**
+ * Whether the outcome `sent` is on record already, written by another run: one that found the post
+ * live while this run, slower than its lease (src/core/attempt-in-flight.ts), was still recording
+ * it. The same post is then not recorded twice. Posts only: a release is claimed, never found.
+ */
+export function sentByAnother(lines: readonly string[], sent: LedgerRecord, ours: ReadonlySet<string>): boolean {
+  // A release names its slug, the same on every release of the post: it is claimed, never found.
+  if (sent.type !== 'sent' || sent.remoteId === '' || sent.channel === 'blog') return false;
+  return lines.some((line) => {
+    if (!line || ours.has(line)) return false;
+    let record: Partial<LedgerRecord>;
+    try {
+      record = JSON.parse(line) as Partial<LedgerRecord>;
+    } catch {
+      return false;
+    }
+    return (
+      record.type === 'sent' &&
+      record.item === sent.item &&
+      record.channel === sent.channel &&
+      record.account === sent.account &&
+      record.part === sent.part &&
+      record.remoteId === sent.remoteId
+    );
+  });
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { OpenAttempt } from './attempt-in-flight.ts';
 import { parseMachineTime, type MachineTime } from './clock.ts';
 
 /**
@@ -88,6 +89,8 @@ export const ledgerRecordSchema = z.object({
    * distinct even when written in the same millisecond: the claim check compares whole lines.
    */
   run: z.string().optional(),
+  /** On an attempt: the machine (a tag) and process that made it (src/core/attempt-in-flight.ts). */
+  runner: z.string().optional(),
 });
 
 export type LedgerRecord = z.output<typeof ledgerRecordSchema>;
@@ -114,6 +117,8 @@ export interface ChannelProgress {
   sent: Map<number, SentPart>;
   /** Parts with an attempt and no outcome since, with the machine time of the first such attempt: they may be live; look before sending. */
   uncertain: Map<number, MachineTime | null>;
+  /** The same parts' latest attempt and who made it: it may still be in flight (src/core/attempt-in-flight.ts). */
+  openBy?: Map<number, OpenAttempt>;
   lastFailure?: { part: number; at: number; error: string; failure: string; hash: string };
 }
 
@@ -182,13 +187,25 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
     }
     retracted.get(r.item)?.delete(target);
     let p = progress.get(key);
-    if (!p) progress.set(key, (p = { channel: r.channel, parts: r.parts, sent: new Map(), uncertain: new Map() }));
+    if (!p)
+      progress.set(
+        key,
+        (p = { channel: r.channel, parts: r.parts, sent: new Map(), uncertain: new Map(), openBy: new Map() }),
+      );
     p.parts = r.parts;
     if (r.type === 'attempt') {
       if (!p.sent.has(r.part) && !p.uncertain.has(r.part))
         p.uncertain.set(r.part, parseMachineTime(r.machineAt ?? r.at));
+      if (!p.sent.has(r.part))
+        p.openBy?.set(r.part, {
+          // The machine's time only: `at` is the run's clock, which says nothing about when it ran.
+          at: parseMachineTime(r.machineAt),
+          ...(r.run !== undefined ? { run: r.run } : {}),
+          ...(r.runner !== undefined ? { runner: r.runner } : {}),
+        });
     } else if (r.type === 'sent') {
       p.uncertain.delete(r.part);
+      p.openBy?.delete(r.part);
       p.sent.set(r.part, {
         remoteId: r.remoteId,
         url: r.url,
@@ -214,6 +231,7 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
       }
     } else {
       p.uncertain.delete(r.part);
+      p.openBy?.delete(r.part);
       p.lastFailure = {
         part: r.part,
         at: Date.parse(r.at),

@@ -4,8 +4,9 @@ import { composeParts, forAccount, type ComposeOptions } from './compose.ts';
 import { partHash, partKey } from './content-hash.ts';
 import { accountsOfItem, type AnnounceItem, type ImageRef, type Item, type PostItem, type SocialItem } from './item.ts';
 import { approvalKey, isActionable, itemState, type ApprovalVerdict, type StateVerdict } from './item-state.ts';
-import { progressKey, type LedgerSummary, type ReleasedFiles, type SentPart } from './ledger.ts';
+import { progressKey, type ChannelProgress, type LedgerSummary, type ReleasedFiles, type SentPart } from './ledger.ts';
 import type { MachineTime } from './clock.ts';
+import type { OpenAttempt } from './attempt-in-flight.ts';
 import { linkCardFor, linkedPosts, type LinkCardData } from './link-card.ts';
 import { postUrl } from './post-slug.ts';
 import { releaseChange, releaseChangeText } from './release-change.ts';
@@ -66,6 +67,8 @@ export interface PlannedPart {
   uncertain: boolean;
   /** When that attempt was made, by the machine's clock: the post, if it exists, is no older. */
   attemptedAt: MachineTime | null;
+  /** The latest open attempt and who made it: another run may be sending it now (attempt-in-flight.ts). */
+  openBy?: OpenAttempt;
 }
 
 export type PublishAction =
@@ -78,6 +81,8 @@ export type PublishAction =
       files: ReleasedFiles | null;
       /** True for an approved edit of a post already released: the site shows the new bytes. */
       again: boolean;
+      /** An attempt to release it with no outcome yet: another run may be releasing it now. */
+      openBy?: OpenAttempt;
     }
   | {
       kind: 'send';
@@ -236,6 +241,7 @@ export function planPublish(inputs: PlanInputs): Plan {
           hash: partHash(`${item.slug}\n${item.title}`),
           files: inputs.postFiles?.get(item.id) ?? null,
           again: false,
+          ...openByOf(inputs.ledger.progress.get(progressKey(item.id, 'blog')), 0),
         });
       continue;
     }
@@ -270,6 +276,7 @@ export function planPublish(inputs: PlanInputs): Plan {
           sent: progress?.sent.get(index) ?? null,
           uncertain: progress?.uncertain.has(index) ?? false,
           attemptedAt: progress?.uncertain.get(index) ?? null,
+          ...openByOf(progress, index),
         };
       });
       const images = item.kind === 'social' ? item.images : [];
@@ -353,4 +360,10 @@ function releaseAgain(item: PostItem, inputs: PlanInputs): Extract<PublishAction
   if (inputs.approvals?.get(approvalKey(item))?.ok === false) return null;
   const at = inputs.ledger.releasedAt.get(item.id) ?? inputs.now;
   return { kind: 'release', item, dueAt: at, hash: partHash(`${item.slug}\n${item.title}`), files: now, again: true };
+}
+
+/** A part's open attempt, as an optional field: `{ openBy }` when there is one. */
+function openByOf(progress: ChannelProgress | undefined, part: number): { openBy?: OpenAttempt } {
+  const open = progress?.uncertain.has(part) ? progress.openBy?.get(part) : undefined;
+  return open ? { openBy: open } : {};
 }

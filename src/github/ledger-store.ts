@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { takenByAnother } from '../core/ledger-claims.ts';
+import { sentByAnother, takenByAnother } from '../core/ledger-claims.ts';
 import { LEDGER_FILE, type LedgerRecord } from '../core/ledger.ts';
 import { ledgerLine, type LedgerStore } from '../publish/ledger-store.ts';
 import { crashPoint } from '../publish/crash-points.ts';
@@ -121,6 +121,7 @@ export class GitHubLedgerStore implements LedgerStore {
       // A retried request whose first answer was lost may have committed already.
       if (lines.includes(line)) return this.mirror(text);
       if (exclusive && takenByAnother(lines, record, this.ours, this.knownAtStart)) return false;
+      if (sentByAnother(lines, record, this.ours)) return this.mirror(text);
       const next = `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${line}\n`;
       const message = this.messageFor(record, line, lines);
       crashPoint(`before ledger commit`);

@@ -1,10 +1,12 @@
 import type { ChannelFromEnv } from '../channels/channel.ts';
 import { ChannelError } from '../channels/channel-error.ts';
 import type { Account } from '../core/accounts.ts';
+import { attemptInFlight, attemptLeaseMs } from '../core/attempt-in-flight.ts';
 import type { SocialChannelId } from '../core/channels.ts';
 import type { PublishAction } from '../core/plan.ts';
 import type { ActionResult } from './results.ts';
 import { sendThread, type SendDeps } from './send-thread.ts';
+import { THIS_RUNNER } from './this-runner.ts';
 
 /**
  * The apply phase: carries out a plan. Blog posts are released first (a ledger record is all it
@@ -20,6 +22,9 @@ export interface ApplyDeps extends SendDeps {
   siteUrl: string;
   dryRun: boolean;
 }
+
+/** A release's claim and record are two ledger commits with nothing between: the lease's margin alone. */
+const RELEASE_LEASE_MS = attemptLeaseMs({ sendMs: 0, findMs: 0, rateLimitWaitMs: 0 });
 
 type Send = Extract<PublishAction, { kind: 'send' }>;
 type Release = Extract<PublishAction, { kind: 'release' }>;
@@ -49,6 +54,12 @@ export async function applyReleases(actions: readonly PublishAction[], deps: App
         partsLive: 0,
         message: crisis.startsWith('could not') ? crisis : `CRISIS: ${crisis}`,
       });
+      continue;
+    }
+    // Another run's open claim may be one it is recording right now (nothing else happens in between).
+    const open = action.openBy;
+    if (open && attemptInFlight(open, deps.runner ?? THIS_RUNNER, deps.machineClock(), RELEASE_LEASE_MS).inFlight) {
+      results.push({ ...base, outcome: 'held', partsLive: 0, message: 'another run is releasing it right now' });
       continue;
     }
     // A release is its record. Claimed first, like every part, so two runs never both release it.

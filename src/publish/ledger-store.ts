@@ -1,22 +1,24 @@
-import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { takenByAnother } from '../core/ledger-claims.ts';
+import { sentByAnother, takenByAnother } from '../core/ledger-claims.ts';
 import { LEDGER_FILE, type LedgerRecord } from '../core/ledger.ts';
 import { crashPoint } from './crash-points.ts';
 import { withFileLock } from './file-lock.ts';
+import { RUN_ID, RUNNER_TAG } from './this-runner.ts';
+
+export { RUN_ID };
 
 /**
  * Where ledger records go. Locally, the file in the working tree; on GitHub, a commit per record
  * (src/github/ledger-store.ts). Every record is durable before `append` resolves: the next request
  * is only made once the last one is on record, so a crash at any point loses nothing.
  */
-/** This process's run id: GitHub's run id and attempt when there is one, and always a random part. */
-export const RUN_ID = `${process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_RUN_ID}.${process.env.GITHUB_RUN_ATTEMPT ?? 1}-` : ''}${randomUUID().slice(0, 8)}`;
-
-/** The record as a ledger line, stamped with this run. */
+/**
+ * The record as a ledger line, stamped with this run; an attempt also with where it runs, so that
+ * another run can tell a crashed run's open attempt from one still being sent (attempt-in-flight.ts).
+ */
 export function ledgerLine(record: LedgerRecord): string {
-  return JSON.stringify({ ...record, run: RUN_ID });
+  return JSON.stringify({ ...record, run: RUN_ID, ...(record.type === 'attempt' ? { runner: RUNNER_TAG } : {}) });
 }
 
 export interface LedgerStore {
@@ -42,6 +44,9 @@ export class LocalLedgerStore implements LedgerStore {
 
   async append(record: LedgerRecord): Promise<void> {
     const line = ledgerLine(record);
+    if (record.type === 'sent' && existsSync(this.path)) {
+      if (sentByAnother(readFileSync(this.path, 'utf8').split('\n'), record, this.ours)) return;
+    }
     this.ours.add(line);
     this.write(line);
   }

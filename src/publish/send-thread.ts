@@ -8,6 +8,8 @@ import type { Gates } from './gates.ts';
 import type { LedgerStore } from './ledger-store.ts';
 import type { ActionResult } from './results.ts';
 import { crashPoint } from './crash-points.ts';
+import { attemptInFlight, attemptLeaseMs, type ThisRunner } from '../core/attempt-in-flight.ts';
+import { THIS_RUNNER } from './this-runner.ts';
 
 /**
  * Sends what is left of one item on one channel, part by part, each a reply to the one before.
@@ -44,6 +46,8 @@ export interface SendDeps {
   maxTries: number;
   retryBaseMs: number;
   log: (line: string) => void;
+  /** Who this run is, to tell another run's attempt in flight from a crashed one's (default: this process). */
+  runner?: ThisRunner;
 }
 
 type SendAction = Extract<PublishAction, { kind: 'send' }>;
@@ -165,6 +169,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
       }
       await stopIfCrisis(deps.gates);
       if (part.uncertain) {
+        leaveToItsRun(part);
         const found = await findPart(part, part.attemptedAt);
         if (found) {
           await recordSent(part, found);
@@ -193,6 +198,24 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
       return { ...base, partsLive: live, ...error.result, ...(root ? { url: root.url } : {}) };
     }
     throw error;
+  }
+
+  /** An attempt another run may be sending right now is left to it: looking too early, then sending, would post it twice. */
+  function leaveToItsRun(part: PlannedPart): void {
+    if (!part.openBy) return;
+    // The first part carries the images, and a link card's cover counts as one more.
+    const images = part.index === 0 ? action.images.length + (linkCard ? 1 : 0) : 0;
+    const leaseMs = attemptLeaseMs({
+      sendMs: postTimeLimit(deps.timeoutMs, images, channel),
+      findMs: deps.timeoutMs,
+      rateLimitWaitMs: Math.max(deps.maxRateLimitWaitMs, deps.retryBaseMs * 3 ** deps.maxTries),
+    });
+    const verdict = attemptInFlight(part.openBy, deps.runner ?? THIS_RUNNER, deps.machineClock(), leaseMs);
+    if (!verdict.inFlight) return;
+    throw new Stop({
+      outcome: 'held',
+      message: `another run is sending part ${part.index + 1} right now; left to it (if that run stopped, a run from ${new Date(verdict.until.machineMs).toISOString().slice(0, 19)}Z on looks for the post and sends it only if it is not there)`,
+    });
   }
 
   async function sendPart(part: PlannedPart): Promise<RemotePost> {
