@@ -300,6 +300,18 @@ describe('the ledger on its branch', () => {
     expect(remoteLedger().filter((rec) => rec.channel === 'x' && rec.type === 'sent')).toHaveLength(1);
   });
 
+  it('leaves a part another machine claimed a moment ago to it', async () => {
+    mergeReviewed({ [THANKS]: source(THANKS) }, 'intern', [{ user: 'amira' }]);
+    openAttemptOnX('0123456789ab:4242', new Date(Date.now() - 60_000));
+    const r = await publish('2026-12-01T09:00:00Z');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /held: another run is sending part 1 right now; left to it \(if that run stopped, a run from \S+Z on looks/,
+    );
+    expect(xPosts()).toBe(0);
+    expect(n.x.server.requests.filter((q) => q.method === 'GET' && q.path.includes('/tweets'))).toHaveLength(0);
+  });
+
   it('looks for, then sends, a part another machine claimed longer ago than any live send takes', async () => {
     mergeReviewed({ [THANKS]: source(THANKS) }, 'intern', [{ user: 'amira' }]);
     openAttemptOnX('0123456789ab:4242', new Date(Date.now() - 30 * 60_000));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attemptInFlight, attemptLeaseMs, type ThisRunner } from './attempt-in-flight.ts';
+import { attemptInFlight, attemptLeaseMs, MAX_RECORDED_LEASE_MS, type ThisRunner } from './attempt-in-flight.ts';
 import { machineTime } from './clock.ts';
 
 const T = Date.parse('2026-12-01T09:00:00Z');
@@ -49,7 +49,17 @@ describe('attemptInFlight', () => {
     expect(verdict({ at: at(T + 60_000) }, T).inFlight).toBe(true);
   });
 
-  it('the lease covers the send, a look, the longest wait, and two minutes', () => {
-    expect(attemptLeaseMs({ sendMs: 60_000, findMs: 30_000, rateLimitWaitMs: 60_000 })).toBe(270_000);
+  it('the lease covers the send, a look, the longest wait, and three minutes', () => {
+    expect(attemptLeaseMs({ sendMs: 60_000, findMs: 30_000, waitMs: 60_000 })).toBe(330_000);
+  });
+
+  it('waits for the longer of the lease the attempt recorded (its run’s settings) and this run’s, up to an hour', () => {
+    const slow = { at: at(T), run: 'run-a', runner: 'fff999:777', leaseMs: 20 * 60_000 };
+    expect(verdict(slow, T + 10 * 60_000)).toEqual({ inFlight: true, until: at(T + 20 * 60_000) });
+    expect(verdict(slow, T + 20 * 60_000).inFlight).toBe(false);
+    expect(verdict({ ...slow, leaseMs: 60_000 }, T + LEASE - 1).inFlight).toBe(true);
+    const huge = { ...slow, leaseMs: 1e12 };
+    expect(verdict(huge, T + MAX_RECORDED_LEASE_MS - 1).inFlight).toBe(true);
+    expect(verdict(huge, T + MAX_RECORDED_LEASE_MS).inFlight).toBe(false);
   });
 });

@@ -10,9 +10,13 @@ import type { MachineTime } from './clock.ts';
  * network yet when this one looks: sending then would post it twice. So an attempt is left to its
  * run while that run may still be sending:
  * - this run's own (an earlier pass of a waiting run): never in flight, passes run one at a time;
- * - a process on this machine that has ended: not in flight, it crashed;
- * - otherwise (alive here, another machine, or an attempt that does not say): in flight until its
- *   lease runs out, the longest a live run leaves an attempt open (see attemptLeaseMs).
+ * - a process of this machine (one process list: src/publish/this-runner.ts) that has ended, or
+ *   whose id is now this run's: not in flight, it crashed;
+ * - otherwise (alive here, another machine, an attempt that does not say): in flight until its
+ *   lease runs out, the longest a live run leaves an attempt open: the longer of the lease the
+ *   attempt recorded (its run's own settings, capped at MAX_RECORDED_LEASE_MS) and this run's;
+ * - an attempt of unknown machine time, or dated further ahead than its lease (a clock that cannot
+ *   be trusted either way), is not waited for: it is looked for, as before.
  */
 export interface OpenAttempt {
   /** The machine time of the latest attempt (every retry claims again, with a new time). */
@@ -21,6 +25,8 @@ export interface OpenAttempt {
   run?: string;
   /** Where it was written: `<machine tag>:<process id>` (its `runner`). */
   runner?: string;
+  /** The lease its run computed from its own settings (its `leaseMs`). */
+  leaseMs?: number;
 }
 
 export interface ThisRunner {
@@ -34,15 +40,26 @@ export interface ThisRunner {
 
 export type InFlight = { inFlight: false } | { inFlight: true; until: MachineTime };
 
-export function attemptInFlight(attempt: OpenAttempt, self: ThisRunner, now: MachineTime, leaseMs: number): InFlight {
+/**
+ * A recorded lease is believed up to an hour: a run whose requests may each take longer than about
+ * ten minutes is not a configuration to keep a crashed run's post waiting for.
+ */
+export const MAX_RECORDED_LEASE_MS = 3_600_000;
+
+export function attemptInFlight(
+  attempt: OpenAttempt,
+  self: ThisRunner,
+  now: MachineTime,
+  ownLeaseMs: number,
+): InFlight {
   if (attempt.run !== undefined && attempt.run === self.run) return { inFlight: false };
   const where = parseRunner(attempt.runner);
   // A process id is only worth asking about on the machine that wrote it, and ours is not theirs.
   if (where && where.machine === self.machine && (where.pid === self.pid || !self.alive(where.pid)))
     return { inFlight: false };
-  // An attempt of unknown time cannot be waited out: it is treated as before, looked for.
   if (attempt.at === null) return { inFlight: false };
-  // One from further ahead than the lease is a clock that cannot be trusted either way: looked for.
+  const recorded = Math.min(attempt.leaseMs ?? 0, MAX_RECORDED_LEASE_MS);
+  const leaseMs = Math.max(ownLeaseMs, Number.isFinite(recorded) ? recorded : 0);
   const until = attempt.at.machineMs + leaseMs;
   const plausible = now.machineMs < until && now.machineMs > attempt.at.machineMs - leaseMs;
   return plausible ? { inFlight: true, until: { machineMs: until } } : { inFlight: false };
@@ -50,11 +67,12 @@ export function attemptInFlight(attempt: OpenAttempt, self: ThisRunner, now: Mac
 
 /**
  * The longest a live run leaves its latest attempt open: the send itself (its own time limit), a
- * look for the post after a failure that may have posted it, the longest wait for a rate limit
- * before it claims again, and two minutes for its ledger commits and the machines' clocks.
+ * look for the post after a failure that may have posted it, the longest wait before it claims
+ * again (a rate limit's, or a retry's), and three minutes for its ledger commits (the attempt's
+ * time is taken before its own commit) and for the machines' clocks.
  */
-export function attemptLeaseMs(limits: { sendMs: number; findMs: number; rateLimitWaitMs: number }): number {
-  return limits.sendMs + limits.findMs + limits.rateLimitWaitMs + 120_000;
+export function attemptLeaseMs(limits: { sendMs: number; findMs: number; waitMs: number }): number {
+  return limits.sendMs + limits.findMs + limits.waitMs + 180_000;
 }
 
 function parseRunner(runner: string | undefined): { machine: string; pid: number } | null {

@@ -17,6 +17,8 @@ const record = (type: LedgerRecord['type'], item: string, channel: string, part 
   machineAt: '2026-12-01T08:30:01.000Z',
   hash: `h${part}`,
   run: 'r1',
+  runner: '0123456789ab:4242',
+  leaseMs: 300_000,
 });
 const THANKS = 'social/2026-12-01-thanks';
 const held = [record('attempt', THANKS, 'linkedin')];
@@ -48,6 +50,8 @@ describe('confirm: what a person found after a lost answer', () => {
     });
     expect(sent).not.toHaveProperty('machineAt');
     expect(sent).not.toHaveProperty('run');
+    expect(sent).not.toHaveProperty('runner');
+    expect(sent).not.toHaveProperty('leaseMs');
     const summary = summarizeLedger([...held, sent]);
     expect(summary.sent.get(THANKS)).toEqual(new Set(['linkedin']));
     expect(openAttempts([...held, sent])).toEqual([]);

@@ -76,7 +76,8 @@ export function confirmRecord(records: readonly LedgerRecord[], request: Confirm
     );
   }
   const { record: attempt } = matching[0]!;
-  const { machineAt: _machineAt, run: _run, ...base } = attempt;
+  // What only the attempt says (when and where it was made) is not the outcome's.
+  const { machineAt: _machineAt, run: _run, runner: _runner, leaseMs: _leaseMs, ...base } = attempt;
   const at = new Date(request.now).toISOString();
   if ('notFound' in request.finding)
     return {

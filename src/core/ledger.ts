@@ -91,6 +91,8 @@ export const ledgerRecordSchema = z.object({
   run: z.string().optional(),
   /** On an attempt: the machine (a tag) and process that made it (src/core/attempt-in-flight.ts). */
   runner: z.string().optional(),
+  /** On an attempt: the longest its run leaves it open, by that run's own settings. */
+  leaseMs: z.number().optional(),
 });
 
 export type LedgerRecord = z.output<typeof ledgerRecordSchema>;
@@ -202,6 +204,7 @@ export function summarizeLedger(records: readonly LedgerRecord[]): LedgerSummary
           at: parseMachineTime(r.machineAt),
           ...(r.run !== undefined ? { run: r.run } : {}),
           ...(r.runner !== undefined ? { runner: r.runner } : {}),
+          ...(r.leaseMs !== undefined ? { leaseMs: r.leaseMs } : {}),
         });
     } else if (r.type === 'sent') {
       p.uncertain.delete(r.part);

@@ -6,11 +6,12 @@ import type { Channel, FindRequest, PostRequest } from '../channels/channel.ts';
 import { SOCIAL_RULES } from '../core/channels.ts';
 import { machineTime } from '../core/clock.ts';
 import type { AnnounceItem, PostItem } from '../core/item.ts';
-import { LEDGER_FILE, summarizeLedger } from '../core/ledger.ts';
+import { LEDGER_FILE, type LedgerRecord, summarizeLedger } from '../core/ledger.ts';
 import { planPublish, type PlanInputs } from '../core/plan.ts';
 import { parseLedgerText } from '../repo/ledger-file.ts';
 import { applyReleases, applySends, type ApplyDeps } from './apply-plan.ts';
 import { LocalLedgerStore } from './ledger-store.ts';
+import { THIS_RUNNER } from './this-runner.ts';
 
 /**
  * The run's clock and the machine's clock are two clocks. A run planned for one moment (`--now`,
@@ -101,6 +102,21 @@ const inputs = (ledgerText: string): PlanInputs => ({
 
 const ledgerText = () => readFileSync(join(root, LEDGER_FILE), 'utf8');
 
+/** A claim on the first part of `item` on `channel`, made at `machineMs` by the machine's clock. */
+const openAttempt = (item: string, channel: string, machineMs: number): LedgerRecord => ({
+  v: 1,
+  type: 'attempt',
+  item,
+  channel,
+  part: 0,
+  parts: 1,
+  remoteId: '',
+  url: '',
+  at: new Date(NOW).toISOString(),
+  machineAt: new Date(machineMs).toISOString(),
+  hash: 'h',
+});
+
 describe('one clock per run', () => {
   for (const [name, machineMs] of [
     ['the machine 400 days ahead of the run', NOW + 400 * DAY],
@@ -146,19 +162,7 @@ describe('one clock per run', () => {
     const first = deps(machineMs);
     await applyReleases(planPublish(inputs('')).actions, first);
     // A run that died after claiming the announcement, before the request's answer.
-    await first.ledger.claim({
-      v: 1,
-      type: 'attempt',
-      item: announce.id,
-      channel: 'mastodon',
-      part: 0,
-      parts: 1,
-      remoteId: '',
-      url: '',
-      at: new Date(NOW).toISOString(),
-      machineAt: new Date(machineMs).toISOString(),
-      hash: 'h',
-    });
+    await first.ledger.claim(openAttempt(announce.id, 'mastodon', machineMs));
 
     const finds: FindRequest[] = [];
     const plan = planPublish(inputs(ledgerText()));
@@ -181,5 +185,39 @@ describe('one clock per run', () => {
     expect(summary.progress.get('social/a\u0000x')?.uncertain.get(0)).toEqual({
       machineMs: Date.parse('2026-11-20T10:00:00.000Z'),
     });
+  });
+
+  it('leaves a release or a part another live run claimed to it, and takes them up once it has ended or its lease is over', async () => {
+    root = mkdtempSync(join(tmpdir(), 'postgate-clock-'));
+    const machineMs = NOW + 400 * DAY;
+    const claimBy = (item: string, channel: string) =>
+      new LocalLedgerStore(root).claim(openAttempt(item, channel, machineMs));
+    // The claims carry this process as their runner; the runs below are other runs on this machine.
+    let running = true;
+    const other = { run: 'another-run', machine: THIS_RUNNER.machine, pid: -1, alive: () => running };
+    const as = (ms: number, finds: FindRequest[] = [], posts: PostRequest[] = []) => ({
+      ...deps(ms, finds, posts),
+      runner: other,
+    });
+
+    await claimBy(post.id, 'blog');
+    const held = await applyReleases(planPublish(inputs(ledgerText())).actions, as(machineMs + 1_000));
+    expect(held.map((r) => [r.outcome, r.message])).toEqual([['held', 'another run is releasing it right now']]);
+    running = false;
+    const released = await applyReleases(planPublish(inputs(ledgerText())).actions, as(machineMs + 1_000));
+    expect(released.map((r) => r.outcome)).toEqual(['released']);
+
+    running = true;
+    await claimBy(announce.id, 'mastodon');
+    const finds: FindRequest[] = [];
+    const posts: PostRequest[] = [];
+    const waiting = await applySends(planPublish(inputs(ledgerText())).actions, as(machineMs + 1_000, finds, posts));
+    expect(waiting.map((r) => r.outcome)).toEqual(['held']);
+    expect(waiting[0]?.message).toMatch(/^another run is sending part 1 right now; left to it/);
+    expect([finds, posts]).toEqual([[], []]);
+    // Still running, but past any send this run's settings allow (1 s per request: 3 min 3 s): looked for, then sent.
+    const late = await applySends(planPublish(inputs(ledgerText())).actions, as(machineMs + 10 * 60_000, finds, posts));
+    expect(late.map((r) => r.outcome)).toEqual(['sent']);
+    expect([finds.length, posts.length]).toEqual([1, 1]);
   });
 });

@@ -24,7 +24,7 @@ export interface ApplyDeps extends SendDeps {
 }
 
 /** A release's claim and record are two ledger commits with nothing between: the lease's margin alone. */
-const RELEASE_LEASE_MS = attemptLeaseMs({ sendMs: 0, findMs: 0, rateLimitWaitMs: 0 });
+const RELEASE_LEASE_MS = attemptLeaseMs({ sendMs: 0, findMs: 0, waitMs: 0 });
 
 type Send = Extract<PublishAction, { kind: 'send' }>;
 type Release = Extract<PublishAction, { kind: 'release' }>;
@@ -76,7 +76,7 @@ export async function applyReleases(actions: readonly PublishAction[], deps: App
     };
     const at = new Date(deps.now).toISOString();
     const machineAt = new Date(deps.machineClock().machineMs).toISOString();
-    if (!(await deps.ledger.claim({ ...record, type: 'attempt', at, machineAt }))) {
+    if (!(await deps.ledger.claim({ ...record, type: 'attempt', at, machineAt, leaseMs: RELEASE_LEASE_MS }))) {
       results.push({ ...base, outcome: 'held', partsLive: 0, message: 'another run is releasing it right now' });
       continue;
     }

@@ -44,11 +44,18 @@ export class LocalLedgerStore implements LedgerStore {
 
   async append(record: LedgerRecord): Promise<void> {
     const line = ledgerLine(record);
-    if (record.type === 'sent' && existsSync(this.path)) {
-      if (sentByAnother(readFileSync(this.path, 'utf8').split('\n'), record, this.ours)) return;
+    if (record.type !== 'sent') {
+      this.ours.add(line);
+      this.write(line);
+      return;
     }
-    this.ours.add(line);
-    this.write(line);
+    // A post another run found and recorded meanwhile is not recorded twice: checked under the lock, as a claim is.
+    await withFileLock(this.lock, () => {
+      const lines = existsSync(this.path) ? readFileSync(this.path, 'utf8').split('\n') : [];
+      if (sentByAnother(lines, record, this.ours)) return;
+      this.ours.add(line);
+      this.write(line);
+    });
   }
 
   async claim(record: LedgerRecord): Promise<boolean> {

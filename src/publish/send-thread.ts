@@ -108,6 +108,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
       url: '',
       at,
       machineAt: new Date(deps.machineClock().machineMs).toISOString(),
+      leaseMs: leaseOf(part),
       hash: part.hash,
       // The exact text on the attempt too: when its answer is lost and a person settles it by hand
       // (confirm), the `sent` record made from it keeps the text, so retract reads the post named
@@ -200,17 +201,21 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
     throw error;
   }
 
+  /** The longest this run leaves a claim on `part` open (src/core/attempt-in-flight.ts); its claims record it. */
+  function leaseOf(part: PlannedPart): number {
+    // The first part carries the images, and a link card's cover counts as one more.
+    const images = part.index === 0 ? action.images.length + (linkCard ? 1 : 0) : 0;
+    return attemptLeaseMs({
+      sendMs: postTimeLimit(deps.timeoutMs, images, channel),
+      findMs: deps.timeoutMs,
+      waitMs: Math.max(deps.maxRateLimitWaitMs, deps.retryBaseMs * 3 ** Math.max(0, deps.maxTries - 2)),
+    });
+  }
+
   /** An attempt another run may be sending right now is left to it: looking too early, then sending, would post it twice. */
   function leaveToItsRun(part: PlannedPart): void {
     if (!part.openBy) return;
-    // The first part carries the images, and a link card's cover counts as one more.
-    const images = part.index === 0 ? action.images.length + (linkCard ? 1 : 0) : 0;
-    const leaseMs = attemptLeaseMs({
-      sendMs: postTimeLimit(deps.timeoutMs, images, channel),
-      findMs: deps.timeoutMs,
-      rateLimitWaitMs: Math.max(deps.maxRateLimitWaitMs, deps.retryBaseMs * 3 ** deps.maxTries),
-    });
-    const verdict = attemptInFlight(part.openBy, deps.runner ?? THIS_RUNNER, deps.machineClock(), leaseMs);
+    const verdict = attemptInFlight(part.openBy, deps.runner ?? THIS_RUNNER, deps.machineClock(), leaseOf(part));
     if (!verdict.inFlight) return;
     throw new Stop({
       outcome: 'held',
