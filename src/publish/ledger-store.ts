@@ -39,35 +39,35 @@ export class LocalLedgerStore implements LedgerStore {
   constructor(root: string) {
     this.path = join(root, LEDGER_FILE);
     this.lock = `${this.path}.lock`;
-    this.knownAtStart = new Set(existsSync(this.path) ? readFileSync(this.path, 'utf8').split('\n') : []);
+    this.knownAtStart = new Set(this.lines());
   }
 
   async append(record: LedgerRecord): Promise<void> {
-    const line = ledgerLine(record);
-    if (record.type !== 'sent') {
-      this.ours.add(line);
-      this.write(line);
-      return;
-    }
+    if (record.type !== 'sent') return this.writeOurs(ledgerLine(record));
     // A post another run found and recorded meanwhile is not recorded twice: checked under the lock, as a claim is.
-    await withFileLock(this.lock, () => {
-      const lines = existsSync(this.path) ? readFileSync(this.path, 'utf8').split('\n') : [];
-      if (sentByAnother(lines, record, this.ours)) return;
-      this.ours.add(line);
-      this.write(line);
-    });
+    await this.appendUnless(record, (lines) => sentByAnother(lines, record, this.ours));
   }
 
   async claim(record: LedgerRecord): Promise<boolean> {
-    const line = ledgerLine(record);
-    // Check-then-append under a lock file beside the ledger (file-lock.ts says when it is stale).
+    return this.appendUnless(record, (lines) => takenByAnother(lines, record, this.ours, this.knownAtStart));
+  }
+
+  /** Check-then-append under a lock file beside the ledger (file-lock.ts says when it is stale); true when appended. */
+  private appendUnless(record: LedgerRecord, taken: (lines: string[]) => boolean): Promise<boolean> {
     return withFileLock(this.lock, () => {
-      const lines = existsSync(this.path) ? readFileSync(this.path, 'utf8').split('\n') : [];
-      if (takenByAnother(lines, record, this.ours, this.knownAtStart)) return false;
-      this.ours.add(line);
-      this.write(line);
+      if (taken(this.lines())) return false;
+      this.writeOurs(ledgerLine(record));
       return true;
     });
+  }
+
+  private lines(): string[] {
+    return existsSync(this.path) ? readFileSync(this.path, 'utf8').split('\n') : [];
+  }
+
+  private writeOurs(line: string): void {
+    this.ours.add(line);
+    this.write(line);
   }
 
   private write(line: string): void {

@@ -201,6 +201,11 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
     throw error;
   }
 
+  /** The wait before trying again after try `attempt` (1-based) failed: tripled each time. */
+  function retryWaitMs(attempt: number): number {
+    return deps.retryBaseMs * 3 ** (attempt - 1);
+  }
+
   /** The longest this run leaves a claim on `part` open (src/core/attempt-in-flight.ts); its claims record it. */
   function leaseOf(part: PlannedPart): number {
     // The first part carries the images, and a link card's cover counts as one more.
@@ -208,7 +213,8 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
     return attemptLeaseMs({
       sendMs: postTimeLimit(deps.timeoutMs, images, channel),
       findMs: deps.timeoutMs,
-      waitMs: Math.max(deps.maxRateLimitWaitMs, deps.retryBaseMs * 3 ** Math.max(0, deps.maxTries - 2)),
+      // The longest retry wait is the one after the last try but one.
+      waitMs: Math.max(deps.maxRateLimitWaitMs, retryWaitMs(Math.max(1, deps.maxTries - 1))),
     });
   }
 
@@ -282,7 +288,7 @@ export async function sendThread(action: SendAction, channel: Channel, deps: Sen
           }
         }
         if ((error.maybeSent || error.kind === 'unavailable') && !last) {
-          await deps.sleep(deps.retryBaseMs * 3 ** (attempt - 1));
+          await deps.sleep(retryWaitMs(attempt));
           await stopIfCrisis(deps.gates);
           continue;
         }
